@@ -113,6 +113,7 @@ public final class LocalRepository implements Repository {
     } finally {
       if (!done) {
         Files.deleteIfExists(temp);
+        removeEmptyParents(target.getParent());
       }
     }
   }
