@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -89,7 +90,9 @@ public final class ReplicationRdbStream implements Closeable {
       return stream;
     } catch (IOException e) {
       closeQuietly(socket);
-      String hint = e instanceof EOFException && !ep.tls() ? "; if the server only accepts TLS use rediss://" : "";
+      // A TLS-only port answers plain text by closing or resetting the connection: say what probably went wrong.
+      boolean droppedUs = e instanceof EOFException || e instanceof SocketException;
+      String hint = droppedUs && !ep.tls() ? "; if the server only accepts TLS use rediss://" : "";
       throw RedisOpsException.failed("replication handshake with Redis at " + server + " failed: "
           + describe(e) + hint, e);
     } catch (RuntimeException e) {
