@@ -26,6 +26,10 @@ public class RedisOpsException extends RuntimeException {
     return new RedisOpsException(ExitCode.USAGE, message);
   }
 
+  public static RedisOpsException failed(String message) {
+    return new RedisOpsException(ExitCode.FAILED, message);
+  }
+
   public static RedisOpsException failed(String message, Throwable cause) {
     return new RedisOpsException(ExitCode.FAILED, message, cause);
   }

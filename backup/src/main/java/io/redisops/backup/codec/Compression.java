@@ -1,0 +1,68 @@
+package io.redisops.backup.codec;
+
+import io.redisops.error.RedisOpsException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
+
+/** How a stored RDB is compressed. Streams only: nothing here holds more than a codec window in memory. */
+public enum Compression {
+  ZSTD("zstd", ".zst"),
+  GZIP("gzip", ".gz"),
+  NONE("none", "");
+
+  /** zstd level 3, what {@code zstd -3} (the CLI's default) uses: a good ratio at a speed that keeps up with disks. */
+  static final int ZSTD_LEVEL = 3;
+
+  private final String id;
+  private final String suffix;
+
+  Compression(String id, String suffix) {
+    this.id = id;
+    this.suffix = suffix;
+  }
+
+  /** The name used in configuration and manifests. */
+  public String id() {
+    return id;
+  }
+
+  /** File name suffix: {@code .zst}, {@code .gz} or none. */
+  public String suffix() {
+    return suffix;
+  }
+
+  public static Compression parse(String text) {
+    for (Compression c : values()) {
+      if (c.id.equals(text == null ? "" : text.toLowerCase(Locale.ROOT))) {
+        return c;
+      }
+    }
+    throw RedisOpsException.usage("unknown compression '" + text + "'; use one of "
+        + Arrays.stream(values()).map(Compression::id).collect(Collectors.joining(", ")));
+  }
+
+  /** Wraps {@code out}; closing the returned stream finishes the frame and closes {@code out}. */
+  public OutputStream compress(OutputStream out) throws IOException {
+    return switch (this) {
+      case ZSTD -> new ZstdCompressorOutputStream(out, ZSTD_LEVEL, false, true);
+      case GZIP -> new GzipCompressorOutputStream(out);
+      case NONE -> out;
+    };
+  }
+
+  public InputStream decompress(InputStream in) throws IOException {
+    return switch (this) {
+      case ZSTD -> new ZstdCompressorInputStream(in);
+      case GZIP -> new GzipCompressorInputStream(in, true);
+      case NONE -> in;
+    };
+  }
+}

@@ -1,0 +1,58 @@
+package io.redisops.backup.rdb;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@link RdbAnalyzer} learned from one pass over an RDB stream.
+ *
+ * @param rdbVersion         the version from the {@code REDISnnnn} header (Redis 7.0 writes 10)
+ * @param keysPerDb          keys stored per database number, in database order; every key in the file is
+ *                           counted, including keys whose expire time has already passed (Redis would drop
+ *                           those on load). Empty when {@code keyCountsAvailable} is false.
+ * @param expiresPerDb       keys with an expire time per database; has an entry (possibly 0) for every
+ *                           database of {@code keysPerDb}. Empty when {@code keyCountsAvailable} is false.
+ * @param keyCountsAvailable false when a value type that cannot be skipped (module type 6, or a type this
+ *                           reader does not know) stopped the structural parse; the checksum was still
+ *                           verified over the whole stream
+ * @param aux                AUX fields in file order ({@code redis-ver}, {@code ctime}, {@code repl-id}...);
+ *                           integer-encoded values rendered in decimal
+ * @param crcPresent         false for RDB versions below 5 (no trailer) and for files written with
+ *                           {@code rdbchecksum no} (stored checksum 0)
+ * @param storedCrc          the trailer's CRC-64 (0 when absent)
+ * @param computedCrc        the CRC-64 of every byte before the trailer
+ * @param totalBytes         bytes read from the stream, trailer included
+ */
+public record RdbAnalysis(
+        int rdbVersion,
+        Map<Integer, Long> keysPerDb,
+        Map<Integer, Long> expiresPerDb,
+        boolean keyCountsAvailable,
+        Map<String, String> aux,
+        boolean crcPresent,
+        long storedCrc,
+        long computedCrc,
+        long totalBytes) {
+
+    public RdbAnalysis {
+        // Immutable copies that keep the meaningful order (db number, file order of AUX fields).
+        keysPerDb = Collections.unmodifiableMap(new TreeMap<>(keysPerDb));
+        expiresPerDb = Collections.unmodifiableMap(new TreeMap<>(expiresPerDb));
+        aux = Collections.unmodifiableMap(new LinkedHashMap<>(aux));
+    }
+
+    /** True when the file carries no checksum or the stored checksum equals the computed one. */
+    public boolean crcOk() {
+        return !crcPresent || storedCrc == computedCrc;
+    }
+
+    /** Sum of {@link #keysPerDb()}, or -1 when {@link #keyCountsAvailable()} is false. */
+    public long totalKeys() {
+        if (!keyCountsAvailable) {
+            return -1;
+        }
+        return keysPerDb.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,149 @@
+package io.redisops.backup.rdb;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** RDB length and string encodings (rdb.c rdbLoadLen / rdbGenericLoadStringObject) over a {@link RdbByteSource}. */
+final class RdbPrimitives {
+
+    private static final int ENC_INT8 = 0;
+    private static final int ENC_INT16 = 1;
+    private static final int ENC_INT32 = 2;
+    private static final int ENC_LZF = 3;
+
+    /** AUX values longer than this are not kept in memory (none of Redis' own come close). */
+    static final int MAX_RETAINED_STRING = 64 * 1024;
+
+    private final RdbByteSource src;
+
+    RdbPrimitives(RdbByteSource src) {
+        this.src = src;
+    }
+
+    /** A plain length (6-, 14-, 32- or 64-bit); special string encodings are a format error here. */
+    long readLength() throws IOException {
+        long start = src.position();
+        int first = src.readU8();
+        switch (first >>> 6) {
+            case 0:
+                return first & 0x3f;
+            case 1:
+                return ((first & 0x3f) << 8) | src.readU8();
+            case 2:
+                return readWideLength(first, start);
+            default:
+                throw new RdbFormatException(String.format(
+                        "corrupt RDB: expected a length at byte %d but found the string encoding 0x%02x",
+                        start, first));
+        }
+    }
+
+    /** A length that must fit a Java long (lengths count bytes or elements of one snapshot). */
+    private long readWideLength(int first, long start) throws IOException {
+        long len;
+        if (first == 0x80) {
+            len = src.readUIntBE();
+        } else if (first == 0x81) {
+            len = src.readLongBE();
+            if (len < 0) {
+                throw new RdbFormatException(String.format(
+                        "corrupt RDB: impossible 64-bit length 0x%016x at byte %d", len, start));
+            }
+        } else {
+            throw new RdbFormatException(String.format(
+                    "corrupt RDB: unknown length encoding 0x%02x at byte %d", first, start));
+        }
+        return len;
+    }
+
+    /** Consumes one string object without materialising it. */
+    void skipString() throws IOException {
+        long start = src.position();
+        int first = src.readU8();
+        switch (first >>> 6) {
+            case 0:
+                src.skip(first & 0x3f);
+                return;
+            case 1:
+                src.skip(((first & 0x3f) << 8) | src.readU8());
+                return;
+            case 2:
+                src.skip(readWideLength(first, start));
+                return;
+            default:
+                switch (first & 0x3f) {
+                    case ENC_INT8 -> src.skip(1);
+                    case ENC_INT16 -> src.skip(2);
+                    case ENC_INT32 -> src.skip(4);
+                    case ENC_LZF -> {
+                        long clen = readLength();
+                        readLength(); // uncompressed length: irrelevant when skipping
+                        src.skip(clen);
+                    }
+                    default -> throw unknownStringEncoding(first, start);
+                }
+        }
+    }
+
+    /**
+     * Reads one string object as text (UTF-8). Used for AUX fields only, which are small; a value longer than
+     * {@link #MAX_RETAINED_STRING} is consumed but replaced by a placeholder so memory stays bounded.
+     */
+    String readString() throws IOException {
+        long start = src.position();
+        int first = src.readU8();
+        long len;
+        switch (first >>> 6) {
+            case 0 -> len = first & 0x3f;
+            case 1 -> len = ((first & 0x3f) << 8) | src.readU8();
+            case 2 -> len = readWideLength(first, start);
+            default -> {
+                return readEncodedString(first, start);
+            }
+        }
+        return readRaw(len);
+    }
+
+    private String readEncodedString(int first, long start) throws IOException {
+        switch (first & 0x3f) {
+            case ENC_INT8:
+                return Long.toString((byte) src.readU8());
+            case ENC_INT16:
+                return Long.toString((short) (src.readU8() | (src.readU8() << 8)));
+            case ENC_INT32:
+                return Long.toString(src.readU8() | (src.readU8() << 8) | (src.readU8() << 16)
+                        | (src.readU8() << 24));
+            case ENC_LZF:
+                long clen = readLength();
+                long len = readLength();
+                if (clen > MAX_RETAINED_STRING || len > MAX_RETAINED_STRING) {
+                    src.skip(clen);
+                    return placeholder(len);
+                }
+                byte[] c = new byte[(int) clen];
+                src.read(c, 0, c.length);
+                return new String(Lzf.decompress(c, (int) len, start), StandardCharsets.UTF_8);
+            default:
+                throw unknownStringEncoding(first, start);
+        }
+    }
+
+    private String readRaw(long len) throws IOException {
+        if (len > MAX_RETAINED_STRING) {
+            src.skip(len);
+            return placeholder(len);
+        }
+        byte[] b = new byte[(int) len];
+        src.read(b, 0, b.length);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static String placeholder(long len) {
+        return "<" + len + " bytes, not retained>";
+    }
+
+    private static RdbFormatException unknownStringEncoding(int first, long start) {
+        return new RdbFormatException(String.format(
+                "corrupt RDB: unknown string encoding 0x%02x at byte %d", first, start));
+    }
+}
