@@ -16,7 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS trust for connections to Redis, built with the JDK only so that code outside Lettuce (raw sockets such as
- * the replication-stream fetch) trusts exactly the same certificate authorities as the {@code --ca-file} option.
+ * the replication-stream fetch) can trust the certificate authorities given with {@code --tls-ca-file}.
  */
 public final class TlsSupport {
 
@@ -47,14 +47,14 @@ public final class TlsSupport {
 
   private static KeyStore trustStoreOf(Path pemCaFile) throws GeneralSecurityException {
     if (Files.isDirectory(pemCaFile)) {
-      throw RedisOpsException.usage("CA file " + pemCaFile + " is a directory; check --ca-file");
+      throw RedisOpsException.usage("CA file " + pemCaFile + " is a directory; check --tls-ca-file");
     }
     Collection<? extends Certificate> certificates;
     try (InputStream in = Files.newInputStream(pemCaFile)) {
       certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException e) {
       throw RedisOpsException.usage("unable to read CA file " + pemCaFile + ": " + describe(e)
-          + "; check --ca-file");
+          + "; check --tls-ca-file");
     } catch (CertificateException e) {
       throw notACertificate(pemCaFile);
     }
@@ -77,7 +77,7 @@ public final class TlsSupport {
 
   private static RedisOpsException notACertificate(Path pemCaFile) {
     return RedisOpsException.usage("CA file " + pemCaFile
-        + " does not hold a PEM X.509 certificate (-----BEGIN CERTIFICATE-----); check --ca-file");
+        + " does not hold a PEM X.509 certificate (-----BEGIN CERTIFICATE-----); check --tls-ca-file");
   }
 
   private static String describe(IOException e) {

@@ -36,7 +36,7 @@ class TlsSupportTest {
 
     assertThatThrownBy(() -> TlsSupport.forCaFile(missing))
         .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
-        .hasMessage("unable to read CA file " + missing + ": no such file; check --ca-file");
+        .hasMessage("unable to read CA file " + missing + ": no such file; check --tls-ca-file");
   }
 
   @Test

@@ -189,7 +189,7 @@ public final class ReplicationRdbStream implements Closeable {
       closeQuietly(raw);
       String reason = e instanceof SSLException ? describe(e) : "connection lost (" + describe(e) + ")";
       throw RedisOpsException.failed("TLS handshake with Redis at " + server + " failed: " + reason
-          + "; check --ca-file, the host name in --redis and that the port speaks TLS", e);
+          + "; check --tls-ca-file, the host name in --redis and that the port speaks TLS", e);
     } catch (RuntimeException e) {
       closeQuietly(raw);
       throw e;

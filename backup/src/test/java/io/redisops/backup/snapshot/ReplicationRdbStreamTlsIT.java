@@ -70,7 +70,7 @@ class ReplicationRdbStreamTlsIT {
     assertThatThrownBy(() -> ReplicationRdbStream.open(ep, FetchedRdb.CONNECT, FetchedRdb.READ))
         .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
         .hasMessageStartingWith("TLS handshake with Redis at rediss://localhost:" + server.port() + " failed: ")
-        .hasMessageEndingWith("; check --ca-file, the host name in --redis and that the port speaks TLS");
+        .hasMessageEndingWith("; check --tls-ca-file, the host name in --redis and that the port speaks TLS");
   }
 
   @Test
