@@ -1,0 +1,80 @@
+package io.redisops.backup.snapshot;
+
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
+import io.redisops.redis.RedisEndpoint;
+import io.redisops.secret.Secret;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commands a pseudo-replica sends before the snapshot: AUTH, {@code REPLCONF capa eof} (we can read the diskless
+ * {@code $EOF:} framing), {@code REPLCONF rdb-only 1} (send the RDB only, no command stream after it), {@code SYNC}.
+ */
+final class ReplicationHandshake {
+  private static final Logger log = LoggerFactory.getLogger(ReplicationHandshake.class);
+
+  private final InputStream in;
+  private final OutputStream out;
+  private final String server;
+
+  ReplicationHandshake(InputStream in, OutputStream out, String server) {
+    this.in = in;
+    this.out = out;
+    this.server = server;
+  }
+
+  /** Sends everything up to and including SYNC; the reply to SYNC is left for {@link RdbBulkHeader#read}. */
+  void run(RedisEndpoint ep) throws IOException {
+    Optional<Secret> password = ep.passwordIfAny();
+    if (password.isPresent()) {
+      if (ep.username() != null) {
+        expectOk("AUTH", "AUTH", ep.username(), password.get().reveal());
+      } else {
+        expectOk("AUTH", "AUTH", password.get().reveal());
+      }
+    }
+    expectOk("REPLCONF capa eof", "REPLCONF", "capa", "eof");
+    try {
+      expectOk("REPLCONF rdb-only", "REPLCONF", "rdb-only", "1");
+    } catch (RedisOpsException e) {
+      if (e.exitCode() != ExitCode.FAILED) {
+        throw e; // NOPERM, NOAUTH: the user must act
+      }
+      // Servers before 7.0 do not know rdb-only; they send the command stream after the RDB, which we never read.
+      log.debug("{} does not support REPLCONF rdb-only, continuing without it: {}", server, e.getMessage());
+    }
+    send("SYNC");
+  }
+
+  /** @param shownAs the command as named in messages: never with its arguments, which may hold the password */
+  private void expectOk(String shownAs, String... command) throws IOException {
+    send(command);
+    int type = in.read();
+    if (type == -1) {
+      throw new java.io.EOFException("connection closed by the server after " + shownAs);
+    }
+    String line = RdbBulkHeader.readLine(in, server);
+    if (type == '-') {
+      throw RedisErrorReplies.toException(server, shownAs, line);
+    }
+    if (type != '+') {
+      throw RedisOpsException.failed("Redis at " + server + " answered " + shownAs + " with an unexpected reply of type '"
+          + (char) type + "'; is it a Redis server?", null);
+    }
+  }
+
+  private void send(String... command) throws IOException {
+    StringBuilder sb = new StringBuilder().append('*').append(command.length).append("\r\n");
+    for (String arg : command) {
+      sb.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+    }
+    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}

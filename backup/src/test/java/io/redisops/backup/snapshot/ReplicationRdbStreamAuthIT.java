@@ -1,0 +1,83 @@
+package io.redisops.backup.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
+import io.redisops.redis.RedisEndpoint;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Passwords and ACL users against a real redis-server; the password must never show in a message. */
+class ReplicationRdbStreamAuthIT {
+  private static final String PASSWORD = "s3cr3t-default-pw";
+
+  @TempDir static Path dir;
+  private static LocalRedisServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = LocalRedisServer.start(dir, null, PASSWORD,
+        "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
+        "--requirepass", PASSWORD,
+        "--user", "alice", "on", ">secret", "~*", "&*", "+@all",
+        "--user", "bob", "on", ">bobpw", "~*", "&*", "+@all", "-sync", "-psync");
+    FetchedRdb.populate(server, 20);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void defaultUserPasswordWorks() throws Exception {
+    assertThat(FetchedRdb.fetchAndCheck(endpoint(":" + PASSWORD), true, dir.resolve("default.rdb")))
+        .contains("20 keys read");
+  }
+
+  @Test
+  void aclUserWorks() throws Exception {
+    assertThat(FetchedRdb.fetchAndCheck(endpoint("alice:secret"), true, dir.resolve("alice.rdb")))
+        .contains("20 keys read");
+  }
+
+  @Test
+  void wrongPasswordIsAUsageErrorWithoutThePassword() {
+    assertThatThrownBy(() -> open(endpoint("alice:not-the-password")))
+        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageStartingWith("Redis at redis://alice@127.0.0.1:" + server.port() + " refused the credentials: WRONGPASS")
+        .hasMessageEndingWith("; check the password or ACL user")
+        .message().doesNotContain("not-the-password");
+  }
+
+  @Test
+  void missingPasswordIsAUsageError() {
+    assertThatThrownBy(() -> open(endpoint(null)))
+        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("requires a password: NOAUTH");
+  }
+
+  @Test
+  void userWithoutSyncPermissionIsAUsageErrorNamingTheAclRules() {
+    assertThatThrownBy(() -> open(endpoint("bob:bobpw")))
+        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageStartingWith("Redis at redis://bob@127.0.0.1:" + server.port() + " refused SYNC: NOPERM")
+        .hasMessageContaining("+sync +replconf (or @admin)")
+        .message().doesNotContain("bobpw");
+  }
+
+  private static RedisEndpoint endpoint(String userInfo) {
+    return RedisEndpoint.parse("redis://" + (userInfo == null ? "" : userInfo + "@") + "127.0.0.1:" + server.port());
+  }
+
+  private static void open(RedisEndpoint ep) {
+    ReplicationRdbStream.open(ep, FetchedRdb.CONNECT, FetchedRdb.READ).close();
+  }
+}
