@@ -47,6 +47,11 @@ public final class DatasetLock implements AutoCloseable {
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
       return new DatasetLock(ch, lock);
+    } catch (java.nio.file.FileSystemException e) {
+      // Permission denied, not a directory, read-only file system: the repository setting is wrong, not the run.
+      String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      throw new RedisOpsException(io.redisops.error.ExitCode.USAGE, "unable to use the repository folder for dataset '"
+          + dataset + "': " + e.getFile() + ": " + reason + "; check --repo or repository.path and its owner", e);
     } catch (IOException e) {
       throw RedisOpsException.failed("unable to take the lock " + lockFile + ": " + e.getMessage(), e);
     }
