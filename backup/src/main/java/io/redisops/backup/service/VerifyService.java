@@ -51,7 +51,7 @@ public final class VerifyService {
     } catch (java.nio.file.NoSuchFileException e) {
       problems.add("object " + m.object() + " is missing");
     } catch (IOException e) {
-      problems.add("unable to read it: " + e.getMessage());
+      problems.add("the stored object cannot be read back: " + e.getMessage());
     } finally {
       progress.end();
     }

@@ -1,0 +1,76 @@
+package io.redisops.testkit;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Fills a server with real writes of every data type and encoding a backup must carry: strings (int, short, long
+ * compressible), small and large hashes, lists, sets (intset and not), sorted sets, streams with consumer groups and
+ * pending entries, keys with second and millisecond TTLs, in several databases.
+ */
+public final class DataFixture {
+  private DataFixture() {}
+
+  /** Writes the fixture; {@code scale} multiplies the size of the large collections (1 = a few thousand elements). */
+  public static void fill(RedisCommands<String, String> redis, int scale) {
+    try {
+      redis.select(0);
+      redis.set("str:int", "12345");
+      redis.set("str:short", "hello");
+      redis.set("str:empty", "");
+      redis.set("str:long", "abc".repeat(10_000));
+      redis.set("str:binaryish", "caf\u00e9 \u2603 \t\r\n end");
+      redis.setex("ttl:seconds", 3600, "expires in an hour");
+      redis.psetex("ttl:millis", 7_200_123, "expires in two hours and some ms");
+      redis.hset("hash:small", Map.of("a", "1", "b", "2"));
+      Map<String, String> big = new HashMap<>();
+      for (int i = 0; i < 1000 * scale; i++) {
+        big.put("field" + i, "value" + i);
+      }
+      redis.hset("hash:large", big);
+      redis.rpush("list:small", "x", "y", "z");
+      for (int i = 0; i < 5 * scale; i++) {
+        String[] chunk = new String[1000];
+        for (int j = 0; j < chunk.length; j++) {
+          chunk[j] = "item-" + i + "-" + j;
+        }
+        redis.rpush("list:large", chunk);
+      }
+      redis.sadd("set:ints", "1", "2", "3", "400000");
+      redis.sadd("set:strings", "red", "green", "blue");
+      for (int i = 0; i < 2 * scale; i++) {
+        String[] chunk = new String[1000];
+        for (int j = 0; j < chunk.length; j++) {
+          chunk[j] = "member-" + i + "-" + j;
+        }
+        redis.sadd("set:large", chunk);
+      }
+      redis.zadd("zset:small", 1.5, "one", 2.25, "two", -3.0, "minus");
+      for (int i = 0; i < 2000 * scale; i++) {
+        redis.zadd("zset:large", i * 0.5, "m" + i);
+      }
+      redis.expire("zset:small", 86_400);
+      for (int i = 0; i < 300; i++) {
+        redis.xadd("stream:events", Map.of("n", Integer.toString(i), "kind", i % 2 == 0 ? "even" : "odd"));
+      }
+      redis.xgroupCreate(XReadArgs.StreamOffset.from("stream:events", "0-0"), "workers", XGroupCreateArgs.Builder.mkstream());
+      redis.xgroupCreate(XReadArgs.StreamOffset.from("stream:events", "$"), "late");
+      redis.xreadgroup(Consumer.from("workers", "alice"), XReadArgs.Builder.count(20),
+          XReadArgs.StreamOffset.lastConsumed("stream:events"));
+      redis.xreadgroup(Consumer.from("workers", "bob"), XReadArgs.Builder.count(5),
+          XReadArgs.StreamOffset.lastConsumed("stream:events"));
+      redis.select(2);
+      redis.set("db2:key", "in database two");
+      redis.hset("db2:hash", "f", "v");
+      redis.expire("db2:hash", 5000);
+      redis.select(15);
+      redis.lpush("db15:list", "last", "database");
+    } finally {
+      redis.select(0);
+    }
+  }
+}
