@@ -25,7 +25,8 @@ class ReplicationRdbStreamAuthIT {
         "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
         "--requirepass", PASSWORD,
         "--user", "alice", "on", ">secret", "~*", "&*", "+@all",
-        "--user", "bob", "on", ">bobpw", "~*", "&*", "+@all", "-sync", "-psync");
+        "--user", "bob", "on", ">bobpw", "~*", "&*", "+@all", "-sync", "-psync",
+        "--user", "carol", "on", ">carolpw", "~*", "&*", "+@all", "-replconf");
     FetchedRdb.populate(server, 20);
   }
 
@@ -71,6 +72,14 @@ class ReplicationRdbStreamAuthIT {
         .hasMessageStartingWith("Redis at redis://bob@127.0.0.1:" + server.port() + " refused SYNC: NOPERM")
         .hasMessageContaining("+sync +replconf (or @admin)")
         .message().doesNotContain("bobpw");
+  }
+
+  @Test
+  void userWithoutReplconfPermissionIsAUsageError() {
+    assertThatThrownBy(() -> open(endpoint("carol:carolpw")))
+        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageStartingWith("Redis at redis://carol@127.0.0.1:" + server.port() + " refused REPLCONF capa eof: NOPERM")
+        .hasMessageContaining("+sync +replconf (or @admin)");
   }
 
   private static RedisEndpoint endpoint(String userInfo) {

@@ -56,6 +56,18 @@ class ReplicationRdbStreamIT {
   }
 
   @Test
+  void keepAliveNewlinesDuringTheSyncDelayAreSkipped() throws Exception {
+    // With a delay the master parks us in "wait bgsave start" and sends a newline every second before the header.
+    server.command("CONFIG", "SET", "repl-diskless-sync", "yes");
+    server.command("CONFIG", "SET", "repl-diskless-sync-delay", "2");
+    try {
+      assertThat(FetchedRdb.fetchAndCheck(ep, true, dir.resolve("delayed.rdb"))).contains(KEYS + " keys read");
+    } finally {
+      server.command("CONFIG", "SET", "repl-diskless-sync-delay", "0");
+    }
+  }
+
+  @Test
   void headerTimeComesFromTheGivenClock() {
     Instant fixed = Instant.parse("2030-05-06T07:08:09Z");
     try (ReplicationRdbStream s = ReplicationRdbStream.open(ep, FetchedRdb.CONNECT, FetchedRdb.READ,
