@@ -59,6 +59,8 @@ public final class RdbAnalyzer {
     private final Map<String, String> aux = new LinkedHashMap<>();
     /** db -> {keys, expires}. */
     private final Map<Integer, long[]> counters = new TreeMap<>();
+    /** An EXPIRETIME(_MS) opcode was read; it belongs to the next key. */
+    private boolean expirePending;
 
     // Where the parser is, for truncation messages (read only when an error is raised).
     private String phase = "the RDB header";
@@ -147,7 +149,7 @@ public final class RdbAnalyzer {
             case OP_SELECTDB -> {
                 phase = "a SELECTDB opcode";
                 long n = prim.readLength();
-                if (n > Integer.MAX_VALUE) {
+                if (n < 0 || n > Integer.MAX_VALUE) {
                     throw new RdbFormatException("corrupt RDB: database number " + n + " before byte "
                             + src.position());
                 }
@@ -184,7 +186,7 @@ public final class RdbAnalyzer {
                 phase = "a function library (pre-GA format)";
                 prim.skipString();
                 prim.skipString();
-                if (prim.readLength() != 0) {
+                if (prim.readLength() != 0) { // has a description
                     prim.skipString();
                 }
                 prim.skipString();
@@ -197,8 +199,6 @@ public final class RdbAnalyzer {
         }
         phase = "an opcode";
     }
-
-    private boolean expirePending;
 
     private void readModuleAux() throws IOException {
         phase = "a module AUX field";
@@ -261,8 +261,9 @@ public final class RdbAnalyzer {
      * the trailer, so that the CRC still tells whether the file is intact.
      */
     private RdbAnalysis finishWithoutStructure(int version, int type, long offset) throws IOException {
-        String why = String.format("%s RDB value type 0x%02x at byte %d", type == RdbValueSkipper.MODULE
-                ? "cannot skip the module (pre-GA)" : "unknown RDB opcode/type", type, offset);
+        String why = String.format(type == RdbValueSkipper.MODULE
+                ? "cannot skip the module (pre-GA) value type 0x%02x at byte %d"
+                : "unknown RDB opcode/type 0x%02x at byte %d", type, offset);
         if (version < FIRST_VERSION_WITH_CRC) {
             src.consumeAll();
             throw new RdbFormatException(why + ", and RDB version " + version + " has no checksum to verify the rest");

@@ -20,7 +20,11 @@ final class RdbPrimitives {
         this.src = src;
     }
 
-    /** A plain length (6-, 14-, 32- or 64-bit); special string encodings are a format error here. */
+    /**
+     * A plain length (6-, 14-, 32- or 64-bit) as an unsigned 64-bit value: Redis also stores IDs and counters
+     * this way, and -1 (e.g. a consumer group's unknown entries-read) comes back as 0xffffffffffffffff.
+     * Special string encodings are a format error here.
+     */
     long readLength() throws IOException {
         long start = src.position();
         int first = src.readU8();
@@ -38,22 +42,29 @@ final class RdbPrimitives {
         }
     }
 
-    /** A length that must fit a Java long (lengths count bytes or elements of one snapshot). */
-    private long readWideLength(int first, long start) throws IOException {
-        long len;
-        if (first == 0x80) {
-            len = src.readUIntBE();
-        } else if (first == 0x81) {
-            len = src.readLongBE();
-            if (len < 0) {
-                throw new RdbFormatException(String.format(
-                        "corrupt RDB: impossible 64-bit length 0x%016x at byte %d", len, start));
-            }
-        } else {
+    /** A length that counts elements or bytes, so it cannot exceed Long.MAX_VALUE in any real snapshot. */
+    long readCount() throws IOException {
+        long start = src.position();
+        long n = readLength();
+        return checkCount(n, start);
+    }
+
+    private static long checkCount(long n, long start) throws RdbFormatException {
+        if (n < 0) {
             throw new RdbFormatException(String.format(
-                    "corrupt RDB: unknown length encoding 0x%02x at byte %d", first, start));
+                    "corrupt RDB: impossible element or byte count 0x%016x at byte %d", n, start));
         }
-        return len;
+        return n;
+    }
+
+    private long readWideLength(int first, long start) throws IOException {
+        if (first == 0x80) {
+            return src.readUIntBE();
+        } else if (first == 0x81) {
+            return src.readLongBE();
+        }
+        throw new RdbFormatException(String.format(
+                "corrupt RDB: unknown length encoding 0x%02x at byte %d", first, start));
     }
 
     /** Consumes one string object without materialising it. */
@@ -68,7 +79,7 @@ final class RdbPrimitives {
                 src.skip(((first & 0x3f) << 8) | src.readU8());
                 return;
             case 2:
-                src.skip(readWideLength(first, start));
+                src.skip(checkCount(readWideLength(first, start), start));
                 return;
             default:
                 switch (first & 0x3f) {
@@ -76,7 +87,7 @@ final class RdbPrimitives {
                     case ENC_INT16 -> src.skip(2);
                     case ENC_INT32 -> src.skip(4);
                     case ENC_LZF -> {
-                        long clen = readLength();
+                        long clen = readCount();
                         readLength(); // uncompressed length: irrelevant when skipping
                         src.skip(clen);
                     }
@@ -96,7 +107,7 @@ final class RdbPrimitives {
         switch (first >>> 6) {
             case 0 -> len = first & 0x3f;
             case 1 -> len = ((first & 0x3f) << 8) | src.readU8();
-            case 2 -> len = readWideLength(first, start);
+            case 2 -> len = checkCount(readWideLength(first, start), start);
             default -> {
                 return readEncodedString(first, start);
             }
@@ -114,8 +125,8 @@ final class RdbPrimitives {
                 return Long.toString(src.readU8() | (src.readU8() << 8) | (src.readU8() << 16)
                         | (src.readU8() << 24));
             case ENC_LZF:
-                long clen = readLength();
-                long len = readLength();
+                long clen = readCount();
+                long len = readCount();
                 if (clen > MAX_RETAINED_STRING || len > MAX_RETAINED_STRING) {
                     src.skip(clen);
                     return placeholder(len);

@@ -87,27 +87,27 @@ final class RdbValueSkipper {
             case STRING, HASH_ZIPMAP, LIST_ZIPLIST, SET_INTSET, ZSET_ZIPLIST, HASH_ZIPLIST, HASH_LISTPACK,
                     ZSET_LISTPACK, SET_LISTPACK ->
                     p.skipString(); // one blob
-            case LIST, SET, LIST_QUICKLIST -> skipStrings(p.readLength());
+            case LIST, SET, LIST_QUICKLIST -> skipStrings(p.readCount());
             case HASH -> {
-                for (long n = p.readLength(); n > 0; n--) {
+                for (long n = p.readCount(); n > 0; n--) {
                     p.skipString(); // field
                     p.skipString(); // value
                 }
             }
             case ZSET -> {
-                for (long n = p.readLength(); n > 0; n--) {
+                for (long n = p.readCount(); n > 0; n--) {
                     p.skipString();
                     skipStringDouble();
                 }
             }
             case ZSET_2 -> {
-                for (long n = p.readLength(); n > 0; n--) {
+                for (long n = p.readCount(); n > 0; n--) {
                     p.skipString();
                     src.skip(8); // binary IEEE 754 double
                 }
             }
             case LIST_QUICKLIST_2 -> {
-                for (long n = p.readLength(); n > 0; n--) {
+                for (long n = p.readCount(); n > 0; n--) {
                     p.readLength(); // container: plain node or packed listpack
                     p.skipString();
                 }
@@ -157,7 +157,7 @@ final class RdbValueSkipper {
     }
 
     private void skipStream(int type) throws IOException {
-        for (long n = p.readLength(); n > 0; n--) {
+        for (long n = p.readCount(); n > 0; n--) {
             p.skipString(); // master ID of the node (16 bytes as a string)
             p.skipString(); // the listpack
         }
@@ -171,25 +171,25 @@ final class RdbValueSkipper {
             p.readLength(); // max deleted ID seq
             p.readLength(); // entries added
         }
-        for (long groups = p.readLength(); groups > 0; groups--) {
+        for (long groups = p.readCount(); groups > 0; groups--) {
             p.skipString(); // group name
             p.readLength(); // last delivered ID ms
             p.readLength(); // last delivered ID seq
             if (type >= STREAM_LISTPACKS_2) {
                 p.readLength(); // entries read
             }
-            for (long pel = p.readLength(); pel > 0; pel--) {
+            for (long pel = p.readCount(); pel > 0; pel--) {
                 src.skip(STREAM_ID_BYTES);
                 src.skip(8); // delivery time, ms
                 p.readLength(); // delivery count
             }
-            for (long consumers = p.readLength(); consumers > 0; consumers--) {
+            for (long consumers = p.readCount(); consumers > 0; consumers--) {
                 p.skipString(); // consumer name
                 src.skip(8); // seen time
                 if (type >= STREAM_LISTPACKS_3) {
                     src.skip(8); // active time
                 }
-                for (long pel = p.readLength(); pel > 0; pel--) {
+                for (long pel = p.readCount(); pel > 0; pel--) {
                     src.skip(STREAM_ID_BYTES);
                 }
             }

@@ -113,6 +113,7 @@ public final class LocalRepository implements Repository {
     } finally {
       if (!done) {
         Files.deleteIfExists(temp);
+        removeEmptyParents(target.getParent());
       }
     }
   }
@@ -157,7 +158,12 @@ public final class LocalRepository implements Repository {
     if (Files.isDirectory(dir)) {
       return;
     }
-    if (!dir.equals(root) && dir.getParent() != null) {
+    if (dir.equals(root)) {
+      // Folders above the repository are the operator's; only the repository itself is made private.
+      if (root.getParent() != null) {
+        Files.createDirectories(root.getParent());
+      }
+    } else if (dir.getParent() != null) {
       createDirectories(dir.getParent());
     }
     FileAttribute<Set<PosixFilePermission>> perms = PosixFilePermissions.asFileAttribute(DIR_PERMS);

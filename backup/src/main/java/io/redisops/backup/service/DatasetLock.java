@@ -1,0 +1,69 @@
+package io.redisops.backup.service;
+
+import io.redisops.error.RedisOpsException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+
+/**
+ * One operation at a time per dataset (backup, prune, restore): an OS file lock, so a process killed with -9 releases
+ * it at once and no stale lock file can block the next run. The file holds the owner's PID for the error message.
+ */
+public final class DatasetLock implements AutoCloseable {
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private DatasetLock(FileChannel channel, FileLock lock) {
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** Takes the lock or refuses at once (exit 5) naming the process that holds it. */
+  public static DatasetLock acquire(Path lockFile, String dataset) {
+    try {
+      Files.createDirectories(lockFile.getParent(),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      FileChannel ch = FileChannel.open(lockFile, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        String owner = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
+        ch.close();
+        throw RedisOpsException.refused("another redis-ops operation on dataset '" + dataset + "' is running"
+            + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; wait for it to finish, then try again");
+      }
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+      return new DatasetLock(ch, lock);
+    } catch (java.nio.file.FileSystemException e) {
+      // Permission denied, not a directory, read-only file system: the repository setting is wrong, not the run.
+      String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      throw new RedisOpsException(io.redisops.error.ExitCode.USAGE, "unable to use the repository folder for dataset '"
+          + dataset + "': " + e.getFile() + ": " + reason + "; check --repo or repository.path and its owner", e);
+    } catch (IOException e) {
+      throw RedisOpsException.failed("unable to take the lock " + lockFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      channel.close();
+    } catch (IOException ignored) {
+      // the OS releases the lock with the descriptor anyway
+    }
+  }
+}

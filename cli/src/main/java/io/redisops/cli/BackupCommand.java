@@ -1,0 +1,72 @@
+package io.redisops.cli;
+
+import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.catalog.Tier;
+import io.redisops.backup.progress.Sizes;
+import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.BackupRequest;
+import io.redisops.backup.service.BackupResult;
+import io.redisops.backup.service.BackupService;
+import io.redisops.backup.snapshot.BgsaveSnapshotSource;
+import io.redisops.backup.snapshot.ReplicationSnapshotSource;
+import io.redisops.backup.snapshot.SnapshotMethod;
+import io.redisops.config.Settings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code redis-ops backup}: take one backup now, verify, store, prune. */
+@Command(name = "backup", description = "Take one backup now: capture, verify, store, then apply retention.")
+final class BackupCommand implements Callable<Integer> {
+  /** How long a BGSAVE may take before we give up (a 1 GB RDB takes well under a minute). */
+  static final Duration BGSAVE_TIMEOUT = Duration.ofHours(1);
+  static final Duration REPLICATION_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--tier", paramLabel = "TIER", defaultValue = "manual",
+      description = "hourly, daily or manual (default: ${DEFAULT-VALUE}); retention is decided per tier.")
+  String tier;
+
+  @Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
+      description = "bgsave, replication or auto (default: bgsave when the data directory is readable here, else replication).")
+  String method;
+
+  @Override
+  public Integer call() {
+    CommandContext ctx = new CommandContext(spec);
+    Tier t = Tier.parse(tier);
+    SnapshotMethod m = SnapshotMethod.parse(method);
+    Settings.DatasetSettings ds = ctx.dataset();
+    BackupContext bc = ctx.backupContext();
+    BackupService service = new BackupService(bc, new BgsaveSnapshotSource(ctx.clock(), BGSAVE_TIMEOUT),
+        new ReplicationSnapshotSource(ctx.clock(), bc.redisTimeout(), REPLICATION_READ_TIMEOUT));
+    BackupResult r = service.backup(new BackupRequest(ds.name(), ds.endpoint(), Set.of(t), m), ctx.progress());
+    Manifest b = r.manifest();
+    if (ctx.json()) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("backup", b);
+      doc.put("repository", bc.repository().describe());
+      doc.put("leftovers_removed", r.leftoversRemoved());
+      doc.put("pruned", r.pruned().stream().map(Manifest::id).toList());
+      ctx.printJson(doc);
+    } else {
+      ctx.out().printf(Locale.ROOT, "backup %s of %s: %d keys%s, %s raw, %s stored (%s), %s, %.2f s%n", b.id(), b.dataset(),
+          b.totalKeys(), b.keys().isEmpty() ? "" : " (" + Manifest.describeKeys(b.keys()) + ")", Sizes.human(b.rawSize()),
+          Sizes.human(b.storedSize()), b.compression(), b.method(), b.durationMs() / 1000.0);
+      for (Manifest p : r.pruned()) {
+        ctx.out().printf("pruned %s (%s)%n", p.id(), String.join(",", p.sortedTiers().stream().map(Tier::id).toList()));
+      }
+      ctx.out().flush();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,95 @@
+package io.redisops.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisops.backup.catalog.ManifestCodec;
+import io.redisops.backup.progress.LoggingProgress;
+import io.redisops.backup.progress.ProgressListener;
+import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.storage.LocalRepository;
+import io.redisops.config.Config;
+import io.redisops.config.ConfigLoader;
+import io.redisops.config.Settings;
+import io.redisops.error.RedisOpsException;
+import io.redisops.redis.RedisConnector;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What every command needs, resolved once from the global options and the configuration file: settings, the backup
+ * context, the output writers and a progress listener fit for where the output goes.
+ */
+final class CommandContext {
+  private final RedisOpsCommand root;
+  private final CommandSpec spec;
+  private final Clock clock;
+  private Settings settings;
+
+  CommandContext(CommandSpec spec) {
+    this(spec, Clock.systemDefaultZone());
+  }
+
+  CommandContext(CommandSpec spec, Clock clock) {
+    this.spec = spec;
+    this.root = spec.root().commandLine().getCommand();
+    this.clock = clock;
+  }
+
+  Settings settings() {
+    if (settings == null) {
+      Config config = root.config == null ? Config.empty() : ConfigLoader.load(Path.of(root.config));
+      settings = Settings.resolve(config,
+          new Settings.Overrides(root.redis, root.repo, root.dataset, root.tlsCaFile), System.getenv());
+    }
+    return settings;
+  }
+
+  Settings.DatasetSettings dataset() {
+    return settings().dataset(root.redis != null ? null : root.dataset);
+  }
+
+  BackupContext backupContext() {
+    Settings s = settings();
+    LocalRepository repository = new LocalRepository(s.repositoryPath());
+    return new BackupContext(repository, s.compression(), s.retention(), repository.root(), clock,
+        RedisConnector.DEFAULT_TIMEOUT, VersionProvider.version());
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  boolean json() {
+    return root.json;
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** A progress bar on a terminal (never with --json), and a log line every few seconds for -v and the daemon. */
+  ProgressListener progress() {
+    ProgressListener logging = new LoggingProgress(clock, Duration.ofSeconds(5));
+    if (!root.json && System.console() != null) {
+      return ProgressListener.both(new TerminalProgress(), logging);
+    }
+    return logging;
+  }
+
+  /** Prints one JSON document on stdout. */
+  void printJson(Object value) {
+    try {
+      ObjectMapper mapper = ManifestCodec.mapper();
+      out().println(mapper.writeValueAsString(value));
+      out().flush();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw RedisOpsException.failed("unable to print JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}

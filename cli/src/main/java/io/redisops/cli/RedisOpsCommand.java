@@ -1,0 +1,58 @@
+package io.redisops.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+
+/** {@code redis-ops [global options] <command>}: the global options of DESIGN.md section 3 and the commands. */
+@Command(name = "redis-ops", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    scope = ScopeType.INHERIT, usageHelpAutoWidth = true,
+    description = "Backup, persistence and recovery for Redis.",
+    subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class, PruneCommand.class},
+    footer = {"", "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
+        + " 5 refused for safety."})
+public final class RedisOpsCommand implements Runnable {
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "YAML configuration file (every key optional).")
+  String config;
+
+  @Option(names = "--dataset", paramLabel = "NAME", scope = ScopeType.INHERIT,
+      description = "Dataset to work on (default: the only one configured, else <host>-<port> of --redis).")
+  String dataset;
+
+  @Option(names = "--redis", paramLabel = "URI", scope = ScopeType.INHERIT,
+      description = "redis://[user:password@]host:port or rediss:// (default: redis://127.0.0.1:6379).")
+  String redis;
+
+  @Option(names = "--tls-ca-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "PEM certificate authority to trust for rediss:// (default: the JVM's trust store).")
+  String tlsCaFile;
+
+  @Option(names = "--repo", paramLabel = "DIR", scope = ScopeType.INHERIT,
+      description = "Local repository folder (default: /var/lib/redis-ops/backups).")
+  String repo;
+
+  @Option(names = "--json", scope = ScopeType.INHERIT,
+      description = "Print exactly one JSON document on stdout; logs and progress go to stderr.")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "More log output on stderr (repeat for debug); stack traces on errors.")
+  boolean[] verbose = new boolean[0];
+
+  @Override
+  public void run() {
+    // "redis-ops" alone: show what it can do.
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  int verbosity() {
+    return verbose == null ? 0 : verbose.length;
+  }
+
+  boolean isDaemon(ParseResult parseResult) {
+    return false;
+  }
+}

@@ -1,0 +1,58 @@
+package io.redisops.cli;
+
+import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.progress.Sizes;
+import io.redisops.error.RedisOpsException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code redis-ops show ID}: one backup's manifest. */
+@Command(name = "show", description = "Show one backup's manifest.")
+final class ShowCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(paramLabel = "ID", description = "Backup id (see 'redis-ops list').")
+  String id;
+
+  @Override
+  public Integer call() throws IOException {
+    CommandContext ctx = new CommandContext(spec);
+    String dataset = ctx.dataset().name();
+    Manifest m = ctx.backupContext().catalog(dataset).find(id).orElseThrow(() -> RedisOpsException.notFound(
+        "no backup '" + id + "' in dataset " + dataset + "; see 'redis-ops list'"));
+    if (ctx.json()) {
+      ctx.printJson(m);
+      return 0;
+    }
+    PrintWriter out = ctx.out();
+    out.printf("id:             %s%n", m.id());
+    out.printf("dataset:        %s%n", m.dataset());
+    out.printf("snapshot time:  %s (%s local)%n", m.snapshotTime(),
+        ListCommand.LOCAL_TIME.format(m.snapshotTime().atZone(ctx.clock().getZone())));
+    out.printf("completed at:   %s%n", m.completedAt());
+    out.printf("tiers:          %s%n", ListCommand.tiers(m));
+    out.printf("method:         %s%n", m.method());
+    Manifest.Source s = m.source();
+    out.printf("source:         %s:%d role=%s redis=%s run_id=%s replid=%s offset=%s%n", s.host(), s.port(), s.role(),
+        s.redisVersion(), s.runId(), s.replid(), s.offset());
+    out.printf("rdb version:    %d%n", m.rdbVersion());
+    out.printf("keys:           %s%n", ListCommand.keys(m));
+    out.printf("expires:        %s%n", Manifest.describeKeys(m.expires()));
+    out.printf("object:         %s (%s, encryption %s)%n", m.object(), m.compression(), m.encryption());
+    out.printf("raw size:       %s (%d bytes)%n", Sizes.human(m.rawSize()), m.rawSize());
+    out.printf("stored size:    %s (%d bytes)%n", Sizes.human(m.storedSize()), m.storedSize());
+    out.printf("raw sha256:     %s%n", m.rawSha256());
+    out.printf("stored sha256:  %s%n", m.storedSha256());
+    out.printf("rdb crc64:      %s%n", m.rdbCrc64() == null ? "none (rdbchecksum no)" : m.rdbCrc64());
+    out.printf("duration:       %.2f s%n", m.durationMs() / 1000.0);
+    out.printf("tool version:   %s%n", m.toolVersion());
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,157 @@
+package io.redisops.config;
+
+import io.redisops.backup.catalog.BackupCatalog;
+import io.redisops.backup.catalog.Tier;
+import io.redisops.backup.codec.Compression;
+import io.redisops.backup.retention.Durations;
+import io.redisops.backup.retention.RetentionPolicy;
+import io.redisops.error.RedisOpsException;
+import io.redisops.redis.RedisEndpoint;
+import io.redisops.secret.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration with every default applied and command-line options laid over it: what commands and jobs use.
+ * Validation happens here, once, with messages that name the key or option.
+ */
+public record Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
+    List<DatasetSettings> datasets) {
+
+  public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
+  public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
+
+  /** One dataset: its name and how to reach its Redis. */
+  public record DatasetSettings(String name, RedisEndpoint endpoint) {}
+
+  /** Command-line options that override the file; null when not given. */
+  public record Overrides(String redisUri, String repository, String dataset, String tlsCaFile) {
+    public static Overrides none() {
+      return new Overrides(null, null, null, null);
+    }
+  }
+
+  public static Settings resolve(Config config, Overrides o, Map<String, String> env) {
+    Config.Repository repo = config.repository() == null ? new Config.Repository(null, null) : config.repository();
+    Path repositoryPath = Path.of(firstNonNull(o.repository(), repo.path(), DEFAULT_REPOSITORY));
+    Compression compression = repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
+    return new Settings(repositoryPath, compression, retention(config.retention()), datasets(config, o, env));
+  }
+
+  /** The dataset a command works on: {@code --dataset}, else the only one configured. */
+  public DatasetSettings dataset(String requested) {
+    if (requested != null) {
+      return datasets.stream().filter(d -> d.name().equals(requested)).findFirst()
+          .orElseThrow(() -> RedisOpsException.usage("dataset '" + requested + "' is not configured; configured: "
+              + String.join(", ", datasets.stream().map(DatasetSettings::name).toList())));
+    }
+    if (datasets.size() == 1) {
+      return datasets.get(0);
+    }
+    throw RedisOpsException.usage("several datasets are configured (" + String.join(", ",
+        datasets.stream().map(DatasetSettings::name).toList()) + "); pick one with --dataset NAME");
+  }
+
+  private static List<DatasetSettings> datasets(Config config, Overrides o, Map<String, String> env) {
+    List<Config.Dataset> configured = config.datasets() == null ? List.of() : config.datasets();
+    List<DatasetSettings> out = new ArrayList<>();
+    if (o.redisUri() != null || configured.isEmpty()) {
+      // --redis (or nothing at all): one dataset, named by --dataset or after the server.
+      Config.Redis fromFile = configured.size() == 1 && configured.get(0).redis() != null ? configured.get(0).redis() : null;
+      RedisEndpoint ep = endpoint(firstNonNull(o.redisUri(), RedisEndpoint.DEFAULT_URI), fromFile, o, env, "--redis");
+      String name = o.dataset() != null ? o.dataset()
+          : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name() : defaultName(ep);
+      out.add(new DatasetSettings(BackupCatalog.checkDataset(name), ep));
+      return out;
+    }
+    for (int i = 0; i < configured.size(); i++) {
+      Config.Dataset d = configured.get(i);
+      String key = "datasets[" + i + "]";
+      Config.Redis r = d.redis() == null ? new Config.Redis(null, null, null) : d.redis();
+      RedisEndpoint ep = endpoint(firstNonNull(r.uri(), RedisEndpoint.DEFAULT_URI), r, o, env, key + ".redis.uri");
+      String name = d.name() != null ? d.name() : defaultName(ep);
+      try {
+        BackupCatalog.checkDataset(name);
+      } catch (RedisOpsException e) {
+        throw RedisOpsException.usage(key + ".name: " + e.getMessage());
+      }
+      if (out.stream().anyMatch(x -> x.name().equals(name))) {
+        throw RedisOpsException.usage(key + ".name: dataset '" + name + "' is configured twice; give each a distinct name");
+      }
+      out.add(new DatasetSettings(name, ep));
+    }
+    return out;
+  }
+
+  private static RedisEndpoint endpoint(String uri, Config.Redis file, Overrides o, Map<String, String> env, String key) {
+    RedisEndpoint ep;
+    try {
+      ep = RedisEndpoint.parse(uri);
+    } catch (RedisOpsException e) {
+      throw RedisOpsException.usage(key + ": " + e.getMessage());
+    }
+    if (ep.password() == null) {
+      Optional<Secret> pw = Optional.ofNullable(env.get(ENV_REDIS_PASSWORD)).filter(s -> !s.isEmpty()).map(Secret::of);
+      if (pw.isEmpty() && file != null && file.passwordFile() != null) {
+        pw = Optional.of(readSecret(Path.of(file.passwordFile()), "redis.password-file"));
+      }
+      if (pw.isPresent()) {
+        ep = ep.withPassword(pw.get());
+      }
+    }
+    String ca = firstNonNull(o.tlsCaFile(), file == null ? null : file.tlsCaFile(), null);
+    return ca == null ? ep : ep.withCaFile(Path.of(ca));
+  }
+
+  /** Reads a secret from a file: the first line, without its line end. */
+  public static Secret readSecret(Path file, String key) {
+    try {
+      String s = Files.readString(file);
+      int nl = s.indexOf('\n');
+      return Secret.of((nl < 0 ? s : s.substring(0, nl)).stripTrailing());
+    } catch (IOException e) {
+      throw RedisOpsException.usage(key + ": unable to read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static String defaultName(RedisEndpoint ep) {
+    return ep.host().replace(':', '_') + "-" + ep.port();
+  }
+
+  private static Compression compression(String text) {
+    try {
+      return Compression.parse(text);
+    } catch (RedisOpsException e) {
+      throw RedisOpsException.usage("repository.compression: " + e.getMessage());
+    }
+  }
+
+  private static RetentionPolicy retention(Config.Retention r) {
+    Map<Tier, java.time.Duration> m = new EnumMap<>(Tier.class);
+    m.put(Tier.HOURLY, r == null || r.hourly() == null ? RetentionPolicy.DEFAULT_HOURLY : Durations.parse(r.hourly(), "retention.hourly"));
+    m.put(Tier.DAILY, r == null || r.daily() == null ? RetentionPolicy.DEFAULT_DAILY : Durations.parse(r.daily(), "retention.daily"));
+    if (r != null && r.offsiteHourly() != null) {
+      Durations.parse(r.offsiteHourly(), "retention.offsite-hourly");
+    }
+    if (r != null && r.offsiteDaily() != null) {
+      Durations.parse(r.offsiteDaily(), "retention.offsite-daily");
+    }
+    return new RetentionPolicy(m);
+  }
+
+  @SafeVarargs
+  private static <T> T firstNonNull(T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+}
