@@ -88,6 +88,10 @@ public final class ReplicationRdbStream implements Closeable {
       ReplicationRdbStream stream = fromReplicationStream(in, server, clock, socket);
       log.debug("snapshot header from {}: {}", server, stream.header);
       return stream;
+    } catch (SocketTimeoutException e) {
+      closeQuietly(socket);
+      // already names the server and the silence (TimeoutNamingInputStream)
+      throw RedisOpsException.failed(describe(e) + " during the replication handshake", e);
     } catch (IOException e) {
       closeQuietly(socket);
       // A TLS-only port answers plain text by closing or resetting the connection: say what probably went wrong.

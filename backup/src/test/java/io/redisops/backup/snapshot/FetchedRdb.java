@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Fetches a snapshot into a file and checks it the way an operator would: header, trailer, redis-check-rdb. */
@@ -49,15 +50,12 @@ final class FetchedRdb {
     }
   }
 
-  /** Writes {@code count} string keys with one MSET. */
-  static void populate(LocalRedisServer server, int count) throws IOException {
-    String[] args = new String[1 + 2 * count];
-    args[0] = "MSET";
+  /** {@code count} string keys of varied lengths, in a stable order. */
+  static Map<String, String> sampleKeys(int count) {
+    Map<String, String> keys = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
-      args[1 + 2 * i] = "key:" + i;
-      args[2 + 2 * i] = "value-" + i + "-" + "x".repeat(i % 50);
+      keys.put("key:" + i, "value-" + i + "-" + "x".repeat(i % 50));
     }
-    assertThat(server.command(args)).isEqualTo("+OK");
-    assertThat(Arrays.asList(server.command("DBSIZE"))).containsExactly(":" + count);
+    return keys;
   }
 }

@@ -6,34 +6,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.testkit.RedisServerExtension;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Passwords and ACL users against a real redis-server; the password must never show in a message. */
 class ReplicationRdbStreamAuthIT {
   private static final String PASSWORD = "s3cr3t-default-pw";
 
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.builder()
+      .config("repl-diskless-sync", "yes")
+      .config("repl-diskless-sync-delay", "0")
+      .password(PASSWORD)
+      .aclUser("alice", "secret", "on", "~*", "&*", "+@all")
+      .aclUser("bob", "bobpw", "on", "~*", "&*", "+@all", "-sync", "-psync")
+      .aclUser("carol", "carolpw", "on", "~*", "&*", "+@all", "-replconf")
+      .build();
+
   @TempDir static Path dir;
-  private static LocalRedisServer server;
 
   @BeforeAll
-  static void start() throws Exception {
-    server = LocalRedisServer.start(dir, null, PASSWORD,
-        "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0",
-        "--requirepass", PASSWORD,
-        "--user", "alice", "on", ">secret", "~*", "&*", "+@all",
-        "--user", "bob", "on", ">bobpw", "~*", "&*", "+@all", "-sync", "-psync");
-    FetchedRdb.populate(server, 20);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
+  static void populate() {
+    server.sync().mset(FetchedRdb.sampleKeys(20));
   }
 
   @Test
@@ -71,6 +69,14 @@ class ReplicationRdbStreamAuthIT {
         .hasMessageStartingWith("Redis at redis://bob@127.0.0.1:" + server.port() + " refused SYNC: NOPERM")
         .hasMessageContaining("+sync +replconf (or @admin)")
         .message().doesNotContain("bobpw");
+  }
+
+  @Test
+  void userWithoutReplconfPermissionIsAUsageError() {
+    assertThatThrownBy(() -> open(endpoint("carol:carolpw")))
+        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageStartingWith("Redis at redis://carol@127.0.0.1:" + server.port() + " refused REPLCONF capa eof: NOPERM")
+        .hasMessageContaining("+sync +replconf (or @admin)");
   }
 
   private static RedisEndpoint endpoint(String userInfo) {

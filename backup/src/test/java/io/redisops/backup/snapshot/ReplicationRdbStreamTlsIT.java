@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
-import io.redisops.redis.TlsSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -21,18 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationRdbStreamTlsIT {
   @TempDir static Path dir;
   private static TestCertificates certs;
-  private static LocalRedisServer server;
+  private static TlsOnlyRedisServer server;
 
   @BeforeAll
   static void start() throws Exception {
     Path certDir = Files.createDirectories(dir.resolve("certs"));
     Path dataDir = Files.createDirectories(dir.resolve("data"));
     certs = TestCertificates.create(certDir, "DNS:localhost");
-    var args = certs.redisArgs();
-    args.addAll(java.util.List.of("--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
-    server = LocalRedisServer.start(dataDir, TlsSupport.forCaFile(certs.caCert).getSocketFactory(), null,
-        args.toArray(String[]::new));
-    FetchedRdb.populate(server, 50);
+    server = TlsOnlyRedisServer.start(dataDir, certs, "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0");
+    server.mset(FetchedRdb.sampleKeys(50));
   }
 
   @AfterAll
@@ -79,8 +75,7 @@ class ReplicationRdbStreamTlsIT {
     // the CA is trusted; reached by IP address only the CA is checked (as redis-cli does).
     Path otherDir = Files.createDirectories(dir.resolve("other-host"));
     TestCertificates otherHost = TestCertificates.create(otherDir, "DNS:redis.invalid");
-    try (LocalRedisServer other = LocalRedisServer.start(otherDir,
-        TlsSupport.forCaFile(otherHost.caCert).getSocketFactory(), null, otherHost.redisArgs().toArray(String[]::new))) {
+    try (TlsOnlyRedisServer other = TlsOnlyRedisServer.start(otherDir, otherHost)) {
       RedisEndpoint byName = new RedisEndpoint("localhost", other.port(), true, null, null, otherHost.caCert);
       RedisEndpoint byIp = new RedisEndpoint("127.0.0.1", other.port(), true, null, null, otherHost.caCert);
 

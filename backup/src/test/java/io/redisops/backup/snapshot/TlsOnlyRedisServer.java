@@ -1,5 +1,6 @@
 package io.redisops.backup.snapshot;
 
+import io.redisops.redis.TlsSupport;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,58 +16,44 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A real {@code redis-server} on a free loopback port, for integration tests. Stand-in until the shared testkit lands
- * on main: started with ProcessBuilder, ready once PING answers, stopped by PID (also from a shutdown hook, so a
- * crashed test run leaves nothing behind).
+ * A real {@code redis-server} with only a TLS port ({@code --port 0 --tls-port <free>}) on 127.0.0.1. The testkit's
+ * {@code RedisServer} cannot start this one: it owns {@code port} and probes readiness over plain TCP. Started with
+ * ProcessBuilder, ready once PING answers over TLS (polled with a deadline), stopped by PID in {@link #close()} and,
+ * should the JVM exit first, by a shutdown hook.
  */
-final class LocalRedisServer implements AutoCloseable {
+final class TlsOnlyRedisServer implements AutoCloseable {
   private static final Duration READY_DEADLINE = Duration.ofSeconds(15);
 
   private final Process process;
   private final int port;
-  private final Path dir;
-  private final SocketFactory sockets;
-  private final String password;
+  private final SSLSocketFactory sockets;
   private final Thread reaper;
 
-  private LocalRedisServer(Process process, int port, Path dir, SocketFactory sockets, String password) {
+  private TlsOnlyRedisServer(Process process, int port, SSLSocketFactory sockets) {
     this.process = process;
     this.port = port;
-    this.dir = dir;
     this.sockets = sockets;
-    this.password = password;
     long pid = process.pid();
     this.reaper = new Thread(() -> stopPid(pid), "stop redis-server " + pid);
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
-  /**
-   * Starts {@code redis-server} in {@code dir} on a free port.
-   *
-   * @param tlsSockets null for a plain server; else the server gets {@code --port 0 --tls-port <free>} (pass the TLS
-   *     arguments in {@code extraArgs}) and readiness is checked with these sockets
-   * @param password the default user's password, for the readiness PING and {@link #command}; null for none
-   */
-  static LocalRedisServer start(Path dir, SSLSocketFactory tlsSockets, String password, String... extraArgs)
-      throws IOException {
+  /** Starts {@code redis-server} in {@code dir}, serving {@code certs}, with {@code extraArgs} appended. */
+  static TlsOnlyRedisServer start(Path dir, TestCertificates certs, String... extraArgs) throws IOException {
     int port = freePort();
     List<String> cmd = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--dir", dir.toString(),
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""));
-    if (tlsSockets == null) {
-      cmd.addAll(List.of("--port", String.valueOf(port)));
-    } else {
-      cmd.addAll(List.of("--port", "0", "--tls-port", String.valueOf(port)));
-    }
+        "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "",
+        "--port", "0", "--tls-port", String.valueOf(port)));
+    cmd.addAll(certs.redisArgs());
     cmd.addAll(List.of(extraArgs));
     Path log = dir.resolve("redis-server.log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    LocalRedisServer server = new LocalRedisServer(p, port, dir,
-        tlsSockets == null ? SocketFactory.getDefault() : tlsSockets, password);
+    TlsOnlyRedisServer server = new TlsOnlyRedisServer(p, port, TlsSupport.forCaFile(certs.caCert).getSocketFactory());
     try {
       server.awaitReady(log);
     } catch (IOException | RuntimeException e) {
@@ -80,23 +67,33 @@ final class LocalRedisServer implements AutoCloseable {
     return port;
   }
 
-  Path dir() {
-    return dir;
+  /** Writes the keys with one MSET. */
+  void mset(Map<String, String> keys) throws IOException {
+    List<String> args = new ArrayList<>(List.of("MSET"));
+    keys.forEach((k, v) -> {
+      args.add(k);
+      args.add(v);
+    });
+    String reply = command(args.toArray(String[]::new));
+    if (!reply.equals("+OK")) {
+      throw new IOException("MSET answered " + reply);
+    }
   }
 
-  /** Sends one command and returns the first line of the reply (enough for +OK, :n, -ERR, $n). */
+  /** Sends one command over TLS and returns the first line of the reply (enough for +OK, :n, -ERR). */
   String command(String... args) throws IOException {
     try (Socket s = sockets.createSocket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
       InputStream in = new BufferedInputStream(s.getInputStream());
-      if (password != null) {
-        send(out, "AUTH", password);
-        readLine(in);
+      StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
+      for (String a : args) {
+        sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
       }
-      send(out, args);
-      return readLine(in);
+      out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return RdbBulkHeader.readLine(in, "test server");
     }
   }
 
@@ -114,11 +111,11 @@ final class LocalRedisServer implements AutoCloseable {
         // not listening yet: poll again until the deadline
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IOException("redis-server on port " + port + " did not answer PING within " + READY_DEADLINE
+        throw new IOException("redis-server on TLS port " + port + " did not answer PING within " + READY_DEADLINE
             + ": " + Files.readString(log));
       }
       try {
-        process.waitFor(20, TimeUnit.MILLISECONDS); // returns early if it dies
+        process.waitFor(20, TimeUnit.MILLISECONDS); // a poll interval that ends early if the process dies
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
@@ -148,31 +145,10 @@ final class LocalRedisServer implements AutoCloseable {
     });
   }
 
-  static int freePort() throws IOException {
+  private static int freePort() throws IOException {
+    // never 6379: the kernel hands out ephemeral ports (32768 and up here)
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  private static void send(OutputStream out, String... args) throws IOException {
-    StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
-    for (String a : args) {
-      sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-    }
-    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1 && c != '\r') {
-      sb.append((char) c);
-    }
-    in.read(); // '\n'
-    if (c == -1) {
-      throw new IOException("connection closed");
-    }
-    return sb.toString();
   }
 }
