@@ -42,8 +42,8 @@ public final class RedisConnector {
         uri.withPassword(pw.reveal().toCharArray());
       }
     });
-    // One I/O and one computation thread are plenty for a CLI or a job talking to a single server.
-    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+    // Two I/O and two computation threads (Lettuce's minimum) are plenty for a CLI or a job talking to a single server.
+    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     RedisClient client = RedisClient.create(resources);
     ClientOptions.Builder options = ClientOptions.builder()
         // A backup tool must see a lost connection as a failure, not silently reconnect mid-operation.
