@@ -6,28 +6,51 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
- * The configuration file (DESIGN.md section 3), as far as this version uses it. Every key is optional; defaults are
- * applied by {@link Settings}. Keys are kebab-case in YAML.
+ * The configuration file, in the shape of DESIGN.md section 3. Every key is optional; {@link Settings} applies the
+ * defaults and validates values; {@link NotYetSupported} refuses keys whose feature this version does not have yet.
+ * Keys are kebab-case in YAML.
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-public record Config(List<Dataset> datasets, Repository repository, Retention retention) {
+public record Config(List<Dataset> datasets, Repository repository, Offsite offsite, Schedule schedule,
+    Retention retention, Http http, @JsonProperty("notify") Notify notifications) {
 
   public static Config empty() {
-    return new Config(null, null, null);
+    return new Config(null, null, null, null, null, null, null);
   }
 
   /** One Redis instance this host backs up. */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Dataset(String name, Redis redis) {}
+  public record Dataset(String name, Redis redis, Sentinel sentinel) {}
 
-  /** How to reach it. The password comes from {@code password-file} or env {@code REDIS_OPS_REDIS_PASSWORD}. */
+  /**
+   * How to reach it and how to stop and start it. The password comes from {@code password-file} or env
+   * {@code REDIS_OPS_REDIS_PASSWORD}. {@code stop-command} is {@code shutdown-nosave} or a command list.
+   */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Redis(String uri, String passwordFile, String tlsCaFile) {}
+  public record Redis(String uri, String passwordFile, String tlsCaFile, String configFile, List<String> startCommand,
+      Object stopCommand) {}
+
+  @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+  public record Sentinel(String master, List<String> nodes, String passwordFile, String backupFrom) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Repository(String path, String compression) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Retention(String hourly, String daily, @JsonProperty("offsite-hourly") String offsiteHourly,
-      @JsonProperty("offsite-daily") String offsiteDaily) {}
+  public record Offsite(String uri, String endpoint, String region, Boolean pathStyle, String credentials,
+      String storageClass, String sse, String kmsKeyId, String encryptionKeyFile) {}
+
+  /** Quartz cron expressions, local time zone. */
+  @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+  public record Schedule(String hourly, String daily, String offsite) {}
+
+  @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+  public record Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {}
+
+  /** {@code listen}: {@code host:port} of /metrics and /health, or {@code off}. */
+  @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+  public record Http(String listen) {}
+
+  @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+  public record Notify(List<String> command, String webhook, String timeout) {}
 }

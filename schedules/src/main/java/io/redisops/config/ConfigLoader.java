@@ -11,15 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Reads the YAML configuration strictly: an unknown key or a value of the wrong shape is an error naming the key. */
 public final class ConfigLoader {
-  /** Keys of DESIGN.md that later versions implement: named as such rather than as unknown. */
-  private static final Set<String> NOT_YET = Set.of("offsite", "schedule", "http", "notify", "sentinel",
-      "config-file", "start-command", "stop-command");
-
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -41,13 +36,11 @@ public final class ConfigLoader {
     }
     try {
       Config c = YAML.readValue(text, Config.class);
-      return c == null ? Config.empty() : c;
+      c = c == null ? Config.empty() : c;
+      NotYetSupported.check(c, file.toString());
+      return c;
     } catch (UnrecognizedPropertyException e) {
       String key = path(e);
-      String name = e.getPropertyName();
-      if (NOT_YET.contains(name)) {
-        throw RedisOpsException.usage(file + ": key '" + key + "' is not supported by this version of redis-ops yet");
-      }
       String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(String::valueOf)
           .sorted().collect(Collectors.joining(", "));
       throw RedisOpsException.usage(file + ": unknown key '" + key + "'" + (known.isEmpty() ? "" : "; known keys here: " + known));

@@ -73,7 +73,7 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     for (int i = 0; i < configured.size(); i++) {
       Config.Dataset d = configured.get(i);
       String key = "datasets[" + i + "]";
-      Config.Redis r = d.redis() == null ? new Config.Redis(null, null, null) : d.redis();
+      Config.Redis r = d.redis() == null ? new Config.Redis(null, null, null, null, null, null) : d.redis();
       RedisEndpoint ep = endpoint(firstNonNull(r.uri(), RedisEndpoint.DEFAULT_URI), r, o, env, key + ".redis.uri");
       String name = d.name() != null ? d.name() : defaultName(ep);
       try {
