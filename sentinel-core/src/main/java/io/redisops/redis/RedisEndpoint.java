@@ -73,7 +73,12 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
       }
     }
     int port = uri.getPort() == -1 ? 6379 : uri.getPort();
-    return new RedisEndpoint(uri.getHost(), port, scheme.equals("rediss"), user, password, null);
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      // URI keeps the brackets of an IPv6 literal; the host itself is the bare address (address() adds them back)
+      host = host.substring(1, host.length() - 1);
+    }
+    return new RedisEndpoint(host, port, scheme.equals("rediss"), user, password, null);
   }
 
   public RedisEndpoint withPassword(Secret newPassword) {
