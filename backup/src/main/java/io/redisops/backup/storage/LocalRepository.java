@@ -158,7 +158,8 @@ public final class LocalRepository implements Repository {
     if (Files.isDirectory(dir)) {
       return;
     }
-    if (!dir.equals(root) && dir.getParent() != null) {
+    if (dir.getParent() != null) {
+      // up to the first folder that exists, the repository root's own missing parents included
       createDirectories(dir.getParent());
     }
     FileAttribute<Set<PosixFilePermission>> perms = PosixFilePermissions.asFileAttribute(DIR_PERMS);
