@@ -1,5 +1,6 @@
 package io.redisops.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -39,8 +40,11 @@ public final class ConfigLoader {
     if (text.isBlank()) {
       return Config.empty();
     }
-    try {
-      Config c = YAML.readValue(text, Config.class);
+    try (JsonParser parser = YAML.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return Config.empty(); // only comments
+      }
+      Config c = YAML.readValue(parser, Config.class);
       return c == null ? Config.empty() : c;
     } catch (UnrecognizedPropertyException e) {
       String key = path(e);
@@ -56,6 +60,8 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw RedisOpsException.usage(file + ": not valid YAML at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
           + ": " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw RedisOpsException.usage("unable to read configuration file " + file + ": " + e.getMessage());
     }
   }
 
