@@ -27,8 +27,13 @@ final class DaemonCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     // Our own handlers: the JVM's default would exit with 143 and run no orderly stop; an operator's
     // `systemctl stop` must end with a finished or cleanly abandoned capture and exit 0.
-    Signal.handle(new Signal("TERM"), s -> stop.countDown());
-    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        Signal.handle(new Signal(name), s -> stop.countDown());
+      } catch (IllegalArgumentException e) {
+        // SIGINT is ignored for background jobs of a script: nothing to handle then
+      }
+    }
     daemon.start();
     ctx.err().flush();
     stop.await();

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import io.redisops.testkit.Await;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./quickstart.sh} with no Redis at the given address: it starts a throwaway server, backs it up, stops it. */
+/**
+ * {@code ./quickstart.sh}, as written, with no Redis at the given address: it starts a throwaway server and runs the
+ * daemon, which backs it up at once (catch-up); SIGTERM stops the daemon (exit 0) and the throwaway server.
+ */
 class QuickstartIT {
   private static final Pattern THROWAWAY =
       Pattern.compile("starting a THROWAWAY redis-server on 127\\.0\\.0\\.1:(\\d+) in (\\S+)");
@@ -50,6 +55,15 @@ class QuickstartIT {
     int port = -1;
     String throwawayDir = null;
     try {
+      Await.until(Duration.ofMinutes(3), "the daemon's first backup in " + repo, () -> {
+        try {
+          return !RepoTree.backupFolders(repo, "quickstart-demo").isEmpty()
+              && Files.exists(RepoTree.backupFolders(repo, "quickstart-demo").get(0).resolve("manifest.json"));
+        } catch (RuntimeException e) {
+          return false; // the folder is being created
+        }
+      });
+      p.destroy(); // SIGTERM to the script, as a service manager or the user would stop it
       boolean done = p.waitFor(3, TimeUnit.MINUTES);
       stdout = Files.readString(out);
       String stderr = Files.readString(err);
