@@ -46,8 +46,12 @@ final class WebhookHook implements Hook {
       throw e;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IOException(cause.getClass().getSimpleName()
-          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
+      String message = firstMessage(cause);
+      if (cause instanceof java.net.ConnectException && message.isEmpty()) {
+        message = " (connection refused or host unreachable)";
+      }
+      String prefix = cause instanceof java.net.ConnectException ? "unable to connect: " : "";
+      throw new IOException(prefix + cause.getClass().getSimpleName() + message, cause);
     }
     int code = response.statusCode();
     if (code < 200 || code > 299) {
@@ -55,5 +59,15 @@ final class WebhookHook implements Hook {
       throw new IOException("answered HTTP " + code
           + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) + "..." : body)));
     }
+  }
+
+  /** The HTTP client often wraps the informative message ("Connection refused") in a cause. */
+  private static String firstMessage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        return ": " + c.getMessage();
+      }
+    }
+    return "";
   }
 }
