@@ -50,7 +50,8 @@ public final class HealthEvaluator {
   private String problem(TierStatus t, Instant now) {
     if (!t.lastAttemptOk()) {
       return "last attempt failed at "
-          + (t.lastAttempt() == null ? "an unknown time" : t.lastAttempt().truncatedTo(ChronoUnit.SECONDS)) + ": " + t.lastError()
+          + (t.lastAttempt() == null ? "an unknown time" : t.lastAttempt().truncatedTo(ChronoUnit.SECONDS)) + ": "
+          + (t.lastError() == null ? "no cause recorded" : t.lastError())
           + " (" + t.consecutiveFailures() + " consecutive failure" + (t.consecutiveFailures() == 1 ? "" : "s") + ")";
     }
     if (t.lastSuccess() == null) {
