@@ -34,6 +34,8 @@ if ! redis-cli -u "$redis_uri" --no-auth-warning ping 2>/dev/null | grep -q PONG
   throwaway_dir=$(mktemp -d)
   port=""
   for p in $(shuf -i 20000-29999 -n 50); do
+    # never Sentinel's well-known port, even when it is free now: a Sentinel may be started there at any time
+    [ "$p" = 26379 ] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
   done
   [ -n "$port" ] || { echo "quickstart: no free port found for a throwaway redis-server" >&2; exit 1; }
