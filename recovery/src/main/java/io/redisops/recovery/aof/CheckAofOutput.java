@@ -39,6 +39,7 @@ public record CheckAofOutput(Map<String, Analyzed> analyzed, String badRdb, Stri
     String badRdb = null;
     String notLast = null;
     String last = "";
+    boolean inRdb = false; // an RDB part is being checked and has not been reported as analyzed yet
     List<String> lines = new ArrayList<>(List.of(out.text().split("\r?\n")));
     for (String line : lines) {
       if (!line.isBlank()) {
@@ -46,6 +47,7 @@ public record CheckAofOutput(Map<String, Analyzed> analyzed, String badRdb, Stri
       }
       Matcher m = ANALYZED.matcher(line);
       if (m.find()) {
+        inRdb = false;
         analyzed.put(baseName(m.group(1)), new Analyzed(baseName(m.group(1)), Long.parseLong(m.group(2)),
             Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5))));
         continue;
@@ -53,6 +55,7 @@ public record CheckAofOutput(Map<String, Analyzed> analyzed, String badRdb, Stri
       Matcher rdb = CHECKING_RDB.matcher(line);
       if (rdb.find()) {
         rdbFile = baseName(rdb.group(1).strip());
+        inRdb = true;
       }
       if (line.contains("RDB preamble of AOF file is not sane")) {
         badRdb = rdbFile == null ? "?" : rdbFile;
@@ -62,6 +65,11 @@ public record CheckAofOutput(Map<String, Analyzed> analyzed, String badRdb, Stri
         String f = nl.group(1);
         notLast = baseName(f.startsWith("Failed to truncate AOF ") ? f.substring(23) : f);
       }
+    }
+    if (badRdb == null && inRdb && out.exitCode() != 0) {
+      // A damaged length or type makes the RDB loader stop the tool ("Terminating server after rdb file reading
+      // failure.") before it prints "not sane": the RDB part it was reading is the damaged one.
+      badRdb = rdbFile;
     }
     boolean allValid = out.exitCode() == 0 && (out.text().contains("All AOF files and manifest are valid")
         || out.text().contains(" is valid"))

@@ -54,4 +54,20 @@ class CheckAofOutputTest {
     assertThat(o.allValid()).isFalse();
     assertThat(o.lastLine()).isEqualTo("RDB preamble of AOF file is not sane, aborting.");
   }
+
+  @Test
+  void aBaseWhoseReaderStopsTheToolIsTheDamagedOne() {
+    CheckAofOutput o = CheckAofOutput.parse(new CheckAofTool.Output(1, """
+        Start checking Multi Part AOF
+        Start to check BASE AOF (RDB format).
+        [offset 0] Checking RDB file appendonly.aof.2.base.rdb
+        [offset 82] Selecting DB ID 0
+        --- RDB ERROR DETECTED ---
+        [additional info] While doing: read-key
+        [additional info] Reading type 0 (string)
+        [info] 2 keys read
+        8763:C 22 Nov 2026 07:48:47.553 # Terminating server after rdb file reading failure.
+        """));
+    assertThat(o.badRdb()).isEqualTo("appendonly.aof.2.base.rdb");
+  }
 }
