@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.redisops.testkit.ProcessRegistry;
 import io.redisops.testkit.RedisServerExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * without a terminal and without --yes.
  */
 class AofCliIT {
-  private static final Path JAR = Path.of("target", "redis-ops.jar");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension
@@ -45,8 +43,9 @@ class AofCliIT {
       long pid = Long.parseLong(Files.readString(pidFile).strip());
       ProcessHandle.of(pid).ifPresent(h -> {
         h.destroy();
-        if (!h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join().equals(h) || h.isAlive()) {
+        if (h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() == null) {
           h.destroyForcibly();
+          h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
         }
       });
     }
@@ -58,29 +57,12 @@ class AofCliIT {
     }
   }
 
-  private Run cli(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", JAR.toString(), "--redis", redis.uri()));
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile("redis-ops-out", ".txt");
-    Path err = Files.createTempFile("redis-ops-err", ".txt");
-    try {
-      Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      ProcessRegistry.register(p.toHandle());
-      try {
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          throw new AssertionError("redis-ops " + String.join(" ", args) + " did not finish");
-        }
-      } finally {
-        ProcessRegistry.unregister(p.toHandle());
-      }
-      return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+  /** The packaged jar as a separate process (see {@link RedisOpsProcess}: clean environment, deadline, stdin /dev/null). */
+  private Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of("--redis", redis.uri()));
+    all.addAll(List.of(args));
+    RedisOpsProcess.Result r = RedisOpsProcess.run(all.toArray(String[]::new));
+    return new Run(r.exitCode(), r.stdout(), r.stderr());
   }
 
   private Path lastIncr() throws IOException {
