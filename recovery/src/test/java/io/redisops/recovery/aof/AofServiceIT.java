@@ -197,6 +197,29 @@ class AofServiceIT {
   }
 
   @Test
+  void theSingleFileLayoutOfOlderRedisIsCheckedAndRepaired(@org.junit.jupiter.api.io.TempDir Path data) throws IOException {
+    sets(redis.sync(), 1, 3);
+    // A pre-7.0 AOF is one RESP file in the data directory: the incr file's commands are exactly that.
+    Path single = data.resolve("appendonly.aof");
+    Files.write(single, Files.readAllBytes(AofFixtures.lastIncr(redis.dir())));
+    long intact = Files.size(single);
+    Files.writeString(single, "*2\r\n$3\r\ndel\r\n$2\r\nk", StandardOpenOption.APPEND);
+
+    AofReport check = service.check(data, endpoint());
+    assertThat(check.location().multiPart()).isFalse();
+    assertThat(check.damage()).isEqualTo(AofReport.Damage.LAST_FILE);
+    assertThat(check.damagedFile().orElseThrow().validUpTo()).isEqualTo(intact);
+    assertThat(check.damagedFile().orElseThrow().commands()).isEqualTo(4);
+    AofOutcome out;
+    try (AofPlan plan = service.planRepair(repair(data, false, false), endpoint())) {
+      out = plan.execute(progress::add);
+    }
+    assertThat(out.after().valid()).isTrue();
+    assertThat(Files.size(single)).isEqualTo(intact);
+    assertThat(Files.readString(out.quarantine().resolve("appendonly.aof"))).endsWith("$2\r\nk");
+  }
+
+  @Test
   void aRunningRedisIsRefusedWithoutStopAndStoppedAndStartedWithStop() throws IOException {
     sets(redis.sync(), 1, 10);
     long pid = redis.pid();
