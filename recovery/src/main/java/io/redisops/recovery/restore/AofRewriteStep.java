@@ -58,6 +58,11 @@ final class AofRewriteStep implements RestoreStep {
             }
             return String.format("AOF on, rewrite finished in %.1f s", (System.nanoTime() - t0) / 1e9);
           }
+          if ("err".equals(p.get("aof_last_bgrewrite_status"))) {
+            // Redis would retry it forever (a full disk stays full): a restore does not wait on hope.
+            throw RedisOpsException.failed("the AOF rewrite failed (aof_last_bgrewrite_status:err; Redis retries it)"
+                + r.control().logTail());
+          }
           if (!"1".equals(p.get("aof_enabled"))) {
             throw RedisOpsException.failed("Redis switched AOF off again: the rewrite could not run"
                 + r.control().logTail());
