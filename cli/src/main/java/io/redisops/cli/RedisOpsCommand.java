@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "redis-ops", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     scope = ScopeType.INHERIT, usageHelpAutoWidth = true,
     description = "Backup, persistence and recovery for Redis.",
-    subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class, PruneCommand.class},
+    subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class, PruneCommand.class,
+        RestoreCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
         + " 5 refused for safety."})
 public final class RedisOpsCommand implements Runnable {
