@@ -22,7 +22,7 @@ import java.util.Optional;
  * Validation happens here, once, with messages that name the key or option.
  */
 public record Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
-    List<DatasetSettings> datasets) {
+    List<DatasetSettings> datasets, ScheduleSettings schedule) {
 
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
@@ -52,7 +52,8 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Config.Repository repo = config.repository() == null ? new Config.Repository(null, null) : config.repository();
     Path repositoryPath = Path.of(firstNonNull(o.repository(), repo.path(), DEFAULT_REPOSITORY));
     Compression compression = repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
-    return new Settings(repositoryPath, compression, retention(config.retention()), datasets(config, o, env));
+    return new Settings(repositoryPath, compression, retention(config.retention()), datasets(config, o, env),
+        ScheduleSettings.resolve(config.schedule()));
   }
 
   /** The dataset a command works on: {@code --dataset}, else the only one configured. */
