@@ -166,6 +166,11 @@ final class RedisOpsProcess {
     }
 
     /** SIGKILL (on Linux {@code destroyForcibly} is kill -9) and wait until the process is gone. */
+    /** SIGTERM, as a service manager stops a daemon. */
+    void terminate() {
+      process.destroy();
+    }
+
     void kill9() {
       process.destroyForcibly();
       try {

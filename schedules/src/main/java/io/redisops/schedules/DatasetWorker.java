@@ -38,7 +38,7 @@ public final class DatasetWorker {
   public enum Outcome { DONE, SKIPPED, FAILED }
 
   private final String dataset;
-  private final RedisEndpoint endpoint;
+  private final SourceResolver source;
   private final BackupService service;
   private final BackupCatalog catalog;
   private final Map<Tier, TierSchedule> schedules;
@@ -52,8 +52,13 @@ public final class DatasetWorker {
 
   public DatasetWorker(String dataset, RedisEndpoint endpoint, BackupService service, BackupCatalog catalog,
       Map<Tier, TierSchedule> schedules, StatusRegistry status, Clock clock) {
+    this(dataset, SourceResolver.fixed(endpoint), service, catalog, schedules, status, clock);
+  }
+
+  public DatasetWorker(String dataset, SourceResolver source, BackupService service, BackupCatalog catalog,
+      Map<Tier, TierSchedule> schedules, StatusRegistry status, Clock clock) {
     this.dataset = dataset;
-    this.endpoint = endpoint;
+    this.source = source;
     this.service = service;
     this.catalog = catalog;
     this.schedules = Map.copyOf(schedules);
@@ -165,10 +170,17 @@ public final class DatasetWorker {
       return Outcome.SKIPPED;
     }
     Instant started = clock.instant();
-    log.info("{}: {} backup for tiers {} starting", dataset, why, tiers.stream().map(Tier::id).toList());
+    SourceResolver.Choice choice = source.choose();
+    if (choice.skipped()) {
+      log.info("{}: {} backup for tiers {} skipped: {}", dataset, why, tiers.stream().map(Tier::id).toList(),
+          choice.skipReason());
+      return Outcome.SKIPPED;
+    }
+    log.info("{}: {} backup for tiers {} starting from {}", dataset, why, tiers.stream().map(Tier::id).toList(),
+        choice.endpoint());
     current = new AbortHandle();
     try {
-      BackupResult r = service.backup(new BackupRequest(dataset, endpoint, tiers, SnapshotMethod.AUTO),
+      BackupResult r = service.backup(new BackupRequest(dataset, choice.endpoint(), tiers, SnapshotMethod.AUTO),
           new LoggingProgress(clock, Duration.ofSeconds(10)), current);
       Manifest m = r.manifest();
       Instant done = clock.instant();

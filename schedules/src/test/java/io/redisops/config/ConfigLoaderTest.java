@@ -97,9 +97,9 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void scheduleIsNotSupportedYet() throws IOException {
-    RedisOpsException e = refused("schedule:\n  hourly: \"0 0 * * * ?\"\n");
-    assertThat(e.getMessage()).contains("'schedule'").contains("not supported by this version");
+  void httpIsNotSupportedYet() throws IOException {
+    RedisOpsException e = refused("http:\n  listen: 127.0.0.1:9121\n");
+    assertThat(e.getMessage()).contains("'http'").contains("not supported by this version");
   }
 
   @Test
