@@ -797,7 +797,7 @@ class Bench:
                              "object_bytes": os.path.getsize(self.single_object)}
         for name in ("backup", "push"):
             f = self.figures.get(name)
-            if f:
+            if f and f.get("tool_samples"):
                 entry[f"{name}_default_heap_peak_rss_mib"] = max(x["rss_kb"] for x in f["tool_samples"]) / 1024
         self.figures["memory"] = entry
 

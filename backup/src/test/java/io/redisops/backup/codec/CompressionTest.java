@@ -57,6 +57,33 @@ class CompressionTest {
     }
   }
 
+  /**
+   * Compression runs on a zstd worker thread (asynchronous, in jobs): the object must still be one standard frame
+   * with its checksum that the zstd command line tool (what an operator would reach for) checks and decodes,
+   * across several jobs' worth of input.
+   */
+  @Test
+  void zstdObjectsAreReadByTheZstdCommandLineTool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    byte[] data = new byte[24 * 1024 * 1024];
+    byte[] one = sample();
+    for (int off = 0; off < data.length; off += one.length) {
+      System.arraycopy(one, 0, data, off, Math.min(one.length, data.length - off));
+    }
+    java.nio.file.Path zst = dir.resolve("object.zst");
+    try (OutputStream out = Compression.ZSTD.compress(java.nio.file.Files.newOutputStream(zst))) {
+      for (int off = 0; off < data.length; off += 65536) {
+        out.write(data, off, Math.min(65536, data.length - off));
+      }
+    }
+    java.nio.file.Path back = dir.resolve("object");
+    Process p = new ProcessBuilder("zstd", "-q", "-d", zst.toString(), "-o", back.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(output).isZero();
+    assertThat(java.nio.file.Files.readAllBytes(back)).isEqualTo(data);
+  }
+
   @Test
   void idsAndSuffixes() {
     assertThat(Compression.ZSTD.id()).isEqualTo("zstd");
