@@ -47,13 +47,15 @@ public final class FetchService {
     if (!Files.isDirectory(target.getParent())) {
       throw RedisOpsException.usage("unable to fetch into " + target + ": folder " + target.getParent() + " does not exist");
     }
+    DownloadGuard download = null;
     try {
       Manifest m = catalog.find(id).orElseThrow(() -> RedisOpsException.notFound("no backup '" + id + "' of dataset "
           + dataset + " in " + where + "; see 'redis-ops list --where offsite'"));
       progress.begin("fetch " + dataset + "/" + id, m.storedSize());
       try (FileChannel ch = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-          InputStream in = offsite.encryption().open(m, catalog.openObject(m), where + " " + dataset + "/" + id)) {
+          InputStream in = offsite.encryption().open(m, download = new DownloadGuard(catalog.openObject(m)),
+              where + " " + dataset + "/" + id)) {
         OutputStream file = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024);
         SnapshotStore.Outcome o = SnapshotStore.reread(in, Compression.parse(m.compression()), progress, file);
         file.flush();
@@ -76,12 +78,46 @@ public final class FetchService {
     } catch (NoSuchFileException e) {
       throw RedisOpsException.notFound("backup " + dataset + "/" + id + " is incomplete in " + where + ": " + e.getMessage());
     } catch (IOException e) {
+      if (download != null && !download.failed) {
+        // The bytes arrived but do not decompress: the stored object is damaged.
+        throw RedisOpsException.integrity("backup " + dataset + "/" + id + " from " + where + " is damaged: "
+            + e.getMessage() + "; nothing was written to " + target);
+      }
       throw RedisOpsException.failed("unable to fetch backup " + dataset + "/" + id + " from " + where + ": " + e.getMessage(), e);
     } finally {
       try {
         Files.deleteIfExists(temp);
       } catch (IOException ignored) {
         // a leftover temporary file is hidden and harmless
+      }
+    }
+  }
+
+  /** Tells a failed download (retry later) from bytes that arrived but are damaged (an integrity problem). */
+  private static final class DownloadGuard extends java.io.FilterInputStream {
+    boolean failed;
+
+    DownloadGuard(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (IOException e) {
+        failed = true;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        failed = true;
+        throw e;
       }
     }
   }
