@@ -22,18 +22,25 @@ import java.util.Optional;
  * Validation happens here, once, with messages that name the key or option.
  */
 public record Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
-    List<DatasetSettings> datasets) {
+    List<DatasetSettings> datasets, Optional<OffsiteSettings> offsite) {
 
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
+  /** With {@code offsite.credentials: env}: the access key of the off-site store. */
+  public static final String ENV_S3_ACCESS_KEY_ID = "REDIS_OPS_S3_ACCESS_KEY_ID";
+  public static final String ENV_S3_SECRET_ACCESS_KEY = "REDIS_OPS_S3_SECRET_ACCESS_KEY";
 
   /** One dataset: its name and how to reach its Redis. */
   public record DatasetSettings(String name, RedisEndpoint endpoint) {}
 
   /** Command-line options that override the file; null when not given. */
-  public record Overrides(String redisUri, String repository, String dataset, String tlsCaFile) {
+  public record Overrides(String redisUri, String repository, String dataset, String tlsCaFile, String offsiteUri) {
+    public Overrides(String redisUri, String repository, String dataset, String tlsCaFile) {
+      this(redisUri, repository, dataset, tlsCaFile, null);
+    }
+
     public static Overrides none() {
-      return new Overrides(null, null, null, null);
+      return new Overrides(null, null, null, null, null);
     }
   }
 
@@ -41,7 +48,9 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Config.Repository repo = config.repository() == null ? new Config.Repository(null, null) : config.repository();
     Path repositoryPath = Path.of(firstNonNull(o.repository(), repo.path(), DEFAULT_REPOSITORY));
     Compression compression = repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
-    return new Settings(repositoryPath, compression, retention(config.retention()), datasets(config, o, env));
+    RetentionPolicy retention = retention(config.retention());
+    return new Settings(repositoryPath, compression, retention, datasets(config, o, env),
+        OffsiteConfig.resolve(config.offsite(), o.offsiteUri(), offsiteRetention(config.retention(), retention), env));
   }
 
   /** The dataset a command works on: {@code --dataset}, else the only one configured. */
@@ -136,12 +145,16 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Map<Tier, java.time.Duration> m = new EnumMap<>(Tier.class);
     m.put(Tier.HOURLY, r == null || r.hourly() == null ? RetentionPolicy.DEFAULT_HOURLY : Durations.parse(r.hourly(), "retention.hourly"));
     m.put(Tier.DAILY, r == null || r.daily() == null ? RetentionPolicy.DEFAULT_DAILY : Durations.parse(r.daily(), "retention.daily"));
-    if (r != null && r.offsiteHourly() != null) {
-      Durations.parse(r.offsiteHourly(), "retention.offsite-hourly");
-    }
-    if (r != null && r.offsiteDaily() != null) {
-      Durations.parse(r.offsiteDaily(), "retention.offsite-daily");
-    }
+    return new RetentionPolicy(m);
+  }
+
+  /** Off-site tiers default to the local ones: the same policy unless configured apart. */
+  private static RetentionPolicy offsiteRetention(Config.Retention r, RetentionPolicy local) {
+    Map<Tier, java.time.Duration> m = new EnumMap<>(Tier.class);
+    m.put(Tier.HOURLY, r == null || r.offsiteHourly() == null ? local.maxAge(Tier.HOURLY).orElseThrow()
+        : Durations.parse(r.offsiteHourly(), "retention.offsite-hourly"));
+    m.put(Tier.DAILY, r == null || r.offsiteDaily() == null ? local.maxAge(Tier.DAILY).orElseThrow()
+        : Durations.parse(r.offsiteDaily(), "retention.offsite-daily"));
     return new RetentionPolicy(m);
   }
 
