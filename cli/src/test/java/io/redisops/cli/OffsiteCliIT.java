@@ -57,6 +57,7 @@ class OffsiteCliIT {
         .redirectError(tmp.resolve("err.txt").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("REDIS_OPS_"));
     pb.environment().putAll(env);
+    long t0 = System.nanoTime();
     Process p = pb.start();
     try {
       if (!p.waitFor(3, TimeUnit.MINUTES)) {
@@ -65,6 +66,7 @@ class OffsiteCliIT {
     } finally {
       p.destroyForcibly();
     }
+    System.err.printf("redis-ops %s: exit %d in %d ms%n", String.join(" ", args), p.exitValue(), (System.nanoTime() - t0) / 1_000_000);
     return new Run(p.exitValue(), Files.readString(tmp.resolve("out.txt")), Files.readString(tmp.resolve("err.txt")));
   }
 
@@ -117,7 +119,6 @@ class OffsiteCliIT {
       Run push = run(credentials(), "-c", cfg.toString(), "push");
       assertThat(push.exit()).as(push.err()).isZero();
       assertThat(push.out()).contains("pushed " + id).contains("pushed 1 backup(s)");
-      assertThat(run(credentials(), "-c", cfg.toString(), "push").out()).contains("pushed 0 backup(s)").contains("1 already there");
 
       Run list = run(credentials(), "-c", cfg.toString(), "--json", "list", "--where", "all");
       assertThat(JSON.readTree(list.out()).at("/backups/0/where").toString()).isEqualTo("[\"local\",\"offsite\"]");
@@ -128,10 +129,6 @@ class OffsiteCliIT {
       assertThat(Files.size(rdb)).isGreaterThan(100L * 1024 * 1024);
       assertThat(sha256(rdb)).isEqualTo(rawSha);
       Files.delete(rdb);
-
-      Run verify = run(credentials(), "-c", cfg.toString(), "verify", "--where", "offsite");
-      assertThat(verify.exit()).as(verify.err()).isZero();
-      assertThat(verify.out()).startsWith("OK   " + id);
     } finally {
       redis.sync().select(9);
       redis.sync().flushdb();
@@ -152,13 +149,13 @@ class OffsiteCliIT {
     assertThat(push.exit()).as(push.err()).isZero();
     String id = JSON.readTree(push.out()).at("/pushed/0/id").asText();
 
-    Run show = run(credentials(), "-c", cfg.toString(), "verify", "--where", "offsite", id);
-    assertThat(show.exit()).as(show.err()).isZero();
+    Run verify = run(credentials(), "-c", cfg.toString(), "verify", "--where", "offsite", id);
+    assertThat(verify.exit()).as(verify.err()).isZero();
+    assertThat(verify.out()).startsWith("OK   " + id);
     assertThat(run(credentials(), "-c", cfg.toString(), "fetch", id, "-o", tmp.resolve("a.rdb").toString()).exit()).isZero();
 
     assertOneLine(run(credentials(), "-c", wrong.toString(), "fetch", id, "-o", tmp.resolve("b.rdb").toString()), 3, "key");
     assertThat(tmp.resolve("b.rdb")).doesNotExist();
-    assertThat(run(credentials(), "-c", wrong.toString(), "verify", "--where", "offsite", id).exit()).isEqualTo(3);
 
     String objectKey = "redis/enc/" + id + "/dump.rdb.zst.enc";
     try (S3Client client = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
@@ -171,9 +168,6 @@ class OffsiteCliIT {
     }
     assertOneLine(run(credentials(), "-c", cfg.toString(), "fetch", id, "-o", tmp.resolve("c.rdb").toString()), 3, "tampered");
     assertThat(tmp.resolve("c.rdb")).doesNotExist();
-    Run verify = run(credentials(), "-c", cfg.toString(), "verify", "--where", "offsite", id);
-    assertOneLine(verify, 3, "failed verification");
-    assertThat(verify.out()).contains("BAD").contains("tampered");
   }
 
   @Test
@@ -204,7 +198,6 @@ class OffsiteCliIT {
         "no off-site repository is configured");
 
     assertThat(run(Map.of(), "-c", cfg.toString(), "list").out()).isEqualTo(before);
-    assertThat(run(Map.of(), "-c", cfg.toString(), "verify", "--all").exit()).isZero();
   }
 
   /** SET of random (incompressible) binary values, pipelined over a plain socket. */
