@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Quick start: builds redis-ops if needed and backs up the Redis at 127.0.0.1:6379 into ./var/backups.
+# Quick start: builds redis-ops if needed and runs the daemon on embedded defaults (hourly and daily backups with
+# retention) for the Redis at 127.0.0.1:6379, into ./var/backups. The daemon catches up at start, so the first backup
+# is taken at once. Stop it with Ctrl-C (SIGINT) or SIGTERM; the backups found are then listed.
 # If no Redis answers there, it starts a throwaway redis-server (in a temporary folder, on a free port, with a few
 # demo keys) so that you see the whole job work, and stops it afterwards.
 #   REDIS_OPS_QUICKSTART_REDIS  the Redis to back up (default redis://127.0.0.1:6379)
 #   REDIS_OPS_QUICKSTART_REPO   the repository folder (default ./var/backups)
+#   REDIS_OPS_QUICKSTART_DEMO=1 a fast demo schedule: an "hourly" backup every 20 s and a "daily" one every minute
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$PWD
@@ -34,6 +37,8 @@ if ! redis-cli -u "$redis_uri" --no-auth-warning ping 2>/dev/null | grep -q PONG
   throwaway_dir=$(mktemp -d)
   port=""
   for p in $(shuf -i 20000-29999 -n 50); do
+    # never Sentinel's well-known port, even when it is free now: a Sentinel may be started there at any time
+    [ "$p" = 26379 ] && continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
   done
   [ -n "$port" ] || { echo "quickstart: no free port found for a throwaway redis-server" >&2; exit 1; }
@@ -57,9 +62,36 @@ else
   dataset_opt=()
 fi
 
-cli/target/redis-ops --redis "$redis_uri" --repo "$repo" "${dataset_opt[@]}" backup
+config_opt=()
+if [ "${REDIS_OPS_QUICKSTART_DEMO:-}" = "1" ]; then
+  mkdir -p var
+  cat > var/quickstart-demo.yaml <<'YAML'
+# redis-ops quick start demo: fast schedules (Quartz cron, seconds first)
+schedule:
+  hourly: "*/20 * * * * ?"
+  daily: "0 * * * * ?"
+YAML
+  config_opt=(-c var/quickstart-demo.yaml)
+  echo "quickstart: demo schedule: an hourly-tier backup every 20 s, a daily-tier one every minute"
+fi
+
+echo "quickstart: running the daemon (Ctrl-C to stop); backups go to $repo"
+echo "quickstart: in another terminal: cli/target/redis-ops --repo $repo ${dataset_opt[*]} list"
+cli/target/redis-ops "${config_opt[@]}" --redis "$redis_uri" --repo "$repo" "${dataset_opt[@]}" daemon &
+daemon_pid=$!
+stop_daemon() { kill -TERM "$daemon_pid" 2>/dev/null || true; }
+trap stop_daemon INT TERM
+status=0
+wait "$daemon_pid" || status=$?
+if [ "$status" -gt 128 ]; then
+  # the wait was cut short by our signal trap: collect the daemon's own exit status after its orderly stop
+  status=0
+  wait "$daemon_pid" || status=$?
+fi
+trap - INT TERM
 echo
-cli/target/redis-ops --redis "$redis_uri" --repo "$repo" "${dataset_opt[@]}" list
+cli/target/redis-ops --repo "$repo" "${dataset_opt[@]}" list || true
 echo
-echo "quickstart: done. Backups are in $repo"
+echo "quickstart: daemon stopped (exit $status). Backups are in $repo"
 echo "quickstart: try: cli/target/redis-ops --repo $repo ${dataset_opt[*]} verify --all"
+exit "$status"

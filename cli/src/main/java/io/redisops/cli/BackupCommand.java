@@ -7,11 +7,8 @@ import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupResult;
 import io.redisops.backup.service.BackupService;
-import io.redisops.backup.snapshot.BgsaveSnapshotSource;
-import io.redisops.backup.snapshot.ReplicationSnapshotSource;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.config.Settings;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,10 +22,6 @@ import picocli.CommandLine.Spec;
 /** {@code redis-ops backup}: take one backup now, verify, store, prune. */
 @Command(name = "backup", description = "Take one backup now: capture, verify, store, then apply retention.")
 final class BackupCommand implements Callable<Integer> {
-  /** How long a BGSAVE may take before we give up (a 1 GB RDB takes well under a minute). */
-  static final Duration BGSAVE_TIMEOUT = Duration.ofHours(1);
-  static final Duration REPLICATION_READ_TIMEOUT = Duration.ofSeconds(60);
-
   @Spec
   CommandSpec spec;
 
@@ -47,8 +40,7 @@ final class BackupCommand implements Callable<Integer> {
     SnapshotMethod m = SnapshotMethod.parse(method);
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
-    BackupService service = new BackupService(bc, new BgsaveSnapshotSource(ctx.clock(), BGSAVE_TIMEOUT),
-        new ReplicationSnapshotSource(ctx.clock(), bc.redisTimeout(), REPLICATION_READ_TIMEOUT));
+    BackupService service = BackupService.standard(bc);
     BackupResult r = service.backup(new BackupRequest(ds.name(), ds.endpoint(), Set.of(t), m), ctx.progress());
     Manifest b = r.manifest();
     if (ctx.json()) {

@@ -40,16 +40,22 @@ public record Config(List<Dataset> datasets, Repository repository, Offsite offs
   public record Offsite(String uri, String endpoint, String region, Boolean pathStyle, String credentials,
       String storageClass, String sse, String kmsKeyId, String encryptionKeyFile) {}
 
-  /** Quartz cron expressions, local time zone. */
+  /**
+   * Quartz cron expressions (local time zone), the first delay between retries of a failed backup (doubling each time,
+   * within the tier's period) and how long a stopping daemon lets a running capture finish.
+   */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Schedule(String hourly, String daily, String offsite) {}
+  public record Schedule(String hourly, String daily, String offsite, String retryBackoff, String stopGrace) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {}
 
-  /** {@code listen}: {@code host:port} of /metrics and /health, or {@code off}. */
+  /**
+   * {@code listen}: {@code host:port} of /metrics and /health, or {@code off}; {@code health-grace}: how much later than
+   * its period a tier's newest backup may be before /health says unhealthy.
+   */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Http(String listen) {}
+  public record Http(String listen, String healthGrace) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Notify(List<String> command, String webhook, String timeout) {}

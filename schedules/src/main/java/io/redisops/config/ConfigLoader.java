@@ -1,6 +1,8 @@
 package io.redisops.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,8 +36,11 @@ public final class ConfigLoader {
     if (text.isBlank()) {
       return Config.empty();
     }
-    try {
-      Config c = YAML.readValue(text, Config.class);
+    try (JsonParser parser = YAML.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return Config.empty(); // only comments
+      }
+      Config c = YAML.readValue(parser, Config.class);
       c = c == null ? Config.empty() : c;
       NotYetSupported.check(c, file.toString());
       return c;
@@ -45,11 +50,21 @@ public final class ConfigLoader {
           .sorted().collect(Collectors.joining(", "));
       throw RedisOpsException.usage(file + ": unknown key '" + key + "'" + (known.isEmpty() ? "" : "; known keys here: " + known));
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof StreamReadException syntax) {
+        // a syntax error met inside a section arrives wrapped, with the section as its path
+        throw notYaml(file, syntax);
+      }
       throw RedisOpsException.usage(file + ": bad value for key '" + path(e) + "': " + firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      throw RedisOpsException.usage(file + ": not valid YAML at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
-          + ": " + firstLine(e.getOriginalMessage()));
+      throw notYaml(file, e);
+    } catch (IOException e) {
+      throw RedisOpsException.usage("unable to read configuration file " + file + ": " + e.getMessage());
     }
+  }
+
+  private static RedisOpsException notYaml(Path file, JsonProcessingException e) {
+    return RedisOpsException.usage(file + ": not valid YAML at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+        + ": " + firstLine(e.getOriginalMessage()));
   }
 
   private static String path(JsonMappingException e) {

@@ -15,7 +15,6 @@ final class NotYetSupported {
   private NotYetSupported() {}
 
   private static final Map<String, Function<Config, Object>> TOP = Map.of(
-      "schedule", Config::schedule,
       "http", Config::http,
       "notify", Config::notifications);
 

@@ -22,13 +22,19 @@ import java.util.Optional;
  * Validation happens here, once, with messages that name the key or option.
  */
 public record Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
-    List<DatasetSettings> datasets, Optional<OffsiteSettings> offsite) {
+    List<DatasetSettings> datasets, ScheduleSettings schedule, Optional<OffsiteSettings> offsite) {
 
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
   /** With {@code offsite.credentials: env}: the access key of the off-site store. */
   public static final String ENV_S3_ACCESS_KEY_ID = "REDIS_OPS_S3_ACCESS_KEY_ID";
   public static final String ENV_S3_SECRET_ACCESS_KEY = "REDIS_OPS_S3_SECRET_ACCESS_KEY";
+
+  /** Settings without an off-site repository. */
+  public Settings(Path repositoryPath, Compression compression, RetentionPolicy retention, List<DatasetSettings> datasets,
+      ScheduleSettings schedule) {
+    this(repositoryPath, compression, retention, datasets, schedule, Optional.empty());
+  }
 
   /** One dataset: its name and how to reach its Redis. */
   public record DatasetSettings(String name, RedisEndpoint endpoint) {}
@@ -50,6 +56,7 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Compression compression = repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
     RetentionPolicy retention = retention(config.retention());
     return new Settings(repositoryPath, compression, retention, datasets(config, o, env),
+        ScheduleSettings.resolve(config.schedule()),
         OffsiteConfig.resolve(config.offsite(), o.offsiteUri(), offsiteRetention(config.retention(), retention), env));
   }
 

@@ -73,7 +73,12 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
       }
     }
     int port = uri.getPort() == -1 ? 6379 : uri.getPort();
-    return new RedisEndpoint(uri.getHost(), port, scheme.equals("rediss"), user, password, null);
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      // URI keeps the brackets of an IPv6 literal; the host itself is the bare address (address() adds them back)
+      host = host.substring(1, host.length() - 1);
+    }
+    return new RedisEndpoint(host, port, scheme.equals("rediss"), user, password, null);
   }
 
   public RedisEndpoint withPassword(Secret newPassword) {
@@ -103,7 +108,17 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Hides everything between the scheme (or the start, for a bare {@code host:port}) and the last {@code @}: a
+   * password that is not URL-encoded may itself hold {@code @}, {@code /} or {@code :}.
+   */
   private static String redactUserInfo(String text) {
-    return text.replaceAll("//[^@/]*@", "//****@");
+    int at = text.lastIndexOf('@');
+    if (at < 0) {
+      return text;
+    }
+    int scheme = text.indexOf("://");
+    int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+    return text.substring(0, start) + "****" + text.substring(at);
   }
 }

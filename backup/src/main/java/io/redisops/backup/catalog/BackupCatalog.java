@@ -153,13 +153,30 @@ public final class BackupCatalog {
 
   private Optional<Manifest> readManifest(String id) throws IOException {
     try (InputStream in = repository.read(manifestKey(id))) {
-      return Optional.of(ManifestCodec.fromJson(in));
+      Manifest m = ManifestCodec.fromJson(in);
+      String problem = problem(m, id);
+      if (problem != null) {
+        log.warn("unable to use manifest '{}': {}", manifestKey(id), problem);
+        return Optional.empty();
+      }
+      return Optional.of(m);
     } catch (java.nio.file.NoSuchFileException e) {
       return Optional.empty();
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       log.warn("unable to read manifest '{}': {}", manifestKey(id), e.getOriginalMessage());
       return Optional.empty();
     }
+  }
+
+  /** What makes a parsed manifest unusable (fields that sorting, retention and deletion rely on), or null. */
+  private static String problem(Manifest m, String id) {
+    if (m == null || m.id() == null || m.snapshotTime() == null || m.tiers() == null || m.object() == null) {
+      return "id, snapshot_time, tiers or object is missing";
+    }
+    if (!m.id().equals(id)) {
+      return "it names backup '" + m.id() + "' but lies in folder '" + id + "'";
+    }
+    return null;
   }
 
   private Map<String, List<StoredObject>> idsWithObjects() throws IOException {

@@ -56,6 +56,16 @@ public record Manifest(
   public record Source(String host, int port, String role, String runId, String replid, Long offset,
       String redisVersion) {}
 
+  /** A manifest of an unencrypted backup (the form before {@code encryption_key_id} existed). */
+  public Manifest(int formatVersion, String id, String dataset, Instant snapshotTime, Instant completedAt, Set<Tier> tiers,
+      String method, Source source, int rdbVersion, String object, long rawSize, long storedSize, String compression,
+      String encryption, String rawSha256, String storedSha256, String rdbCrc64, boolean keyCountsAvailable,
+      SortedMap<Integer, Long> keys, SortedMap<Integer, Long> expires, long totalKeys, long durationMs, String toolVersion) {
+    this(formatVersion, id, dataset, snapshotTime, completedAt, tiers, method, source, rdbVersion, object, rawSize,
+        storedSize, compression, encryption, null, rawSha256, storedSha256, rdbCrc64, keyCountsAvailable, keys, expires,
+        totalKeys, durationMs, toolVersion);
+  }
+
   /** {@code encryption} of a backup stored as it was compressed. */
   public static final String NOT_ENCRYPTED = "none";
 

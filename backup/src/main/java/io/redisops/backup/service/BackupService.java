@@ -15,6 +15,7 @@ import io.redisops.backup.snapshot.SourceProbe;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisSession;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -34,6 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class BackupService {
   private static final Logger log = LoggerFactory.getLogger(BackupService.class);
 
+  /** How long a BGSAVE may take before we give up (a 1 GB RDB takes well under a minute). */
+  public static final Duration BGSAVE_TIMEOUT = Duration.ofHours(1);
+  /** How long the replication stream may stay silent (the server's diskless delay comes first). */
+  public static final Duration REPLICATION_READ_TIMEOUT = Duration.ofSeconds(60);
+
   private final BackupContext context;
   private final SnapshotSource bgsave;
   private final SnapshotSource replication;
@@ -44,7 +50,19 @@ public final class BackupService {
     this.replication = replication;
   }
 
+  /** The service with both capture methods and their usual timeouts: what the CLI and the daemon use. */
+  public static BackupService standard(BackupContext context) {
+    return new BackupService(context, new io.redisops.backup.snapshot.BgsaveSnapshotSource(context.clock(), BGSAVE_TIMEOUT),
+        new io.redisops.backup.snapshot.ReplicationSnapshotSource(context.clock(), context.redisTimeout(),
+            REPLICATION_READ_TIMEOUT));
+  }
+
   public BackupResult backup(BackupRequest request, ProgressListener progress) {
+    return backup(request, progress, new AbortHandle());
+  }
+
+  /** As {@link #backup(BackupRequest, ProgressListener)}, abandonable from another thread through {@code abort}. */
+  public BackupResult backup(BackupRequest request, ProgressListener progress, AbortHandle abort) {
     BackupCatalog catalog = context.catalog(request.dataset());
     Clock clock = context.clock();
     // 1. One operation per dataset: a concurrent backup or restore must not see our half-written files.
@@ -56,13 +74,35 @@ public final class BackupService {
       }
       Manifest manifest;
       try (RedisSession session = RedisConnector.connect(request.endpoint(), context.redisTimeout())) {
+        Closeable sessionHandle = session::close;
+        abort.attach(sessionHandle);
         // 3. Who the source is, for the manifest.
         Manifest.Source source = SourceProbe.probe(session);
         SnapshotMethod method = resolveMethod(request.method(), session);
         Instant started = clock.instant();
         // 4. Capture, and in the same pass verify, hash, compress and store.
+        if (abort.aborted()) {
+          throw RedisOpsException.failed("backup of " + request.dataset() + " abandoned before capture (stopping)");
+        }
         try (Snapshot snapshot = (method == SnapshotMethod.BGSAVE ? bgsave : replication).capture(session)) {
-          manifest = store(catalog, request, source, snapshot, started, progress);
+          abort.attach(snapshot);
+          try {
+            manifest = store(catalog, request, source, snapshot, started, progress);
+          } catch (IOException | RuntimeException e) {
+            if (abort.aborted()) {
+              throw RedisOpsException.failed("backup of " + request.dataset() + " abandoned (stopping); nothing was stored", e);
+            }
+            throw e;
+          } finally {
+            abort.detach(snapshot);
+          }
+        } catch (RuntimeException e) {
+          if (abort.aborted()) {
+            throw RedisOpsException.failed("backup of " + request.dataset() + " abandoned (stopping); nothing was stored", e);
+          }
+          throw e;
+        } finally {
+          abort.detach(sessionHandle);
         }
       }
       // 5. Retention, now that the new backup counts.

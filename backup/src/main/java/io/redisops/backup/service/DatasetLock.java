@@ -11,22 +11,38 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One operation at a time per dataset (backup, prune, restore): an OS file lock, so a process killed with -9 releases
  * it at once and no stale lock file can block the next run. The file holds the owner's PID for the error message.
  */
 public final class DatasetLock implements AutoCloseable {
+  /**
+   * Lock files held by this JVM. POSIX locks belong to the process and closing any descriptor of the file releases
+   * them, so a second attempt in the same JVM must be refused before the file is opened at all.
+   */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+  private final Path path;
   private final FileChannel channel;
   private final FileLock lock;
+  private boolean closed;
 
-  private DatasetLock(FileChannel channel, FileLock lock) {
+  private DatasetLock(Path path, FileChannel channel, FileLock lock) {
+    this.path = path;
     this.channel = channel;
     this.lock = lock;
   }
 
   /** Takes the lock or refuses at once (exit 5) naming the process that holds it. */
   public static DatasetLock acquire(Path lockFile, String dataset) {
+    Path key = lockFile.toAbsolutePath().normalize();
+    if (!HELD.add(key)) {
+      throw refused(dataset, Long.toString(ProcessHandle.current().pid()));
+    }
+    boolean taken = false;
     try {
       Files.createDirectories(lockFile.getParent(),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -41,12 +57,12 @@ public final class DatasetLock implements AutoCloseable {
       if (lock == null) {
         String owner = new String(Files.readAllBytes(lockFile), StandardCharsets.UTF_8).trim();
         ch.close();
-        throw RedisOpsException.refused("another redis-ops operation on dataset '" + dataset + "' is running"
-            + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; wait for it to finish, then try again");
+        throw refused(dataset, owner);
       }
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
-      return new DatasetLock(ch, lock);
+      taken = true;
+      return new DatasetLock(key, ch, lock);
     } catch (java.nio.file.FileSystemException e) {
       // Permission denied, not a directory, read-only file system: the repository setting is wrong, not the run.
       String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
@@ -54,16 +70,31 @@ public final class DatasetLock implements AutoCloseable {
           + dataset + "': " + e.getFile() + ": " + reason + "; check --repo or repository.path and its owner", e);
     } catch (IOException e) {
       throw RedisOpsException.failed("unable to take the lock " + lockFile + ": " + e.getMessage(), e);
+    } finally {
+      if (!taken) {
+        HELD.remove(key);
+      }
     }
   }
 
+  private static RedisOpsException refused(String dataset, String owner) {
+    return RedisOpsException.refused("another redis-ops operation on dataset '" + dataset + "' is running"
+        + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; wait for it to finish, then try again");
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       lock.release();
       channel.close();
     } catch (IOException ignored) {
       // the OS releases the lock with the descriptor anyway
+    } finally {
+      HELD.remove(path);
     }
   }
 }

@@ -1,0 +1,48 @@
+package io.redisops.backup.service;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Lets another thread abandon a running backup (the daemon's bounded graceful stop): {@link #abort()} closes the Redis
+ * connection (ending a wait for BGSAVE) and the snapshot being read; the step fails and the repository drops the
+ * half-written object, so nothing partial is ever listed.
+ */
+public final class AbortHandle {
+  private final java.util.Deque<Closeable> current = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final AtomicBoolean aborted = new AtomicBoolean();
+
+  /** Called by the service for what a capture holds open; closes it at once if already aborted. */
+  void attach(Closeable resource) {
+    current.push(resource);
+    if (aborted.get()) {
+      closeQuietly(resource);
+    }
+  }
+
+  void detach(Closeable resource) {
+    current.remove(resource);
+  }
+
+  public boolean aborted() {
+    return aborted.get();
+  }
+
+  /** Abandons the running capture, if any, and any capture started after this call. */
+  public void abort() {
+    aborted.set(true);
+    Closeable c;
+    while ((c = current.poll()) != null) {
+      closeQuietly(c);
+    }
+  }
+
+  private static void closeQuietly(Closeable c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException ignored) {
+      // the reader sees the closed stream and fails; that is the point
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.redisops.backup.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class CompressionTest {
+
+  /** 3 MB: 1 MB random (incompressible), then 2 MB of a repeated pattern (very compressible). */
+  private static byte[] sample() {
+    byte[] data = new byte[3 * 1024 * 1024];
+    Random random = new Random(42);
+    byte[] noise = new byte[1024 * 1024];
+    random.nextBytes(noise);
+    System.arraycopy(noise, 0, data, 0, noise.length);
+    byte[] pattern = "key:0001 value=redis-ops ".getBytes();
+    for (int i = noise.length; i < data.length; i++) {
+      data[i] = pattern[i % pattern.length];
+    }
+    return data;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void roundTrip(Compression c) throws IOException {
+    byte[] data = sample();
+    ByteArrayOutputStream stored = new ByteArrayOutputStream();
+    try (OutputStream out = c.compress(stored)) {
+      // odd-sized chunks, as a network stream would deliver them
+      for (int off = 0; off < data.length; off += 7777) {
+        out.write(data, off, Math.min(7777, data.length - off));
+      }
+    }
+
+    byte[] back;
+    try (InputStream in = c.decompress(new ByteArrayInputStream(stored.toByteArray()))) {
+      back = in.readAllBytes();
+    }
+
+    assertThat(back).isEqualTo(data);
+    if (c == Compression.NONE) {
+      assertThat(stored.size()).isEqualTo(data.length);
+    } else {
+      assertThat(stored.size()).isLessThan(data.length / 2);
+    }
+  }
+
+  @Test
+  void idsAndSuffixes() {
+    assertThat(Compression.ZSTD.id()).isEqualTo("zstd");
+    assertThat(Compression.ZSTD.suffix()).isEqualTo(".zst");
+    assertThat(Compression.GZIP.suffix()).isEqualTo(".gz");
+    assertThat(Compression.NONE.suffix()).isEmpty();
+  }
+
+  @Test
+  void parseIsCaseInsensitive() {
+    assertThat(Compression.parse("zstd")).isEqualTo(Compression.ZSTD);
+    assertThat(Compression.parse("GZIP")).isEqualTo(Compression.GZIP);
+    assertThat(Compression.parse("none")).isEqualTo(Compression.NONE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lz4", "", "zst", "bzip2"})
+  void unknownCompressionIsRefused(String text) {
+    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> Compression.parse(text));
+    assertThat(e).isNotNull();
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(e.getMessage()).contains("'" + text + "'").contains("zstd, gzip, none");
+  }
+
+  @Test
+  void nullIsRefused() {
+    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> Compression.parse(null));
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+  }
+}

@@ -1,0 +1,235 @@
+package io.redisops.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real {@code redis-ops} jar ({@code cli/target/redis-ops.jar}, built by {@code package}) run as a separate
+ * process: {@code java -jar redis-ops.jar args...}. Output goes to files (no pipe can fill up and block the child),
+ * the environment is controlled (the caller's {@code REDIS_OPS_*} variables are removed), every run has a deadline,
+ * and a process that outlives it is killed with SIGKILL by its PID.
+ */
+final class RedisOpsProcess {
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
+
+  private final List<String> args;
+  private final Map<String, String> env = new LinkedHashMap<>();
+  private Path workDir;
+
+  private RedisOpsProcess(List<String> args) {
+    this.args = List.copyOf(args);
+  }
+
+  /** {@code redis-ops args...}, not started. */
+  static RedisOpsProcess of(String... args) {
+    return new RedisOpsProcess(Arrays.asList(args));
+  }
+
+  /** Runs {@code redis-ops args...} with the default environment and deadline. */
+  static Result run(String... args) {
+    return of(args).run(DEFAULT_TIMEOUT);
+  }
+
+  /** Sets (or, with a null value, removes) one environment variable of the child. */
+  RedisOpsProcess env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  RedisOpsProcess workDir(Path dir) {
+    this.workDir = dir;
+    return this;
+  }
+
+  /** Runs to completion; kills the process and fails if it does not exit within {@code timeout}. */
+  Result run(Duration timeout) {
+    try (Background p = start()) {
+      return p.await(timeout);
+    }
+  }
+
+  /** Starts the process; close the returned handle (in a finally or try-with-resources) to be sure it is gone. */
+  Background start() {
+    try {
+      Path out = Files.createTempFile("redis-ops-", ".out");
+      Path err = Files.createTempFile("redis-ops-", ".err");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-XX:+UseSerialGC");
+      command.add("-jar");
+      command.add(jar().toString());
+      command.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(command)
+          .redirectOutput(out.toFile())
+          .redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+      if (workDir != null) {
+        pb.directory(workDir.toFile());
+      }
+      pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_OPS_"));
+      env.forEach((k, v) -> {
+        if (v == null) {
+          pb.environment().remove(k);
+        } else {
+          pb.environment().put(k, v);
+        }
+      });
+      return new Background(pb.start(), out, err, args);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unable to start redis-ops " + args, e);
+    }
+  }
+
+  /** The shaded jar built by this module's {@code package} phase. */
+  static Path jar() {
+    Path jar = moduleDir().resolve("target").resolve("redis-ops.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run the integration tests with 'mvn verify' (package builds it)");
+    }
+    return jar;
+  }
+
+  /** The cli module's folder (Maven runs tests there and sets {@code basedir}). */
+  static Path moduleDir() {
+    return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().normalize();
+  }
+
+  /** The repository root: the parent of the cli module, where quickstart.sh lives. */
+  static Path projectRoot() {
+    return moduleDir().getParent();
+  }
+
+  /** A TCP port on 127.0.0.1 with nothing listening on it at the time of the call; never 6379 or 26379. */
+  static int freePort() {
+    for (int i = 0; i < 20; i++) {
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int port = s.getLocalPort();
+        if (port != 6379 && port != 26379) {
+          return port;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new IllegalStateException("no free loopback port");
+  }
+
+  /** A started {@code redis-ops} process. {@link #close()} kills it with SIGKILL if it still runs. */
+  static final class Background implements AutoCloseable {
+    private final Process process;
+    private final Path out;
+    private final Path err;
+    private final List<String> args;
+
+    private Background(Process process, Path out, Path err, List<String> args) {
+      this.process = process;
+      this.out = out;
+      this.err = err;
+      this.args = args;
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    /** Waits for the exit; on timeout kills it (SIGKILL) and fails with what it printed so far. */
+    Result await(Duration timeout) {
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          kill9();
+          throw new AssertionError("redis-ops " + args + " did not exit within " + timeout.toSeconds()
+              + " s; stdout:\n" + read(out) + "\nstderr:\n" + read(err));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for redis-ops", e);
+      }
+      return new Result(args, process.exitValue(), read(out), read(err));
+    }
+
+    /** SIGKILL (on Linux {@code destroyForcibly} is kill -9) and wait until the process is gone. */
+    /** SIGTERM, as a service manager stops a daemon. */
+    void terminate() {
+      process.destroy();
+    }
+
+    void kill9() {
+      process.destroyForcibly();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("redis-ops pid " + process.pid() + " survived SIGKILL");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for redis-ops to die", e);
+      }
+    }
+
+    String stdoutSoFar() {
+      return read(out);
+    }
+
+    String stderrSoFar() {
+      return read(err);
+    }
+
+    @Override
+    public void close() {
+      try {
+        if (process.isAlive()) {
+          kill9();
+        }
+      } finally {
+        try {
+          Files.deleteIfExists(out);
+          Files.deleteIfExists(err);
+        } catch (IOException ignored) {
+          // temporary files of a finished run
+        }
+      }
+    }
+
+    private static String read(Path file) {
+      try {
+        return Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "<unable to read " + file + ": " + e + ">";
+      }
+    }
+  }
+
+  /** What a finished run left: exit code and output. */
+  record Result(List<String> args, int exitCode, String stdout, String stderr) {
+    List<String> stdoutLines() {
+      return stdout.isEmpty() ? List.of() : List.of(stdout.split("\n"));
+    }
+
+    List<String> stderrLines() {
+      return stderr.isEmpty() ? List.of() : List.of(stderr.split("\n"));
+    }
+
+    /** For assertion messages: the whole run in a few lines. */
+    String describe() {
+      return "redis-ops " + String.join(" ", args) + "\nexit " + exitCode + "\n--- stdout ---\n" + stdout
+          + "--- stderr ---\n" + stderr;
+    }
+  }
+}

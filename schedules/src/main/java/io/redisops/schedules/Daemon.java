@@ -1,0 +1,187 @@
+package io.redisops.schedules;
+
+import io.redisops.backup.catalog.Tier;
+import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.BackupService;
+import io.redisops.config.ScheduleSettings;
+import io.redisops.config.Settings;
+import io.redisops.error.RedisOpsException;
+import io.redisops.schedules.status.StatusRegistry;
+import io.redisops.schedules.status.TierStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TimeZone;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon: Quartz (in-memory job store) with, per dataset, an hourly and a daily backup trigger on one
+ * non-concurrent job, a catch-up run at start for tiers whose newest backup is older than their period, retries of
+ * failed runs, and a bounded graceful stop. One dataset failing never touches another: each has its own job, worker
+ * and lock, and Quartz runs datasets in parallel.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  private final Settings settings;
+  private final BackupContext backupContext;
+  private final Clock clock;
+  private final StatusRegistry status;
+  private final Map<String, DatasetWorker> workers = new LinkedHashMap<>();
+  private Scheduler scheduler;
+
+  public Daemon(Settings settings, BackupContext backupContext, StatusRegistry status) {
+    this.settings = settings;
+    this.backupContext = backupContext;
+    this.clock = backupContext.clock();
+    this.status = status;
+  }
+
+  public StatusRegistry status() {
+    return status;
+  }
+
+  /** Builds the jobs, starts Quartz and queues the catch-up runs. */
+  public void start() {
+    ScheduleSettings schedule = settings.schedule();
+    TimeZone zone = TimeZone.getTimeZone(clock.getZone());
+    BackupService service = BackupService.standard(backupContext);
+    for (Settings.DatasetSettings ds : settings.datasets()) {
+      Map<Tier, TierSchedule> tiers = new EnumMap<>(Tier.class);
+      tiers.put(Tier.HOURLY, new TierSchedule(Tier.HOURLY, schedule.hourly(), zone));
+      tiers.put(Tier.DAILY, new TierSchedule(Tier.DAILY, schedule.daily(), zone));
+      tiers.forEach((t, s) -> status.register(TierStatus.initial(ds.name(), t.id(), s.period(clock.instant()))));
+      workers.put(ds.name(), new DatasetWorker(ds.name(), ds.endpoint(), service, backupContext.catalog(ds.name()),
+          tiers, status, clock));
+    }
+    try {
+      scheduler = new StdSchedulerFactory(quartzProperties(workers.size())).getScheduler();
+      scheduler.getContext().put(DaemonContext.KEY, new DaemonContext(Map.copyOf(workers), clock, schedule.retryBackoff()));
+      for (DatasetWorker w : workers.values()) {
+        schedule(w);
+      }
+      scheduler.start();
+    } catch (SchedulerException e) {
+      throw RedisOpsException.failed("unable to start the scheduler: " + e.getMessage(), e);
+    }
+    log.info("daemon started: {} dataset(s) {}, hourly '{}', daily '{}', repository {}", workers.size(), workers.keySet(),
+        schedule.hourly(), schedule.daily(), backupContext.repository().describe());
+  }
+
+  private void schedule(DatasetWorker w) throws SchedulerException {
+    JobDetail job = JobBuilder.newJob(BackupJob.class)
+        .withIdentity(JobKey.jobKey("backup", w.dataset()))
+        .usingJobData(BackupJob.DATASET, w.dataset())
+        .storeDurably()
+        .build();
+    scheduler.addJob(job, false);
+    for (TierSchedule s : w.schedules().values()) {
+      Trigger t = TriggerBuilder.newTrigger()
+          .withIdentity(s.tier().id(), w.dataset())
+          .forJob(job)
+          .usingJobData(BackupJob.KIND, BackupJob.SCHEDULED)
+          .usingJobData(BackupJob.TIER, s.tier().id())
+          .withSchedule(CronScheduleBuilder.cronSchedule(s.cron()).inTimeZone(TimeZone.getTimeZone(clock.getZone()))
+              .withMisfireHandlingInstructionFireAndProceed())
+          .build();
+      scheduler.scheduleJob(t);
+    }
+    Set<Tier> missed;
+    try {
+      missed = w.missedTiers();
+    } catch (RedisOpsException e) {
+      log.warn("{}: unable to check for missed backups: {}", w.dataset(), e.getMessage());
+      return;
+    }
+    if (!missed.isEmpty()) {
+      log.info("{}: newest {} backup older than its period: catching up with one backup now", w.dataset(),
+          BackupJob.joinTiers(missed));
+      scheduler.scheduleJob(TriggerBuilder.newTrigger()
+          .withIdentity("catch-up", w.dataset())
+          .forJob(job)
+          .usingJobData(BackupJob.KIND, BackupJob.CATCH_UP)
+          .usingJobData(BackupJob.TIERS, BackupJob.joinTiers(missed))
+          .startNow()
+          .build());
+    }
+  }
+
+  private static Properties quartzProperties(int datasets) {
+    Properties p = new Properties();
+    p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "redis-ops");
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, datasets + 1)));
+    p.setProperty("org.quartz.threadPool.threadNamePrefix", "redis-ops-job");
+    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    // A trigger blocked behind its dataset's running capture still fires with its own scheduled time.
+    p.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(Duration.ofMinutes(30).toMillis()));
+    return p;
+  }
+
+  /**
+   * Stops: no new runs; a running capture gets {@code grace} to finish, then is abandoned (its half-written object is
+   * dropped, nothing partial is listed); returns when every job has ended.
+   */
+  public void stop(Duration grace) {
+    if (scheduler == null) {
+      return;
+    }
+    try {
+      scheduler.standby();
+      Instant deadline = clock.instant().plus(grace);
+      while (anyRunning() && clock.instant().isBefore(deadline)) {
+        Thread.sleep(100);
+      }
+      if (anyRunning()) {
+        log.warn("a capture still runs after {}: abandoning it", grace);
+      }
+      workers.values().forEach(DatasetWorker::abort);
+      scheduler.shutdown(false);
+      // An abandoned capture fails within moments (its connection and stream are closed); bound the wait anyway.
+      Instant hardDeadline = clock.instant().plusSeconds(10);
+      while (anyRunning() && clock.instant().isBefore(hardDeadline)) {
+        Thread.sleep(50);
+      }
+      log.info("daemon stopped");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SchedulerException e) {
+      log.warn("scheduler did not stop cleanly: {}", e.getMessage());
+    } finally {
+      scheduler = null;
+    }
+  }
+
+  private boolean anyRunning() {
+    return workers.values().stream().anyMatch(DatasetWorker::isRunning);
+  }
+
+  @Override
+  public void close() {
+    stop(settings.schedule().stopGrace());
+  }
+
+  /** Tiers of a dataset, for tests and status. */
+  public DatasetWorker worker(String dataset) {
+    return workers.get(dataset);
+  }
+
+  Map<String, DatasetWorker> workers() {
+    return workers;
+  }
+
+}

@@ -1,0 +1,28 @@
+package io.redisops.schedules;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.quartz.JobExecutionContext;
+import org.quartz.SchedulerException;
+
+/** What jobs reach through the scheduler's context: the workers and the daemon's settings. */
+record DaemonContext(Map<String, DatasetWorker> workers, Clock clock, Duration retryBackoff) {
+  static final String KEY = "redis-ops";
+
+  static DaemonContext of(JobExecutionContext context) {
+    try {
+      return (DaemonContext) context.getScheduler().getContext().get(KEY);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("scheduler context unavailable", e);
+    }
+  }
+
+  DatasetWorker worker(String dataset) {
+    DatasetWorker w = workers.get(dataset);
+    if (w == null) {
+      throw new IllegalStateException("no worker for dataset " + dataset);
+    }
+    return w;
+  }
+}

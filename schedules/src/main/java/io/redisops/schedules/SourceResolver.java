@@ -1,0 +1,34 @@
+package io.redisops.schedules;
+
+import io.redisops.redis.RedisEndpoint;
+
+/**
+ * Decides, at each scheduled run, which Redis a dataset's backup is taken from, or that this daemon should not take
+ * it. A plain dataset always answers its configured endpoint; a Sentinel-monitored dataset follows the topology
+ * (healthy replica with the least lag, else the master) and tells daemons on other hosts to skip.
+ */
+@FunctionalInterface
+public interface SourceResolver {
+
+  /** The choice for one run: an endpoint to back up, or a reason to skip this run. */
+  record Choice(RedisEndpoint endpoint, String skipReason) {
+    public static Choice of(RedisEndpoint endpoint) {
+      return new Choice(endpoint, null);
+    }
+
+    public static Choice skip(String reason) {
+      return new Choice(null, reason);
+    }
+
+    public boolean skipped() {
+      return endpoint == null;
+    }
+  }
+
+  Choice choose();
+
+  /** Always the same endpoint. */
+  static SourceResolver fixed(RedisEndpoint endpoint) {
+    return () -> Choice.of(endpoint);
+  }
+}

@@ -1,0 +1,64 @@
+package io.redisops.schedules.status;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * The daemon's current knowledge of every scheduled tier and dataset: written by jobs, read by /metrics, /health and
+ * notifications. Thread-safe; readers get immutable snapshots.
+ */
+public final class StatusRegistry {
+  private final Map<String, TierStatus> tiers = new ConcurrentHashMap<>();
+  private final Map<String, DatasetStatus> datasets = new ConcurrentHashMap<>();
+  private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
+
+  public void addListener(StatusListener l) {
+    listeners.add(l);
+  }
+
+  /** Registers a scheduled tier; replaces nothing if it is known already. */
+  public void register(TierStatus initial) {
+    tiers.putIfAbsent(key(initial.dataset(), initial.tier()), initial);
+  }
+
+  /** Applies a change to one tier and tells the listeners. */
+  public TierStatus update(String dataset, String tier, UnaryOperator<TierStatus> change) {
+    TierStatus[] before = new TierStatus[1];
+    TierStatus after = tiers.compute(key(dataset, tier), (k, old) -> {
+      if (old == null) {
+        throw new IllegalStateException("tier " + tier + " of " + dataset + " is not registered");
+      }
+      before[0] = old;
+      return change.apply(old);
+    });
+    for (StatusListener l : listeners) {
+      l.changed(before[0], after);
+    }
+    return after;
+  }
+
+  public void updateDataset(DatasetStatus status) {
+    datasets.put(status.dataset(), status);
+  }
+
+  /** Every registered tier, sorted by dataset then tier. */
+  public List<TierStatus> tiers() {
+    return tiers.values().stream()
+        .sorted(java.util.Comparator.comparing(TierStatus::dataset).thenComparing(TierStatus::tier)).toList();
+  }
+
+  public List<DatasetStatus> datasets() {
+    return datasets.values().stream().sorted(java.util.Comparator.comparing(DatasetStatus::dataset)).toList();
+  }
+
+  public TierStatus tier(String dataset, String tier) {
+    return tiers.get(key(dataset, tier));
+  }
+
+  private static String key(String dataset, String tier) {
+    return dataset + "\u0000" + tier;
+  }
+}

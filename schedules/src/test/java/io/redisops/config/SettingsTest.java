@@ -1,0 +1,238 @@
+package io.redisops.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.redisops.backup.catalog.Tier;
+import io.redisops.backup.codec.Compression;
+import io.redisops.config.Settings.DatasetSettings;
+import io.redisops.config.Settings.Overrides;
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
+import io.redisops.secret.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  private static final Map<String, String> NO_ENV = Map.of();
+
+  @TempDir Path dir;
+
+  private Config load(String yaml) throws IOException {
+    return ConfigLoader.load(Files.writeString(dir.resolve("redis-ops.yaml"), yaml));
+  }
+
+  private Settings resolve(String yaml) throws IOException {
+    return Settings.resolve(load(yaml), Overrides.none(), NO_ENV);
+  }
+
+  private static RedisOpsException usage(ThrowingCall call) {
+    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, call::run);
+    assertThat(e).isNotNull();
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    return e;
+  }
+
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  @Test
+  void aFullFileResolvesToItsValues() throws IOException {
+    Settings s = resolve("""
+        datasets:
+          - name: cache
+            redis:
+              uri: rediss://backup@10.0.0.5:6380
+        repository:
+          path: /srv/backups
+          compression: gzip
+        retention:
+          hourly: 24h
+          daily: 14d
+        """);
+
+    assertThat(s.repositoryPath()).isEqualTo(Path.of("/srv/backups"));
+    assertThat(s.compression()).isEqualTo(Compression.GZIP);
+    assertThat(s.retention().maxAge(Tier.HOURLY)).contains(Duration.ofHours(24));
+    assertThat(s.retention().maxAge(Tier.DAILY)).contains(Duration.ofDays(14));
+    assertThat(s.retention().maxAge(Tier.MANUAL)).isEmpty();
+    DatasetSettings d = s.dataset(null);
+    assertThat(d.name()).isEqualTo("cache");
+    assertThat(d.endpoint().host()).isEqualTo("10.0.0.5");
+    assertThat(d.endpoint().port()).isEqualTo(6380);
+    assertThat(d.endpoint().tls()).isTrue();
+  }
+
+  @Test
+  void anEmptyFileGivesTheDefaults() throws IOException {
+    Settings s = resolve("");
+
+    assertThat(s.repositoryPath()).isEqualTo(Path.of("/var/lib/redis-ops/backups"));
+    assertThat(s.compression()).isEqualTo(Compression.ZSTD);
+    assertThat(s.retention().maxAge(Tier.HOURLY)).contains(Duration.ofHours(48));
+    assertThat(s.retention().maxAge(Tier.DAILY)).contains(Duration.ofDays(30));
+    assertThat(s.datasets()).singleElement().satisfies(d -> {
+      assertThat(d.name()).isEqualTo("127.0.0.1-6379");
+      assertThat(d.endpoint()).hasToString("redis://127.0.0.1:6379");
+      assertThat(d.endpoint().password()).isNull();
+    });
+  }
+
+  @Test
+  void aDatasetWithoutNameIsNamedAfterItsServer() throws IOException {
+    Settings s = resolve("datasets:\n  - redis:\n      uri: redis://10.1.2.3:7000\n");
+    assertThat(s.dataset(null).name()).isEqualTo("10.1.2.3-7000");
+  }
+
+  @Test
+  void commandLineOptionsOverrideTheFile() throws IOException {
+    Config c = load("repository:\n  path: /srv/backups\ndatasets:\n  - name: cache\n    redis:\n      uri: redis://h:1\n");
+    Settings s = Settings.resolve(c, new Overrides("redis://other:2", "/tmp/repo", null, null), NO_ENV);
+    assertThat(s.repositoryPath()).isEqualTo(Path.of("/tmp/repo"));
+    assertThat(s.dataset(null).name()).isEqualTo("cache");
+    assertThat(s.dataset(null).endpoint().address()).isEqualTo("other:2");
+  }
+
+  @Test
+  void badDurationNamesTheKey() throws IOException {
+    Config c = load("retention:\n  hourly: 2x\n");
+    RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
+    assertThat(e.getMessage()).startsWith("retention.hourly").contains("'2x'");
+  }
+
+  @Test
+  void badCompressionNamesTheKey() throws IOException {
+    Config c = load("repository:\n  compression: lz4\n");
+    RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
+    assertThat(e.getMessage()).startsWith("repository.compression").contains("'lz4'");
+  }
+
+  @Test
+  void badUriNamesTheDatasetKeyWithoutThePassword() throws IOException {
+    Config c = load("datasets:\n  - name: a\n    redis:\n      uri: redis://u:hunter2@h:99999\n");
+    RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
+    assertThat(e.getMessage()).startsWith("datasets[0].redis.uri").doesNotContain("hunter2");
+  }
+
+  @Test
+  void passwordFileIsReadFirstLineWithoutNewline() throws IOException {
+    Path pass = Files.writeString(dir.resolve("cache.pass"), "s3cret\n");
+    Settings s = resolve(datasetWithPasswordFile(pass));
+
+    assertThat(s.dataset(null).endpoint().password()).isEqualTo(Secret.of("s3cret"));
+  }
+
+  @Test
+  void passwordFileKeepsOnlyTheFirstLine() throws IOException {
+    Path pass = Files.writeString(dir.resolve("cache.pass"), "s3cret\r\nsecond line\n");
+    assertThat(resolve(datasetWithPasswordFile(pass)).dataset(null).endpoint().password().reveal()).isEqualTo("s3cret");
+  }
+
+  @Test
+  void environmentPasswordWinsOverThePasswordFile() throws IOException {
+    Path pass = Files.writeString(dir.resolve("cache.pass"), "from-file\n");
+    Settings s = Settings.resolve(load(datasetWithPasswordFile(pass)), Overrides.none(),
+        Map.of("REDIS_OPS_REDIS_PASSWORD", "from-env"));
+
+    assertThat(s.dataset(null).endpoint().password().reveal()).isEqualTo("from-env");
+  }
+
+  @Test
+  void environmentPasswordAppliesWithoutAFile() throws IOException {
+    Settings s = Settings.resolve(Config.empty(), Overrides.none(), Map.of("REDIS_OPS_REDIS_PASSWORD", "from-env"));
+    assertThat(s.dataset(null).endpoint().password().reveal()).isEqualTo("from-env");
+  }
+
+  @Test
+  void aMissingPasswordFileNamesTheKey() throws IOException {
+    Config c = load(datasetWithPasswordFile(dir.resolve("missing.pass")));
+    RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
+    assertThat(e.getMessage()).contains("password-file").contains("missing.pass");
+  }
+
+  @Test
+  void thePasswordNeverAppearsInTheEndpointsToString() throws IOException {
+    Path pass = Files.writeString(dir.resolve("cache.pass"), "hunter2\n");
+    Settings fromFile = resolve(datasetWithPasswordFile(pass));
+    Settings fromEnv = Settings.resolve(Config.empty(), Overrides.none(), Map.of("REDIS_OPS_REDIS_PASSWORD", "hunter2"));
+    Settings fromUri = resolve("datasets:\n  - name: a\n    redis:\n      uri: redis://backup:hunter2@h:1\n");
+
+    for (Settings s : new Settings[] {fromFile, fromEnv, fromUri}) {
+      assertThat(s.dataset(null).endpoint().password().reveal()).isEqualTo("hunter2");
+      assertThat(s.dataset(null).endpoint().toString()).doesNotContain("hunter2");
+      assertThat(s.toString()).doesNotContain("hunter2");
+    }
+  }
+
+  @Test
+  void datasetOptionPicksAConfiguredDataset() throws IOException {
+    Settings s = resolve(twoDatasets());
+    assertThat(s.dataset("sessions").endpoint().address()).isEqualTo("h:2");
+    assertThat(s.dataset("cache").endpoint().address()).isEqualTo("h:1");
+  }
+
+  @Test
+  void anUnknownDatasetIsRefusedListingTheConfiguredOnes() throws IOException {
+    Settings s = resolve(twoDatasets());
+    RedisOpsException e = usage(() -> s.dataset("queue"));
+    assertThat(e.getMessage()).contains("'queue'").contains("cache, sessions");
+  }
+
+  @Test
+  void severalDatasetsNeedTheDatasetOption() throws IOException {
+    Settings s = resolve(twoDatasets());
+    RedisOpsException e = usage(() -> s.dataset(null));
+    assertThat(e.getMessage()).contains("cache").contains("sessions").contains("--dataset");
+  }
+
+  @Test
+  void duplicateDatasetNamesAreRefused() throws IOException {
+    Config c = load("""
+        datasets:
+          - name: cache
+            redis:
+              uri: redis://h:1
+          - name: cache
+            redis:
+              uri: redis://h:2
+        """);
+    RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
+    assertThat(e.getMessage()).contains("datasets[1].name").contains("'cache'").contains("twice");
+  }
+
+  @Test
+  void duplicateDefaultNamesAreRefused() throws IOException {
+    Config c = load("datasets:\n  - redis:\n      uri: redis://h:1\n  - redis:\n      uri: redis://h:1\n");
+    RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
+    assertThat(e.getMessage()).contains("'h-1'");
+  }
+
+  @Test
+  void invalidDatasetNameNamesTheKey() throws IOException {
+    Config c = load("datasets:\n  - name: ../etc\n");
+    RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
+    assertThat(e.getMessage()).startsWith("datasets[0].name");
+  }
+
+  private static String datasetWithPasswordFile(Path pass) {
+    return "datasets:\n  - name: cache\n    redis:\n      uri: redis://10.0.0.5:6379\n      password-file: " + pass + "\n";
+  }
+
+  private static String twoDatasets() {
+    return """
+        datasets:
+          - name: cache
+            redis:
+              uri: redis://h:1
+          - name: sessions
+            redis:
+              uri: redis://h:2
+        """;
+  }
+}
