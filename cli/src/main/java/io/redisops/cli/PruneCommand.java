@@ -58,8 +58,9 @@ final class PruneCommand implements Callable<Integer> {
     for (RetentionPlanner.Decision d : plan) {
       ctx.out().printf("%-6s %s  %s%n", d.keep() ? "keep" : (dryRun ? "would delete" : "delete"), d.backup().id(), d.reason());
     }
-    ctx.out().printf("%s%d of %d %s backup(s) of %s%n", dryRun ? "dry run: would delete " : "deleted ", deleted, plan.size(),
-        place, dataset);
+    // the local line keeps its earlier wording: scripts read it
+    ctx.out().printf("%s%d of %d %sbackup(s) of %s%n", dryRun ? "dry run: would delete " : "deleted ", deleted, plan.size(),
+        place.equals("local") ? "" : "off-site ", dataset);
     ctx.out().flush();
   }
 }
