@@ -22,19 +22,26 @@ import java.util.Optional;
  * Validation happens here, once, with messages that name the key or option.
  */
 public record Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
-    List<DatasetSettings> datasets, ScheduleSettings schedule, Optional<OffsiteSettings> offsite) {
+    List<DatasetSettings> datasets, ScheduleSettings schedule, DaemonSettings daemon,
+    Optional<OffsiteSettings> offsite) {
+
+  /** Settings without the daemon's HTTP endpoint and hooks and without off-site copies (for embedding and tests). */
+  public Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
+      List<DatasetSettings> datasets, ScheduleSettings schedule) {
+    this(repositoryPath, compression, retention, datasets, schedule, DaemonSettings.quiet(), Optional.empty());
+  }
+
+  /** Settings without off-site copies. */
+  public Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
+      List<DatasetSettings> datasets, ScheduleSettings schedule, DaemonSettings daemon) {
+    this(repositoryPath, compression, retention, datasets, schedule, daemon, Optional.empty());
+  }
 
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
   /** With {@code offsite.credentials: env}: the access key of the off-site store. */
   public static final String ENV_S3_ACCESS_KEY_ID = "REDIS_OPS_S3_ACCESS_KEY_ID";
   public static final String ENV_S3_SECRET_ACCESS_KEY = "REDIS_OPS_S3_SECRET_ACCESS_KEY";
-
-  /** Settings without an off-site repository. */
-  public Settings(Path repositoryPath, Compression compression, RetentionPolicy retention, List<DatasetSettings> datasets,
-      ScheduleSettings schedule) {
-    this(repositoryPath, compression, retention, datasets, schedule, Optional.empty());
-  }
 
   /** One dataset: its name and how to reach its Redis. */
   public record DatasetSettings(String name, RedisEndpoint endpoint) {}
@@ -56,7 +63,7 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Compression compression = repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
     RetentionPolicy retention = retention(config.retention());
     return new Settings(repositoryPath, compression, retention, datasets(config, o, env),
-        ScheduleSettings.resolve(config.schedule()),
+        ScheduleSettings.resolve(config.schedule()), DaemonSettings.resolve(config),
         OffsiteConfig.resolve(config.offsite(), o.offsiteUri(), offsiteRetention(config.retention(), retention), env));
   }
 

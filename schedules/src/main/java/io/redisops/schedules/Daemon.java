@@ -3,7 +3,13 @@ package io.redisops.schedules;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
+import io.redisops.config.DaemonSettings;
 import io.redisops.config.ScheduleSettings;
+import io.redisops.schedules.observe.DaemonMetrics;
+import io.redisops.schedules.observe.HealthEvaluator;
+import io.redisops.schedules.observe.Notifier;
+import io.redisops.schedules.observe.StatusHttpServer;
+import java.net.InetSocketAddress;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
 import io.redisops.schedules.status.StatusRegistry;
@@ -44,6 +50,9 @@ public final class Daemon implements AutoCloseable {
   private final StatusRegistry status;
   private final Map<String, DatasetWorker> workers = new LinkedHashMap<>();
   private Scheduler scheduler;
+  private StatusHttpServer http;
+  private Notifier notifier;
+  private InetSocketAddress httpAddress;
 
   public Daemon(Settings settings, BackupContext backupContext, StatusRegistry status) {
     this.settings = settings;
@@ -68,6 +77,17 @@ public final class Daemon implements AutoCloseable {
       tiers.forEach((t, s) -> status.register(TierStatus.initial(ds.name(), t.id(), s.period(clock.instant()))));
       workers.put(ds.name(), new DatasetWorker(ds.name(), ds.endpoint(), service, backupContext.catalog(ds.name()),
           tiers, status, clock));
+    }
+    DaemonSettings observe = settings.daemon();
+    notifier = new Notifier(observe.notifications(), clock, Notifier.localHostName());
+    if (notifier.enabled()) {
+      status.addListener(notifier);
+    }
+    if (observe.listen().isPresent()) {
+      // Before the scheduler: a port in use stops the start here, with nothing scheduled.
+      http = new StatusHttpServer(new DaemonMetrics(status), new HealthEvaluator(clock, observe.healthGrace()), status);
+      httpAddress = http.start(observe.listen().get().socketAddress());
+      log.info("/metrics and /health on http://{}:{}", httpAddress.getHostString(), httpAddress.getPort());
     }
     try {
       scheduler = new StdSchedulerFactory(quartzProperties(workers.size())).getScheduler();
@@ -138,6 +158,7 @@ public final class Daemon implements AutoCloseable {
    */
   public void stop(Duration grace) {
     if (scheduler == null) {
+      closeObservers();
       return;
     }
     try {
@@ -163,7 +184,24 @@ public final class Daemon implements AutoCloseable {
       log.warn("scheduler did not stop cleanly: {}", e.getMessage());
     } finally {
       scheduler = null;
+      closeObservers();
     }
+  }
+
+  private void closeObservers() {
+    if (http != null) {
+      http.stop();
+      http = null;
+    }
+    if (notifier != null) {
+      notifier.close(); // lets a last notification (e.g. of an abandoned run) go out, within its timeout
+      notifier = null;
+    }
+  }
+
+  /** Where /metrics and /health are served, if they are. */
+  public java.util.Optional<InetSocketAddress> httpAddress() {
+    return java.util.Optional.ofNullable(httpAddress);
   }
 
   private boolean anyRunning() {
