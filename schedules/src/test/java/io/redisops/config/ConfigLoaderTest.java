@@ -97,12 +97,6 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void httpIsNotSupportedYet() throws IOException {
-    RedisOpsException e = refused("http:\n  listen: 127.0.0.1:9121\n");
-    assertThat(e.getMessage()).contains("'http'").contains("not supported by this version");
-  }
-
-  @Test
   void sentinelInADatasetIsNotSupportedYet() throws IOException {
     RedisOpsException e = refused("datasets:\n  - name: a\n    sentinel:\n      master: mymaster\n");
     assertThat(e.getMessage()).contains("'datasets[0].sentinel'").contains("not supported by this version");
