@@ -43,8 +43,19 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   public static final String ENV_S3_ACCESS_KEY_ID = "REDIS_OPS_S3_ACCESS_KEY_ID";
   public static final String ENV_S3_SECRET_ACCESS_KEY = "REDIS_OPS_S3_SECRET_ACCESS_KEY";
 
-  /** One dataset: its name and how to reach its Redis. */
-  public record DatasetSettings(String name, RedisEndpoint endpoint) {}
+  /**
+   * One dataset: its name, how to reach its Redis, and how a restore stops and starts it.
+   *
+   * @param configFile   {@code redis.config-file}, or null for {@code config_file} of {@code INFO server}
+   * @param startCommand {@code redis.start-command}, or null for {@code redis-server <config file> --daemonize yes}
+   * @param stopCommand  {@code redis.stop-command} as a command, or null for {@code shutdown-nosave}
+   */
+  public record DatasetSettings(String name, RedisEndpoint endpoint, String configFile, List<String> startCommand,
+      List<String> stopCommand) {
+    public DatasetSettings(String name, RedisEndpoint endpoint) {
+      this(name, endpoint, null, null, null);
+    }
+  }
 
   /** Command-line options that override the file; null when not given. */
   public record Overrides(String redisUri, String repository, String dataset, String tlsCaFile, String offsiteUri) {
@@ -90,7 +101,7 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       RedisEndpoint ep = endpoint(firstNonNull(o.redisUri(), RedisEndpoint.DEFAULT_URI), fromFile, o, env, "--redis");
       String name = o.dataset() != null ? o.dataset()
           : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name() : defaultName(ep);
-      out.add(new DatasetSettings(BackupCatalog.checkDataset(name), ep));
+      out.add(withCommands(new DatasetSettings(BackupCatalog.checkDataset(name), ep), fromFile, "datasets[0].redis"));
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -107,9 +118,40 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       if (out.stream().anyMatch(x -> x.name().equals(name))) {
         throw RedisOpsException.usage(key + ".name: dataset '" + name + "' is configured twice; give each a distinct name");
       }
-      out.add(new DatasetSettings(name, ep));
+      out.add(withCommands(new DatasetSettings(name, ep), d.redis(), key + ".redis"));
     }
     return out;
+  }
+
+  /** Adds {@code config-file}, {@code start-command} and {@code stop-command}, validated. */
+  private static DatasetSettings withCommands(DatasetSettings d, Config.Redis r, String key) {
+    if (r == null) {
+      return d;
+    }
+    String configFile = r.configFile();
+    if (configFile != null && (configFile.isBlank() || !Path.of(configFile).isAbsolute())) {
+      throw RedisOpsException.usage(key + ".config-file: '" + configFile + "' must be an absolute path");
+    }
+    List<String> start = r.startCommand();
+    if (start != null && (start.isEmpty() || start.stream().anyMatch(a -> a == null || a.isEmpty()))) {
+      throw RedisOpsException.usage(key + ".start-command: give a non-empty list such as [systemctl, start, redis-server]");
+    }
+    List<String> stop = null;
+    Object s = r.stopCommand();
+    if (s instanceof String text) {
+      if (!text.equals("shutdown-nosave")) {
+        throw RedisOpsException.usage(key + ".stop-command: '" + text + "' is not shutdown-nosave; give shutdown-nosave"
+            + " or a command list such as [systemctl, stop, redis-server]");
+      }
+    } else if (s instanceof List<?> list) {
+      if (list.isEmpty() || list.stream().anyMatch(a -> !(a instanceof String str) || str.isEmpty())) {
+        throw RedisOpsException.usage(key + ".stop-command: give shutdown-nosave or a non-empty list of strings");
+      }
+      stop = list.stream().map(String.class::cast).toList();
+    } else if (s != null) {
+      throw RedisOpsException.usage(key + ".stop-command: give shutdown-nosave or a command list");
+    }
+    return new DatasetSettings(d.name(), d.endpoint(), configFile, start, stop);
   }
 
   private static RedisEndpoint endpoint(String uri, Config.Redis file, Overrides o, Map<String, String> env, String key) {
