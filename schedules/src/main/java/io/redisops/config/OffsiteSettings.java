@@ -29,6 +29,11 @@ public final class OffsiteSettings {
     this.env = env;
   }
 
+  /** {@code offsite.push-after-backup}: the daemon also pushes right after each successful backup (default false). */
+  public boolean pushAfterBackup() {
+    return Boolean.TRUE.equals(config.pushAfterBackup());
+  }
+
   /** Off-site retention: {@code retention.offsite-*}, defaulting to the local tiers. */
   public RetentionPolicy retention() {
     return retention;
