@@ -991,12 +991,13 @@ def markdown(result):
     lines.append("| figure | redis-ops | baseline | ratio | target | met |")
     lines.append("| --- | --- | --- | --- | --- | --- |")
     f = result["figures"]
+    rows = {}
     for key in ("backup", "replication", "push", "restore", "impact"):
         e = f.get(key)
         if e is None:
             continue
         if "error" in e or "skipped" in e:
-            lines.append(f"| {e.get('title', key)} | {e.get('error') or e.get('skipped')} | | | | not measured |")
+            rows[key] = [f"| {e.get('title', key)} | {e.get('error') or e.get('skipped')} | | | | not measured |"]
             continue
         u = e["unit"]
         tool = fmt(e["tool_median"], u)
@@ -1008,8 +1009,8 @@ def markdown(result):
             extra = " (worse of SET/GET)"
         if key == "restore":
             extra = f" (overhead {e['overhead_seconds']:+.2f} s, allowed {e['allowed_seconds']:.2f} s)"
-        lines.append(f"| {e['title']} | {tool} | {base} | {e['ratio']:.2f}{extra} | {e['target']} | "
-                     f"{'yes' if e['met'] else '**no**'} |")
+        rows[key] = [f"| {e['title']} | {tool} | {base} | {e['ratio']:.2f}{extra} | {e['target']} | "
+                     f"{'yes' if e['met'] else '**no**'} |"]
     mem = f.get("memory")
     if mem and "error" not in mem:
         parts = []
@@ -1019,22 +1020,25 @@ def markdown(result):
                              f"{'' if mem[k]['ok'] else ' (FAILED)'}")
         dflt = [f"{k} {mem[k + '_default_heap_peak_rss_mib']:.0f} MiB" for k in ("backup", "push")
                 if k + "_default_heap_peak_rss_mib" in mem]
-        lines.append(f"| {mem['title']} | {'; '.join(parts)} | launcher default heap: {', '.join(dflt) or '-'} "
-                     f"| | completes | {'yes' if all(mem[k]['ok'] for k in ('backup', 'push') if k in mem) else '**no**'} |")
+        rows["memory"] = [f"| {mem['title']} | {'; '.join(parts)} | launcher default heap: {', '.join(dflt) or '-'} "
+                     f"| | completes | {'yes' if all(mem[k]['ok'] for k in ('backup', 'push') if k in mem) else '**no**'} |"]
     elif mem:
-        lines.append(f"| 4. memory | {mem['error']} | | | | not measured |")
+        rows["memory"] = [f"| 4. memory | {mem['error']} | | | | not measured |"]
     fp = f.get("footprint")
     if fp and "error" not in fp:
+        rows["footprint"] = []
         dm = fp.get("daemon")
         if dm:
-            lines.append(f"| 7. daemon idle {dm['idle_seconds']:.0f} s ({dm['java_opts']}) | RSS {dm['rss_mib_end']:.0f} "
+            rows["footprint"].append(f"| 7. daemon idle {dm['idle_seconds']:.0f} s ({dm['java_opts']}) | RSS {dm['rss_mib_end']:.0f} "
                          f"MiB (max {dm['rss_mib_max']:.0f}), CPU {dm['cpu_seconds']:.2f} s = "
                          f"{dm['cpu_percent_of_one_core']:.2f} % of a core | | | report | |")
-        lines.append(f"| 7. start-up `redis-ops --version` / `list` | {fp['startup_version']['median_s']:.2f} s / "
+        rows["footprint"].append(f"| 7. start-up `redis-ops --version` / `list` | {fp['startup_version']['median_s']:.2f} s / "
                      f"{fp['startup_list']['median_s']:.2f} s (min {fp['startup_version']['min_s']:.2f} / "
                      f"{fp['startup_list']['min_s']:.2f}) | | | report | |")
     elif fp:
-        lines.append(f"| 7. footprint | {fp['error']} | | | | not measured |")
+        rows["footprint"] = [f"| 7. footprint | {fp['error']} | | | | not measured |"]
+    for key in ("backup", "replication", "push", "memory", "restore", "impact", "footprint"):
+        lines += rows.get(key, [])
     return "\n".join(lines)
 
 
