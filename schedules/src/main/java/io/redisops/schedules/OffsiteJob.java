@@ -62,7 +62,8 @@ public final class OffsiteJob implements Job {
         return;
       }
       long bytes = r.pushed().stream().mapToLong(PushResult.Pushed::bytes).sum();
-      c.status().update(dataset, TIER, st -> st.succeeded(done, done, Duration.between(started, done), bytes));
+      // "Last success" of a push is its start: every backup completed before that moment is off-site now.
+      c.status().update(dataset, TIER, st -> st.succeeded(done, started, Duration.between(started, done), bytes));
       log.info("{}: off-site push done: {} copied, {} already off-site", dataset, r.pushed().size(),
           r.alreadyOffsite().size());
     } catch (RuntimeException e) {
