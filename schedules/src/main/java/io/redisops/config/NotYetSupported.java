@@ -20,7 +20,6 @@ final class NotYetSupported {
       "notify", Config::notifications);
 
   private static final Map<String, Function<Config.Dataset, Object>> DATASET = Map.of(
-      "sentinel", Config.Dataset::sentinel,
       "redis.config-file", d -> d.redis() == null ? null : d.redis().configFile(),
       "redis.start-command", d -> d.redis() == null ? null : d.redis().startCommand(),
       "redis.stop-command", d -> d.redis() == null ? null : d.redis().stopCommand());

@@ -7,6 +7,7 @@ import io.redisops.backup.retention.Durations;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.sentinel.SentinelTarget;
 import io.redisops.secret.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +28,39 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
 
-  /** One dataset: its name and how to reach its Redis. */
-  public record DatasetSettings(String name, RedisEndpoint endpoint) {}
+  public static final String ENV_SENTINEL_PASSWORD = "REDIS_OPS_SENTINEL_PASSWORD";
+
+  /** Which server of a Sentinel-monitored group a scheduled backup is taken from. */
+  public enum BackupFrom {
+    /** The healthy replica with the least lag, else the master. */
+    REPLICA,
+    /** Always the master. */
+    MASTER;
+
+    static BackupFrom parse(String s, String key) {
+      if (s == null) {
+        return REPLICA;
+      }
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "replica" -> REPLICA;
+        case "master" -> MASTER;
+        default -> throw RedisOpsException.usage(key + ": '" + s + "' is not valid; use replica or master");
+      };
+    }
+  }
+
+  /**
+   * One dataset: its name, how to reach its (local) Redis and, when it is monitored by Sentinel, the sentinels to
+   * follow and where scheduled backups come from.
+   *
+   * @param sentinel the sentinels and master name; null without Sentinel
+   * @param backupFrom where scheduled backups come from when {@code sentinel} is set
+   */
+  public record DatasetSettings(String name, RedisEndpoint endpoint, SentinelTarget sentinel, BackupFrom backupFrom) {
+    public DatasetSettings(String name, RedisEndpoint endpoint) {
+      this(name, endpoint, null, null);
+    }
+  }
 
   /** Command-line options that override the file; null when not given. */
   public record Overrides(String redisUri, String repository, String dataset, String tlsCaFile) {
@@ -66,9 +98,13 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       // --redis (or nothing at all): one dataset, named by --dataset or after the server.
       Config.Redis fromFile = configured.size() == 1 && configured.get(0).redis() != null ? configured.get(0).redis() : null;
       RedisEndpoint ep = endpoint(firstNonNull(o.redisUri(), RedisEndpoint.DEFAULT_URI), fromFile, o, env, "--redis");
+      Config.Sentinel only = configured.size() == 1 ? configured.get(0).sentinel() : null;
+      SentinelTarget sentinel = only == null ? null : sentinel(only, ep, env, "datasets[0].sentinel");
       String name = o.dataset() != null ? o.dataset()
-          : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name() : defaultName(ep);
-      out.add(new DatasetSettings(BackupCatalog.checkDataset(name), ep));
+          : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name()
+          : sentinel != null ? sentinel.masterName() : defaultName(ep);
+      out.add(new DatasetSettings(BackupCatalog.checkDataset(name), ep, sentinel,
+          only == null ? null : BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from")));
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -76,7 +112,9 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       String key = "datasets[" + i + "]";
       Config.Redis r = d.redis() == null ? new Config.Redis(null, null, null, null, null, null) : d.redis();
       RedisEndpoint ep = endpoint(firstNonNull(r.uri(), RedisEndpoint.DEFAULT_URI), r, o, env, key + ".redis.uri");
-      String name = d.name() != null ? d.name() : defaultName(ep);
+      SentinelTarget sentinel = d.sentinel() == null ? null : sentinel(d.sentinel(), ep, env, key + ".sentinel");
+      // with Sentinel the series is the master's, whichever server holds it: the name defaults to the master name
+      String name = d.name() != null ? d.name() : sentinel != null ? sentinel.masterName() : defaultName(ep);
       try {
         BackupCatalog.checkDataset(name);
       } catch (RedisOpsException e) {
@@ -85,9 +123,39 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       if (out.stream().anyMatch(x -> x.name().equals(name))) {
         throw RedisOpsException.usage(key + ".name: dataset '" + name + "' is configured twice; give each a distinct name");
       }
-      out.add(new DatasetSettings(name, ep));
+      out.add(new DatasetSettings(name, ep, sentinel,
+          sentinel == null ? null : BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from")));
     }
     return out;
+  }
+
+  /**
+   * The sentinels of a dataset. Their password: env {@code REDIS_OPS_SENTINEL_PASSWORD}, else {@code password-file},
+   * else the one in a node's URI; the servers they report are logged in to with the dataset's Redis credentials.
+   */
+  private static SentinelTarget sentinel(Config.Sentinel s, RedisEndpoint redis, Map<String, String> env, String key) {
+    if (s.master() == null || s.master().isBlank()) {
+      throw RedisOpsException.usage(key + ".master: the master name the sentinels monitor is required");
+    }
+    List<RedisEndpoint> nodes = new ArrayList<>(SentinelTarget.parseNodes(s.nodes(), key + ".nodes"));
+    Optional<Secret> pw = Optional.ofNullable(env.get(ENV_SENTINEL_PASSWORD)).filter(v -> !v.isEmpty()).map(Secret::of);
+    if (pw.isEmpty() && s.passwordFile() != null) {
+      pw = Optional.of(readSecret(Path.of(s.passwordFile()), key + ".password-file"));
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      RedisEndpoint n = nodes.get(i);
+      if (n.password() == null && pw.isPresent()) {
+        n = n.withPassword(pw.get());
+      }
+      if (n.username() == null && s.user() != null) {
+        n = new RedisEndpoint(n.host(), n.port(), n.tls(), s.user(), n.password(), n.caFile());
+      }
+      if (n.tls() && n.caFile() == null && redis.caFile() != null) {
+        n = n.withCaFile(redis.caFile());
+      }
+      nodes.set(i, n);
+    }
+    return new SentinelTarget(s.master().trim(), nodes, redis);
   }
 
   private static RedisEndpoint endpoint(String uri, Config.Redis file, Overrides o, Map<String, String> env, String key) {
