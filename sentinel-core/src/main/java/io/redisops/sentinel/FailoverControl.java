@@ -102,7 +102,7 @@ public final class FailoverControl {
     while (true) {
       try {
         Topology t = reader.read(false);
-        missing = missing(t, old, plan.before().configEpoch());
+        missing = missing(t, old, plan.before().configEpoch(), this::followsPerItself);
         if (missing == null) {
           return new Result(old, t.master().address(), t.configEpoch(), Duration.between(started, clock.instant()), t);
         }
@@ -122,8 +122,22 @@ public final class FailoverControl {
     }
   }
 
+  /** Whether the server itself says it is a replica of {@code master} with its link up. */
+  private boolean followsPerItself(Topology.Instance replica, Topology.Instance master) {
+    try {
+      java.util.Map<String, String> info = client.withRedis(reader.target().redisAt(replica.host(), replica.port()),
+          c -> io.redisops.redis.InfoParser.parse(c.info("replication")));
+      return "slave".equals(info.get("role")) && "up".equals(info.get("master_link_status"))
+          && String.valueOf(master.port()).equals(info.get("master_port"))
+          && TopologyReader.canonicalHost(master.host()).equals(TopologyReader.canonicalHost(info.get("master_host")));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** What is still missing for the failover to count as done, or null when nothing is. */
-  static String missing(Topology t, String oldMaster, long oldEpoch) {
+  static String missing(Topology t, String oldMaster, long oldEpoch,
+      java.util.function.BiPredicate<Topology.Instance, Topology.Instance> follows) {
     if (t.stale()) {
       return "the sentinels' view is stale: " + t.staleReason();
     }
@@ -142,6 +156,9 @@ public final class FailoverControl {
     String lagging = t.replicas().stream()
         .filter(r -> !r.down())
         .filter(r -> !t.master().address().equals(r.masterAddress()) || !"ok".equals(r.linkStatus()))
+        // Sentinel refreshes a replica's INFO only every 10 s: the old master may already follow while the sentinels
+        // still report it unknown; the server's own word settles it.
+        .filter(r -> !follows.test(r, t.master()))
         .map(r -> r.address() + " follows " + r.masterAddress() + " link " + r.linkStatus())
         .collect(Collectors.joining(", "));
     if (!lagging.isEmpty()) {
