@@ -67,6 +67,7 @@ final class SentinelFailoverCommand implements Callable<Integer> {
         m.put("config_epoch", r.configEpoch());
         m.put("took_ms", r.took().toMillis());
         m.put("verified", true);
+        m.put("old_master_follows", r.oldMasterFollows());
         m.put("topology", SentinelStatusCommand.toJson(r.after()));
         ctx.printJson(m);
       } else {
@@ -75,6 +76,9 @@ final class SentinelFailoverCommand implements Callable<Integer> {
             + " %d replica(s) follow it, %d sentinel(s) agree%n", r.took().toMillis() / 1000.0,
             plan.before().masterName(), r.oldMaster(), r.newMaster(), r.configEpoch(), r.after().replicas().stream()
                 .filter(x -> !x.down()).count(), r.after().reachableSentinels().size());
+        out.println(r.oldMasterFollows() ? "the old master " + r.oldMaster() + " now follows " + r.newMaster()
+            : "warning: the old master " + r.oldMaster() + " does not follow the new master yet (down, or Sentinel has"
+                + " not converted it): until it does, it may still take writes that will be lost");
         out.flush();
       }
       return 0;

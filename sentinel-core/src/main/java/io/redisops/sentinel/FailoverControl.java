@@ -42,8 +42,15 @@ public final class FailoverControl {
     }
   }
 
-  /** The verified outcome. */
-  public record Result(String oldMaster, String newMaster, long configEpoch, Duration took, Topology after) {}
+  /**
+   * The verified outcome.
+   *
+   * @param oldMasterFollows whether the old master was seen following the new one before {@link #verify} returned;
+   *     Sentinel converts a live old master only at its next INFO refresh (about 10 s), so until then there are
+   *     briefly two masters
+   */
+  public record Result(String oldMaster, String newMaster, long configEpoch, Duration took, Topology after,
+      boolean oldMasterFollows) {}
 
   public Plan plan() {
     Topology t = reader.read(true);
@@ -104,7 +111,9 @@ public final class FailoverControl {
         Topology t = reader.read(false);
         missing = missing(t, old, plan.before().configEpoch(), this::followsPerItself);
         if (missing == null) {
-          return new Result(old, t.master().address(), t.configEpoch(), Duration.between(started, clock.instant()), t);
+          Duration took = Duration.between(started, clock.instant());
+          return new Result(old, t.master().address(), t.configEpoch(), took, t, awaitOldMaster(plan.before().master(),
+              t.master(), clock.instant().plus(OLD_MASTER_GRACE)));
         }
       } catch (RedisOpsException e) {
         missing = e.getMessage();
@@ -118,6 +127,26 @@ public final class FailoverControl {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw RedisOpsException.failed("interrupted while verifying the failover");
+      }
+    }
+  }
+
+  /** How long after a verified failover to wait for Sentinel to convert a live old master (its INFO period is 10 s). */
+  static final Duration OLD_MASTER_GRACE = Duration.ofSeconds(15);
+
+  private boolean awaitOldMaster(Topology.Instance old, Topology.Instance now, Instant deadline) {
+    while (true) {
+      if (followsPerItself(old, now)) {
+        return true;
+      }
+      if (!clock.instant().isBefore(deadline)) {
+        return false;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
     }
   }
@@ -155,6 +184,7 @@ public final class FailoverControl {
     }
     String lagging = t.replicas().stream()
         .filter(r -> !r.down())
+        .filter(r -> !r.address().equals(oldMaster)) // converted later by Sentinel: see Result.oldMasterFollows
         .filter(r -> !t.master().address().equals(r.masterAddress()) || !"ok".equals(r.linkStatus()))
         // Sentinel refreshes a replica's INFO only every 10 s: the old master may already follow while the sentinels
         // still report it unknown; the server's own word settles it.
