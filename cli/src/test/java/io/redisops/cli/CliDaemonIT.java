@@ -48,6 +48,8 @@ class CliDaemonIT {
         "  path: " + tmp.resolve("repo"),
         "schedule:",
         "  stop-grace: " + stopGrace,
+        "http:",
+        "  listen: \"off\"",
         ""));
     return file;
   }

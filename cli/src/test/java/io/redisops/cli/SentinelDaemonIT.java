@@ -36,6 +36,11 @@ class SentinelDaemonIT {
   Path tmp;
 
   private Path config(String name, RedisServer local, Path repo) throws Exception {
+    return config(name, local, repo, null);
+  }
+
+  /** With {@code hookFile}, the notify command appends every event (one JSON object per line) to it. */
+  private Path config(String name, RedisServer local, Path repo, Path hookFile) throws Exception {
     String nodes = group.sentinels().stream().map(s -> "\"" + s.host() + ":" + s.port() + "\"")
         .collect(Collectors.joining(", "));
     return Files.writeString(tmp.resolve(name + ".yaml"), String.join("\n",
@@ -51,6 +56,8 @@ class SentinelDaemonIT {
         "schedule:",
         "  hourly: \"0/5 * * * * ?\"",     // every 5 s, so that several slots pass within the test
         "  daily: \"0 0 3 1 1 ?\"",
+        hookFile == null ? "" : "notify:\n  command: [\"/bin/sh\", \"-c\", \"cat >> " + hookFile + "; echo >> " + hookFile
+            + "\"]",
         ""));
   }
 
@@ -71,10 +78,11 @@ class SentinelDaemonIT {
     // make the heir the sentinels' choice, so that the daemon on it is the one that must take over
     other.sync().configSet("replica-priority", "200");
     Path repo = tmp.resolve("repo");
+    Path hook = tmp.resolve("notifications.jsonl");
     String sentinels = group.sentinels().stream().map(s -> s.host() + ":" + s.port()).collect(Collectors.joining(","));
     try (RedisOpsProcess.Background watch = RedisOpsProcess.of("--json", "sentinel", "--sentinel", sentinels, "watch").start();
         RedisOpsProcess.Background onMaster = RedisOpsProcess.of("-c", config("a", master, repo).toString(), "daemon").start();
-        RedisOpsProcess.Background onHeir = RedisOpsProcess.of("-c", config("b", heir, repo).toString(), "daemon").start()) {
+        RedisOpsProcess.Background onHeir = RedisOpsProcess.of("-c", config("b", heir, repo, hook).toString(), "daemon").start()) {
 
       // before the failover: the master's daemon takes every backup, the heir's skips and says why
       Await.until(Duration.ofSeconds(90), "three backups of mymaster and a skip by the heir's daemon",
@@ -128,6 +136,15 @@ class SentinelDaemonIT {
           () -> onHeir.stderrSoFar().contains("sentinel +switch-master"));
       assertThat(count(onHeir.stderrSoFar(), "sentinel +switch-master")).isEqualTo(1);
       assertThat(onHeir.stderrSoFar()).contains("sentinel +odown");
+      Await.until(Duration.ofSeconds(20), "the notify command to receive the switch", () -> Files.exists(hook)
+          && Files.readString(hook).contains("\"event\":\"sentinel_switch_master\""));
+      List<JsonNode> notices = Files.readString(hook).lines().filter(l -> !l.isBlank()).map(RepoTree::json).toList();
+      assertThat(notices.stream().filter(n -> n.get("event").asText().equals("sentinel_switch_master")).toList())
+          .singleElement().satisfies(n -> {
+            assertThat(n.get("dataset").asText()).isEqualTo("mymaster");
+            assertThat(n.get("instance").asText()).endsWith("-> " + heirAddress);
+          });
+      assertThat(notices).anySatisfy(n -> assertThat(n.get("event").asText()).isEqualTo("sentinel_odown"));
 
       report(watch.stdoutSoFar(), onHeir.stderrSoFar(), heirAddress);
       onMaster.terminate();

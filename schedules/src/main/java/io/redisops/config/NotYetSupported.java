@@ -15,9 +15,7 @@ final class NotYetSupported {
   private NotYetSupported() {}
 
   private static final Map<String, Function<Config, Object>> TOP = Map.of(
-      "offsite", Config::offsite,
-      "http", Config::http,
-      "notify", Config::notifications);
+      "offsite", Config::offsite);
 
   private static final Map<String, Function<Config.Dataset, Object>> DATASET = Map.of(
       "redis.config-file", d -> d.redis() == null ? null : d.redis().configFile(),

@@ -23,7 +23,13 @@ import java.util.Optional;
  * Validation happens here, once, with messages that name the key or option.
  */
 public record Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
-    List<DatasetSettings> datasets, ScheduleSettings schedule) {
+    List<DatasetSettings> datasets, ScheduleSettings schedule, DaemonSettings daemon) {
+
+  /** Settings without the daemon's HTTP endpoint and hooks (for embedding and tests). */
+  public Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
+      List<DatasetSettings> datasets, ScheduleSettings schedule) {
+    this(repositoryPath, compression, retention, datasets, schedule, DaemonSettings.quiet());
+  }
 
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
@@ -74,7 +80,7 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Path repositoryPath = Path.of(firstNonNull(o.repository(), repo.path(), DEFAULT_REPOSITORY));
     Compression compression = repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
     return new Settings(repositoryPath, compression, retention(config.retention()), datasets(config, o, env),
-        ScheduleSettings.resolve(config.schedule()));
+        ScheduleSettings.resolve(config.schedule()), DaemonSettings.resolve(config));
   }
 
   /** The dataset a command works on: {@code --dataset}, else the only one configured. */

@@ -3,7 +3,13 @@ package io.redisops.schedules;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
+import io.redisops.config.DaemonSettings;
 import io.redisops.config.ScheduleSettings;
+import io.redisops.schedules.observe.DaemonMetrics;
+import io.redisops.schedules.observe.HealthEvaluator;
+import io.redisops.schedules.observe.Notifier;
+import io.redisops.schedules.observe.StatusHttpServer;
+import java.net.InetSocketAddress;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
 import io.redisops.schedules.status.StatusRegistry;
@@ -49,6 +55,9 @@ public final class Daemon implements AutoCloseable {
   /** Sentinel views and their client, opened for Sentinel-monitored datasets, closed at stop. */
   private final java.util.List<AutoCloseable> sentinelResources = new java.util.ArrayList<>();
   private Scheduler scheduler;
+  private StatusHttpServer http;
+  private Notifier notifier;
+  private InetSocketAddress httpAddress;
 
   /** How often a Sentinel view is read again when no event asks for it. */
   static final Duration SENTINEL_REFRESH = Duration.ofSeconds(5);
@@ -76,6 +85,19 @@ public final class Daemon implements AutoCloseable {
       tiers.forEach((t, s) -> status.register(TierStatus.initial(ds.name(), t.id(), s.period(clock.instant()))));
       workers.put(ds.name(), new DatasetWorker(ds.name(), sourceOf(ds), service, backupContext.catalog(ds.name()),
           tiers, status, clock));
+    }
+    DaemonSettings observe = settings.daemon();
+    notifier = new Notifier(observe.notifications(), clock, Notifier.localHostName());
+    if (notifier.enabled()) {
+      status.addListener(notifier);
+      Notifier hook = notifier;
+      failoverListeners.add((dataset, e) -> hook.send(FailoverEvents.notification(dataset, e, Notifier.localHostName())));
+    }
+    if (observe.listen().isPresent()) {
+      // Before the scheduler: a port in use stops the start here, with nothing scheduled.
+      http = new StatusHttpServer(new DaemonMetrics(status), new HealthEvaluator(clock, observe.healthGrace()), status);
+      httpAddress = http.start(observe.listen().get().socketAddress());
+      log.info("/metrics and /health on http://{}:{}", httpAddress.getHostString(), httpAddress.getPort());
     }
     try {
       scheduler = new StdSchedulerFactory(quartzProperties(workers.size())).getScheduler();
@@ -166,6 +188,7 @@ public final class Daemon implements AutoCloseable {
   public void stop(Duration grace) {
     if (scheduler == null) {
       closeSentinels();
+      closeObservers();
       return;
     }
     try {
@@ -192,6 +215,7 @@ public final class Daemon implements AutoCloseable {
     } finally {
       scheduler = null;
       closeSentinels();
+      closeObservers();
     }
   }
 
@@ -204,6 +228,22 @@ public final class Daemon implements AutoCloseable {
       }
     }
     sentinelResources.clear();
+  }
+
+  private void closeObservers() {
+    if (http != null) {
+      http.stop();
+      http = null;
+    }
+    if (notifier != null) {
+      notifier.close(); // lets a last notification (e.g. of an abandoned run) go out, within its timeout
+      notifier = null;
+    }
+  }
+
+  /** Where /metrics and /health are served, if they are. */
+  public java.util.Optional<InetSocketAddress> httpAddress() {
+    return java.util.Optional.ofNullable(httpAddress);
   }
 
   private boolean anyRunning() {

@@ -1,5 +1,6 @@
 package io.redisops.schedules;
 
+import io.redisops.schedules.observe.NotificationEvent;
 import io.redisops.sentinel.SentinelEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +52,24 @@ final class FailoverEvents {
         log.warn("{}: a failover listener failed on {}: {}", dataset, e.type(), ex.toString());
       }
     }
+  }
+
+  /**
+   * The notification of a failover event: {@code event} is {@code sentinel} plus the Sentinel event with its sign
+   * spelled out ({@code +switch-master} becomes {@code sentinel_switch_master}, {@code -failover-abort-not-elected}
+   * {@code sentinel_failover_abort_not_elected}), with the dataset, the instance, the meaning, the reporting sentinel
+   * and the raw Sentinel message.
+   */
+  static NotificationEvent notification(String dataset, SentinelEvent e, String host) {
+    Map<String, Object> f = new java.util.LinkedHashMap<>();
+    f.put("dataset", dataset);
+    f.put("sentinel_event", e.type());
+    f.put("instance", e.instance());
+    f.put("meaning", e.meaning());
+    f.put("sentinel", e.sentinel());
+    f.put("message", e.payload());
+    String name = "sentinel_" + e.type().replaceFirst("^[+-]", "").replace('-', '_');
+    return NotificationEvent.of(name, e.time(), host, f);
   }
 
   static List<FailoverListener> newList() {

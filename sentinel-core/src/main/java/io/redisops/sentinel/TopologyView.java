@@ -75,7 +75,8 @@ public final class TopologyView implements AutoCloseable {
   public Topology current() {
     Topology t = current.get();
     Duration age = t == null ? Duration.ZERO : Duration.between(t.observedAt(), clock.instant());
-    if (t != null && !t.stale() && age.compareTo(interval.multipliedBy(3)) > 0) {
+    // three missed refreshes, plus room for a slow read (each sentinel may take its timeout) on a loaded host
+    if (t != null && !t.stale() && age.compareTo(interval.multipliedBy(3).plusSeconds(10)) > 0) {
       // the refresh itself is stuck or starved: an old answer is not the sentinels' current view
       return t.asStale("not refreshed for " + age.toSeconds() + " s");
     }

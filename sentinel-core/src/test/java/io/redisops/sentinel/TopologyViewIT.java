@@ -56,8 +56,8 @@ class TopologyViewIT {
       List<RedisSentinel> sentinels = group.sentinels();
       sentinels.get(1).stop();
       sentinels.get(2).stop();
-      Await.until(Duration.ofSeconds(20), "the view to turn stale", () -> view.current().stale());
-      assertThat(view.current().staleReason()).contains("1 of 3 sentinels answered");
+      Await.until(Duration.ofSeconds(20), "the view to turn stale: 1 of 3 sentinels answered",
+          () -> view.current().stale() && view.current().staleReason().contains("1 of 3 sentinels answered"));
 
       sentinels.get(1).start();
       sentinels.get(2).start();

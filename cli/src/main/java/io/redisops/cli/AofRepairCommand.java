@@ -1,0 +1,49 @@
+package io.redisops.cli;
+
+import io.redisops.recovery.aof.AofPlan;
+import io.redisops.recovery.aof.AofService;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code redis-ops aof repair [--dir DIR] [--stop] [--max-loss SIZE] [--force] [--yes] [--dry-run]}. */
+@Command(name = "repair", description = "Repair a damaged AOF tail with redis-check-aof --fix after copying the AOF into"
+    + " quarantine. Without --force only a torn last command (at most --max-loss bytes) is cut; more is refused (exit 5)."
+    + " A damaged base or a damaged incr file that is not the last: exit 3 with the restore command.")
+final class AofRepairCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--dir", paramLabel = "DIR",
+      description = "Redis data directory (holding appendonlydir) or the AOF folder; default: ask the running Redis.")
+  Path dir;
+
+  @Option(names = "--stop", description = "Stop a running Redis with SHUTDOWN NOSAVE first and start it again after.")
+  boolean stop;
+
+  @Option(names = "--max-loss", paramLabel = "SIZE", defaultValue = "4KiB",
+      description = "Without --force, the most a repair may cut (default: ${DEFAULT-VALUE}; 512, 4KiB, 1MiB, ...).")
+  String maxLoss;
+
+  @Option(names = "--force", description = "Cut whatever redis-check-aof --fix cuts, however much.")
+  boolean force;
+
+  @Option(names = "--yes", description = "Do not ask for confirmation.")
+  boolean yes;
+
+  @Option(names = "--dry-run", description = "Show the findings and the plan; change nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() {
+    CommandContext ctx = new CommandContext(spec);
+    long limit = ByteSizes.parse(maxLoss, "--max-loss");
+    AofService.RepairOptions options = new AofService.RepairOptions(dir, stop, limit, force, AofCommand.commandPrefix(spec));
+    try (AofPlan plan = AofCommand.service(ctx).planRepair(options, ctx.dataset().endpoint())) {
+      return AofCommand.runPlan(ctx, plan, dryRun, yes);
+    }
+  }
+}

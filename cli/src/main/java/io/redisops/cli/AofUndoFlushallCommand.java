@@ -1,0 +1,31 @@
+package io.redisops.cli;
+
+import io.redisops.recovery.aof.AofPlan;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code redis-ops aof undo-flushall [--yes] [--dry-run]}. */
+@Command(name = "undo-flushall", description = "Undo FLUSHALL/FLUSHDB (any variant) at the end of the AOF: stop Redis"
+    + " (SHUTDOWN NOSAVE), copy the AOF into quarantine, cut the flushes, check, start Redis. Refused (exit 5) after a"
+    + " rewrite or later writes.")
+final class AofUndoFlushallCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--yes", description = "Do not ask for confirmation.")
+  boolean yes;
+
+  @Option(names = "--dry-run", description = "Show the findings and the plan; change nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() {
+    CommandContext ctx = new CommandContext(spec);
+    try (AofPlan plan = AofCommand.service(ctx).planUndoFlushall(ctx.dataset().endpoint(), AofCommand.commandPrefix(spec))) {
+      return AofCommand.runPlan(ctx, plan, dryRun, yes);
+    }
+  }
+}

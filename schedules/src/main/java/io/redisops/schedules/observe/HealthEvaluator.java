@@ -1,0 +1,85 @@
+package io.redisops.schedules.observe;
+
+import io.redisops.schedules.status.TierStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides whether the daemon's backups are healthy. A tier is healthy when its last attempt succeeded (or none was
+ * made yet) and its newest successful backup is at most {@code period + grace} old; the daemon is healthy when every
+ * registered tier is. A tier with no known successful backup at all is unhealthy: nothing proves it is protected.
+ * Pure: the time comes from the injected clock.
+ */
+public final class HealthEvaluator {
+  /** Default slack beyond a tier's period before its newest backup counts as stale. */
+  public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
+
+  private final Clock clock;
+  private final Duration grace;
+
+  public HealthEvaluator(Clock clock, Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative: " + grace);
+    }
+    this.clock = clock;
+    this.grace = grace;
+  }
+
+  public Duration grace() {
+    return grace;
+  }
+
+  /** Evaluates the given tiers (usually {@code StatusRegistry.tiers()}) at the clock's current instant. */
+  public Health evaluate(List<TierStatus> tiers) {
+    Instant now = clock.instant();
+    List<Health.Problem> problems = new ArrayList<>();
+    for (TierStatus t : tiers) {
+      String reason = problem(t, now);
+      if (reason != null) {
+        problems.add(new Health.Problem(t.dataset(), t.tier(),
+            "dataset " + t.dataset() + " tier " + t.tier() + ": " + reason));
+      }
+    }
+    return new Health(now, problems, tiers.size());
+  }
+
+  private String problem(TierStatus t, Instant now) {
+    if (!t.lastAttemptOk()) {
+      return "last attempt failed at "
+          + (t.lastAttempt() == null ? "an unknown time" : t.lastAttempt().truncatedTo(ChronoUnit.SECONDS)) + ": "
+          + (t.lastError() == null ? "no cause recorded" : t.lastError())
+          + " (" + t.consecutiveFailures() + " consecutive failure" + (t.consecutiveFailures() == 1 ? "" : "s") + ")";
+    }
+    if (t.lastSuccess() == null) {
+      return "no successful backup yet";
+    }
+    Duration age = Duration.between(t.lastSuccess(), now);
+    if (age.compareTo(t.period().plus(grace)) > 0) {
+      return "no successful backup for " + compact(age) + " (period " + compact(t.period()) + " + grace "
+          + compact(grace) + ")";
+    }
+    return null;
+  }
+
+  /** {@code 2h10m}, {@code 1d3h}, {@code 45s}: whole seconds, zero parts left out. */
+  static String compact(Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    if (s == 0) {
+      return "0s";
+    }
+    StringBuilder b = new StringBuilder();
+    long[] sizes = {86400, 3600, 60, 1};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (s >= sizes[i]) {
+        b.append(s / sizes[i]).append(units[i]);
+        s %= sizes[i];
+      }
+    }
+    return b.toString();
+  }
+}
