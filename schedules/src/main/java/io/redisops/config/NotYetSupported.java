@@ -18,9 +18,13 @@ final class NotYetSupported {
       "offsite", Config::offsite);
 
   private static final Map<String, Function<Config.Dataset, Object>> DATASET = Map.of(
+<<<<<<< HEAD
       "redis.config-file", d -> d.redis() == null ? null : d.redis().configFile(),
       "redis.start-command", d -> d.redis() == null ? null : d.redis().startCommand(),
       "redis.stop-command", d -> d.redis() == null ? null : d.redis().stopCommand());
+=======
+      "sentinel", Config.Dataset::sentinel);
+>>>>>>> main
 
   static void check(Config c, String file) {
     List<String> found = new ArrayList<>();

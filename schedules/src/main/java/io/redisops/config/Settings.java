@@ -34,6 +34,7 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
 
+<<<<<<< HEAD
   public static final String ENV_SENTINEL_PASSWORD = "REDIS_OPS_SENTINEL_PASSWORD";
 
   /** Which server of a Sentinel-monitored group a scheduled backup is taken from. */
@@ -65,6 +66,19 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   public record DatasetSettings(String name, RedisEndpoint endpoint, SentinelTarget sentinel, BackupFrom backupFrom) {
     public DatasetSettings(String name, RedisEndpoint endpoint) {
       this(name, endpoint, null, null);
+=======
+  /**
+   * One dataset: its name, how to reach its Redis, and how a restore stops and starts it.
+   *
+   * @param configFile   {@code redis.config-file}, or null for {@code config_file} of {@code INFO server}
+   * @param startCommand {@code redis.start-command}, or null for {@code redis-server <config file> --daemonize yes}
+   * @param stopCommand  {@code redis.stop-command} as a command, or null for {@code shutdown-nosave}
+   */
+  public record DatasetSettings(String name, RedisEndpoint endpoint, String configFile, List<String> startCommand,
+      List<String> stopCommand) {
+    public DatasetSettings(String name, RedisEndpoint endpoint) {
+      this(name, endpoint, null, null, null);
+>>>>>>> main
     }
   }
 
@@ -107,10 +121,15 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       Config.Sentinel only = configured.size() == 1 ? configured.get(0).sentinel() : null;
       SentinelTarget sentinel = only == null ? null : sentinel(only, ep, env, "datasets[0].sentinel");
       String name = o.dataset() != null ? o.dataset()
+<<<<<<< HEAD
           : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name()
           : sentinel != null ? sentinel.masterName() : defaultName(ep);
       out.add(new DatasetSettings(BackupCatalog.checkDataset(name), ep, sentinel,
           only == null ? null : BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from")));
+=======
+          : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name() : defaultName(ep);
+      out.add(withCommands(new DatasetSettings(BackupCatalog.checkDataset(name), ep), fromFile, "datasets[0].redis"));
+>>>>>>> main
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -129,12 +148,17 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       if (out.stream().anyMatch(x -> x.name().equals(name))) {
         throw RedisOpsException.usage(key + ".name: dataset '" + name + "' is configured twice; give each a distinct name");
       }
+<<<<<<< HEAD
       out.add(new DatasetSettings(name, ep, sentinel,
           sentinel == null ? null : BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from")));
+=======
+      out.add(withCommands(new DatasetSettings(name, ep), d.redis(), key + ".redis"));
+>>>>>>> main
     }
     return out;
   }
 
+<<<<<<< HEAD
   /**
    * The sentinels of a dataset. Their password: env {@code REDIS_OPS_SENTINEL_PASSWORD}, else {@code password-file},
    * else the one in a node's URI; the servers they report are logged in to with the dataset's Redis credentials.
@@ -162,6 +186,37 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       nodes.set(i, n);
     }
     return new SentinelTarget(s.master().trim(), nodes, redis);
+=======
+  /** Adds {@code config-file}, {@code start-command} and {@code stop-command}, validated. */
+  private static DatasetSettings withCommands(DatasetSettings d, Config.Redis r, String key) {
+    if (r == null) {
+      return d;
+    }
+    String configFile = r.configFile();
+    if (configFile != null && (configFile.isBlank() || !Path.of(configFile).isAbsolute())) {
+      throw RedisOpsException.usage(key + ".config-file: '" + configFile + "' must be an absolute path");
+    }
+    List<String> start = r.startCommand();
+    if (start != null && (start.isEmpty() || start.stream().anyMatch(a -> a == null || a.isEmpty()))) {
+      throw RedisOpsException.usage(key + ".start-command: give a non-empty list such as [systemctl, start, redis-server]");
+    }
+    List<String> stop = null;
+    Object s = r.stopCommand();
+    if (s instanceof String text) {
+      if (!text.equals("shutdown-nosave")) {
+        throw RedisOpsException.usage(key + ".stop-command: '" + text + "' is not shutdown-nosave; give shutdown-nosave"
+            + " or a command list such as [systemctl, stop, redis-server]");
+      }
+    } else if (s instanceof List<?> list) {
+      if (list.isEmpty() || list.stream().anyMatch(a -> !(a instanceof String str) || str.isEmpty())) {
+        throw RedisOpsException.usage(key + ".stop-command: give shutdown-nosave or a non-empty list of strings");
+      }
+      stop = list.stream().map(String.class::cast).toList();
+    } else if (s != null) {
+      throw RedisOpsException.usage(key + ".stop-command: give shutdown-nosave or a command list");
+    }
+    return new DatasetSettings(d.name(), d.endpoint(), configFile, start, stop);
+>>>>>>> main
   }
 
   private static RedisEndpoint endpoint(String uri, Config.Redis file, Overrides o, Map<String, String> env, String key) {

@@ -97,12 +97,6 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void httpIsNotSupportedYet() throws IOException {
-    RedisOpsException e = refused("http:\n  listen: 127.0.0.1:9121\n");
-    assertThat(e.getMessage()).contains("'http'").contains("not supported by this version");
-  }
-
-  @Test
   void sentinelSectionIsRead() throws IOException {
     Config c = ConfigLoader.load(yaml("datasets:\n  - sentinel:\n      master: mymaster\n      nodes: [\"a:26379\", b]\n"
         + "      password-file: /etc/redis-ops/sentinel.pass\n      user: watcher\n      backup-from: master\n"));

@@ -1,0 +1,205 @@
+package io.redisops.cli;
+
+import io.redisops.backup.service.BackupContext;
+import io.redisops.config.Settings;
+import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.restore.BackupSources;
+import io.redisops.recovery.restore.LocalBackupSource;
+import io.redisops.recovery.restore.RestoreListener;
+import io.redisops.recovery.restore.RestorePlan;
+import io.redisops.recovery.restore.RestoreReport;
+import io.redisops.recovery.restore.RestoreService;
+import io.redisops.recovery.restore.RestoreStep;
+import io.redisops.recovery.restore.RestoreTimeouts;
+import io.redisops.recovery.restore.Selection;
+import io.redisops.recovery.restore.ServiceCommands;
+import io.redisops.recovery.select.RestoreTime;
+import io.redisops.backup.progress.ProgressListener;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code redis-ops restore (--at TIME | --backup ID | --latest) [--from auto|local|offsite] [--dry-run] [--yes]} and
+ * {@code restore --resume | --rollback}: the plan, consent, then the safe sequence with each step reported.
+ */
+@Command(name = "restore", description = {
+    "Replace the data of the dataset's Redis with a backup, by the safe sequence: verify the backup, SHUTDOWN NOSAVE,"
+        + " move the current files into a quarantine folder, appendonly no, place the RDB, start, check the keys,"
+        + " rewrite the AOF if it was on, only then appendonly yes; any failure is rolled back.",
+    "TIME: HH:MM[:SS] (the latest such moment not in the future), YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z,"
+        + " or -90m / -2h / -1d."})
+final class RestoreCommand implements Callable<Integer> {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  @Spec
+  CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  What what;
+
+  static final class What {
+    @Option(names = "--at", paramLabel = "TIME", description = "The newest backup taken at or before TIME.")
+    String at;
+
+    @Option(names = "--backup", paramLabel = "ID", description = "This backup.")
+    String backup;
+
+    @Option(names = "--latest", description = "The newest backup.")
+    boolean latest;
+
+    @Option(names = "--resume", description = "Finish a restore that was interrupted.")
+    boolean resume;
+
+    @Option(names = "--rollback", description = "Undo a restore that was interrupted: original files, config and data back.")
+    boolean rollback;
+  }
+
+  @Option(names = "--from", paramLabel = "WHERE", defaultValue = "auto",
+      description = "auto (local copy, else the off-site one), local or offsite (default: ${DEFAULT-VALUE}).")
+  String from;
+
+  @Option(names = "--dry-run", description = "Print the plan with its concrete values and change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--yes", description = "Do not ask for consent (needed without a terminal).")
+  boolean yes;
+
+  @Override
+  public Integer call() throws IOException {
+    CommandContext ctx = new CommandContext(spec);
+    if ((what.resume || what.rollback) && dryRun) {
+      throw RedisOpsException.usage("--dry-run applies to a new restore, not to --resume or --rollback");
+    }
+    BackupSources.From f = BackupSources.From.parse(from);
+    Settings.DatasetSettings ds = ctx.dataset();
+    BackupContext bc = ctx.backupContext();
+    // The off-site repository is not part of this version yet: --from offsite is refused by BackupSources.
+    BackupSources sources = new BackupSources(new LocalBackupSource(bc), null, f);
+    RestoreService service = new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
+    RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(), ds.configFile(),
+        new ServiceCommands(ds.startCommand(), ds.stopCommand()));
+    PrintWriter report = ctx.json() ? ctx.err() : ctx.out();
+    RestoreListener listener = listener(ctx, report);
+
+    if (what.rollback) {
+      String summary = service.rollback(target, listener);
+      return done(ctx, Map.of("dataset", ds.name(), "rolled_back", true, "summary", summary), "rollback done: " + summary);
+    }
+    if (what.resume) {
+      RestoreReport r = service.resume(target, listener);
+      return done(ctx, r, "restore of backup " + r.backupId() + " finished; the replaced data is in " + r.quarantine());
+    }
+    Selection selection = what.backup != null ? Selection.byId(what.backup)
+        : what.at != null ? Selection.at(new RestoreTime(ctx.clock(), ctx.clock().getZone()).parse(what.at))
+        : Selection.latest();
+    if (dryRun) {
+      service.interrupted(ds.name()).ifPresent(s -> report.println("note: a restore of " + ds.name()
+          + " was interrupted; run --resume or --rollback before a new one"));
+      RestorePlan plan = service.plan(target, selection, listener);
+      if (ctx.json()) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("dry_run", true);
+        doc.put("backup", plan.backup().id());
+        doc.put("target", plan.target());
+        doc.put("quarantine", plan.quarantine().toString());
+        doc.put("steps", plan.steps().stream().map(s -> Map.of("name", s.name(), "does", s.describe())).toList());
+        ctx.printJson(doc);
+      } else {
+        plan.describe().forEach(report::println);
+        report.println("dry run: nothing was changed");
+        report.flush();
+      }
+      return 0;
+    }
+    Optional<RestoreReport> r = service.restore(target, selection, plan -> consent(ctx, plan, report), listener);
+    if (r.isEmpty()) {
+      report.println("restore cancelled: nothing was changed");
+      report.flush();
+      return 0;
+    }
+    return done(ctx, r.get(), "restore of backup " + r.get().backupId() + " done; the replaced data is in "
+        + r.get().quarantine() + " (delete it once satisfied)");
+  }
+
+  private int done(CommandContext ctx, Object json, String line) {
+    if (ctx.json()) {
+      ctx.printJson(json);
+    } else {
+      ctx.out().println(line);
+      ctx.out().flush();
+    }
+    return 0;
+  }
+
+  /** Shows the plan and asks on the terminal; without one and without --yes it refuses (exit 5). */
+  private boolean consent(CommandContext ctx, RestorePlan plan, PrintWriter report) {
+    plan.describe().forEach(report::println);
+    report.flush();
+    if (yes) {
+      return true;
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw RedisOpsException.refused("restore replaces all data of " + plan.target().address() + " and there is no"
+          + " terminal to ask for consent; add --yes to proceed (see the plan above, or --dry-run)");
+    }
+    String answer = console.readLine("Replace the data of %s with backup %s? [y/N] ", plan.target().address(),
+        plan.backup().id());
+    return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+  }
+
+  private static RestoreListener listener(CommandContext ctx, PrintWriter report) {
+    ProgressListener progress = ctx.progress();
+    return new RestoreListener() {
+      @Override
+      public void stepStarted(int n, int total, RestoreStep step, Instant at) {
+        report.printf(Locale.ROOT, "[%s] %d/%d %s: %s%n", CLOCK.format(at.atZone(ctx.clock().getZone())), n, total,
+            step.name(), step.describe());
+        report.flush();
+      }
+
+      @Override
+      public void stepFinished(int n, int total, RestoreStep step, Duration took, String outcome) {
+        report.printf(Locale.ROOT, "[%s] %d/%d %s done in %.1f s: %s%n", now(), n, total, step.name(),
+            took.toMillis() / 1000.0, outcome);
+        report.flush();
+      }
+
+      @Override
+      public void stepFailed(int n, int total, RestoreStep step, Duration took, String reason) {
+        report.printf(Locale.ROOT, "[%s] %d/%d %s FAILED after %.1f s: %s%n", now(), n, total, step.name(),
+            took.toMillis() / 1000.0, reason);
+        report.flush();
+      }
+
+      @Override
+      public void notice(String message) {
+        report.printf("[%s] %s%n", now(), message);
+        report.flush();
+      }
+
+      @Override
+      public ProgressListener progress() {
+        return progress;
+      }
+
+      private String now() {
+        return CLOCK.format(ctx.clock().instant().atZone(ctx.clock().getZone()));
+      }
+    };
+  }
+}

@@ -1,0 +1,65 @@
+package io.redisops.recovery.restore;
+
+import io.redisops.error.RedisOpsException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a configured start or stop command and reports its exit code and the tail of its output. */
+final class CommandRunner {
+  private CommandRunner() {}
+
+  /**
+   * Runs {@code command} in {@code cwd} with stdin from /dev/null; fails (exit 1) when it cannot be started, exits
+   * non-zero or runs longer than {@code timeout}. Output goes to a file, not a pipe: a daemon that keeps the pipe open
+   * must not make us wait for it.
+   */
+  static void run(List<String> command, Path cwd, Duration timeout) {
+    Path out = null;
+    try {
+      out = Files.createTempFile("redis-ops-command-", ".out");
+      Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+          .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+          .start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw RedisOpsException.failed("'" + String.join(" ", command) + "' did not finish within "
+            + timeout.toSeconds() + " s" + tail(out));
+      }
+      if (p.exitValue() != 0) {
+        throw RedisOpsException.failed("'" + String.join(" ", command) + "' exited with code " + p.exitValue()
+            + tail(out));
+      }
+    } catch (IOException e) {
+      throw RedisOpsException.failed("unable to run '" + String.join(" ", command) + "': " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RedisOpsException.failed("interrupted while running '" + String.join(" ", command) + "'", e);
+    } finally {
+      if (out != null) {
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException ignored) {
+          // a temporary file left in /tmp is harmless
+        }
+      }
+    }
+  }
+
+  private static String tail(Path out) {
+    try {
+      String s = new String(Files.readAllBytes(out), StandardCharsets.UTF_8).strip();
+      if (s.isEmpty()) {
+        return "";
+      }
+      String[] lines = s.split("\n");
+      return ": " + lines[lines.length - 1].strip();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

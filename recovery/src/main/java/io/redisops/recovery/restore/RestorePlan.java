@@ -1,0 +1,81 @@
+package io.redisops.recovery.restore;
+
+import io.redisops.backup.catalog.Manifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The safe restore sequence for one backup and one target (DESIGN.md section 4), as ordered {@link RestoreStep}s. The
+ * AOF steps are part of it only when the target needs them: {@code aof-off} and {@code aof-persist} when its config file
+ * says {@code appendonly yes}, {@code aof-rewrite} when AOF was on at runtime.
+ */
+public final class RestorePlan {
+  private final RestoreRun run;
+  private final List<RestoreStep> steps;
+
+  RestorePlan(RestoreRun run, ServiceCommands commands, RestoreTimeouts timeouts) {
+    this.run = run;
+    RestoreTarget t = run.target();
+    List<RestoreStep> s = new ArrayList<>();
+    s.add(new FetchStep(run));
+    s.add(new StopStep(run, commands));
+    s.add(new QuarantineStep(run));
+    if (t.aofInConfigFile()) {
+      s.add(new AofOffStep(run));
+    }
+    s.add(new PlaceStep(run));
+    s.add(new StartStep(run, commands));
+    s.add(new KeyCountStep(run));
+    if (t.aofOn()) {
+      s.add(new AofRewriteStep(run, timeouts.rewrite()));
+    }
+    if (t.aofInConfigFile()) {
+      s.add(new PersistAofStep(run));
+    }
+    s.add(new FinalCheckStep(run));
+    this.steps = List.copyOf(s);
+  }
+
+  public List<RestoreStep> steps() {
+    return steps;
+  }
+
+  public Manifest backup() {
+    return run.backup();
+  }
+
+  public RestoreTarget target() {
+    return run.target();
+  }
+
+  /** Where the current data will be (or is) kept. */
+  public Path quarantine() {
+    return run.quarantine();
+  }
+
+  RestoreRun run() {
+    return run;
+  }
+
+  /** The plan as numbered lines with concrete values, for {@code --dry-run} and the consent prompt. */
+  public List<String> describe() {
+    List<String> out = new ArrayList<>();
+    RestoreTarget t = run.target();
+    out.add("restore dataset " + run.dataset() + " on Redis " + t.redisVersion() + " at " + t.address() + " (pid "
+        + t.pid() + ")");
+    out.add("  backup:      " + run.backup().id() + ", snapshot " + run.backup().snapshotTime() + ", "
+        + run.backup().totalKeys() + " keys (" + Manifest.describeKeys(run.backup().keys()) + ")");
+    out.add("  data dir:    " + t.dir() + " (dbfilename " + t.dbfilename() + ", appenddirname " + t.appenddirname() + ")");
+    out.add("  config file: " + t.configFile() + " (appendonly " + (t.aofInConfigFile() ? "yes" : "no")
+        + " in the file, AOF " + (t.aofOn() ? "on" : "off") + " at runtime)");
+    if (t.supervisedBy() != null) {
+      out.add("  supervised:  " + t.supervisedBy());
+    }
+    out.add("  quarantine:  " + run.quarantine());
+    for (int i = 0; i < steps.size(); i++) {
+      out.add(String.format("  %2d. %-12s %s", i + 1, steps.get(i).name(), steps.get(i).describe()));
+    }
+    return out;
+  }
+}

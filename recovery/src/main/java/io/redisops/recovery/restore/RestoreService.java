@@ -1,0 +1,263 @@
+package io.redisops.recovery.restore;
+
+import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.DatasetLock;
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.select.BackupSelector;
+import io.redisops.redis.RedisConnector;
+import io.redisops.redis.RedisEndpoint;
+import io.redisops.redis.RedisSession;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Restores a backup into a running Redis with the safe sequence (DESIGN.md section 4), and finishes or undoes a restore
+ * that was interrupted. Every entry point holds the dataset's lock (shared with backups) for its whole run.
+ *
+ * <p>Failure contract: a failure before Redis was stopped changes nothing (the exception is the original one, e.g.
+ * exit 3 for a backup that fails verification); a failure after it stops Redis, puts the quarantined files and the
+ * original config file back, starts Redis and throws exit 1 saying so. If even the rollback fails, the state file stays
+ * and the message names the quarantine folder and {@code restore --rollback}.
+ */
+public final class RestoreService {
+  private static final DateTimeFormatter QUARANTINE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final BackupContext context;
+  private final BackupSources sources;
+  private final Clock clock;
+  private final RestoreTimeouts timeouts;
+  private final TargetProbe.DiskSpace disk;
+
+  /** What the restore works on, from the configuration of one dataset. */
+  public record Target(String dataset, RedisEndpoint endpoint, String configFile, ServiceCommands commands) {}
+
+  /** Asked once the plan is known; false stops the restore before anything changed. */
+  @FunctionalInterface
+  public interface Consent {
+    boolean approve(RestorePlan plan);
+  }
+
+  public RestoreService(BackupContext context, BackupSources sources, Clock clock, RestoreTimeouts timeouts) {
+    this(context, sources, clock, timeouts, TargetProbe.DiskSpace.REAL);
+  }
+
+  RestoreService(BackupContext context, BackupSources sources, Clock clock, RestoreTimeouts timeouts,
+      TargetProbe.DiskSpace disk) {
+    this.context = context;
+    this.sources = sources;
+    this.clock = clock;
+    this.timeouts = timeouts;
+    this.disk = disk;
+  }
+
+  /** The state of an interrupted restore of the dataset, if any. */
+  public Optional<RestoreState> interrupted(String dataset) {
+    return store(dataset).load();
+  }
+
+  /**
+   * Chooses the backup and probes the target: every refusal of the pre-flight happens here, nothing is changed and no
+   * lock is taken (what {@code --dry-run} shows).
+   */
+  public RestorePlan plan(Target t, Selection selection, RestoreListener listener) throws IOException {
+    List<Manifest> backups = sources.list(t.dataset());
+    Manifest m = selection.choose(new BackupSelector(backups, t.dataset(), clock.getZone()));
+    RestoreTarget target;
+    try (RedisSession redis = RedisConnector.connect(t.endpoint(), timeouts.redis())) {
+      target = TargetProbe.probe(redis, t.configFile(), t.commands());
+    }
+    TargetProbe.checkBackup(target, m, disk);
+    Path dir = target.dirPath();
+    Path quarantine = dir.resolve("redis-ops-quarantine-" + QUARANTINE_TIME.format(clock.instant()));
+    Path staging = dir.resolve(".redis-ops-restore-" + m.id() + ".rdb");
+    return plan(t, m, target, staging, quarantine, listener);
+  }
+
+  /**
+   * Restores: takes the lock, refuses when an interrupted restore waits for {@code --resume}/{@code --rollback}, plans,
+   * asks {@code consent}, runs the steps.
+   *
+   * @return the report, or empty when consent was refused (nothing changed)
+   */
+  public Optional<RestoreReport> restore(Target t, Selection selection, Consent consent, RestoreListener listener)
+      throws IOException {
+    try (DatasetLock lock = context.lock(t.dataset())) {
+      refuseIfInterrupted(t.dataset());
+      RestorePlan plan = plan(t, selection, listener);
+      if (!consent.approve(plan)) {
+        return Optional.empty();
+      }
+      RestoreState state = new RestoreState(RestoreState.FORMAT_VERSION, t.dataset(), clock.instant(),
+          ProcessHandle.current().pid(), plan.backup(), plan.target(), plan.run().staging().toString(),
+          plan.quarantine().toString(), List.of(), null);
+      return Optional.of(execute(plan, state, listener));
+    }
+  }
+
+  /** Finishes an interrupted restore from the step it was in (exit 4 when there is none). */
+  public RestoreReport resume(Target t, RestoreListener listener) {
+    try (DatasetLock lock = context.lock(t.dataset())) {
+      RestoreState state = requireInterrupted(t.dataset());
+      listener.notice("resuming the restore of backup " + state.backup().id() + " started " + state.startedAt()
+          + "; finished steps: " + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
+      return execute(plan(t, state, listener), state, listener);
+    }
+  }
+
+  /** Undoes an interrupted restore: the original files and config back, Redis started on them (exit 4 when none). */
+  public String rollback(Target t, RestoreListener listener) throws IOException {
+    try (DatasetLock lock = context.lock(t.dataset())) {
+      RestoreState state = requireInterrupted(t.dataset());
+      String summary = rollback(plan(t, state, listener), state, listener);
+      store(t.dataset()).delete();
+      return summary;
+    }
+  }
+
+  private RestoreReport execute(RestorePlan plan, RestoreState state, RestoreListener listener) {
+    RestoreStateStore store = store(state.dataset());
+    List<RestoreStep> steps = plan.steps();
+    Set<String> done = new HashSet<>(state.done());
+    List<RestoreReport.StepRecord> records = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      RestoreStep step = steps.get(i);
+      if (done.contains(step.name())) {
+        continue;
+      }
+      state = state.running(step.name());
+      store.save(state);
+      Instant at = clock.instant();
+      long t0 = System.nanoTime();
+      listener.stepStarted(i + 1, steps.size(), step, at);
+      String outcome;
+      try {
+        outcome = step.run(plan.run());
+      } catch (IOException | RuntimeException e) {
+        String reason = e instanceof RedisOpsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        listener.stepFailed(i + 1, steps.size(), step, Duration.ofNanos(System.nanoTime() - t0), reason);
+        throw failed(plan, state, step, reason, e, listener);
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      listener.stepFinished(i + 1, steps.size(), step, took, outcome);
+      records.add(new RestoreReport.StepRecord(step.name(), at, took.toMillis(), outcome));
+      state = state.finished(step.name());
+      store.save(state);
+    }
+    store.delete();
+    listener.notice("the data that was replaced is kept in " + plan.quarantine() + "; delete it once satisfied");
+    return new RestoreReport(state.dataset(), plan.backup().id(), plan.backup().snapshotTime(), plan.target().address(),
+        plan.quarantine().toString(), records);
+  }
+
+  /** Rolls back after a failed step and builds the one-line error. */
+  private RedisOpsException failed(RestorePlan plan, RestoreState state, RestoreStep failedStep, String reason,
+      Exception cause, RestoreListener listener) {
+    boolean touched = touched(plan, state);
+    try {
+      String summary = rollback(plan, state, listener);
+      store(state.dataset()).delete();
+      if (!touched && cause instanceof RedisOpsException r) {
+        // Nothing was changed: the precise error (e.g. exit 3 for a damaged backup) is the report.
+        return new RedisOpsException(r.exitCode(), r.getMessage() + "; nothing was changed, Redis kept serving its data", r);
+      }
+      return new RedisOpsException(ExitCode.FAILED, "restore of backup " + plan.backup().id() + " failed at step '"
+          + failedStep.name() + "': " + reason + "; rolled back: " + summary, cause);
+    } catch (IOException | RuntimeException e) {
+      String why = e instanceof RedisOpsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      return new RedisOpsException(ExitCode.FAILED, "restore of backup " + plan.backup().id() + " failed at step '"
+          + failedStep.name() + "': " + reason + "; the ROLLBACK FAILED too: " + why + "; the original data is in "
+          + plan.quarantine() + " (config file copy " + plan.run().configCopy().getFileName() + "); fix the cause, then run"
+          + " 'redis-ops restore --rollback'", cause);
+    }
+  }
+
+  private static boolean touched(RestorePlan plan, RestoreState state) {
+    return plan.steps().stream().anyMatch(s -> s.stopsRedis()
+        && (state.done().contains(s.name()) || s.name().equals(state.current())));
+  }
+
+  /**
+   * Undoes the steps that ran (and the one running) in reverse order between a stop and a start of Redis, unless the
+   * original Redis process never stopped.
+   */
+  private String rollback(RestorePlan plan, RestoreState state, RestoreListener listener) throws IOException {
+    RestoreRun run = plan.run();
+    List<RestoreStep> toUndo = new ArrayList<>();
+    for (RestoreStep s : plan.steps()) {
+      if (state.done().contains(s.name()) || s.name().equals(state.current())) {
+        toUndo.add(0, s);
+      }
+    }
+    boolean touched = touched(plan, state);
+    if (touched && run.control().runningPid() == plan.target().pid()) {
+      touched = false; // the stop did not happen: the original server still runs on its data; leave it alone
+    }
+    if (touched) {
+      listener.notice("rollback: " + run.control().stop(true));
+    }
+    for (RestoreStep s : toUndo) {
+      s.undo(run);
+      listener.notice("rollback: undid step '" + s.name() + "'");
+    }
+    if (!touched) {
+      return "nothing had been changed; Redis kept serving its data";
+    }
+    String started = run.control().start(run.progress());
+    listener.notice("rollback: Redis " + started);
+    try (RedisSession redis = run.control().connect()) {
+      Map<Integer, Long> keys = KeyCounts.loaded(redis);
+      return "the original files and config file are back and Redis serves the original data again ("
+          + KeyCounts.total(keys) + " keys" + (keys.isEmpty() ? "" : ": " + Manifest.describeKeys(keys)) + ")";
+    }
+  }
+
+  private RestorePlan plan(Target t, RestoreState s, RestoreListener listener) {
+    if (s.target().supervisedBy() != null && !t.commands().bothConfigured()) {
+      throw RedisOpsException.refused("Redis at " + s.target().address() + " runs under a service manager ("
+          + s.target().supervisedBy() + "); set datasets[].redis.stop-command and start-command first");
+    }
+    return plan(t, s.backup(), s.target(), Path.of(s.staging()), Path.of(s.quarantine()), listener);
+  }
+
+  private RestorePlan plan(Target t, Manifest m, RestoreTarget target, Path staging, Path quarantine,
+      RestoreListener listener) {
+    RedisControl control = new RedisControl(t.endpoint(), target, t.commands(), timeouts);
+    RestoreRun run = new RestoreRun(t.dataset(), m, target, sources, control, staging, quarantine, listener.progress(),
+        listener::notice);
+    return new RestorePlan(run, t.commands(), timeouts);
+  }
+
+  private void refuseIfInterrupted(String dataset) {
+    Optional<RestoreState> s = store(dataset).load();
+    if (s.isPresent()) {
+      RestoreState st = s.get();
+      throw RedisOpsException.refused("a restore of dataset " + dataset + " (backup " + st.backup().id() + ", started "
+          + st.startedAt() + ") was interrupted" + (st.current() == null ? "" : " at step '" + st.current() + "'")
+          + "; the original data is in " + st.quarantine() + "; run 'redis-ops restore --resume' to finish it or"
+          + " 'redis-ops restore --rollback' to undo it");
+    }
+  }
+
+  private RestoreState requireInterrupted(String dataset) {
+    return store(dataset).load().orElseThrow(() -> RedisOpsException.notFound("no interrupted restore of dataset "
+        + dataset + " (no " + store(dataset).file() + ")"));
+  }
+
+  private RestoreStateStore store(String dataset) {
+    return new RestoreStateStore(context.lockDir(), dataset);
+  }
+}

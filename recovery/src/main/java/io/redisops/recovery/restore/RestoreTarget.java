@@ -1,0 +1,44 @@
+package io.redisops.recovery.restore;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.nio.file.Path;
+
+/**
+ * The Redis a restore replaces the data of, as probed before anything is touched. Saved in the state file, so that a
+ * resumed or rolled-back restore knows the server even while it is down.
+ *
+ * @param address         host:port
+ * @param redisVersion    {@code redis_version}
+ * @param pid             {@code process_id} when probed
+ * @param configFile      the config file Redis is started with (absolute)
+ * @param dir             the data directory ({@code CONFIG GET dir}, absolute)
+ * @param dbfilename      the RDB file name
+ * @param appenddirname   the AOF folder name inside {@code dir}
+ * @param aofOn           whether AOF was on at runtime (it is switched on again after the load)
+ * @param aofInConfigFile whether the config file says {@code appendonly yes} (it is set to no until the rewrite ends)
+ * @param supervisedBy    the service manager found, or null
+ * @param pidfile         the {@code pidfile} setting, or null
+ * @param logfile         the {@code logfile} setting, or null (stdout)
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record RestoreTarget(String address, String redisVersion, long pid, String configFile, String dir,
+    String dbfilename, String appenddirname, boolean aofOn, boolean aofInConfigFile, String supervisedBy, String pidfile,
+    String logfile) {
+
+  Path dirPath() {
+    return Path.of(dir);
+  }
+
+  Path rdbPath() {
+    return Path.of(dir).resolve(dbfilename);
+  }
+
+  Path aofDirPath() {
+    return Path.of(dir).resolve(appenddirname);
+  }
+
+  Path configPath() {
+    return Path.of(configFile);
+  }
+}

@@ -1,0 +1,33 @@
+package io.redisops.recovery.restore;
+
+/** Step 2: stop Redis without letting it write ({@code SHUTDOWN NOSAVE} or the configured stop command). */
+final class StopStep implements RestoreStep {
+  private final RestoreRun run;
+  private final ServiceCommands commands;
+
+  StopStep(RestoreRun run, ServiceCommands commands) {
+    this.run = run;
+    this.commands = commands;
+  }
+
+  @Override
+  public String name() {
+    return "stop";
+  }
+
+  @Override
+  public String describe() {
+    return "stop Redis at " + run.target().address() + " (pid " + run.target().pid() + ") with "
+        + commands.describeStop() + " and wait until the process has exited";
+  }
+
+  @Override
+  public String run(RestoreRun r) {
+    return r.control().stop(false);
+  }
+
+  @Override
+  public boolean stopsRedis() {
+    return true;
+  }
+}
