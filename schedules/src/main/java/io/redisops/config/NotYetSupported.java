@@ -17,14 +17,8 @@ final class NotYetSupported {
   private static final Map<String, Function<Config, Object>> TOP = Map.of(
       "offsite", Config::offsite);
 
-  private static final Map<String, Function<Config.Dataset, Object>> DATASET = Map.of(
-<<<<<<< HEAD
-      "redis.config-file", d -> d.redis() == null ? null : d.redis().configFile(),
-      "redis.start-command", d -> d.redis() == null ? null : d.redis().startCommand(),
-      "redis.stop-command", d -> d.redis() == null ? null : d.redis().stopCommand());
-=======
-      "sentinel", Config.Dataset::sentinel);
->>>>>>> main
+  /** Every dataset key is implemented now (sentinel, redis.config-file, start-command, stop-command). */
+  private static final Map<String, Function<Config.Dataset, Object>> DATASET = Map.of();
 
   static void check(Config c, String file) {
     List<String> found = new ArrayList<>();

@@ -34,7 +34,6 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
 
-<<<<<<< HEAD
   public static final String ENV_SENTINEL_PASSWORD = "REDIS_OPS_SENTINEL_PASSWORD";
 
   /** Which server of a Sentinel-monitored group a scheduled backup is taken from. */
@@ -57,28 +56,29 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   }
 
   /**
-   * One dataset: its name, how to reach its (local) Redis and, when it is monitored by Sentinel, the sentinels to
-   * follow and where scheduled backups come from.
-   *
-   * @param sentinel the sentinels and master name; null without Sentinel
-   * @param backupFrom where scheduled backups come from when {@code sentinel} is set
-   */
-  public record DatasetSettings(String name, RedisEndpoint endpoint, SentinelTarget sentinel, BackupFrom backupFrom) {
-    public DatasetSettings(String name, RedisEndpoint endpoint) {
-      this(name, endpoint, null, null);
-=======
-  /**
-   * One dataset: its name, how to reach its Redis, and how a restore stops and starts it.
+   * One dataset: its name, how to reach its (local) Redis, how a restore stops and starts it and, when it is monitored
+   * by Sentinel, the sentinels to follow and where scheduled backups come from.
    *
    * @param configFile   {@code redis.config-file}, or null for {@code config_file} of {@code INFO server}
    * @param startCommand {@code redis.start-command}, or null for {@code redis-server <config file> --daemonize yes}
    * @param stopCommand  {@code redis.stop-command} as a command, or null for {@code shutdown-nosave}
+   * @param sentinel     the sentinels and master name; null without Sentinel
+   * @param backupFrom   where scheduled backups come from when {@code sentinel} is set
    */
   public record DatasetSettings(String name, RedisEndpoint endpoint, String configFile, List<String> startCommand,
-      List<String> stopCommand) {
+      List<String> stopCommand, SentinelTarget sentinel, BackupFrom backupFrom) {
     public DatasetSettings(String name, RedisEndpoint endpoint) {
       this(name, endpoint, null, null, null);
->>>>>>> main
+    }
+
+    public DatasetSettings(String name, RedisEndpoint endpoint, String configFile, List<String> startCommand,
+        List<String> stopCommand) {
+      this(name, endpoint, configFile, startCommand, stopCommand, null, null);
+    }
+
+    /** The same dataset, monitored by {@code sentinel}. */
+    public DatasetSettings withSentinel(SentinelTarget target, BackupFrom from) {
+      return new DatasetSettings(name, endpoint, configFile, startCommand, stopCommand, target, from);
     }
   }
 
@@ -121,15 +121,12 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       Config.Sentinel only = configured.size() == 1 ? configured.get(0).sentinel() : null;
       SentinelTarget sentinel = only == null ? null : sentinel(only, ep, env, "datasets[0].sentinel");
       String name = o.dataset() != null ? o.dataset()
-<<<<<<< HEAD
           : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name()
           : sentinel != null ? sentinel.masterName() : defaultName(ep);
-      out.add(new DatasetSettings(BackupCatalog.checkDataset(name), ep, sentinel,
-          only == null ? null : BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from")));
-=======
-          : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name() : defaultName(ep);
-      out.add(withCommands(new DatasetSettings(BackupCatalog.checkDataset(name), ep), fromFile, "datasets[0].redis"));
->>>>>>> main
+      DatasetSettings d = withCommands(new DatasetSettings(BackupCatalog.checkDataset(name), ep), fromFile,
+          "datasets[0].redis");
+      out.add(sentinel == null ? d
+          : d.withSentinel(sentinel, BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from")));
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -148,17 +145,13 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       if (out.stream().anyMatch(x -> x.name().equals(name))) {
         throw RedisOpsException.usage(key + ".name: dataset '" + name + "' is configured twice; give each a distinct name");
       }
-<<<<<<< HEAD
-      out.add(new DatasetSettings(name, ep, sentinel,
-          sentinel == null ? null : BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from")));
-=======
-      out.add(withCommands(new DatasetSettings(name, ep), d.redis(), key + ".redis"));
->>>>>>> main
+      DatasetSettings settings = withCommands(new DatasetSettings(name, ep), d.redis(), key + ".redis");
+      out.add(sentinel == null ? settings
+          : settings.withSentinel(sentinel, BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from")));
     }
     return out;
   }
 
-<<<<<<< HEAD
   /**
    * The sentinels of a dataset. Their password: env {@code REDIS_OPS_SENTINEL_PASSWORD}, else {@code password-file},
    * else the one in a node's URI; the servers they report are logged in to with the dataset's Redis credentials.
@@ -186,7 +179,8 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       nodes.set(i, n);
     }
     return new SentinelTarget(s.master().trim(), nodes, redis);
-=======
+  }
+
   /** Adds {@code config-file}, {@code start-command} and {@code stop-command}, validated. */
   private static DatasetSettings withCommands(DatasetSettings d, Config.Redis r, String key) {
     if (r == null) {
@@ -216,7 +210,6 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       throw RedisOpsException.usage(key + ".stop-command: give shutdown-nosave or a command list");
     }
     return new DatasetSettings(d.name(), d.endpoint(), configFile, start, stop);
->>>>>>> main
   }
 
   private static RedisEndpoint endpoint(String uri, Config.Redis file, Overrides o, Map<String, String> env, String key) {
