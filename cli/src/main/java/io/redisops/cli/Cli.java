@@ -34,6 +34,15 @@ final class Cli {
         err.flush();
         return e.exitCode().code();
       }
+      if (ex instanceof java.io.IOException) {
+        // Storage drivers name the object and the reason in their messages: an operation that failed (exit 1).
+        err.println("redis-ops: " + oneLine(ex.getMessage()));
+        if (root.verbosity() > 0) {
+          ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCode.FAILED.code();
+      }
       err.println("redis-ops: unexpected error: " + oneLine(ex.getClass().getSimpleName() + ": " + ex.getMessage())
           + (root.verbosity() > 0 ? "" : "; run with -v for details"));
       if (root.verbosity() > 0) {

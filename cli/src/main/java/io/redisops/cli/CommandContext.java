@@ -5,6 +5,7 @@ import io.redisops.backup.catalog.ManifestCodec;
 import io.redisops.backup.progress.LoggingProgress;
 import io.redisops.backup.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.Offsite;
 import io.redisops.backup.storage.LocalRepository;
 import io.redisops.config.Config;
 import io.redisops.config.ConfigLoader;
@@ -41,7 +42,7 @@ final class CommandContext {
     if (settings == null) {
       Config config = root.config == null ? Config.empty() : ConfigLoader.load(Path.of(root.config));
       settings = Settings.resolve(config,
-          new Settings.Overrides(root.redis, root.repo, root.dataset, root.tlsCaFile), System.getenv());
+          new Settings.Overrides(root.redis, root.repo, root.dataset, root.tlsCaFile, root.offsite), System.getenv());
     }
     return settings;
   }
@@ -55,6 +56,12 @@ final class CommandContext {
     LocalRepository repository = new LocalRepository(s.repositoryPath());
     return new BackupContext(repository, s.compression(), s.retention(), repository.root(), clock,
         RedisConnector.DEFAULT_TIMEOUT, VersionProvider.version());
+  }
+
+  /** The off-site repository; a usage error when none is configured. Close it when done. */
+  Offsite offsite() {
+    return settings().offsite().orElseThrow(() -> RedisOpsException.usage("no off-site repository is configured; set "
+        + "offsite.uri in the configuration file or give --offsite s3://bucket/prefix")).connect(backupContext());
   }
 
   Clock clock() {

@@ -4,21 +4,23 @@ import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.progress.Sizes;
 import io.redisops.backup.service.BackupContext;
-import io.redisops.error.RedisOpsException;
+import io.redisops.backup.service.Offsite;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code redis-ops list}: one row per complete backup. */
-@Command(name = "list", description = "One row per complete backup: id, snapshot time, tiers, sizes, keys, source.")
+/** {@code redis-ops list [--where local|offsite|all]}: one row per complete backup, and where it lives. */
+@Command(name = "list", description = "One row per complete backup: id, snapshot time, tiers, sizes, keys, source, where.")
 final class ListCommand implements Callable<Integer> {
   static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -26,40 +28,64 @@ final class ListCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
-      description = "local (default); offsite and all need an off-site repository, which this version does not have yet.")
+      description = "local (default), offsite or all (both, one row per backup).")
   String where;
+
+  /** One backup and the places that hold it. */
+  private record Row(Manifest manifest, List<String> where) {}
 
   @Override
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    Where.check(where);
+    Where w = Where.parse(where);
     String dataset = ctx.dataset().name();
     BackupContext bc = ctx.backupContext();
-    List<Manifest> backups = bc.catalog(dataset).list();
+    // newest first, one row per id
+    Map<String, Row> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
+    List<String> repositories = new ArrayList<>();
+    if (w.local()) {
+      repositories.add(bc.repository().describe());
+      for (Manifest m : bc.catalog(dataset).list()) {
+        rows.computeIfAbsent(m.id(), k -> new Row(m, new ArrayList<>())).where().add("local");
+      }
+    }
+    if (w.offsite()) {
+      try (Offsite offsite = ctx.offsite()) {
+        repositories.add(offsite.remote().repository().describe());
+        for (Manifest m : offsite.remote().catalog(dataset).list()) {
+          rows.computeIfAbsent(m.id(), k -> new Row(m, new ArrayList<>())).where().add("offsite");
+        }
+      }
+    }
+    List<Row> sorted = new ArrayList<>(rows.values());
+    sorted.sort((a, b) -> io.redisops.backup.catalog.BackupCatalog.NEWEST_FIRST.compare(a.manifest(), b.manifest()));
     if (ctx.json()) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("dataset", dataset);
-      doc.put("repository", bc.repository().describe());
-      doc.put("backups", backups.stream().map(m -> row(m)).toList());
+      doc.put("repository", String.join(", ", repositories));
+      doc.put("backups", sorted.stream().map(ListCommand::row).toList());
       ctx.printJson(doc);
       return 0;
     }
-    if (backups.isEmpty()) {
-      ctx.out().println("no backups of " + dataset + " in " + bc.repository().describe());
+    if (sorted.isEmpty()) {
+      ctx.out().println("no backups of " + dataset + " in " + String.join(" or ", repositories));
       ctx.out().flush();
       return 0;
     }
     Table t = new Table("ID", "SNAPSHOT (local)", "TIERS", "RAW", "STORED", "KEYS", "SOURCE", "WHERE");
     ZoneId zone = ctx.clock().getZone();
-    for (Manifest m : backups) {
+    for (Row r : sorted) {
+      Manifest m = r.manifest();
       t.add(m.id(), LOCAL_TIME.format(m.snapshotTime().atZone(zone)), tiers(m), Sizes.human(m.rawSize()),
-          Sizes.human(m.storedSize()), keys(m), m.source().host() + ":" + m.source().port() + " " + m.source().role(), "local");
+          Sizes.human(m.storedSize()), keys(m), m.source().host() + ":" + m.source().port() + " " + m.source().role(),
+          String.join(",", r.where()));
     }
     t.print(ctx.out());
     return 0;
   }
 
-  private static Map<String, Object> row(Manifest m) {
+  private static Map<String, Object> row(Row row) {
+    Manifest m = row.manifest();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("id", m.id());
     r.put("snapshot_time", m.snapshotTime().toString());
@@ -70,7 +96,7 @@ final class ListCommand implements Callable<Integer> {
     r.put("total_keys", m.totalKeys());
     r.put("method", m.method());
     r.put("source", m.source());
-    r.put("where", List.of("local"));
+    r.put("where", row.where());
     return r;
   }
 
@@ -83,19 +109,5 @@ final class ListCommand implements Callable<Integer> {
       return "?";
     }
     return m.totalKeys() + (m.keys().size() > 1 ? " (" + Manifest.describeKeys(m.keys()) + ")" : "");
-  }
-
-  /** The {@code --where} values; off-site arrives with the S3 repository. */
-  static final class Where {
-    private Where() {}
-
-    static void check(String where) {
-      switch (where) {
-        case "local" -> { }
-        case "offsite", "all" -> throw RedisOpsException.usage("--where " + where
-            + ": no off-site repository is configured (this version stores backups locally only)");
-        default -> throw RedisOpsException.usage("--where: unknown value '" + where + "'; use local, offsite or all");
-      }
-    }
   }
 }

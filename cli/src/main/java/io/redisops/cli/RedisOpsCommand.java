@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT, usageHelpAutoWidth = true,
     description = "Backup, persistence and recovery for Redis.",
     subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class, PruneCommand.class,
-        RestoreCommand.class, DaemonCommand.class, AofCommand.class, SentinelCommand.class},
+        RestoreCommand.class, DaemonCommand.class, AofCommand.class, PushCommand.class, FetchCommand.class,
+        SentinelCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
         + " 5 refused for safety."})
 public final class RedisOpsCommand implements Runnable {
@@ -34,6 +35,10 @@ public final class RedisOpsCommand implements Runnable {
   @Option(names = "--repo", paramLabel = "DIR", scope = ScopeType.INHERIT,
       description = "Local repository folder (default: /var/lib/redis-ops/backups).")
   String repo;
+
+  @Option(names = "--offsite", paramLabel = "URI", scope = ScopeType.INHERIT,
+      description = "Off-site repository s3://bucket/prefix (overrides offsite.uri).")
+  String offsite;
 
   @Option(names = "--json", scope = ScopeType.INHERIT,
       description = "Print exactly one JSON document on stdout; logs and progress go to stderr.")

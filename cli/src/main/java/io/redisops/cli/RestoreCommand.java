@@ -3,7 +3,9 @@ package io.redisops.cli;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
+import io.redisops.backup.service.Offsite;
 import io.redisops.recovery.restore.BackupSources;
+import io.redisops.recovery.restore.OffsiteBackupSource;
 import io.redisops.recovery.restore.LocalBackupSource;
 import io.redisops.recovery.restore.RestoreListener;
 import io.redisops.recovery.restore.RestorePlan;
@@ -78,8 +80,21 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Do not ask for consent (needed without a terminal).")
   boolean yes;
 
+  /** The off-site connection this run opened, closed when the command ends. */
+  private Offsite openedOffsite;
+
   @Override
   public Integer call() throws IOException {
+    try {
+      return restore();
+    } finally {
+      if (openedOffsite != null) {
+        openedOffsite.close();
+      }
+    }
+  }
+
+  private Integer restore() throws IOException {
     CommandContext ctx = new CommandContext(spec);
     if ((what.resume || what.rollback) && dryRun) {
       throw RedisOpsException.usage("--dry-run applies to a new restore, not to --resume or --rollback");
@@ -87,8 +102,11 @@ final class RestoreCommand implements Callable<Integer> {
     BackupSources.From f = BackupSources.From.parse(from);
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
-    // The off-site repository is not part of this version yet: --from offsite is refused by BackupSources.
-    BackupSources sources = new BackupSources(new LocalBackupSource(bc), null, f);
+    // The off-site repository, when configured, is the fallback of --from auto and the source of --from offsite.
+    Offsite offsite = f == BackupSources.From.LOCAL || ctx.settings().offsite().isEmpty() ? null : ctx.offsite();
+    openedOffsite = offsite;
+    BackupSources sources = new BackupSources(new LocalBackupSource(bc),
+        offsite == null ? null : new OffsiteBackupSource(offsite), f);
     RestoreService service = new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
     RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(), ds.configFile(),
         new ServiceCommands(ds.startCommand(), ds.stopCommand()));

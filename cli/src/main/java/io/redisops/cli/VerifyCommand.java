@@ -3,6 +3,7 @@ package io.redisops.cli;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.VerifyService;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops verify [ID ... | --all]}: re-read stored backups and check every checksum. */
-@Command(name = "verify", description = "Re-read stored backups (decompress, RDB CRC64, SHA-256, key count); exit 3 naming each bad one.")
+@Command(name = "verify", description = "Re-read stored backups (download, decrypt, decompress, RDB CRC64, SHA-256, key count); exit 3 naming each bad one.")
 final class VerifyCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -30,18 +31,61 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Verify every backup of the dataset.")
   boolean all;
 
-  @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local", description = "local (default).")
+  @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
+      description = "local (default), offsite (download, decrypt, decompress, check) or all.")
   String where;
 
   @Override
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    ListCommand.Where.check(where);
+    Where w = Where.parse(where);
     if (all && !ids.isEmpty()) {
       throw RedisOpsException.usage("give backup ids or --all, not both");
     }
     String dataset = ctx.dataset().name();
-    BackupContext bc = ctx.backupContext();
+    List<VerifyService.Result> results = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    if (w.local()) {
+      BackupContext bc = ctx.backupContext();
+      verify(ctx, dataset, bc, new VerifyService(bc), w == Where.ALL ? "local   " : "", results, labels);
+    }
+    if (w.offsite()) {
+      try (Offsite offsite = ctx.offsite()) {
+        verify(ctx, dataset, offsite.remote(), new VerifyService(offsite.remote(), offsite.encryption()),
+            w == Where.ALL ? "offsite " : "", results, labels);
+      }
+    }
+    List<String> bad = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      if (!results.get(i).ok()) {
+        bad.add(labels.get(i).trim().isEmpty() ? results.get(i).backup().id() : labels.get(i).trim() + " " + results.get(i).backup().id());
+      }
+    }
+    if (ctx.json()) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("dataset", dataset);
+      List<Map<String, Object>> rs = new ArrayList<>();
+      for (int i = 0; i < results.size(); i++) {
+        VerifyService.Result r = results.get(i);
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("id", r.backup().id());
+        one.put("where", labels.get(i).trim().isEmpty() ? where : labels.get(i).trim());
+        one.put("ok", r.ok());
+        one.put("problems", r.problems());
+        rs.add(one);
+      }
+      doc.put("results", rs);
+      ctx.printJson(doc);
+    }
+    if (!bad.isEmpty()) {
+      throw new RedisOpsException(ExitCode.INTEGRITY, bad.size() + " of " + results.size()
+          + " backup(s) failed verification: " + String.join(", ", bad) + "; do not restore from them");
+    }
+    return 0;
+  }
+
+  private void verify(CommandContext ctx, String dataset, BackupContext bc, VerifyService verifier, String label,
+      List<VerifyService.Result> results, List<String> labels) throws IOException {
     BackupCatalog catalog = bc.catalog(dataset);
     List<Manifest> targets = new ArrayList<>();
     if (all) {
@@ -51,33 +95,20 @@ final class VerifyCommand implements Callable<Integer> {
     } else {
       for (String id : ids) {
         targets.add(catalog.find(id).orElseThrow(() -> RedisOpsException.notFound(
-            "no backup '" + id + "' in dataset " + dataset + "; see 'redis-ops list'")));
+            "no backup '" + id + "' of dataset " + dataset + " in " + bc.repository().describe() + "; see 'redis-ops list'")));
       }
     }
     if (targets.isEmpty()) {
       throw RedisOpsException.notFound("no backups of " + dataset + " in " + bc.repository().describe() + " to verify");
     }
-    VerifyService verifier = new VerifyService(bc);
-    List<VerifyService.Result> results = new ArrayList<>();
     for (Manifest m : targets) {
       VerifyService.Result r = verifier.verify(dataset, m, ctx.progress());
       results.add(r);
+      labels.add(label);
       if (!ctx.json()) {
-        ctx.out().println((r.ok() ? "OK   " : "BAD  ") + m.id() + (r.ok() ? "" : ": " + String.join("; ", r.problems())));
+        ctx.out().println((r.ok() ? "OK   " : "BAD  ") + label + m.id() + (r.ok() ? "" : ": " + String.join("; ", r.problems())));
         ctx.out().flush();
       }
     }
-    List<String> bad = results.stream().filter(r -> !r.ok()).map(r -> r.backup().id()).toList();
-    if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      doc.put("results", results.stream().map(r -> Map.of("id", r.backup().id(), "ok", r.ok(), "problems", r.problems())).toList());
-      ctx.printJson(doc);
-    }
-    if (!bad.isEmpty()) {
-      throw new RedisOpsException(ExitCode.INTEGRITY, bad.size() + " of " + results.size()
-          + " backup(s) failed verification: " + String.join(", ", bad) + "; do not restore from them");
-    }
-    return 0;
   }
 }

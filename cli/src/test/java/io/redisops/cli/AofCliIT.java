@@ -128,7 +128,9 @@ class AofCliIT {
     redis.server().kill9();
     Path incr = lastIncr();
     byte[] bytes = Files.readAllBytes(incr);
-    bytes[bytes.length / 3] = 'X';
+    // Damage a command header a third of the way in (a byte inside a value could still be valid RESP).
+    int at = commandStartAfter(bytes, bytes.length / 3);
+    bytes[at] = 'X';
     Files.write(incr, bytes);
     Run r = cli("aof", "repair", "--dir", redis.dir().toString(), "--yes");
     assertThat(r.exit()).as(r.err()).isEqualTo(5);
@@ -171,5 +173,15 @@ class AofCliIT {
     assertThat(undo.err()).contains("==> stop Redis with SHUTDOWN NOSAVE");
     assertThat(undo.out().strip()).startsWith("{").endsWith("}"); // exactly one JSON document
     assertThat(new String(Files.readAllBytes(lastIncr()), StandardCharsets.UTF_8)).doesNotContainIgnoringCase("flushall");
+  }
+
+  /** The offset of the first {@code *} that starts a command at or after {@code from}. */
+  private static int commandStartAfter(byte[] aof, int from) {
+    for (int i = Math.max(from, 2); i < aof.length; i++) {
+      if (aof[i] == '*' && aof[i - 1] == '\n' && aof[i - 2] == '\r') {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no command starts after byte " + from);
   }
 }

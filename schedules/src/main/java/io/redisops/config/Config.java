@@ -43,7 +43,14 @@ public record Config(List<Dataset> datasets, Repository repository, Offsite offs
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Offsite(String uri, String endpoint, String region, Boolean pathStyle, String credentials,
-      String storageClass, String sse, String kmsKeyId, String encryptionKeyFile) {}
+      String storageClass, String sse, String kmsKeyId, String encryptionKeyFile, Boolean pushAfterBackup) {
+
+    /** Without {@code push-after-backup} (false). */
+    public Offsite(String uri, String endpoint, String region, Boolean pathStyle, String credentials,
+        String storageClass, String sse, String kmsKeyId, String encryptionKeyFile) {
+      this(uri, endpoint, region, pathStyle, credentials, storageClass, sse, kmsKeyId, encryptionKeyFile, null);
+    }
+  }
 
   /**
    * Quartz cron expressions (local time zone), the first delay between retries of a failed backup (doubling each time,

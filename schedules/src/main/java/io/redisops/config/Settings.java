@@ -23,16 +23,26 @@ import java.util.Optional;
  * Validation happens here, once, with messages that name the key or option.
  */
 public record Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
-    List<DatasetSettings> datasets, ScheduleSettings schedule, DaemonSettings daemon) {
+    List<DatasetSettings> datasets, ScheduleSettings schedule, DaemonSettings daemon,
+    Optional<OffsiteSettings> offsite) {
 
-  /** Settings without the daemon's HTTP endpoint and hooks (for embedding and tests). */
+  /** Settings without the daemon's HTTP endpoint and hooks and without off-site copies (for embedding and tests). */
   public Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
       List<DatasetSettings> datasets, ScheduleSettings schedule) {
-    this(repositoryPath, compression, retention, datasets, schedule, DaemonSettings.quiet());
+    this(repositoryPath, compression, retention, datasets, schedule, DaemonSettings.quiet(), Optional.empty());
+  }
+
+  /** Settings without off-site copies. */
+  public Settings(Path repositoryPath, Compression compression, RetentionPolicy retention,
+      List<DatasetSettings> datasets, ScheduleSettings schedule, DaemonSettings daemon) {
+    this(repositoryPath, compression, retention, datasets, schedule, daemon, Optional.empty());
   }
 
   public static final String DEFAULT_REPOSITORY = "/var/lib/redis-ops/backups";
   public static final String ENV_REDIS_PASSWORD = "REDIS_OPS_REDIS_PASSWORD";
+  /** With {@code offsite.credentials: env}: the access key of the off-site store. */
+  public static final String ENV_S3_ACCESS_KEY_ID = "REDIS_OPS_S3_ACCESS_KEY_ID";
+  public static final String ENV_S3_SECRET_ACCESS_KEY = "REDIS_OPS_S3_SECRET_ACCESS_KEY";
 
   public static final String ENV_SENTINEL_PASSWORD = "REDIS_OPS_SENTINEL_PASSWORD";
 
@@ -83,9 +93,13 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   }
 
   /** Command-line options that override the file; null when not given. */
-  public record Overrides(String redisUri, String repository, String dataset, String tlsCaFile) {
+  public record Overrides(String redisUri, String repository, String dataset, String tlsCaFile, String offsiteUri) {
+    public Overrides(String redisUri, String repository, String dataset, String tlsCaFile) {
+      this(redisUri, repository, dataset, tlsCaFile, null);
+    }
+
     public static Overrides none() {
-      return new Overrides(null, null, null, null);
+      return new Overrides(null, null, null, null, null);
     }
   }
 
@@ -93,8 +107,10 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Config.Repository repo = config.repository() == null ? new Config.Repository(null, null) : config.repository();
     Path repositoryPath = Path.of(firstNonNull(o.repository(), repo.path(), DEFAULT_REPOSITORY));
     Compression compression = repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
-    return new Settings(repositoryPath, compression, retention(config.retention()), datasets(config, o, env),
-        ScheduleSettings.resolve(config.schedule()), DaemonSettings.resolve(config));
+    RetentionPolicy retention = retention(config.retention());
+    return new Settings(repositoryPath, compression, retention, datasets(config, o, env),
+        ScheduleSettings.resolve(config.schedule()), DaemonSettings.resolve(config),
+        OffsiteConfig.resolve(config.offsite(), o.offsiteUri(), offsiteRetention(config.retention(), retention), env));
   }
 
   /** The dataset a command works on: {@code --dataset}, else the only one configured. */
@@ -259,12 +275,16 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     Map<Tier, java.time.Duration> m = new EnumMap<>(Tier.class);
     m.put(Tier.HOURLY, r == null || r.hourly() == null ? RetentionPolicy.DEFAULT_HOURLY : Durations.parse(r.hourly(), "retention.hourly"));
     m.put(Tier.DAILY, r == null || r.daily() == null ? RetentionPolicy.DEFAULT_DAILY : Durations.parse(r.daily(), "retention.daily"));
-    if (r != null && r.offsiteHourly() != null) {
-      Durations.parse(r.offsiteHourly(), "retention.offsite-hourly");
-    }
-    if (r != null && r.offsiteDaily() != null) {
-      Durations.parse(r.offsiteDaily(), "retention.offsite-daily");
-    }
+    return new RetentionPolicy(m);
+  }
+
+  /** Off-site tiers default to the local ones: the same policy unless configured apart. */
+  private static RetentionPolicy offsiteRetention(Config.Retention r, RetentionPolicy local) {
+    Map<Tier, java.time.Duration> m = new EnumMap<>(Tier.class);
+    m.put(Tier.HOURLY, r == null || r.offsiteHourly() == null ? local.maxAge(Tier.HOURLY).orElseThrow()
+        : Durations.parse(r.offsiteHourly(), "retention.offsite-hourly"));
+    m.put(Tier.DAILY, r == null || r.offsiteDaily() == null ? local.maxAge(Tier.DAILY).orElseThrow()
+        : Durations.parse(r.offsiteDaily(), "retention.offsite-daily"));
     return new RetentionPolicy(m);
   }
 

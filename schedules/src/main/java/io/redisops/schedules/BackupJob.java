@@ -60,6 +60,13 @@ public final class BackupJob implements Job {
       covers = data.containsKey(COVERS) ? Instant.ofEpochMilli(data.getLong(COVERS)) : null;
       outcome = worker.runNow(tiers, covers, kind);
     }
+    if (outcome == DatasetWorker.Outcome.DONE && daemon.pushAfterBackup()) {
+      try {
+        context.getScheduler().triggerJob(Daemon.offsiteJobKey(dataset));
+      } catch (SchedulerException e) {
+        log.warn("{}: unable to start the off-site push after the backup: {}", dataset, e.getMessage());
+      }
+    }
     if (outcome == DatasetWorker.Outcome.FAILED) {
       int attempt = data.containsKey(ATTEMPT) ? data.getInt(ATTEMPT) : 0;
       scheduleRetry(context, daemon, worker, tiers, covers, attempt + 1);

@@ -101,9 +101,17 @@ public final class Daemon implements AutoCloseable {
     }
     try {
       scheduler = new StdSchedulerFactory(quartzProperties(workers.size())).getScheduler();
-      scheduler.getContext().put(DaemonContext.KEY, new DaemonContext(Map.copyOf(workers), clock, schedule.retryBackoff()));
+      scheduler.getContext().put(DaemonContext.KEY, new DaemonContext(Map.copyOf(workers), clock, schedule.retryBackoff(),
+          settings.offsite().map(o -> o.pushAfterBackup()).orElse(false)));
+      if (settings.offsite().isPresent()) {
+        scheduler.getContext().put(OffsiteJob.Context.KEY, new OffsiteJob.Context(settings.offsite().get(),
+            backupContext, status, clock, schedule.retryBackoff()));
+      }
       for (DatasetWorker w : workers.values()) {
         schedule(w);
+        if (settings.offsite().isPresent()) {
+          scheduleOffsite(w.dataset(), schedule.offsite());
+        }
       }
       scheduler.start();
     } catch (SchedulerException e) {
@@ -170,10 +178,32 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  /** The dataset's off-site job: on its schedule, and once now (copies missed while the daemon or S3 was down). */
+  private void scheduleOffsite(String dataset, String cron) throws SchedulerException {
+    status.register(TierStatus.initial(dataset, OffsiteJob.TIER,
+        new TierSchedule(Tier.DAILY, cron, TimeZone.getTimeZone(clock.getZone())).period(clock.instant())));
+    JobDetail job = JobBuilder.newJob(OffsiteJob.class)
+        .withIdentity(offsiteJobKey(dataset))
+        .usingJobData(BackupJob.DATASET, dataset)
+        .storeDurably()
+        .build();
+    scheduler.addJob(job, false);
+    scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity("offsite", dataset).forJob(job)
+        .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(TimeZone.getTimeZone(clock.getZone()))
+            .withMisfireHandlingInstructionFireAndProceed())
+        .build());
+    scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity("offsite-catch-up", dataset).forJob(job)
+        .startAt(java.util.Date.from(clock.instant().plusSeconds(1))).build());
+  }
+
+  static JobKey offsiteJobKey(String dataset) {
+    return JobKey.jobKey("offsite", dataset);
+  }
+
   private static Properties quartzProperties(int datasets) {
     Properties p = new Properties();
     p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "redis-ops");
-    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, datasets + 1)));
+    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, 2 * datasets + 1)));
     p.setProperty("org.quartz.threadPool.threadNamePrefix", "redis-ops-job");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     // A trigger blocked behind its dataset's running capture still fires with its own scheduled time.

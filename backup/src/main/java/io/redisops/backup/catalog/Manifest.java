@@ -13,12 +13,13 @@ import java.util.SortedMap;
 /**
  * What a backup is: written last into its folder as {@code manifest.json}; its presence means the backup is
  * complete. Scripts read it, so fields are only ever added (bump {@link #FORMAT_VERSION} when one changes meaning).
- * It never holds a secret.
+ * It never holds a secret: an encrypted backup records the algorithm and the key's id ({@code encryption_key_id}),
+ * never the key.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"format_version", "id", "dataset", "snapshot_time", "completed_at", "tiers", "method", "source",
-    "rdb_version", "object", "raw_size", "stored_size", "compression", "encryption", "raw_sha256", "stored_sha256",
+    "rdb_version", "object", "raw_size", "stored_size", "compression", "encryption", "encryption_key_id", "raw_sha256", "stored_sha256",
     "rdb_crc64", "key_counts_available", "keys", "expires", "total_keys", "duration_ms", "tool_version"})
 public record Manifest(
     int formatVersion,
@@ -35,6 +36,7 @@ public record Manifest(
     long storedSize,
     String compression,
     String encryption,
+    String encryptionKeyId,
     String rawSha256,
     String storedSha256,
     String rdbCrc64,
@@ -53,6 +55,33 @@ public record Manifest(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Source(String host, int port, String role, String runId, String replid, Long offset,
       String redisVersion) {}
+
+  /** A manifest of an unencrypted backup (the form before {@code encryption_key_id} existed). */
+  public Manifest(int formatVersion, String id, String dataset, Instant snapshotTime, Instant completedAt, Set<Tier> tiers,
+      String method, Source source, int rdbVersion, String object, long rawSize, long storedSize, String compression,
+      String encryption, String rawSha256, String storedSha256, String rdbCrc64, boolean keyCountsAvailable,
+      SortedMap<Integer, Long> keys, SortedMap<Integer, Long> expires, long totalKeys, long durationMs, String toolVersion) {
+    this(formatVersion, id, dataset, snapshotTime, completedAt, tiers, method, source, rdbVersion, object, rawSize,
+        storedSize, compression, encryption, null, rawSha256, storedSha256, rdbCrc64, keyCountsAvailable, keys, expires,
+        totalKeys, durationMs, toolVersion);
+  }
+
+  /** {@code encryption} of a backup stored as it was compressed. */
+  public static final String NOT_ENCRYPTED = "none";
+
+  public boolean encrypted() {
+    return encryption != null && !encryption.equals(NOT_ENCRYPTED);
+  }
+
+  /**
+   * This backup as stored encrypted under {@code object}. The sizes and SHA-256 sums keep describing the compressed
+   * object before encryption (what decryption must give back); the encryption itself is authenticated.
+   */
+  public Manifest encryptedAs(String object, String algorithm, String keyId) {
+    return new Manifest(formatVersion, id, dataset, snapshotTime, completedAt, tiers, method, source, rdbVersion, object,
+        rawSize, storedSize, compression, algorithm, keyId, rawSha256, storedSha256, rdbCrc64, keyCountsAvailable, keys,
+        expires, totalKeys, durationMs, toolVersion);
+  }
 
   public boolean hasTier(Tier t) {
     return tiers.contains(t);

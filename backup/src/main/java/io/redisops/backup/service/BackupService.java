@@ -144,7 +144,7 @@ public final class BackupService {
     Instant done = context.clock().instant();
     Manifest m = new Manifest(Manifest.FORMAT_VERSION, id, request.dataset(), snapshot.snapshotTime(), done,
         EnumSet.copyOf(request.tiers()), snapshot.method().id(), source, a.rdbVersion(), object, o.rawSize(),
-        o.storedSize(), compression.id(), "none", o.rawSha256(), o.storedSha256(),
+        o.storedSize(), compression.id(), Manifest.NOT_ENCRYPTED, null, o.rawSha256(), o.storedSha256(),
         a.crcPresent() ? Hex.crc64(a.storedCrc()) : null, a.keyCountsAvailable(), new TreeMap<>(a.keysPerDb()),
         new TreeMap<>(a.expiresPerDb()), Math.max(0, a.totalKeys()), Duration.between(started, done).toMillis(),
         context.toolVersion());

@@ -34,8 +34,14 @@ final class SnapshotStore {
 
   /** Reads a stored object back through decompression: the same checks without writing anything. */
   static Outcome reread(InputStream storedObject, Compression compression, ProgressListener progress) throws IOException {
+    return reread(storedObject, compression, progress, null);
+  }
+
+  /** As {@link #reread(InputStream, Compression, ProgressListener)}, copying the raw RDB to {@code rawSink} (may be null). */
+  static Outcome reread(InputStream storedObject, Compression compression, ProgressListener progress, OutputStream rawSink)
+      throws IOException {
     TappedInputStream stored = new TappedInputStream(storedObject, Hex.sha256(), null, progress);
-    TappedInputStream raw = new TappedInputStream(compression.decompress(stored), Hex.sha256(), null, ProgressListener.NONE);
+    TappedInputStream raw = new TappedInputStream(compression.decompress(stored), Hex.sha256(), rawSink, ProgressListener.NONE);
     RdbAnalysis analysis = RdbAnalyzer.analyze(raw);
     raw.drain();
     stored.drain();

@@ -1,10 +1,10 @@
 package io.redisops.backup.storage;
 
 /** Checks object keys against the {@link Repository} contract, so no key can escape its repository. */
-final class Keys {
+public final class Keys {
   private Keys() {}
 
-  static void check(String key) {
+  public static void check(String key) {
     if (key == null || key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
       throw new IllegalArgumentException("invalid object key '" + key + "'");
     }

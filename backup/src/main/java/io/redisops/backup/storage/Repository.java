@@ -14,7 +14,7 @@ import java.util.Set;
  * {@code ..} segment; an object is visible to {@link #list} and {@link #read} only once {@link #write} has
  * completed it; I/O failures are reported as {@link IOException} whose message names the object.
  */
-public interface Repository {
+public interface Repository extends java.io.Closeable {
 
   /** What this driver can do beyond the common contract. */
   enum Capability {
@@ -50,6 +50,10 @@ public interface Repository {
    * @return how many leftovers were removed
    */
   int cleanupIncomplete(String prefix) throws IOException;
+
+  /** Releases the driver's clients and threads (nothing for a local folder). */
+  @Override
+  default void close() throws IOException {}
 
   /** Writes an object's content. */
   @FunctionalInterface

@@ -1,0 +1,57 @@
+package io.redisops.backup.crypto;
+
+import io.redisops.backup.catalog.Manifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * Client-side encryption as configured for a repository: none, or AES-256-GCM with one key. Writes use the configured
+ * key; reads follow each backup's manifest, so a repository can hold backups written before encryption was enabled.
+ */
+public record ObjectEncryption(Optional<EncryptionKey> key) {
+  /** The suffix of encrypted objects ({@code dump.rdb.zst.enc}). */
+  public static final String SUFFIX = ".enc";
+
+  public static ObjectEncryption none() {
+    return new ObjectEncryption(Optional.empty());
+  }
+
+  public boolean enabled() {
+    return key.isPresent();
+  }
+
+  /** Encrypts into {@code out} when enabled; closing the result seals the object (and closes {@code out}). */
+  public OutputStream encrypt(OutputStream out) throws IOException {
+    return key.isPresent() ? new EncryptingOutputStream(out, key.get()) : out;
+  }
+
+  /** The manifest of a backup stored through {@link #encrypt}. */
+  public Manifest describe(Manifest plain) {
+    return key.map(k -> plain.encryptedAs(plain.object() + SUFFIX, EncryptionKey.ALGORITHM, k.id())).orElse(plain);
+  }
+
+  /**
+   * The compressed content of a stored backup: decrypted when its manifest says it is encrypted.
+   *
+   * @throws DecryptionException when it is encrypted and no key, or another key, is configured
+   */
+  public InputStream open(Manifest m, InputStream stored, String object) throws IOException {
+    if (!m.encrypted()) {
+      return stored;
+    }
+    if (!EncryptionKey.ALGORITHM.equals(m.encryption())) {
+      throw new DecryptionException(object + " is encrypted with '" + m.encryption() + "', which this version cannot read");
+    }
+    if (key.isEmpty()) {
+      throw new DecryptionException(object + " is encrypted with key " + m.encryptionKeyId()
+          + " but no offsite.encryption-key-file is configured");
+    }
+    if (m.encryptionKeyId() != null && !m.encryptionKeyId().equals(key.get().id())) {
+      throw new DecryptionException(object + " was encrypted with key " + m.encryptionKeyId() + " but the key file holds key "
+          + key.get().id() + "; configure offsite.encryption-key-file with the key it was written with");
+    }
+    return new DecryptingInputStream(stored, key.get(), object);
+  }
+}
