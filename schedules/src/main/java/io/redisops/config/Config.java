@@ -30,8 +30,13 @@ public record Config(List<Dataset> datasets, Repository repository, Offsite offs
   public record Redis(String uri, String passwordFile, String tlsCaFile, String configFile, List<String> startCommand,
       Object stopCommand) {}
 
+  /**
+   * The sentinels monitoring this dataset's Redis: master name, {@code host:port} of each sentinel (or a
+   * {@code redis://} / {@code rediss://} URI), their password ({@code password-file} or env
+   * {@code REDIS_OPS_SENTINEL_PASSWORD}), their ACL user, and where scheduled backups come from.
+   */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Sentinel(String master, List<String> nodes, String passwordFile, String backupFrom) {}
+  public record Sentinel(String master, List<String> nodes, String passwordFile, String user, String backupFrom) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Repository(String path, String compression) {}

@@ -7,6 +7,7 @@ import io.redisops.backup.retention.Durations;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.sentinel.SentinelTarget;
 import io.redisops.secret.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,17 +44,51 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
   public static final String ENV_S3_ACCESS_KEY_ID = "REDIS_OPS_S3_ACCESS_KEY_ID";
   public static final String ENV_S3_SECRET_ACCESS_KEY = "REDIS_OPS_S3_SECRET_ACCESS_KEY";
 
+  public static final String ENV_SENTINEL_PASSWORD = "REDIS_OPS_SENTINEL_PASSWORD";
+
+  /** Which server of a Sentinel-monitored group a scheduled backup is taken from. */
+  public enum BackupFrom {
+    /** The healthy replica with the least lag, else the master. */
+    REPLICA,
+    /** Always the master. */
+    MASTER;
+
+    static BackupFrom parse(String s, String key) {
+      if (s == null) {
+        return REPLICA;
+      }
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "replica" -> REPLICA;
+        case "master" -> MASTER;
+        default -> throw RedisOpsException.usage(key + ": '" + s + "' is not valid; use replica or master");
+      };
+    }
+  }
+
   /**
-   * One dataset: its name, how to reach its Redis, and how a restore stops and starts it.
+   * One dataset: its name, how to reach its (local) Redis, how a restore stops and starts it and, when it is monitored
+   * by Sentinel, the sentinels to follow and where scheduled backups come from.
    *
    * @param configFile   {@code redis.config-file}, or null for {@code config_file} of {@code INFO server}
    * @param startCommand {@code redis.start-command}, or null for {@code redis-server <config file> --daemonize yes}
    * @param stopCommand  {@code redis.stop-command} as a command, or null for {@code shutdown-nosave}
+   * @param sentinel     the sentinels and master name; null without Sentinel
+   * @param backupFrom   where scheduled backups come from when {@code sentinel} is set
    */
   public record DatasetSettings(String name, RedisEndpoint endpoint, String configFile, List<String> startCommand,
-      List<String> stopCommand) {
+      List<String> stopCommand, SentinelTarget sentinel, BackupFrom backupFrom) {
     public DatasetSettings(String name, RedisEndpoint endpoint) {
       this(name, endpoint, null, null, null);
+    }
+
+    public DatasetSettings(String name, RedisEndpoint endpoint, String configFile, List<String> startCommand,
+        List<String> stopCommand) {
+      this(name, endpoint, configFile, startCommand, stopCommand, null, null);
+    }
+
+    /** The same dataset, monitored by {@code sentinel}. */
+    public DatasetSettings withSentinel(SentinelTarget target, BackupFrom from) {
+      return new DatasetSettings(name, endpoint, configFile, startCommand, stopCommand, target, from);
     }
   }
 
@@ -99,9 +134,15 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       // --redis (or nothing at all): one dataset, named by --dataset or after the server.
       Config.Redis fromFile = configured.size() == 1 && configured.get(0).redis() != null ? configured.get(0).redis() : null;
       RedisEndpoint ep = endpoint(firstNonNull(o.redisUri(), RedisEndpoint.DEFAULT_URI), fromFile, o, env, "--redis");
+      Config.Sentinel only = configured.size() == 1 ? configured.get(0).sentinel() : null;
+      SentinelTarget sentinel = only == null ? null : sentinel(only, ep, env, "datasets[0].sentinel");
       String name = o.dataset() != null ? o.dataset()
-          : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name() : defaultName(ep);
-      out.add(withCommands(new DatasetSettings(BackupCatalog.checkDataset(name), ep), fromFile, "datasets[0].redis"));
+          : configured.size() == 1 && configured.get(0).name() != null ? configured.get(0).name()
+          : sentinel != null ? sentinel.masterName() : defaultName(ep);
+      DatasetSettings d = withCommands(new DatasetSettings(BackupCatalog.checkDataset(name), ep), fromFile,
+          "datasets[0].redis");
+      out.add(sentinel == null ? d
+          : d.withSentinel(sentinel, BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from")));
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -109,7 +150,9 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       String key = "datasets[" + i + "]";
       Config.Redis r = d.redis() == null ? new Config.Redis(null, null, null, null, null, null) : d.redis();
       RedisEndpoint ep = endpoint(firstNonNull(r.uri(), RedisEndpoint.DEFAULT_URI), r, o, env, key + ".redis.uri");
-      String name = d.name() != null ? d.name() : defaultName(ep);
+      SentinelTarget sentinel = d.sentinel() == null ? null : sentinel(d.sentinel(), ep, env, key + ".sentinel");
+      // with Sentinel the series is the master's, whichever server holds it: the name defaults to the master name
+      String name = d.name() != null ? d.name() : sentinel != null ? sentinel.masterName() : defaultName(ep);
       try {
         BackupCatalog.checkDataset(name);
       } catch (RedisOpsException e) {
@@ -118,9 +161,40 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       if (out.stream().anyMatch(x -> x.name().equals(name))) {
         throw RedisOpsException.usage(key + ".name: dataset '" + name + "' is configured twice; give each a distinct name");
       }
-      out.add(withCommands(new DatasetSettings(name, ep), d.redis(), key + ".redis"));
+      DatasetSettings settings = withCommands(new DatasetSettings(name, ep), d.redis(), key + ".redis");
+      out.add(sentinel == null ? settings
+          : settings.withSentinel(sentinel, BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from")));
     }
     return out;
+  }
+
+  /**
+   * The sentinels of a dataset. Their password: env {@code REDIS_OPS_SENTINEL_PASSWORD}, else {@code password-file},
+   * else the one in a node's URI; the servers they report are logged in to with the dataset's Redis credentials.
+   */
+  private static SentinelTarget sentinel(Config.Sentinel s, RedisEndpoint redis, Map<String, String> env, String key) {
+    if (s.master() == null || s.master().isBlank()) {
+      throw RedisOpsException.usage(key + ".master: the master name the sentinels monitor is required");
+    }
+    List<RedisEndpoint> nodes = new ArrayList<>(SentinelTarget.parseNodes(s.nodes(), key + ".nodes"));
+    Optional<Secret> pw = Optional.ofNullable(env.get(ENV_SENTINEL_PASSWORD)).filter(v -> !v.isEmpty()).map(Secret::of);
+    if (pw.isEmpty() && s.passwordFile() != null) {
+      pw = Optional.of(readSecret(Path.of(s.passwordFile()), key + ".password-file"));
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      RedisEndpoint n = nodes.get(i);
+      if (n.password() == null && pw.isPresent()) {
+        n = n.withPassword(pw.get());
+      }
+      if (n.username() == null && s.user() != null) {
+        n = new RedisEndpoint(n.host(), n.port(), n.tls(), s.user(), n.password(), n.caFile());
+      }
+      if (n.tls() && n.caFile() == null && redis.caFile() != null) {
+        n = n.withCaFile(redis.caFile());
+      }
+      nodes.set(i, n);
+    }
+    return new SentinelTarget(s.master().trim(), nodes, redis);
   }
 
   /** Adds {@code config-file}, {@code start-command} and {@code stop-command}, validated. */

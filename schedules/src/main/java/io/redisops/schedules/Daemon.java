@@ -14,6 +14,8 @@ import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
+import io.redisops.sentinel.SentinelClient;
+import io.redisops.sentinel.TopologyView;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,10 +51,16 @@ public final class Daemon implements AutoCloseable {
   private final Clock clock;
   private final StatusRegistry status;
   private final Map<String, DatasetWorker> workers = new LinkedHashMap<>();
+  private final java.util.List<FailoverListener> failoverListeners = FailoverEvents.newList();
+  /** Sentinel views and their client, opened for Sentinel-monitored datasets, closed at stop. */
+  private final java.util.List<AutoCloseable> sentinelResources = new java.util.ArrayList<>();
   private Scheduler scheduler;
   private StatusHttpServer http;
   private Notifier notifier;
   private InetSocketAddress httpAddress;
+
+  /** How often a Sentinel view is read again when no event asks for it. */
+  static final Duration SENTINEL_REFRESH = Duration.ofSeconds(5);
 
   public Daemon(Settings settings, BackupContext backupContext, StatusRegistry status) {
     this.settings = settings;
@@ -75,13 +83,15 @@ public final class Daemon implements AutoCloseable {
       tiers.put(Tier.HOURLY, new TierSchedule(Tier.HOURLY, schedule.hourly(), zone));
       tiers.put(Tier.DAILY, new TierSchedule(Tier.DAILY, schedule.daily(), zone));
       tiers.forEach((t, s) -> status.register(TierStatus.initial(ds.name(), t.id(), s.period(clock.instant()))));
-      workers.put(ds.name(), new DatasetWorker(ds.name(), ds.endpoint(), service, backupContext.catalog(ds.name()),
+      workers.put(ds.name(), new DatasetWorker(ds.name(), sourceOf(ds), service, backupContext.catalog(ds.name()),
           tiers, status, clock));
     }
     DaemonSettings observe = settings.daemon();
     notifier = new Notifier(observe.notifications(), clock, Notifier.localHostName());
     if (notifier.enabled()) {
       status.addListener(notifier);
+      Notifier hook = notifier;
+      failoverListeners.add((dataset, e) -> hook.send(FailoverEvents.notification(dataset, e, Notifier.localHostName())));
     }
     if (observe.listen().isPresent()) {
       // Before the scheduler: a port in use stops the start here, with nothing scheduled.
@@ -109,6 +119,25 @@ public final class Daemon implements AutoCloseable {
     }
     log.info("daemon started: {} dataset(s) {}, hourly '{}', daily '{}', repository {}", workers.size(), workers.keySet(),
         schedule.hourly(), schedule.daily(), backupContext.repository().describe());
+  }
+
+  /** Hears the failover events of Sentinel-monitored datasets (the notification hook); add before {@link #start()}. */
+  public void addFailoverListener(FailoverListener l) {
+    failoverListeners.add(l);
+  }
+
+  /** A plain dataset backs up its configured Redis; a Sentinel-monitored one follows the sentinels' view. */
+  private SourceResolver sourceOf(Settings.DatasetSettings ds) {
+    if (ds.sentinel() == null) {
+      return SourceResolver.fixed(ds.endpoint());
+    }
+    SentinelClient client = new SentinelClient();
+    sentinelResources.add(client);
+    TopologyView view = new TopologyView(client, ds.sentinel(), clock, SENTINEL_REFRESH);
+    sentinelResources.add(0, view);
+    view.addEventListener(new FailoverEvents(ds.name(), clock, failoverListeners)::onEvent);
+    view.start();
+    return new SentinelSourceResolver(ds.name(), view, client, ds.endpoint(), ds.backupFrom(), status);
   }
 
   private void schedule(DatasetWorker w) throws SchedulerException {
@@ -188,6 +217,7 @@ public final class Daemon implements AutoCloseable {
    */
   public void stop(Duration grace) {
     if (scheduler == null) {
+      closeSentinels();
       closeObservers();
       return;
     }
@@ -214,8 +244,20 @@ public final class Daemon implements AutoCloseable {
       log.warn("scheduler did not stop cleanly: {}", e.getMessage());
     } finally {
       scheduler = null;
+      closeSentinels();
       closeObservers();
     }
+  }
+
+  private void closeSentinels() {
+    for (AutoCloseable c : sentinelResources) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("closing a sentinel view: {}", e.toString());
+      }
+    }
+    sentinelResources.clear();
   }
 
   private void closeObservers() {

@@ -97,9 +97,21 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void sentinelInADatasetIsNotSupportedYet() throws IOException {
-    RedisOpsException e = refused("datasets:\n  - name: a\n    sentinel:\n      master: mymaster\n");
-    assertThat(e.getMessage()).contains("'datasets[0].sentinel'").contains("not supported by this version");
+  void sentinelSectionIsRead() throws IOException {
+    Config c = ConfigLoader.load(yaml("datasets:\n  - sentinel:\n      master: mymaster\n      nodes: [\"a:26379\", b]\n"
+        + "      password-file: /etc/redis-ops/sentinel.pass\n      user: watcher\n      backup-from: master\n"));
+    Config.Sentinel s = c.datasets().get(0).sentinel();
+    assertThat(s.master()).isEqualTo("mymaster");
+    assertThat(s.nodes()).containsExactly("a:26379", "b");
+    assertThat(s.passwordFile()).isEqualTo("/etc/redis-ops/sentinel.pass");
+    assertThat(s.user()).isEqualTo("watcher");
+    assertThat(s.backupFrom()).isEqualTo("master");
+  }
+
+  @Test
+  void unknownSentinelKeyNamesIt() throws IOException {
+    assertThat(refused("datasets:\n  - sentinel:\n      masters: x\n").getMessage())
+        .contains("'datasets[0].sentinel.masters'");
   }
 
   @Test

@@ -235,4 +235,41 @@ class SettingsTest {
               uri: redis://h:2
         """;
   }
+
+  @Test
+  void sentinelDatasetIsNamedAfterTheMasterAndFollowsItsSentinels() throws IOException {
+    Path pass = Files.writeString(dir.resolve("sentinel.pass"), "sentinel-secret\n");
+    Settings s = resolve("datasets:\n  - redis:\n      uri: redis://:data-secret@10.0.0.1:6379\n    sentinel:\n"
+        + "      master: orders\n      nodes: [\"10.0.0.1:26379\", \"10.0.0.2\", \"rediss://10.0.0.3:26380\"]\n"
+        + "      password-file: " + pass + "\n");
+    Settings.DatasetSettings d = s.dataset(null);
+    assertThat(d.name()).isEqualTo("orders");
+    assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.REPLICA);
+    assertThat(d.sentinel().masterName()).isEqualTo("orders");
+    assertThat(d.sentinel().sentinels()).extracting(e -> e.address() + (e.tls() ? " tls" : ""))
+        .containsExactly("10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26380 tls");
+    assertThat(d.sentinel().sentinels()).allSatisfy(e -> assertThat(e.password().reveal()).isEqualTo("sentinel-secret"));
+    assertThat(d.sentinel().redisAt("10.0.0.2", 6379).password().reveal()).isEqualTo("data-secret");
+    assertThat(s.toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void sentinelPasswordFromTheEnvironmentAndBackupFromMaster() throws IOException {
+    Settings s = Settings.resolve(load("datasets:\n  - name: keep\n    sentinel:\n      master: m\n      nodes: [a]\n"
+        + "      backup-from: master\n"), Overrides.none(), Map.of("REDIS_OPS_SENTINEL_PASSWORD", "from-env"));
+    Settings.DatasetSettings d = s.dataset(null);
+    assertThat(d.name()).isEqualTo("keep");
+    assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.MASTER);
+    assertThat(d.sentinel().sentinels().get(0).password().reveal()).isEqualTo("from-env");
+  }
+
+  @Test
+  void badSentinelValuesNameTheKey() throws IOException {
+    assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      master: m\n      nodes: [a]\n      backup-from: slave\n"))
+        .getMessage()).contains("datasets[0].sentinel.backup-from");
+    assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      nodes: [a]\n")).getMessage())
+        .contains("datasets[0].sentinel.master");
+    assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      master: m\n")).getMessage())
+        .contains("datasets[0].sentinel.nodes");
+  }
 }

@@ -23,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  *       known), {@code redis_ops_backup_last_duration_seconds}, {@code redis_ops_backup_last_size_bytes} (NaN when
  *       unknown), {@code redis_ops_backup_failures_total}, {@code redis_ops_backup_consecutive_failures},
  *       {@code redis_ops_backup_last_attempt_ok} (1 or 0), {@code redis_ops_backup_period_seconds}
- *   <li>per {@code dataset}: {@code redis_ops_repository_backups}, {@code redis_ops_repository_size_bytes}
+ *   <li>per {@code dataset}: {@code redis_ops_repository_backups}, {@code redis_ops_repository_size_bytes},
+ *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the Sentinel-chosen source)
  * </ul>
  */
 public final class DaemonMetrics {
@@ -97,6 +98,9 @@ public final class DaemonMetrics {
     Gauge.builder("redis_ops.repository.size", status, s -> datasetValue(s, name, DatasetStatus::repositoryBytes))
         .description("Stored bytes of the dataset's backups in the local repository").baseUnit("bytes").tags(tags)
         .strongReference(true).register(registry);
+    FunctionCounter.builder("redis_ops.backup.skipped", status, s -> s.skips(name))
+        .description("Scheduled runs this daemon skipped since it started: with Sentinel, this host's Redis was not the"
+            + " chosen source, or the sentinels' view could not be trusted").tags(tags).register(registry);
   }
 
   /** The Prometheus text exposition (format 0.0.4) of every meter, after binding new tiers and datasets. */

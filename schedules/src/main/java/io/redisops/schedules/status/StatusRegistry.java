@@ -14,6 +14,7 @@ public final class StatusRegistry {
   private final Map<String, TierStatus> tiers = new ConcurrentHashMap<>();
   private final Map<String, DatasetStatus> datasets = new ConcurrentHashMap<>();
   private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> skips = new ConcurrentHashMap<>();
 
   public void addListener(StatusListener l) {
     listeners.add(l);
@@ -52,6 +53,20 @@ public final class StatusRegistry {
 
   public List<DatasetStatus> datasets() {
     return datasets.values().stream().sorted(java.util.Comparator.comparing(DatasetStatus::dataset)).toList();
+  }
+
+  /**
+   * Counts a scheduled run this daemon deliberately did not take (for a Sentinel-monitored dataset: this host's Redis
+   * was not the chosen source, or the sentinels' view could not be trusted).
+   */
+  public void recordSkip(String dataset) {
+    skips.computeIfAbsent(dataset, d -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+  }
+
+  /** Runs of {@code dataset} skipped since the daemon started. */
+  public long skips(String dataset) {
+    java.util.concurrent.atomic.AtomicLong n = skips.get(dataset);
+    return n == null ? 0 : n.get();
   }
 
   public TierStatus tier(String dataset, String tier) {

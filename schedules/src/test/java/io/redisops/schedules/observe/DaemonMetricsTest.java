@@ -86,6 +86,9 @@ class DaemonMetricsTest {
     assertTrue(s.containsKey("redis_ops_repository_backups{dataset=\"cache\"}"));
     assertTrue(s.containsKey("redis_ops_repository_size_bytes{dataset=\"cache\"}"));
     assertTrue(s.containsKey("redis_ops_up"));
-    assertEquals(10, s.size(), s.keySet().toString());
+    status.recordSkip("cache");
+    assertEquals(1.0, PrometheusText.samples(new DaemonMetrics(status).scrape())
+        .get("redis_ops_backup_skipped_total{dataset=\"cache\"}"));
+    assertEquals(11, s.size(), s.keySet().toString());
   }
 }

@@ -1,0 +1,87 @@
+package io.redisops.cli;
+
+import io.redisops.error.RedisOpsException;
+import io.redisops.sentinel.FailoverControl;
+import io.redisops.sentinel.SentinelClient;
+import io.redisops.sentinel.TopologyReader;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code redis-ops sentinel failover [--yes]}: shows the plan, asks (or takes {@code --yes}; without a terminal and
+ * without {@code --yes} it refuses, exit 5), sends {@code SENTINEL FAILOVER}, then verifies the new master, the
+ * replicas and the sentinels' agreement within the failover timeout (exit 1 otherwise).
+ */
+@Command(name = "failover", description = "Fail the master over to a replica now (SENTINEL FAILOVER), then verify the result.")
+final class SentinelFailoverCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @ParentCommand
+  SentinelCommand parent;
+
+  @Option(names = "--yes", description = "Do not ask for confirmation.")
+  boolean yes;
+
+  @Override
+  public Integer call() {
+    CommandContext ctx = new CommandContext(spec);
+    try (SentinelClient client = new SentinelClient()) {
+      TopologyReader reader = new TopologyReader(client, parent.target(ctx, client), ctx.clock());
+      FailoverControl control = new FailoverControl(client, reader, ctx.clock());
+      FailoverControl.Plan plan = control.plan();
+      // the plan goes to stderr with --json so that stdout holds exactly one JSON document
+      PrintWriter planOut = ctx.json() ? ctx.err() : ctx.out();
+      plan.lines().forEach(planOut::println);
+      planOut.flush();
+      if (!yes) {
+        Console console = System.console();
+        if (console == null) {
+          throw RedisOpsException.refused("refusing to fail over without confirmation: no terminal to ask on;"
+              + " pass --yes to proceed");
+        }
+        String answer = console.readLine("Proceed with the failover? [y/N] ");
+        if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).startsWith("y")) {
+          throw RedisOpsException.refused("failover not confirmed; nothing was changed");
+        }
+      }
+      Instant started = control.start(plan);
+      planOut.println("SENTINEL FAILOVER sent; verifying...");
+      planOut.flush();
+      FailoverControl.Result r = control.verify(plan, started);
+      if (ctx.json()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("master_name", plan.before().masterName());
+        m.put("old_master", r.oldMaster());
+        m.put("new_master", r.newMaster());
+        m.put("config_epoch", r.configEpoch());
+        m.put("took_ms", r.took().toMillis());
+        m.put("verified", true);
+        m.put("old_master_follows", r.oldMasterFollows());
+        m.put("topology", SentinelStatusCommand.toJson(r.after()));
+        ctx.printJson(m);
+      } else {
+        PrintWriter out = ctx.out();
+        out.printf("failover done and verified in %.1f s: master '%s' moved from %s to %s (config epoch %d);"
+            + " %d replica(s) follow it, %d sentinel(s) agree%n", r.took().toMillis() / 1000.0,
+            plan.before().masterName(), r.oldMaster(), r.newMaster(), r.configEpoch(), r.after().replicas().stream()
+                .filter(x -> !x.down()).count(), r.after().reachableSentinels().size());
+        out.println(r.oldMasterFollows() ? "the old master " + r.oldMaster() + " now follows " + r.newMaster()
+            : "warning: the old master " + r.oldMaster() + " does not follow the new master yet (down, or Sentinel has"
+                + " not converted it): until it does, it may still take writes that will be lost");
+        out.flush();
+      }
+      return 0;
+    }
+  }
+}
