@@ -1,5 +1,6 @@
 package io.redisops.backup.offsite;
 
+import io.redisops.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,7 +20,6 @@ import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.service.FetchService;
-import io.redisops.backup.service.MutableClock;
 import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.PruneService;
 import io.redisops.backup.service.PushResult;

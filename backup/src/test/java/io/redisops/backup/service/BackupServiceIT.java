@@ -1,5 +1,6 @@
 package io.redisops.backup.service;
 
+import io.redisops.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
