@@ -8,7 +8,8 @@ import java.util.TreeMap;
 /**
  * What {@link RdbAnalyzer} learned from one pass over an RDB stream.
  *
- * @param rdbVersion         the version from the {@code REDISnnnn} header (Redis 7.0 writes 10)
+ * @param engine             {@code redis} for a {@code REDISnnnn} header, {@code valkey} for {@code VALKEYnnn}
+ * @param rdbVersion         the version from the header (Redis 7.0 writes 10, Valkey 9 writes 80)
  * @param keysPerDb          keys stored per database number, in database order; every key in the file is
  *                           counted, including keys whose expire time has already passed (Redis would drop
  *                           those on load). Empty when {@code keyCountsAvailable} is false.
@@ -24,8 +25,12 @@ import java.util.TreeMap;
  * @param storedCrc          the trailer's CRC-64 (0 when absent)
  * @param computedCrc        the CRC-64 of every byte before the trailer
  * @param totalBytes         bytes read from the stream, trailer included
+ * @param verification       {@link Verification#FULL} when every part was parsed, else
+ *                           {@link Verification#CHECKSUM}
+ * @param verificationNote   why the level is not {@code FULL} (null when it is)
  */
 public record RdbAnalysis(
+        String engine,
         int rdbVersion,
         Map<Integer, Long> keysPerDb,
         Map<Integer, Long> expiresPerDb,
@@ -34,7 +39,9 @@ public record RdbAnalysis(
         boolean crcPresent,
         long storedCrc,
         long computedCrc,
-        long totalBytes) {
+        long totalBytes,
+        Verification verification,
+        String verificationNote) {
 
     public RdbAnalysis {
         // Immutable copies that keep the meaningful order (db number, file order of AUX fields).

@@ -253,7 +253,8 @@ public final class RdbAnalyzer {
             keys.put(d, c[0]);
             expires.put(d, c[1]);
         });
-        return new RdbAnalysis(version, keys, expires, true, aux, stored != 0, stored, computed, src.bytesRead());
+        return new RdbAnalysis("redis", version, keys, expires, true, aux, stored != 0, stored, computed, src.bytesRead(),
+                Verification.FULL, null);
     }
 
     /**
@@ -279,7 +280,8 @@ public final class RdbAnalyzer {
             throw new RdbFormatException(why + ", and the file was saved without a checksum (rdbchecksum no)"
                     + " to verify the rest");
         }
-        return new RdbAnalysis(version, Map.of(), Map.of(), false, aux, true, stored, computed, src.bytesRead());
+        return new RdbAnalysis("redis", version, Map.of(), Map.of(), false, aux, true, stored, computed, src.bytesRead(),
+                Verification.CHECKSUM, why);
     }
 
     private String where() {
