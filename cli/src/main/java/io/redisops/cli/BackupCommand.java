@@ -1,6 +1,7 @@
 package io.redisops.cli;
 
 import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.progress.Sizes;
 import io.redisops.backup.service.BackupContext;
@@ -51,9 +52,12 @@ final class BackupCommand implements Callable<Integer> {
       doc.put("pruned", r.pruned().stream().map(Manifest::id).toList());
       ctx.printJson(doc);
     } else {
-      ctx.out().printf(Locale.ROOT, "backup %s of %s: %d keys%s, %s raw, %s stored (%s), %s, %.2f s%n", b.id(), b.dataset(),
-          b.totalKeys(), b.keys().isEmpty() ? "" : " (" + Manifest.describeKeys(b.keys()) + ")", Sizes.human(b.rawSize()),
+      ctx.out().printf(Locale.ROOT, "backup %s of %s: %s keys%s, %s raw, %s stored (%s), %s, %.2f s%n", b.id(), b.dataset(),
+          b.describeTotalKeys(), b.keys().isEmpty() ? "" : " (" + Manifest.describeKeys(b.keys()) + ")", Sizes.human(b.rawSize()),
           Sizes.human(b.storedSize()), b.compression(), b.method(), b.durationMs() / 1000.0);
+      if (b.verificationLevel() == Verification.CHECKSUM) {
+        ctx.out().printf("verified by checksum only: %s%n", b.verificationNote());
+      }
       for (Manifest p : r.pruned()) {
         ctx.out().printf("pruned %s (%s)%n", p.id(), String.join(",", p.sortedTiers().stream().map(Tier::id).toList()));
       }

@@ -46,7 +46,7 @@ final class FetchCommand implements Callable<Integer> {
       ctx.printJson(doc);
     } else {
       ctx.out().printf("fetched %s/%s to %s: %s, %d keys, every checksum matches%n", dataset, m.id(),
-          output.toAbsolutePath(), Sizes.human(m.rawSize()), m.totalKeys());
+          output.toAbsolutePath(), Sizes.human(m.rawSize()), m.describeTotalKeys());
       ctx.out().flush();
     }
     return 0;

@@ -72,12 +72,12 @@ final class ListCommand implements Callable<Integer> {
       ctx.out().flush();
       return 0;
     }
-    Table t = new Table("ID", "SNAPSHOT (local)", "TIERS", "RAW", "STORED", "KEYS", "SOURCE", "WHERE");
+    Table t = new Table("ID", "SNAPSHOT (local)", "TIERS", "RAW", "STORED", "KEYS", "VERIFIED", "SOURCE", "WHERE");
     ZoneId zone = ctx.clock().getZone();
     for (Row r : sorted) {
       Manifest m = r.manifest();
       t.add(m.id(), LOCAL_TIME.format(m.snapshotTime().atZone(zone)), tiers(m), Sizes.human(m.rawSize()),
-          Sizes.human(m.storedSize()), keys(m), m.source().host() + ":" + m.source().port() + " " + m.source().role(),
+          Sizes.human(m.storedSize()), keys(m), m.verificationLevel().label(), m.source().host() + ":" + m.source().port() + " " + m.source().role(),
           String.join(",", r.where()));
     }
     t.print(ctx.out());
@@ -93,7 +93,12 @@ final class ListCommand implements Callable<Integer> {
     r.put("raw_size", m.rawSize());
     r.put("stored_size", m.storedSize());
     r.put("keys", m.keys());
-    r.put("total_keys", m.totalKeys());
+    r.put("total_keys", m.keysKnown() ? m.totalKeys() : null);
+    r.put("server_keys", m.serverKeys());
+    r.put("rdb_format", m.rdbFormat());
+    r.put("verification", m.verificationLevel().label());
+    r.put("verification_note", m.verificationNote());
+    r.put("origin_path", m.originPath());
     r.put("method", m.method());
     r.put("source", m.source());
     r.put("where", row.where());
@@ -105,8 +110,9 @@ final class ListCommand implements Callable<Integer> {
   }
 
   static String keys(Manifest m) {
-    if (!m.keyCountsAvailable()) {
-      return "?";
+    if (!m.keysKnown()) {
+      // a checksum-only backup: the RDB's count is unknown; the server's count at capture is indicative only
+      return "?" + (m.serverKeys() == null ? "" : " (~" + m.serverKeys() + ")");
     }
     return m.totalKeys() + (m.keys().size() > 1 ? " (" + Manifest.describeKeys(m.keys()) + ")" : "");
   }

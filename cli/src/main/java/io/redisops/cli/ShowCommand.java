@@ -39,10 +39,15 @@ final class ShowCommand implements Callable<Integer> {
     out.printf("tiers:          %s%n", ListCommand.tiers(m));
     out.printf("method:         %s%n", m.method());
     Manifest.Source s = m.source();
-    out.printf("source:         %s:%d role=%s redis=%s run_id=%s replid=%s offset=%s%n", s.host(), s.port(), s.role(),
-        s.redisVersion(), s.runId(), s.replid(), s.offset());
-    out.printf("rdb version:    %d%n", m.rdbVersion());
-    out.printf("keys:           %s%n", ListCommand.keys(m));
+    out.printf("source:         %s:%d role=%s %s (redis_version %s) run_id=%s replid=%s offset=%s%n", s.host(), s.port(),
+        s.role(), s.describe(), s.redisVersion(), s.runId(), s.replid(), s.offset());
+    if (m.originPath() != null) {
+      out.printf("imported from:  %s%n", m.originPath());
+    }
+    out.printf("rdb format:     %s (version %d)%n", m.rdbFormat(), m.rdbVersion());
+    out.printf("verification:   %s%s%n", m.verificationLevel().label(),
+        m.verificationNote() == null ? "" : " (" + m.verificationNote() + ")");
+    out.printf("keys:           %s%n", m.keysKnown() ? ListCommand.keys(m) : m.describeTotalKeys());
     out.printf("expires:        %s%n", Manifest.describeKeys(m.expires()));
     out.printf("object:         %s (%s, encryption %s)%n", m.object(), m.compression(), m.encryption());
     out.printf("raw size:       %s (%d bytes)%n", Sizes.human(m.rawSize()), m.rawSize());

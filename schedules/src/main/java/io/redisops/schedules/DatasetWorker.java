@@ -2,6 +2,7 @@ package io.redisops.schedules;
 
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.progress.LoggingProgress;
 import io.redisops.backup.service.AbortHandle;
@@ -192,7 +193,7 @@ public final class DatasetWorker {
             m.storedSize()));
       }
       refreshDatasetStatus(null);
-      log.info("{}: backup {} done ({} keys, {} bytes stored, tiers {})", dataset, m.id(), m.totalKeys(), m.storedSize(),
+      log.info("{}: backup {} done ({} keys, {} bytes stored, tiers {})", dataset, m.id(), m.describeTotalKeys(), m.storedSize(),
           tiers.stream().map(Tier::id).toList());
       return Outcome.DONE;
     } catch (RuntimeException e) {
@@ -209,7 +210,8 @@ public final class DatasetWorker {
   private void refreshDatasetStatus(List<Manifest> known) {
     try {
       List<Manifest> all = known != null ? known : catalog.list();
-      status.updateDataset(new DatasetStatus(dataset, all.size(), all.stream().mapToLong(Manifest::storedSize).sum()));
+      status.updateDataset(new DatasetStatus(dataset, all.size(), all.stream().mapToLong(Manifest::storedSize).sum(),
+          all.stream().filter(m -> m.verificationLevel() == Verification.CHECKSUM).count()));
     } catch (IOException e) {
       log.warn("{}: unable to count the repository's backups: {}", dataset, e.getMessage());
     }

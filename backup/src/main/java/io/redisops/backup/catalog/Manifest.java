@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import io.redisops.backup.rdb.Verification;
 
 /**
  * What a backup is: written last into its folder as {@code manifest.json}; its presence means the backup is
@@ -20,7 +21,8 @@ import java.util.SortedMap;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"format_version", "id", "dataset", "snapshot_time", "completed_at", "tiers", "method", "source",
     "rdb_version", "object", "raw_size", "stored_size", "compression", "encryption", "encryption_key_id", "raw_sha256", "stored_sha256",
-    "rdb_crc64", "key_counts_available", "keys", "expires", "total_keys", "duration_ms", "tool_version"})
+    "rdb_crc64", "rdb_engine", "verification", "verification_note", "key_counts_available", "keys", "expires",
+    "total_keys", "server_keys", "origin_path", "duration_ms", "tool_version"})
 public record Manifest(
     int formatVersion,
     String id,
@@ -43,18 +45,45 @@ public record Manifest(
     boolean keyCountsAvailable,
     SortedMap<Integer, Long> keys,
     SortedMap<Integer, Long> expires,
-    long totalKeys,
+    Long totalKeys,
     long durationMs,
-    String toolVersion) {
+    String toolVersion,
+    String rdbEngine,
+    String verification,
+    String verificationNote,
+    Long serverKeys,
+    String originPath) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE_NAME = "manifest.json";
 
-  /** The Redis server the snapshot came from, as it described itself at capture time. */
+  /** {@code rdb_engine} of a {@code REDISnnnn} file (also what a manifest without the field means). */
+  public static final String ENGINE_REDIS = "redis";
+  /** {@code method} of a backup brought in by {@code redis-ops import}. */
+  public static final String METHOD_IMPORT = "import";
+
+  /**
+   * The server the snapshot came from, as it described itself at capture time.
+   *
+   * @param redisVersion  INFO's {@code redis_version} (Valkey reports a compatibility version there, e.g. 7.2.4)
+   * @param engine        {@code redis} or {@code valkey} (INFO's {@code server_name}; null in older manifests)
+   * @param engineVersion the engine's own version ({@code valkey_version} for Valkey; null in older manifests)
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Source(String host, int port, String role, String runId, String replid, Long offset,
-      String redisVersion) {}
+      String redisVersion, String engine, String engineVersion) {
+
+    public Source(String host, int port, String role, String runId, String replid, Long offset, String redisVersion) {
+      this(host, port, role, runId, replid, offset, redisVersion, null, null);
+    }
+
+    /** As shown to people: {@code Valkey 9.1.2}, {@code Redis 8.0.6}. */
+    public String describe() {
+      boolean valkey = "valkey".equals(engine);
+      return (valkey ? "Valkey " : "Redis ") + (valkey && engineVersion != null ? engineVersion : redisVersion);
+    }
+  }
 
   /** A manifest of an unencrypted backup (the form before {@code encryption_key_id} existed). */
   public Manifest(int formatVersion, String id, String dataset, Instant snapshotTime, Instant completedAt, Set<Tier> tiers,
@@ -63,7 +92,35 @@ public record Manifest(
       SortedMap<Integer, Long> keys, SortedMap<Integer, Long> expires, long totalKeys, long durationMs, String toolVersion) {
     this(formatVersion, id, dataset, snapshotTime, completedAt, tiers, method, source, rdbVersion, object, rawSize,
         storedSize, compression, encryption, null, rawSha256, storedSha256, rdbCrc64, keyCountsAvailable, keys, expires,
-        totalKeys, durationMs, toolVersion);
+        keyCountsAvailable ? totalKeys : null, durationMs, toolVersion, ENGINE_REDIS, null, null, null, null);
+  }
+
+  /** The verification level recorded at capture; manifests written before the field existed were fully verified. */
+  public Verification verificationLevel() {
+    return Verification.ofLabel(verification);
+  }
+
+  /** {@code redis} or {@code valkey}: the RDB's magic. */
+  public String rdbEngineOrDefault() {
+    return rdbEngine == null ? ENGINE_REDIS : rdbEngine;
+  }
+
+  /** True when the RDB's key counts were read: {@link #totalKeys()} and {@link #keys()} are exact. */
+  public boolean keysKnown() {
+    return keyCountsAvailable && totalKeys != null;
+  }
+
+  /** The key total for people: the number, or {@code unknown} (with the server's count at capture when known). */
+  public String describeTotalKeys() {
+    if (keysKnown()) {
+      return Long.toString(totalKeys);
+    }
+    return "unknown" + (serverKeys == null ? "" : " (server had " + serverKeys + ")");
+  }
+
+  /** The RDB format as its header writes it: {@code REDIS0012}, {@code VALKEY080}. */
+  public String rdbFormat() {
+    return "valkey".equals(rdbEngine) ? String.format("VALKEY%03d", rdbVersion) : String.format("REDIS%04d", rdbVersion);
   }
 
   /** {@code encryption} of a backup stored as it was compressed. */
@@ -80,7 +137,7 @@ public record Manifest(
   public Manifest encryptedAs(String object, String algorithm, String keyId) {
     return new Manifest(formatVersion, id, dataset, snapshotTime, completedAt, tiers, method, source, rdbVersion, object,
         rawSize, storedSize, compression, algorithm, keyId, rawSha256, storedSha256, rdbCrc64, keyCountsAvailable, keys,
-        expires, totalKeys, durationMs, toolVersion);
+        expires, totalKeys, durationMs, toolVersion, rdbEngine, verification, verificationNote, serverKeys, originPath);
   }
 
   public boolean hasTier(Tier t) {

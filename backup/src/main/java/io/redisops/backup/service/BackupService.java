@@ -87,7 +87,7 @@ public final class BackupService {
         try (Snapshot snapshot = (method == SnapshotMethod.BGSAVE ? bgsave : replication).capture(session)) {
           abort.attach(snapshot);
           try {
-            manifest = store(catalog, request, source, snapshot, started, progress);
+            manifest = store(catalog, request, source, SourceProbe.serverKeys(session), snapshot, started, progress);
           } catch (IOException | RuntimeException e) {
             if (abort.aborted()) {
               throw RedisOpsException.failed("backup of " + request.dataset() + " abandoned (stopping); nothing was stored", e);
@@ -114,8 +114,8 @@ public final class BackupService {
     }
   }
 
-  private Manifest store(BackupCatalog catalog, BackupRequest request, Manifest.Source source, Snapshot snapshot,
-      Instant started, ProgressListener progress) throws IOException {
+  private Manifest store(BackupCatalog catalog, BackupRequest request, Manifest.Source source, Long serverKeys,
+      Snapshot snapshot, Instant started, ProgressListener progress) throws IOException {
     Compression compression = context.compression();
     String id = catalog.newId(snapshot.snapshotTime());
     String object = "dump.rdb" + compression.suffix();
@@ -146,17 +146,22 @@ public final class BackupService {
         EnumSet.copyOf(request.tiers()), snapshot.method().id(), source, a.rdbVersion(), object, o.rawSize(),
         o.storedSize(), compression.id(), Manifest.NOT_ENCRYPTED, null, o.rawSha256(), o.storedSha256(),
         a.crcPresent() ? Hex.crc64(a.storedCrc()) : null, a.keyCountsAvailable(), new TreeMap<>(a.keysPerDb()),
-        new TreeMap<>(a.expiresPerDb()), Math.max(0, a.totalKeys()), Duration.between(started, done).toMillis(),
-        context.toolVersion());
+        new TreeMap<>(a.expiresPerDb()), a.keyCountsAvailable() ? a.totalKeys() : null,
+        Duration.between(started, done).toMillis(), context.toolVersion(), a.engine(), a.verification().label(),
+        a.verificationNote(), serverKeys, null);
+    CHECKSUM_ONLY.warnOnce(request.dataset(), a);
     if (!a.crcPresent()) {
       log.warn("the RDB of {} carries no CRC64 (rdbchecksum no): only its SHA-256 protects this backup", id);
     }
     // 5. The manifest last: from now on the backup exists.
     catalog.saveManifest(m);
-    log.info("backup {}/{} stored: {} keys, {} bytes raw, {} stored", request.dataset(), id, m.totalKeys(),
+    log.info("backup {}/{} stored: {} keys, {} bytes raw, {} stored", request.dataset(), id, m.describeTotalKeys(),
         m.rawSize(), m.storedSize());
     return m;
   }
+
+  /** One warning per dataset and process when a snapshot could be verified only by its checksum. */
+  static final ChecksumOnlyWarning CHECKSUM_ONLY = new ChecksumOnlyWarning();
 
   /** AUTO picks bgsave when the server's data directory is readable from this host, else replication. */
   private SnapshotMethod resolveMethod(SnapshotMethod requested, RedisSession session) {

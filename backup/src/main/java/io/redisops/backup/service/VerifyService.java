@@ -71,7 +71,7 @@ public final class VerifyService {
     if (o.rawSize() != m.rawSize()) {
       problems.add("RDB is " + o.rawSize() + " bytes, the manifest says " + m.rawSize());
     }
-    if (m.keyCountsAvailable() && a.keyCountsAvailable() && a.totalKeys() != m.totalKeys()) {
+    if (m.keysKnown() && a.keyCountsAvailable() && a.totalKeys() != m.totalKeys()) {
       problems.add("RDB holds " + a.totalKeys() + " keys, the manifest says " + m.totalKeys());
     }
     return problems;

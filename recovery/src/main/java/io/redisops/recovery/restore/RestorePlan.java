@@ -65,7 +65,7 @@ public final class RestorePlan {
     out.add("restore dataset " + run.dataset() + " on Redis " + t.redisVersion() + " at " + t.address() + " (pid "
         + t.pid() + ")");
     out.add("  backup:      " + run.backup().id() + ", snapshot " + run.backup().snapshotTime() + ", "
-        + run.backup().totalKeys() + " keys (" + Manifest.describeKeys(run.backup().keys()) + ")");
+        + run.backup().describeTotalKeys() + " keys (" + Manifest.describeKeys(run.backup().keys()) + ")");
     out.add("  data dir:    " + t.dir() + " (dbfilename " + t.dbfilename() + ", appenddirname " + t.appenddirname() + ")");
     out.add("  config file: " + t.configFile() + " (appendonly " + (t.aofInConfigFile() ? "yes" : "no")
         + " in the file, AOF " + (t.aofOn() ? "on" : "off") + " at runtime)");

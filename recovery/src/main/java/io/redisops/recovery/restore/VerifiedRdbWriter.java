@@ -62,7 +62,7 @@ public final class VerifiedRdbWriter {
         if (raw.count() != m.rawSize()) {
           problems.add("RDB is " + raw.count() + " bytes, the manifest says " + m.rawSize());
         }
-        if (m.keyCountsAvailable() && a.keyCountsAvailable() && a.totalKeys() != m.totalKeys()) {
+        if (m.keysKnown() && a.keyCountsAvailable() && a.totalKeys() != m.totalKeys()) {
           problems.add("RDB holds " + a.totalKeys() + " keys, the manifest says " + m.totalKeys());
         }
       } catch (io.redisops.backup.rdb.RdbFormatException e) {

@@ -24,6 +24,7 @@ import java.util.function.ToDoubleFunction;
  *       unknown), {@code redis_ops_backup_failures_total}, {@code redis_ops_backup_consecutive_failures},
  *       {@code redis_ops_backup_last_attempt_ok} (1 or 0), {@code redis_ops_backup_period_seconds}
  *   <li>per {@code dataset}: {@code redis_ops_repository_backups}, {@code redis_ops_repository_size_bytes},
+ *       {@code redis_ops_repository_checksum_only_backups},
  *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the Sentinel-chosen source)
  * </ul>
  */
@@ -98,6 +99,10 @@ public final class DaemonMetrics {
     Gauge.builder("redis_ops.repository.size", status, s -> datasetValue(s, name, DatasetStatus::repositoryBytes))
         .description("Stored bytes of the dataset's backups in the local repository").baseUnit("bytes").tags(tags)
         .strongReference(true).register(registry);
+    Gauge.builder("redis_ops.repository.checksum.only.backups", status,
+            s -> datasetValue(s, name, DatasetStatus::checksumOnlyBackups))
+        .description("Backups of the dataset in the local repository verified by their CRC-64 only (their RDB format"
+            + " or a value type is newer than this redis-ops knows)").tags(tags).strongReference(true).register(registry);
     FunctionCounter.builder("redis_ops.backup.skipped", status, s -> s.skips(name))
         .description("Scheduled runs this daemon skipped since it started: with Sentinel, this host's Redis was not the"
             + " chosen source, or the sentinels' view could not be trusted").tags(tags).register(registry);

@@ -66,9 +66,11 @@ class DaemonMetricsTest {
     assertEquals(4096.0, s.get("redis_ops_repository_size_bytes{dataset=\"sessions\"}"));
     assertEquals(48.0, s.get("redis_ops_repository_backups{dataset=\"cache\"}"));
 
-    status.updateDataset(new DatasetStatus("cache", 47, 999_000));
+    status.updateDataset(new DatasetStatus("cache", 47, 999_000, 2));
     Map<String, Double> later = PrometheusText.samples(metrics.scrape());
     assertEquals(47.0, later.get("redis_ops_repository_backups{dataset=\"cache\"}"));
+    assertEquals(2.0, later.get("redis_ops_repository_checksum_only_backups{dataset=\"cache\"}"));
+    assertEquals(0.0, later.get("redis_ops_repository_checksum_only_backups{dataset=\"sessions\"}"));
     assertEquals(999_000.0, later.get("redis_ops_repository_size_bytes{dataset=\"cache\"}"));
   }
 
@@ -85,10 +87,11 @@ class DaemonMetricsTest {
     }
     assertTrue(s.containsKey("redis_ops_repository_backups{dataset=\"cache\"}"));
     assertTrue(s.containsKey("redis_ops_repository_size_bytes{dataset=\"cache\"}"));
+    assertTrue(s.containsKey("redis_ops_repository_checksum_only_backups{dataset=\"cache\"}"));
     assertTrue(s.containsKey("redis_ops_up"));
     status.recordSkip("cache");
     assertEquals(1.0, PrometheusText.samples(new DaemonMetrics(status).scrape())
         .get("redis_ops_backup_skipped_total{dataset=\"cache\"}"));
-    assertEquals(11, s.size(), s.keySet().toString());
+    assertEquals(12, s.size(), s.keySet().toString());
   }
 }
