@@ -50,7 +50,7 @@ public final class RedisGroup implements AutoCloseable {
             () -> "up".equals(replica.info("replication", "master_link_status")));
       }
       for (int i = 0; i < spec.sentinels; i++) {
-        RedisSentinel.Builder sentinel = RedisSentinel.builder()
+        RedisSentinel.Builder sentinel = RedisSentinel.builder().server(spec.build)
             .monitor(spec.masterName, master, spec.quorum)
             .downAfter(spec.downAfter)
             .failoverTimeout(spec.failoverTimeout);
@@ -164,7 +164,7 @@ public final class RedisGroup implements AutoCloseable {
   }
 
   private RedisServer.Builder server() {
-    RedisServer.Builder server = RedisServer.builder().config("repl-diskless-sync-delay", "0");
+    RedisServer.Builder server = RedisServer.builder().server(spec.build).config("repl-diskless-sync-delay", "0");
     if (spec.password != null) {
       server.password(spec.password);
     }
@@ -197,6 +197,7 @@ public final class RedisGroup implements AutoCloseable {
   public static final class Builder {
 
     private int replicas = 2;
+    private ServerBuild build = ServerBuild.DEBIAN;
     private int sentinels = 3;
     private String masterName = "mymaster";
     private int quorum = 2;
@@ -207,6 +208,12 @@ public final class RedisGroup implements AutoCloseable {
     private Duration startTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
+
+    /** Which server every member runs; default {@link ServerBuild#DEBIAN}. */
+    public Builder server(ServerBuild build) {
+      this.build = java.util.Objects.requireNonNull(build, "build");
+      return this;
+    }
 
     /** Number of replicas; default 2. */
     public Builder replicas(int replicas) {

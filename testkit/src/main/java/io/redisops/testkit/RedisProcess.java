@@ -41,6 +41,7 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
   private final String program;
+  private final ServerBuild build;
   private final Path dir;
   private final boolean ownsDir;
   private final Path configFile;
@@ -57,9 +58,10 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   private RedisClient client;
   private StatefulConnection<String, String> connection;
 
-  RedisProcess(String program, Path dir, String baseName, String username, String password,
+  RedisProcess(String program, ServerBuild build, Path dir, String baseName, String username, String password,
       Duration startTimeout, Duration stopTimeout) {
     this.program = program;
+    this.build = build == null ? ServerBuild.DEBIAN : build;
     this.ownsDir = dir == null;
     this.dir = ownsDir ? createTempDir(program) : createDir(dir);
     this.configFile = this.dir.resolve(baseName + ".conf");
@@ -85,7 +87,7 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
     if (isAlive()) {
       throw new IllegalStateException(this + " is already running");
     }
-    Path executable = Executables.find(program);
+    Path executable = build.executable(program);
     if (port != 0) {
       launch(executable);
       awaitReady();
@@ -179,6 +181,11 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   }
 
   /** The working directory: config file, log and data files live here. */
+  /** Which server of the matrix runs (Debian's Redis 7.0 unless the builder chose another). */
+  public final ServerBuild build() {
+    return build;
+  }
+
   public final Path dir() {
     return dir;
   }

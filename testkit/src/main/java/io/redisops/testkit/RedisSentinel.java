@@ -23,7 +23,7 @@ public final class RedisSentinel extends RedisProcess {
   private final Builder spec;
 
   private RedisSentinel(Builder spec) {
-    super("redis-sentinel", spec.dir, "sentinel", null, spec.password, spec.startTimeout, spec.stopTimeout);
+    super("redis-sentinel", spec.build, spec.dir, "sentinel", null, spec.password, spec.startTimeout, spec.stopTimeout);
     this.spec = spec;
   }
 
@@ -93,6 +93,7 @@ public final class RedisSentinel extends RedisProcess {
   public static final class Builder {
 
     private Path dir;
+    private ServerBuild build = ServerBuild.DEBIAN;
     private String masterName;
     private String masterHost;
     private int masterPort;
@@ -107,6 +108,12 @@ public final class RedisSentinel extends RedisProcess {
     private Duration stopTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /** Which server's sentinel to run; default {@link ServerBuild#DEBIAN}. */
+    public Builder server(ServerBuild build) {
+      this.build = Objects.requireNonNull(build, "build");
+      return this;
+    }
 
     /** The working directory (created if missing); default: a fresh temporary folder, deleted by close(). */
     public Builder dir(Path dir) {

@@ -28,7 +28,7 @@ public final class RedisServer extends RedisProcess {
   private final Builder spec;
 
   private RedisServer(Builder spec) {
-    super("redis-server", spec.dir, "redis", spec.clientUser(), spec.clientPassword(), spec.startTimeout,
+    super("redis-server", spec.build, spec.dir, "redis", spec.clientUser(), spec.clientPassword(), spec.startTimeout,
         spec.stopTimeout);
     this.spec = spec;
   }
@@ -104,6 +104,7 @@ public final class RedisServer extends RedisProcess {
     private static final Set<String> OWNED = Set.of("port", "bind", "daemonize", "dir", "logfile");
 
     private Path dir;
+    private ServerBuild build = ServerBuild.DEBIAN;
     private final List<String> config = new ArrayList<>();
     private String password;
     private final List<String> aclUsers = new ArrayList<>();
@@ -117,6 +118,12 @@ public final class RedisServer extends RedisProcess {
     private Duration stopTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /** Which server to run; default {@link ServerBuild#DEBIAN}. */
+    public Builder server(ServerBuild build) {
+      this.build = Objects.requireNonNull(build, "build");
+      return this;
+    }
 
     /** The working directory (created if missing); default: a fresh temporary folder, deleted by close(). */
     public Builder dir(Path dir) {

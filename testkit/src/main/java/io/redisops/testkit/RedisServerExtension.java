@@ -143,6 +143,12 @@ public final class RedisServerExtension extends LifecycleExtension {
 
     private Builder() {}
 
+    /** @see RedisServer.Builder#server(ServerBuild) */
+    public Builder server(ServerBuild build) {
+      server.server(build);
+      return this;
+    }
+
     /** @see RedisServer.Builder#dir(Path) */
     public Builder dir(Path dir) {
       server.dir(dir);

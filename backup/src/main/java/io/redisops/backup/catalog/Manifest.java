@@ -22,7 +22,7 @@ import io.redisops.backup.rdb.Verification;
 @JsonPropertyOrder({"format_version", "id", "dataset", "snapshot_time", "completed_at", "tiers", "method", "source",
     "rdb_version", "object", "raw_size", "stored_size", "compression", "encryption", "encryption_key_id", "raw_sha256", "stored_sha256",
     "rdb_crc64", "rdb_engine", "verification", "verification_note", "key_counts_available", "keys", "expires",
-    "total_keys", "server_keys", "origin_path", "duration_ms", "tool_version"})
+    "total_keys", "server_keys", "value_types", "origin_path", "duration_ms", "tool_version"})
 public record Manifest(
     int formatVersion,
     String id,
@@ -52,7 +52,8 @@ public record Manifest(
     String verification,
     String verificationNote,
     Long serverKeys,
-    String originPath) {
+    String originPath,
+    List<Integer> valueTypes) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE_NAME = "manifest.json";
@@ -92,7 +93,7 @@ public record Manifest(
       SortedMap<Integer, Long> keys, SortedMap<Integer, Long> expires, long totalKeys, long durationMs, String toolVersion) {
     this(formatVersion, id, dataset, snapshotTime, completedAt, tiers, method, source, rdbVersion, object, rawSize,
         storedSize, compression, encryption, null, rawSha256, storedSha256, rdbCrc64, keyCountsAvailable, keys, expires,
-        keyCountsAvailable ? totalKeys : null, durationMs, toolVersion, ENGINE_REDIS, null, null, null, null);
+        keyCountsAvailable ? totalKeys : null, durationMs, toolVersion, ENGINE_REDIS, null, null, null, null, null);
   }
 
   /** The verification level recorded at capture; manifests written before the field existed were fully verified. */
@@ -137,7 +138,8 @@ public record Manifest(
   public Manifest encryptedAs(String object, String algorithm, String keyId) {
     return new Manifest(formatVersion, id, dataset, snapshotTime, completedAt, tiers, method, source, rdbVersion, object,
         rawSize, storedSize, compression, algorithm, keyId, rawSha256, storedSha256, rdbCrc64, keyCountsAvailable, keys,
-        expires, totalKeys, durationMs, toolVersion, rdbEngine, verification, verificationNote, serverKeys, originPath);
+        expires, totalKeys, durationMs, toolVersion, rdbEngine, verification, verificationNote, serverKeys, originPath,
+        valueTypes);
   }
 
   public boolean hasTier(Tier t) {

@@ -2,6 +2,7 @@ package io.redisops.backup.rdb;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,6 +29,9 @@ import java.util.TreeMap;
  * @param verification       {@link Verification#FULL} when every part was parsed, else
  *                           {@link Verification#CHECKSUM}
  * @param verificationNote   why the level is not {@code FULL} (null when it is)
+ * @param valueTypes         the value type codes of the keys read, ascending (e.g. a Valkey 9 target refuses a
+ *                           Redis file holding types 22 to 243); those read before the parse stopped when the
+ *                           level is {@code CHECKSUM}
  */
 public record RdbAnalysis(
         String engine,
@@ -41,13 +45,15 @@ public record RdbAnalysis(
         long computedCrc,
         long totalBytes,
         Verification verification,
-        String verificationNote) {
+        String verificationNote,
+        List<Integer> valueTypes) {
 
     public RdbAnalysis {
         // Immutable copies that keep the meaningful order (db number, file order of AUX fields).
         keysPerDb = Collections.unmodifiableMap(new TreeMap<>(keysPerDb));
         expiresPerDb = Collections.unmodifiableMap(new TreeMap<>(expiresPerDb));
         aux = Collections.unmodifiableMap(new LinkedHashMap<>(aux));
+        valueTypes = valueTypes == null ? List.of() : List.copyOf(valueTypes);
     }
 
     /** True when the file carries no checksum or the stored checksum equals the computed one. */

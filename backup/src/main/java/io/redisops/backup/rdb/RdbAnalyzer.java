@@ -3,7 +3,9 @@ package io.redisops.backup.rdb;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -59,6 +61,8 @@ public final class RdbAnalyzer {
     private final Map<String, String> aux = new LinkedHashMap<>();
     /** db -> {keys, expires}. */
     private final Map<Integer, long[]> counters = new TreeMap<>();
+    /** Value type codes of the keys read. */
+    private final BitSet types = new BitSet();
     /** An EXPIRETIME(_MS) opcode was read; it belongs to the next key. */
     private boolean expirePending;
 
@@ -215,6 +219,7 @@ public final class RdbAnalyzer {
 
     private void readKey(int type) throws IOException {
         keyType = type;
+        types.set(type);
         phase = null; // where() describes the key
         prim.skipString(); // the key name
         values.skip(type);
@@ -226,6 +231,10 @@ public final class RdbAnalyzer {
         }
         keyNumber++;
         phase = "an opcode";
+    }
+
+    private List<Integer> typesSeen() {
+        return types.stream().boxed().toList();
     }
 
     private long[] countersOf(int dbNumber) {
@@ -254,7 +263,7 @@ public final class RdbAnalyzer {
             expires.put(d, c[1]);
         });
         return new RdbAnalysis("redis", version, keys, expires, true, aux, stored != 0, stored, computed, src.bytesRead(),
-                Verification.FULL, null);
+                Verification.FULL, null, typesSeen());
     }
 
     /**
@@ -281,7 +290,7 @@ public final class RdbAnalyzer {
                     + " to verify the rest");
         }
         return new RdbAnalysis("redis", version, Map.of(), Map.of(), false, aux, true, stored, computed, src.bytesRead(),
-                Verification.CHECKSUM, why);
+                Verification.CHECKSUM, why, typesSeen());
     }
 
     private String where() {

@@ -148,7 +148,7 @@ public final class BackupService {
         a.crcPresent() ? Hex.crc64(a.storedCrc()) : null, a.keyCountsAvailable(), new TreeMap<>(a.keysPerDb()),
         new TreeMap<>(a.expiresPerDb()), a.keyCountsAvailable() ? a.totalKeys() : null,
         Duration.between(started, done).toMillis(), context.toolVersion(), a.engine(), a.verification().label(),
-        a.verificationNote(), serverKeys, null);
+        a.verificationNote(), serverKeys, null, a.valueTypes());
     CHECKSUM_ONLY.warnOnce(request.dataset(), a);
     if (!a.crcPresent()) {
       log.warn("the RDB of {} carries no CRC64 (rdbchecksum no): only its SHA-256 protects this backup", id);

@@ -14,10 +14,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The commands a pseudo-replica sends before the snapshot: AUTH, {@code REPLCONF capa eof} (we can read the diskless
- * {@code $EOF:} framing), {@code REPLCONF rdb-only 1} (send the RDB only, no command stream after it), {@code SYNC}.
+ * {@code $EOF:} framing), {@code REPLCONF version} (which RDB format we read), {@code REPLCONF rdb-only 1} (send the RDB
+ * only, no command stream after it), {@code SYNC}.
+ *
+ * <p>Valkey picks the RDB version it sends from the version a replica announces, and without an announcement sends
+ * RDB 11, which cannot hold hash fields with their own TTL (Valkey 9's fork then fails with "Can't store key ... in
+ * RDB version 11" and the stream ends early). Redis does not know {@code REPLCONF version}, answers with an error, and
+ * always sends its own format; that error is expected and ignored. No other capability is announced: a
+ * {@code capa} we do not decode (e.g. compressed transfers) would make the server send what we cannot verify.
  */
 final class ReplicationHandshake {
   private static final Logger log = LoggerFactory.getLogger(ReplicationHandshake.class);
+
+  /**
+   * The Valkey version announced to the server: the newest Valkey whose RDB format ({@code VALKEY080}) this tool
+   * parses fully. Raise it only together with the parser.
+   */
+  static final String ANNOUNCED_VALKEY_VERSION = "9.1.0";
 
   private final InputStream in;
   private final OutputStream out;
@@ -40,16 +53,22 @@ final class ReplicationHandshake {
       }
     }
     expectOk("REPLCONF capa eof", "REPLCONF", "capa", "eof");
+    optional("REPLCONF version", "REPLCONF", "version", ANNOUNCED_VALKEY_VERSION);
+    // Servers before 7.0 do not know rdb-only; they send the command stream after the RDB, which we never read.
+    optional("REPLCONF rdb-only", "REPLCONF", "rdb-only", "1");
+    send("SYNC");
+  }
+
+  /** A command the server may not know: an error reply is logged and ignored, but not a permission problem. */
+  private void optional(String shownAs, String... command) throws IOException {
     try {
-      expectOk("REPLCONF rdb-only", "REPLCONF", "rdb-only", "1");
+      expectOk(shownAs, command);
     } catch (RedisOpsException e) {
       if (e.exitCode() != ExitCode.FAILED) {
         throw e; // NOPERM, NOAUTH: the user must act
       }
-      // Servers before 7.0 do not know rdb-only; they send the command stream after the RDB, which we never read.
-      log.debug("{} does not support REPLCONF rdb-only, continuing without it: {}", server, e.getMessage());
+      log.debug("{} does not support {}, continuing without it: {}", server, shownAs, e.getMessage());
     }
-    send("SYNC");
   }
 
   /** @param shownAs the command as named in messages: never with its arguments, which may hold the password */

@@ -11,8 +11,16 @@ import java.util.Optional;
  * @param files per-file reports, base first
  * @param damage what is wrong, {@link Damage#NONE} when valid
  * @param toolSays redis-check-aof's last line of output
+ * @param basesJudgedByRedisOps the checker refused an RDB base that redis-ops' own verifier passed (a checker older
+ *     than the server, or valkey-check-aof 9.1 on its own VALKEY080 base): the base's verdict is redis-ops', the
+ *     command files were checked one by one, and a fix is made on the last file alone
  */
-public record AofReport(AofLocation location, List<AofFileReport> files, Damage damage, String toolSays) {
+public record AofReport(AofLocation location, List<AofFileReport> files, Damage damage, String toolSays,
+    boolean basesJudgedByRedisOps) {
+
+  public AofReport(AofLocation location, List<AofFileReport> files, Damage damage, String toolSays) {
+    this(location, files, damage, toolSays, false);
+  }
 
   public AofReport {
     files = List.copyOf(files);

@@ -132,7 +132,7 @@ public final class RedisControl {
   String start(ProgressListener progress) {
     long t0 = System.nanoTime();
     java.time.Instant launched = java.time.Instant.now();
-    CommandRunner.run(commands.startFor(target.configFile()), target.dirPath(), timeouts.command());
+    CommandRunner.run(commands.startFor(target), target.dirPath(), timeouts.command());
     long pid = awaitReady(progress, launched);
     return "started (pid " + pid + "), data loaded in " + String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
   }
@@ -186,7 +186,7 @@ public final class RedisControl {
         }
         if (pid < 0 && session == null && now - firstAnswerDeadline > 0) {
           throw RedisOpsException.failed("Redis did not come up on " + endpoint.address() + " within "
-              + timeouts.firstAnswer().toSeconds() + " s of '" + String.join(" ", commands.startFor(target.configFile()))
+              + timeouts.firstAnswer().toSeconds() + " s of '" + String.join(" ", commands.startFor(target))
               + "'" + logTail());
         }
         if (now - deadline > 0) {

@@ -2,6 +2,7 @@ package io.redisops.recovery.restore;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.redis.ServerIdentity;
 import java.nio.file.Path;
 
 /**
@@ -20,11 +21,29 @@ import java.nio.file.Path;
  * @param supervisedBy    the service manager found, or null
  * @param pidfile         the {@code pidfile} setting, or null
  * @param logfile         the {@code logfile} setting, or null (stdout)
+ * @param engine          {@code redis} or {@code valkey} (null in a state file of an older version: redis)
+ * @param engineVersion   the engine's own version ({@code valkey_version} for Valkey)
+ * @param executable      the running server's program (INFO {@code executable}), started again by the default
+ *                        start command; null when unknown ({@code redis-server} from PATH)
+ * @param rdbVersionCheckRelaxed Valkey 9's {@code rdb-version-check relaxed} (loads Redis' newer formats)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RestoreTarget(String address, String redisVersion, long pid, String configFile, String dir,
     String dbfilename, String appenddirname, boolean aofOn, boolean aofInConfigFile, String supervisedBy, String pidfile,
-    String logfile) {
+    String logfile, String engine, String engineVersion, String executable, boolean rdbVersionCheckRelaxed) {
+
+  public RestoreTarget(String address, String redisVersion, long pid, String configFile, String dir,
+      String dbfilename, String appenddirname, boolean aofOn, boolean aofInConfigFile, String supervisedBy,
+      String pidfile, String logfile) {
+    this(address, redisVersion, pid, configFile, dir, dbfilename, appenddirname, aofOn, aofInConfigFile, supervisedBy,
+        pidfile, logfile, null, null, null, false);
+  }
+
+  /** The server as {@link ServerIdentity}; an older state file without the engine means Redis. */
+  ServerIdentity identity() {
+    return engine == null ? new ServerIdentity(ServerIdentity.REDIS, redisVersion, redisVersion)
+        : new ServerIdentity(engine, engineVersion == null ? redisVersion : engineVersion, redisVersion);
+  }
 
   Path dirPath() {
     return Path.of(dir);

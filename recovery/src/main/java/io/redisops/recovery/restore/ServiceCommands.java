@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * How the restore stops and starts the target Redis ({@code datasets[].redis.stop-command} / {@code start-command}).
  *
- * @param start the start command, or null for {@code redis-server <config file> --daemonize yes}
+ * @param start the start command, or null for {@code <the running server's executable> <config file> --daemonize yes}
+ *              (the same program again: {@code redis-server} from PATH may be another version)
  * @param stop  the stop command, or null for {@code SHUTDOWN NOSAVE} (a plain shutdown would overwrite dump.rdb)
  */
 public record ServiceCommands(List<String> start, List<String> stop) {
@@ -23,12 +24,13 @@ public record ServiceCommands(List<String> start, List<String> stop) {
     return start != null && stop != null;
   }
 
-  List<String> startFor(String configFile) {
-    return start != null ? start : List.of("redis-server", configFile, "--daemonize", "yes");
+  List<String> startFor(RestoreTarget target) {
+    String program = target.executable() != null ? target.executable() : "redis-server";
+    return start != null ? start : List.of(program, target.configFile(), "--daemonize", "yes");
   }
 
-  String describeStart(String configFile) {
-    return String.join(" ", startFor(configFile)) + (start == null ? " (default)" : " (configured start-command)");
+  String describeStart(RestoreTarget target) {
+    return String.join(" ", startFor(target)) + (start == null ? " (default)" : " (configured start-command)");
   }
 
   String describeStop() {

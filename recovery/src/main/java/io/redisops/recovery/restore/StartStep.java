@@ -17,7 +17,7 @@ final class StartStep implements RestoreStep {
 
   @Override
   public String describe() {
-    return "start Redis with " + commands.describeStart(run.target().configFile()) + "; wait until it answers PING"
+    return "start Redis with " + commands.describeStart(run.target()) + "; wait until it answers PING"
         + " (it answers LOADING meanwhile; the load progress is shown)";
   }
 

@@ -4,6 +4,7 @@ import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.progress.Sizes;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisSession;
+import io.redisops.redis.ServerIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,17 +89,23 @@ final class TargetProbe {
     if (!Files.isWritable(Path.of(dir))) {
       throw RedisOpsException.refused("data directory " + dir + " is not writable; run the restore as its owner");
     }
+    ServerIdentity identity = ServerIdentity.of(server);
+    boolean relaxed = identity.isValkey()
+        && redis.configGet("rdb-version-check").orElse("strict").equalsIgnoreCase("relaxed");
+    String exe = server.getOrDefault("executable", "");
+    String executable = !exe.isEmpty() && Files.isExecutable(Path.of(exe)) ? exe : null;
     return new RestoreTarget(address, server.getOrDefault("redis_version", "?"), pid, config.toString(), dir,
-        dbfilename, appenddirname, aofOn, aofInFile, supervisedBy, pidfile, logfile);
+        dbfilename, appenddirname, aofOn, aofInFile, supervisedBy, pidfile, logfile, identity.engine(),
+        identity.version(), executable, relaxed);
   }
 
   /** Refuses a backup this Redis cannot load, or a disk that cannot hold what the restore writes. */
   static void checkBackup(RestoreTarget t, Manifest m, DiskSpace disk) {
-    int max = RdbCompatibility.maxLoadable(t.redisVersion());
-    if (m.rdbVersion() > max) {
-      throw RedisOpsException.refused("backup " + m.id() + " is RDB version " + m.rdbVersion() + " (from Redis "
-          + (m.source() == null ? "?" : m.source().redisVersion()) + "); Redis " + t.redisVersion() + " at "
-          + t.address() + " loads RDB versions up to " + max + "; upgrade the target first");
+    Optional<String> cannot = RdbCompatibility.refusal(t.identity(), m, t.rdbVersionCheckRelaxed());
+    if (cannot.isPresent()) {
+      throw RedisOpsException.refused("backup " + m.id() + " is " + m.rdbFormat() + " (from "
+          + (m.source() == null ? "?" : m.source().describe()) + "), but " + cannot.get() + " (the target at "
+          + t.address() + "); nothing was changed; restore into a server that loads it (--to) or upgrade the target");
     }
     // The RDB is written next to the current files (the quarantine is a rename: no extra room), and an AOF rewrite
     // writes a new base about as large again.
