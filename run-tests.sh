@@ -6,4 +6,13 @@ cd "$(dirname "$0")"
 scripts/check-build-tools.sh
 scripts/ensure-packages.sh redis-server:redis-server redis-sentinel:redis-sentinel redis-cli:redis-tools \
   redis-check-aof:redis-tools redis-check-rdb:redis-tools zstd:zstd openssl:openssl
+# The compatibility matrix: newer Redis and Valkey built from Debian's source packages, cached in
+# ~/.cache/redis-ops/servers (a warm run does not rebuild). A server that cannot be built is reported, and its tests
+# report themselves skipped; set REDIS_OPS_SKIP_SERVER_BUILDS=1 to test on Debian's Redis 7.0 only.
+if [ "${REDIS_OPS_SKIP_SERVER_BUILDS:-0}" != 1 ]; then
+  scripts/ensure-packages.sh make:make gcc:gcc xz:xz-utils || true
+  scripts/build-servers.sh || echo "warning: some servers of the compatibility matrix could not be built (see above)" >&2
+fi
+echo "compatibility matrix: $(for d in "${REDIS_OPS_SERVERS:-$HOME/.cache/redis-ops/servers}"/*/; do
+  [ -f "$d/ok" ] && printf '%s ' "$(basename "$d")"; done)+ redis-7.0 (Debian)" >&2
 exec mvn -B verify "$@"

@@ -15,6 +15,54 @@ import java.util.Map;
 public final class DataFixture {
   private DataFixture() {}
 
+  /**
+   * Adds hashes whose fields have their own TTL (HEXPIRE, HPEXPIRE; HSETEX where the server has it): a small one
+   * (listpack encoding) and one of 500 fields (hash table), in databases 0 and 3, on servers that have field TTLs
+   * (Redis 7.4+, Valkey 9+).
+   *
+   * @return false, writing nothing, when the server has no field TTLs
+   */
+  public static boolean fillFieldTtls(RedisCommands<String, String> redis) {
+    if (!hasFieldTtls(redis)) {
+      return false;
+    }
+    try {
+      redis.select(0);
+      redis.hset("fttl:small", Map.of("a", "1", "b", "2", "c", "3"));
+      redis.hexpire("fttl:small", 3600, "a", "b");
+      Map<String, String> big = new HashMap<>();
+      for (int i = 0; i < 500; i++) {
+        big.put("f" + i, "v" + i);
+      }
+      redis.hset("fttl:large", big);
+      redis.hpexpire("fttl:large", 7_200_123, "f1", "f2", "f499");
+      redis.expire("fttl:large", 86_400);
+      redis.select(3);
+      redis.hset("db3:fttl", Map.of("x", "1", "y", "2"));
+      redis.hexpire("db3:fttl", 600, "y");
+      try {
+        redis.hsetex("db3:hsetex", io.lettuce.core.HSetExArgs.Builder.ex(java.time.Duration.ofSeconds(900)),
+            Map.of("p", "1", "q", "2"));
+      } catch (io.lettuce.core.RedisCommandExecutionException e) {
+        redis.hset("db3:hsetex", Map.of("p", "1", "q", "2")); // Redis 7.4 has HEXPIRE but not HSETEX
+        redis.hexpire("db3:hsetex", 900, "p", "q");
+      }
+    } finally {
+      redis.select(0);
+    }
+    return true;
+  }
+
+  /** Whether the server knows per-field TTLs (HPEXPIRETIME). */
+  public static boolean hasFieldTtls(RedisCommands<String, String> redis) {
+    try {
+      redis.hpexpiretime("redis-ops:probe:no-such-key", "f");
+      return true;
+    } catch (io.lettuce.core.RedisCommandExecutionException e) {
+      return false;
+    }
+  }
+
   /** Writes the fixture; {@code scale} multiplies the size of the large collections (1 = a few thousand elements). */
   public static void fill(RedisCommands<String, String> redis, int scale) {
     try {

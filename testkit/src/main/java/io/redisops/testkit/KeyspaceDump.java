@@ -29,6 +29,7 @@ public final class KeyspaceDump {
   /** db number to key to state, for every database that holds keys. Leaves the connection on db 0. */
   public static Map<Integer, Map<String, KeyState>> of(RedisCommands<String, String> redis) {
     int databases = Integer.parseInt(redis.configGet("databases").get("databases"));
+    boolean fieldTtls = DataFixture.hasFieldTtls(redis);
     Map<Integer, Map<String, KeyState>> out = new TreeMap<>();
     try {
       for (int db = 0; db < databases; db++) {
@@ -38,7 +39,7 @@ public final class KeyspaceDump {
         do {
           KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.limit(1000));
           for (String key : page.getKeys()) {
-            keys.put(key, state(redis, key));
+            keys.put(key, state(redis, key, fieldTtls));
           }
           cursor = page;
         } while (!cursor.isFinished());
@@ -57,11 +58,11 @@ public final class KeyspaceDump {
     return dump.values().stream().mapToLong(Map::size).sum();
   }
 
-  private static KeyState state(RedisCommands<String, String> redis, String key) {
+  private static KeyState state(RedisCommands<String, String> redis, String key, boolean fieldTtls) {
     String type = redis.type(key);
     Object value = switch (type) {
       case "string" -> redis.get(key);
-      case "hash" -> new TreeMap<>(redis.hgetall(key));
+      case "hash" -> hash(redis, key, fieldTtls);
       case "list" -> redis.lrange(key, 0, -1);
       case "set" -> new TreeSet<>(redis.smembers(key));
       case "zset" -> redis.zrangeWithScores(key, 0, -1).stream().map(KeyspaceDump::scored).toList();
@@ -69,6 +70,23 @@ public final class KeyspaceDump {
       default -> throw new IllegalStateException("key " + key + " has type " + type + ", which KeyspaceDump does not read");
     };
     return new KeyState(type, value, redis.pexpiretime(key));
+  }
+
+  /** The fields and values; with the absolute expire time of every field that has one, on servers with field TTLs. */
+  private static Object hash(RedisCommands<String, String> redis, String key, boolean fieldTtls) {
+    Map<String, String> fields = new TreeMap<>(redis.hgetall(key));
+    if (!fieldTtls || fields.isEmpty()) {
+      return fields;
+    }
+    String[] names = fields.keySet().toArray(String[]::new);
+    List<Long> times = redis.hpexpiretime(key, names);
+    Map<String, Long> expiring = new TreeMap<>();
+    for (int i = 0; i < names.length; i++) {
+      if (times.get(i) != null && times.get(i) >= 0) {
+        expiring.put(names[i], times.get(i));
+      }
+    }
+    return expiring.isEmpty() ? fields : Map.of("fields", fields, "field_pexpiretimes", expiring);
   }
 
   private static String scored(ScoredValue<String> v) {
