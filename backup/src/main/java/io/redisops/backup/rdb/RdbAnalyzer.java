@@ -142,10 +142,11 @@ public final class RdbAnalyzer {
                 ? (engine.equals("valkey") ? MAX_VALKEY_VERSION : MAX_SUPPORTED_VERSION) : version);
         long stopOffset = -1;
         int stopType = -1;
+        long opOffset = src.position();
         phase = "an opcode";
         try {
             while (true) {
-                long opOffset = src.position();
+                opOffset = src.position();
                 int type = src.readU8();
                 if (type == OP_EOF) {
                     break;
@@ -165,7 +166,7 @@ public final class RdbAnalyzer {
                 throw e;
             }
             // A version newer than known: its layout may differ, so a parse error is not a verdict on the file.
-            return finishWithoutStructure(version, newerNote + "; it did not parse as version "
+            return finishWithoutStructure(version, opOffset + 1, newerNote + "; it did not parse as version "
                     + (engine.equals("valkey") ? MAX_VALKEY_VERSION : MAX_SUPPORTED_VERSION) + " (" + e.getMessage()
                     + ")");
         }
@@ -176,7 +177,7 @@ public final class RdbAnalyzer {
             if (newerNote != null) {
                 why = newerNote + "; " + why;
             }
-            return finishWithoutStructure(version, why);
+            return finishWithoutStructure(version, stopOffset + 1, why);
         }
         return finishAfterEof(version);
     }
@@ -386,15 +387,14 @@ public final class RdbAnalyzer {
      * The structure cannot be followed: read to the end and take the last 8 bytes as the trailer, so that the CRC
      * still tells whether the file is intact.
      */
-    private RdbAnalysis finishWithoutStructure(int version, String why) throws IOException {
+    private RdbAnalysis finishWithoutStructure(int version, long trailerFrom, String why) throws IOException {
         if (!engine.equals("valkey") && version < FIRST_VERSION_WITH_CRC) {
             src.consumeAll();
             throw new RdbFormatException(why + ", and RDB version " + version + " has no checksum to verify the rest");
         }
         phase = "the 8-byte checksum trailer";
-        long stoppedAt = src.position();
         src.consumeAll();
-        if (src.bytesRead() - 8 < stoppedAt) { // the trailer must come after what was parsed
+        if (src.bytesRead() - 8 < trailerFrom) { // the trailer must come after what was parsed
             throw src.truncated();
         }
         long[] crcAndTrailer = src.crcAndTrailerAtEnd();
