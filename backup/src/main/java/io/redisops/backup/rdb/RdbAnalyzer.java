@@ -116,7 +116,13 @@ public final class RdbAnalyzer {
             envelope.finish();
             return inner.withEnvelope(envelope.codec(), envelope.compressedBytes());
         }
-        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head, 0, n), in);
+        // SequenceInputStream closes each stream it finishes: shield the caller's, which must stay open.
+        InputStream open = new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head, 0, n), open);
         return new RdbAnalyzer(whole, bufferSize).run();
     }
 

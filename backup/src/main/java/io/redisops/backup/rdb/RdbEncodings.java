@@ -105,6 +105,89 @@ final class RdbEncodings {
         return null;
     }
 
+    /**
+     * A stream node listpack: the listpack itself, then its entry layout as t_stream.c
+     * streamValidateListpackIntegrity checks it (master entry: count, deleted, field count, field names, 0; each
+     * entry: flags, ms, seq, [field count, names unless SAMEFIELDS], values, lp-count matching; nothing after).
+     */
+    String streamListpack(byte[] b, int size) {
+        String r = listpack(b, size, 0, false);
+        if (r != null) {
+            return r;
+        }
+        cursor = LP_HDR_SIZE;
+        Long count = nextInt(b, size);
+        Long deleted = nextInt(b, size);
+        Long masterFields = nextInt(b, size);
+        if (count == null || deleted == null || masterFields == null || masterFields < 0) {
+            return "stream listpack master entry is malformed";
+        }
+        for (long j = 0; j < masterFields; j++) {
+            if (!skipEntry(b, size)) {
+                return "stream listpack master entry is malformed";
+            }
+        }
+        Long zero = nextInt(b, size);
+        if (zero == null || zero != 0) {
+            return "stream listpack master entry is not terminated by 0";
+        }
+        for (long e = count + deleted; e > 0; e--) {
+            Long flags = nextInt(b, size);
+            Long ms = nextInt(b, size);
+            Long seq = nextInt(b, size);
+            if (flags == null || ms == null || seq == null) {
+                return "stream listpack entry header is malformed";
+            }
+            long fields = masterFields;
+            long extra = 3;
+            if ((flags & 2) == 0) { // not STREAM_ITEM_FLAG_SAMEFIELDS
+                Long nf = nextInt(b, size);
+                if (nf == null || nf < 0) {
+                    return "stream listpack entry field count is malformed";
+                }
+                fields = nf;
+                for (long j = 0; j < fields; j++) {
+                    if (!skipEntry(b, size)) {
+                        return "stream listpack entry fields run past the listpack";
+                    }
+                }
+                extra += fields + 1;
+            }
+            for (long j = 0; j < fields; j++) {
+                if (!skipEntry(b, size)) {
+                    return "stream listpack entry values run past the listpack";
+                }
+            }
+            Long lpCount = nextInt(b, size);
+            if (lpCount == null || lpCount != fields + extra) {
+                return "stream listpack entry lp-count does not match its entry";
+            }
+        }
+        if ((b[cursor] & 0xff) != LP_EOF) {
+            return "stream listpack has entries after its last entry";
+        }
+        return null;
+    }
+
+    private int cursor;
+
+    private boolean skipEntry(byte[] b, int size) {
+        if ((b[cursor] & 0xff) == LP_EOF) {
+            return false;
+        }
+        cursor = lpNext(b, cursor, size); // already validated: never -1 here
+        return true;
+    }
+
+    /** The entry at the cursor as an integer (integer-encoded or a decimal string), advancing; null if not. */
+    private Long nextInt(byte[] b, int size) {
+        if ((b[cursor] & 0xff) == LP_EOF) {
+            return null;
+        }
+        cursor = lpNext(b, cursor, size);
+        return entryIsInt ? Long.valueOf(entryInt) : parseLong(b, entryStr, entryLen);
+    }
+
     /** True when the listpack has no entry (checked after {@link #listpack}). */
     static boolean listpackEmpty(byte[] b) {
         return (b[LP_HDR_SIZE] & 0xff) == LP_EOF;

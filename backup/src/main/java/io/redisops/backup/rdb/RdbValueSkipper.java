@@ -246,7 +246,8 @@ final class RdbValueSkipper {
             case LISTPACK_TTL_TRIPLES -> enc.listpack(b, n, 3, true);
             case STREAM_LISTPACK -> {
                 String r = enc.listpack(b, n, 0, false);
-                yield r == null && RdbEncodings.listpackEmpty(b) ? "empty listpack inside a stream" : r;
+                yield r != null ? r : RdbEncodings.listpackEmpty(b) ? "empty listpack inside a stream"
+                        : enc.streamListpack(b, n);
             }
         };
         if (bad != null) {

@@ -52,7 +52,7 @@ class RdbAnalyzerFormatsTest {
         // KEY_META: 1 class, 4-byte class spec, module opcodes (UINT 7, STRING "x"), module EOF; then the key
         b.op(0xF3).len(1).raw(1, 2, 3, 4).len(2).len(7).len(5).str("x").len(0);
         b.op(0).str("k").str("v");
-        b.op(26).str("s").len(1).str("0123456789abcdef").blob(RdbBytes.listpack(1, 0, 1, "f", 0, 0, 0, "v", 2));
+        b.op(26).str("s").len(1).str("0123456789abcdef").blob(RdbBytes.listpack(1, 0, 1, "f", 0, 2, 0, 0, "v", 4));
         b.len(1).len(5).len(0).len(5).len(0).len(0).len(0).len(1); // length, last id, first id, max deleted, added
         b.len(0); // no groups
         b.len(100).len(1000); // IDMP duration, max entries

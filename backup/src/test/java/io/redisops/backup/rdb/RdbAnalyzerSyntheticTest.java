@@ -36,7 +36,7 @@ class RdbAnalyzerSyntheticTest {
     @Test
     void streamVersion3WithGroupsPelAndConsumerActiveTime() throws IOException {
         RdbBytes b = RdbBytes.version(11).op(0xFE).len(0).op(21).str("stream");
-        b.len(1).str("0123456789abcdef").blob(RdbBytes.listpack(1, 0, 1, "f", 0, 0, 0, "v", 2)); // one node: master id + listpack
+        b.len(1).str("0123456789abcdef").blob(RdbBytes.listpack(1, 0, 1, "f", 0, 2, 0, 0, "v", 4)); // one node: master id + listpack
         b.len(1).len(5).len(0); // length, last id
         b.len(5).len(0).len(0).len(0).len(1); // first id, max deleted id, entries added
         b.len(1).str("group").len(5).len(0).len(1); // one group: name, last id, entries read
