@@ -270,17 +270,23 @@ class CompatibilityIT {
           () -> keysOf(group.replicas().get(0)) == keysOf(group.master()));
       String nodes = group.sentinels().stream().map(x -> "\"" + x.host() + ":" + x.port() + "\"")
           .reduce((a, b) -> a + ", " + b).orElseThrow();
-      Path cfg = Files.writeString(tmp.resolve("sentinel.yaml"), "datasets:\n  - name: mymaster\n    sentinel:\n"
-          + "      master: mymaster\n      nodes: [" + nodes + "]\nrepository:\n  path: " + tmp.resolve("repo")
-          + "\nhttp:\n  listen: \"off\"\n", StandardCharsets.UTF_8);
+      // the daemon of the replica's host backs up its local replica (backup-from: replica)
+      RedisServer replica = group.replicas().get(0);
+      Path cfg = Files.writeString(tmp.resolve("sentinel.yaml"), "datasets:\n  - name: mymaster\n    redis:\n"
+          + "      uri: " + replica.uri() + "\n    sentinel:\n      master: mymaster\n      nodes: [" + nodes + "]\n"
+          + "repository:\n  path: " + tmp.resolve("repo") + "\nhttp:\n  listen: \"off\"\n", StandardCharsets.UTF_8);
       RedisOpsProcess.Result backup = cli(valkey, "-c", cfg.toString(), "--json", "backup");
       assertThat(backup.exitCode()).as(backup.stdout() + backup.stderr()).isZero();
       JsonNode m = JSON.readTree(backup.stdout()).get("backup");
       assertThat(m.get("source").get("role").asText()).isIn("slave", "replica");
       assertThat(m.get("source").get("engine").asText()).isEqualTo("valkey");
       assertThat(m.get("total_keys").asLong()).isEqualTo(keysOf(group.master()));
-      RedisOpsProcess.Result status = cli(valkey, "-c", cfg.toString(), "sentinel", "status");
+      assertThat(m.get("rdb_engine").asText()).isEqualTo("valkey");
+      RedisOpsProcess.Result status = cli(valkey, "-c", cfg.toString(), "--json", "sentinel", "status");
       assertThat(status.exitCode()).as(status.stdout() + status.stderr()).isZero();
+      JsonNode view = JSON.readTree(status.stdout());
+      assertThat(view.toString()).contains(String.valueOf(group.master().port()));
+      assertThat(view.get("sentinels")).hasSize(3);
     }
   }
 }

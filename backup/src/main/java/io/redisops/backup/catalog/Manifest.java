@@ -111,6 +111,14 @@ public record Manifest(
     return keyCountsAvailable && totalKeys != null;
   }
 
+  /**
+   * True when the key counts can be held against a restored server: read, and from a fully verified RDB (a format
+   * newer than this redis-ops knows may parse with counts that are not exact).
+   */
+  public boolean keyCountsExact() {
+    return keysKnown() && verificationLevel() == Verification.FULL;
+  }
+
   /** The key total for people: the number, or {@code unknown} (with the server's count at capture when known). */
   public String describeTotalKeys() {
     if (keysKnown()) {

@@ -8,13 +8,22 @@ final class Lzf {
 
     static byte[] decompress(byte[] in, int outLen, long rdbOffset) throws RdbFormatException {
         byte[] out = new byte[outLen];
+        decompress(in, in.length, out, outLen, rdbOffset);
+        return out;
+    }
+
+    /** Decompresses {@code in[0..inLen)} into {@code out[0..outLen)}, which must come out exactly full. */
+    static void decompress(byte[] in, int inLen, byte[] out, int outLen, long rdbOffset) throws RdbFormatException {
         int ip = 0;
         int op = 0;
         try {
-            while (ip < in.length) {
+            while (ip < inLen) {
                 int ctrl = in[ip++] & 0xff;
                 if (ctrl < 32) {
                     int run = ctrl + 1; // literal run
+                    if (ip + run > inLen || op + run > outLen) {
+                        throw new ArrayIndexOutOfBoundsException(run);
+                    }
                     System.arraycopy(in, ip, out, op, run);
                     ip += run;
                     op += run;
@@ -26,7 +35,7 @@ final class Lzf {
                     }
                     ref -= in[ip++] & 0xff;
                     len += 2;
-                    if (ref < 0) {
+                    if (ref < 0 || op + len > outLen || ip > inLen) {
                         throw new ArrayIndexOutOfBoundsException(ref);
                     }
                     for (int i = 0; i < len; i++) {
@@ -40,7 +49,6 @@ final class Lzf {
         if (op != outLen) {
             throw invalid(rdbOffset);
         }
-        return out;
     }
 
     private static RdbFormatException invalid(long rdbOffset) {

@@ -1,6 +1,8 @@
 package io.redisops.backup.rdb;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.SequenceInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
@@ -10,8 +12,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Verifies an RDB snapshot in one forward pass: header, structure (RDB versions 1 to 11), key counts per
- * database and the CRC-64 trailer.
+ * Verifies an RDB snapshot in one forward pass: header, structure, key counts per database and the CRC-64 trailer.
+ *
+ * <p>Formats read in full ({@link Verification#FULL}): magic {@code REDIS} with versions 1 to 15 (Redis up to 8.x;
+ * the value types of RDB 14-15 that Redis added after 8.6, 27 and above, are not followed) and magic {@code VALKEY}
+ * with versions 80 and 81 (Valkey 9.x), plain or inside Valkey's {@code VKCS} whole-file compression envelope
+ * (LZ4 frame). Compact encodings (listpacks, ziplists, intsets, zipmaps) are validated as the servers' deep integrity
+ * checks do, see {@link RdbEncodings}. A version newer than those, or a value type or opcode this reader cannot
+ * follow, gives {@link Verification#CHECKSUM} when the CRC-64 vouches for the file.
  *
  * <p>Contract of {@link #analyze(InputStream)}:
  * <ul>
@@ -36,10 +44,20 @@ public final class RdbAnalyzer {
     /** Large enough that the CRC and the stream work on big chunks. */
     public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
     public static final int MIN_SUPPORTED_VERSION = 1;
-    public static final int MAX_SUPPORTED_VERSION = 11;
+    /** Newest {@code REDISnnnn} version whose layout is known. */
+    public static final int MAX_SUPPORTED_VERSION = 15;
+    /** Valkey's own versions ({@code VALKEYnnn}); 12-79 are Redis' ("foreign" to Valkey). */
+    public static final int MIN_VALKEY_VERSION = 80;
+    public static final int MAX_VALKEY_VERSION = 81;
     /** The trailer CRC exists from RDB version 5 on. */
     private static final int FIRST_VERSION_WITH_CRC = 5;
 
+    /** Valkey 9.2 forkless save: an inline replication command (layout not followed). */
+    private static final int OP_VALKEY_UPDATE = 0xF2;
+    /** Redis 8.6: key metadata before a key's type; Valkey 9: slot import state (layout not followed). */
+    private static final int OP_KEY_META = 0xF3;
+    /** Redis 7.4+ cluster: slot id, keys and expires in the slot. Valkey reads it the same way. */
+    private static final int OP_SLOT_INFO = 0xF4;
     private static final int OP_FUNCTION2 = 0xF5;
     private static final int OP_FUNCTION_PRE_GA = 0xF6;
     private static final int OP_MODULE_AUX = 0xF7;
@@ -75,7 +93,7 @@ public final class RdbAnalyzer {
     private RdbAnalyzer(InputStream in, int bufferSize) {
         this.src = new RdbByteSource(in, bufferSize, this::where);
         this.prim = new RdbPrimitives(src);
-        this.values = new RdbValueSkipper(src, prim);
+        this.values = new RdbValueSkipper(src, prim, this::where);
     }
 
     /**
@@ -92,32 +110,100 @@ public final class RdbAnalyzer {
 
     /** Same as {@link #analyze(InputStream)} with a chosen buffer size (tests use tiny ones to cross boundaries). */
     static RdbAnalysis analyze(InputStream in, int bufferSize) throws IOException {
-        return new RdbAnalyzer(in, bufferSize).run();
+        // Valkey 9.2 can wrap the whole file in a compression envelope: look at the first 4 bytes without
+        // consuming anything twice (they are replayed in front of the stream when it is a plain RDB).
+        byte[] head = new byte[4];
+        int n = readUpTo(in, head, 0, 4);
+        if (n == 4 && CompressedRdb.isEnvelope(head)) {
+            CompressedRdb envelope = CompressedRdb.open(head, in);
+            RdbAnalysis inner = new RdbAnalyzer(envelope.decompressed(), bufferSize).run();
+            envelope.finish();
+            return inner.withEnvelope(envelope.codec(), envelope.compressedBytes());
+        }
+        // SequenceInputStream closes each stream it finishes: shield the caller's, which must stay open.
+        InputStream open = new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head, 0, n), open);
+        return new RdbAnalyzer(whole, bufferSize).run();
     }
+
+    static int readUpTo(InputStream in, byte[] b, int off, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(b, off + n, len - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    private String engine = "redis";
+    /** Why the file is not FULL even if it parses (a version newer than known), or null. */
+    private String newerNote;
 
     private RdbAnalysis run() throws IOException {
         int version = readHeader();
+        values.dialect(engine.equals("valkey"), newerNote != null
+                ? (engine.equals("valkey") ? MAX_VALKEY_VERSION : MAX_SUPPORTED_VERSION) : version);
         long stopOffset = -1;
         int stopType = -1;
+        long opOffset = src.position();
         phase = "an opcode";
-        while (true) {
-            long opOffset = src.position();
-            int type = src.readU8();
-            if (type == OP_EOF) {
-                break;
+        try {
+            while (true) {
+                opOffset = src.position();
+                int type = src.readU8();
+                if (type == OP_EOF) {
+                    break;
+                }
+                if (isKnownOpcode(type)) {
+                    readOpcode(type);
+                } else if (values.canSkip(type)) {
+                    readKey(type);
+                } else {
+                    stopOffset = opOffset;
+                    stopType = type;
+                    break;
+                }
             }
-            if (type >= OP_FUNCTION2) {
-                readOpcode(type);
-            } else if (RdbValueSkipper.canSkip(type)) {
-                readKey(type);
-            } else {
-                stopOffset = opOffset;
-                stopType = type;
-                break;
+        } catch (RdbFormatException e) {
+            if (newerNote == null) {
+                throw e;
             }
+            // A version newer than known: its layout may differ, so a parse error is not a verdict on the file.
+            return finishWithoutStructure(version, opOffset + 1, newerNote + "; it did not parse as version "
+                    + (engine.equals("valkey") ? MAX_VALKEY_VERSION : MAX_SUPPORTED_VERSION) + " (" + e.getMessage()
+                    + ")");
         }
-        return stopType < 0 ? finishAfterEof(version) : finishWithoutStructure(version, stopType, stopOffset);
+        if (stopType >= 0) {
+            String why = String.format(stopType == RdbValueSkipper.MODULE
+                    ? "cannot skip the module (pre-GA) value type 0x%02x at byte %d"
+                    : "unknown RDB opcode/type 0x%02x at byte %d", stopType, stopOffset);
+            if (newerNote != null) {
+                why = newerNote + "; " + why;
+            }
+            return finishWithoutStructure(version, stopOffset + 1, why);
+        }
+        return finishAfterEof(version);
     }
+
+    private boolean isKnownOpcode(int type) {
+        if (type >= OP_FUNCTION2) {
+            return true;
+        }
+        // SLOT_INFO: Redis 7.4+ (RDB 12), and Valkey reads it. KEY_META: Redis 8.6 (RDB 13) only; in Valkey the same
+        // number is SLOT_IMPORT, whose layout is not followed here.
+        boolean valkey = engine.equals("valkey");
+        int v = newerNote != null ? Integer.MAX_VALUE : rdbVersionForOpcodes;
+        return (type == OP_SLOT_INFO && (valkey || v >= 12)) || (type == OP_KEY_META && !valkey && v >= 13);
+    }
+
+    private int rdbVersionForOpcodes;
 
     private int readHeader() throws IOException {
         byte[] magic = new byte[9];
@@ -127,25 +213,48 @@ public final class RdbAnalyzer {
                 magic[n] = (byte) src.readU8();
             }
         } catch (RdbFormatException truncated) {
-            if (!startsLikeRedis(magic, n)) {
+            if (!startsWith(magic, n, "REDIS") && !startsWith(magic, n, "VALKEY")) {
                 throw notRdb(magic, n);
             }
             throw truncated;
         }
-        if (!startsLikeRedis(magic, 5)) {
+        int version;
+        if (startsWith(magic, 9, "VALKEY")) {
+            engine = "valkey";
+            version = digits(magic, 6, 3, "VALKEY");
+            if (version < MIN_VALKEY_VERSION) {
+                throw new RdbFormatException("unsupported RDB version " + version + " with magic VALKEY (Valkey writes"
+                        + " versions from " + MIN_VALKEY_VERSION + " on under that magic)");
+            }
+            if (version > MAX_VALKEY_VERSION) {
+                newerNote = "Valkey RDB version " + version + " is newer than the newest known (" + MAX_VALKEY_VERSION
+                        + ")";
+            }
+        } else if (startsWith(magic, 5, "REDIS")) {
+            version = digits(magic, 5, 4, "REDIS");
+            if (version < MIN_SUPPORTED_VERSION) {
+                throw new RdbFormatException("unsupported RDB version " + version + " (this tool reads versions "
+                        + MIN_SUPPORTED_VERSION + " to " + MAX_SUPPORTED_VERSION + ")");
+            }
+            if (version > MAX_SUPPORTED_VERSION) {
+                newerNote = "RDB version " + version + " is newer than the newest known (" + MAX_SUPPORTED_VERSION
+                        + ")";
+            }
+        } else {
             throw notRdb(magic, n);
         }
-        String digits = new String(magic, 5, 4, StandardCharsets.ISO_8859_1);
-        if (!digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new RdbFormatException("not an RDB file: the version after 'REDIS' is '" + printable(magic, 5, 4)
-                    + "' instead of 4 digits");
-        }
-        int version = Integer.parseInt(digits);
-        if (version < MIN_SUPPORTED_VERSION || version > MAX_SUPPORTED_VERSION) {
-            throw new RdbFormatException("unsupported RDB version " + version + " (this tool reads versions "
-                    + MIN_SUPPORTED_VERSION + " to " + MAX_SUPPORTED_VERSION + ")");
-        }
+        rdbVersionForOpcodes = version;
         return version;
+    }
+
+    private static int digits(byte[] magic, int off, int len, String prefix) throws RdbFormatException {
+        for (int i = off; i < off + len; i++) {
+            if (magic[i] < '0' || magic[i] > '9') {
+                throw new RdbFormatException("not an RDB file: the version after '" + prefix + "' is '"
+                        + printable(magic, off, len) + "' instead of " + len + " digits");
+            }
+        }
+        return Integer.parseInt(new String(magic, off, len, StandardCharsets.ISO_8859_1));
     }
 
     private void readOpcode(int op) throws IOException {
@@ -199,6 +308,21 @@ public final class RdbAnalyzer {
                 phase = "a function library";
                 prim.skipString();
             }
+            case OP_SLOT_INFO -> {
+                phase = "a SLOT_INFO opcode";
+                prim.readLength(); // slot id
+                prim.readLength(); // keys in the slot
+                prim.readLength(); // expires in the slot
+            }
+            case OP_KEY_META -> {
+                // Redis 8.6: module key metadata for the key whose type follows. Each class: a 4-byte class spec,
+                // then module-opcode-annotated data up to the module EOF opcode (keymeta.c rdbLoadKeyMetadata).
+                phase = "key metadata";
+                for (long classes = prim.readCount(); classes > 0; classes--) {
+                    src.skip(4);
+                    values.skipModuleOpcodes();
+                }
+            }
             default -> throw new IllegalStateException("opcode " + op);
         }
         phase = "an opcode";
@@ -245,7 +369,8 @@ public final class RdbAnalyzer {
     private RdbAnalysis finishAfterEof(int version) throws IOException {
         long computed = src.crcOfConsumed();
         long stored = 0;
-        if (version >= FIRST_VERSION_WITH_CRC) {
+        boolean hasTrailer = engine.equals("valkey") || version >= FIRST_VERSION_WITH_CRC;
+        if (hasTrailer) {
             phase = "the 8-byte checksum trailer";
             stored = src.readLongLE();
         }
@@ -253,7 +378,7 @@ public final class RdbAnalyzer {
             long end = src.position();
             long extra = src.consumeAll();
             throw new RdbFormatException("unexpected " + extra + " bytes after the end of the RDB (the EOF opcode"
-                    + (version >= FIRST_VERSION_WITH_CRC ? " and the checksum" : "") + " end at byte " + end
+                    + (hasTrailer ? " and the checksum" : "") + " end at byte " + end
                     + "); a replication transfer must have its framing stripped");
         }
         Map<Integer, Long> keys = new TreeMap<>();
@@ -262,49 +387,53 @@ public final class RdbAnalyzer {
             keys.put(d, c[0]);
             expires.put(d, c[1]);
         });
-        return new RdbAnalysis("redis", version, keys, expires, true, aux, stored != 0, stored, computed, src.bytesRead(),
-                Verification.FULL, null, typesSeen());
+        String note = newerNote != null ? newerNote + "; it parsed as version "
+                + (engine.equals("valkey") ? MAX_VALKEY_VERSION : MAX_SUPPORTED_VERSION) + ", key counts may be"
+                + " inexact" : values.unvalidated();
+        if (note != null && stored == 0) {
+            throw new RdbFormatException(note + ", and the file was saved without a checksum (rdbchecksum no) to"
+                    + " verify the rest");
+        }
+        return new RdbAnalysis(engine, version, keys, expires, true, aux, stored != 0, stored, computed,
+                src.bytesRead(), note == null ? Verification.FULL : Verification.CHECKSUM, note, typesSeen(), null);
     }
 
     /**
-     * The structure cannot be followed past a value of {@code type}: read to the end and take the last 8 bytes as
-     * the trailer, so that the CRC still tells whether the file is intact.
+     * The structure cannot be followed: read to the end and take the last 8 bytes as the trailer, so that the CRC
+     * still tells whether the file is intact.
      */
-    private RdbAnalysis finishWithoutStructure(int version, int type, long offset) throws IOException {
-        String why = String.format(type == RdbValueSkipper.MODULE
-                ? "cannot skip the module (pre-GA) value type 0x%02x at byte %d"
-                : "unknown RDB opcode/type 0x%02x at byte %d", type, offset);
-        if (version < FIRST_VERSION_WITH_CRC) {
+    private RdbAnalysis finishWithoutStructure(int version, long trailerFrom, String why) throws IOException {
+        if (!engine.equals("valkey") && version < FIRST_VERSION_WITH_CRC) {
             src.consumeAll();
             throw new RdbFormatException(why + ", and RDB version " + version + " has no checksum to verify the rest");
         }
         phase = "the 8-byte checksum trailer";
-        src.consumeAllButLast(8);
-        if (src.buffered() < 8) {
+        src.consumeAll();
+        if (src.bytesRead() - 8 < trailerFrom) { // the trailer must come after what was parsed
             throw src.truncated();
         }
-        long computed = src.crcOfConsumed();
-        long stored = src.readLongLE();
+        long[] crcAndTrailer = src.crcAndTrailerAtEnd();
+        long computed = crcAndTrailer[0];
+        long stored = crcAndTrailer[1];
         if (stored == 0) {
             throw new RdbFormatException(why + ", and the file was saved without a checksum (rdbchecksum no)"
                     + " to verify the rest");
         }
-        return new RdbAnalysis("redis", version, Map.of(), Map.of(), false, aux, true, stored, computed, src.bytesRead(),
-                Verification.CHECKSUM, why, typesSeen());
+        return new RdbAnalysis(engine, version, Map.of(), Map.of(), false, aux, true, stored, computed,
+                src.bytesRead(), Verification.CHECKSUM, why, typesSeen(), null);
     }
 
     private String where() {
         if (phase != null) {
             return phase;
         }
-        return "key #" + (keyNumber + 1) + " (type " + keyType + ", " + RdbValueSkipper.typeName(keyType)
+        return "key #" + (keyNumber + 1) + " (type " + keyType + ", " + values.typeName(keyType)
                 + ") in db " + db;
     }
 
-    private static boolean startsLikeRedis(byte[] b, int n) {
-        byte[] redis = "REDIS".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < Math.min(n, redis.length); i++) {
-            if (b[i] != redis[i]) {
+    private static boolean startsWith(byte[] b, int n, String prefix) {
+        for (int i = 0; i < Math.min(n, prefix.length()); i++) {
+            if (b[i] != prefix.charAt(i)) {
                 return false;
             }
         }
@@ -313,7 +442,7 @@ public final class RdbAnalyzer {
 
     private static RdbFormatException notRdb(byte[] b, int n) {
         return new RdbFormatException("not an RDB file: it starts with '" + printable(b, 0, Math.min(n, 5))
-                + "' instead of 'REDIS'");
+                + "' instead of 'REDIS' or 'VALKEY'");
     }
 
     /** Renders bytes for a message: printable ASCII as is, everything else as \xNN. */

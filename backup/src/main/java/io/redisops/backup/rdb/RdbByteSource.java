@@ -22,6 +22,9 @@ final class RdbByteSource {
     /** Describes where the parser is, for truncation messages; evaluated only when an error is thrown. */
     private final Supplier<String> where;
 
+    /** Consumed bytes kept out of the CRC at each refill (the size of the trailer). */
+    static final int TAIL = 8;
+
     private int pos;
     private int limit;
     /** Start of the consumed bytes not yet folded into the CRC. */
@@ -31,7 +34,7 @@ final class RdbByteSource {
     private boolean eof;
 
     RdbByteSource(InputStream in, int bufferSize, Supplier<String> where) {
-        if (bufferSize < 64) {
+        if (bufferSize < 64) { // room for the kept tail plus a useful read
             throw new IllegalArgumentException("buffer too small: " + bufferSize);
         }
         this.in = in;
@@ -121,6 +124,29 @@ final class RdbByteSource {
         return crc.value();
     }
 
+    /**
+     * After the whole stream was consumed ({@link #consumeAll()} or a parse that reached its end): folds every byte
+     * but the last 8 into the CRC and returns {crc, last 8 bytes as a little-endian long}.
+     *
+     * @throws RdbFormatException when fewer than 8 consumed bytes are still unfolded (stream too short)
+     */
+    long[] crcAndTrailerAtEnd() throws IOException {
+        if (!atEnd()) {
+            throw new IllegalStateException("not at the end");
+        }
+        if (pos - crcFrom < TAIL) {
+            throw truncated();
+        }
+        crc.update(buf, crcFrom, pos - TAIL - crcFrom);
+        crcFrom = pos - TAIL;
+        long v = 0;
+        for (int i = 0; i < TAIL; i++) {
+            v |= (buf[pos - TAIL + i] & 0xffL) << (8 * i);
+        }
+        crcFrom = pos; // the trailer is not part of the checksummed region
+        return new long[] {crc.value(), v};
+    }
+
     /** True when the stream has no byte left to consume. */
     boolean atEnd() throws IOException {
         return pos == limit && !fill();
@@ -165,18 +191,21 @@ final class RdbByteSource {
     }
 
     /**
-     * Folds the consumed bytes into the CRC, moves the unconsumed ones to the front and reads more.
+     * Folds the consumed bytes into the CRC, except the last {@link #TAIL} of them, moves the bytes kept to the
+     * front and reads more. Keeping the last consumed bytes unfolded lets {@link #crcAndTrailerAtEnd()} take "the
+     * last 8 bytes" as the trailer even after a parse consumed the whole stream.
      *
      * @return false when the stream is exhausted (nothing new was read)
      */
     private boolean fill() throws IOException {
-        crc.update(buf, crcFrom, pos - crcFrom);
-        int keep = limit - pos;
-        if (keep > 0 && pos > 0) {
-            System.arraycopy(buf, pos, buf, 0, keep);
+        int foldEnd = Math.max(crcFrom, pos - TAIL);
+        crc.update(buf, crcFrom, foldEnd - crcFrom);
+        int keep = limit - foldEnd;
+        if (keep > 0 && foldEnd > 0) {
+            System.arraycopy(buf, foldEnd, buf, 0, keep);
         }
-        base += pos;
-        pos = 0;
+        base += foldEnd;
+        pos -= foldEnd;
         limit = keep;
         crcFrom = 0;
         if (eof) {

@@ -96,6 +96,118 @@ final class RdbPrimitives {
         }
     }
 
+    /** Blobs up to this size are materialised and validated; see {@link #readBlob(long)}. */
+    static final int MAX_VALIDATED_BLOB = 64 << 20;
+
+    private byte[] scratch = new byte[64 * 1024];
+    private byte[] lzfScratch = new byte[16 * 1024];
+    private int blobLength;
+
+    /** The buffer filled by the last successful {@link #readBlob(long)} (reused: valid until the next call). */
+    byte[] blob() {
+        return scratch;
+    }
+
+    /** Length of the blob read by the last successful {@link #readBlob(long)}. */
+    int blobLength() {
+        return blobLength;
+    }
+
+    /**
+     * Reads one string object into a reused buffer (LZF strings decompressed), for encodings that must be
+     * validated. A blob longer than {@code maxLen} is consumed without being kept, to bound memory.
+     *
+     * @return true when the blob is in {@link #blob()}, false when it was too large and only skipped
+     */
+    boolean readBlob(long maxLen) throws IOException {
+        long start = src.position();
+        int first = src.readU8();
+        long len;
+        switch (first >>> 6) {
+            case 0 -> len = first & 0x3f;
+            case 1 -> len = ((first & 0x3f) << 8) | src.readU8();
+            case 2 -> len = checkCount(readWideLength(first, start), start);
+            default -> {
+                return readEncodedBlob(first, start, maxLen);
+            }
+        }
+        if (len > maxLen) {
+            src.skip(len);
+            return false;
+        }
+        int n = (int) len;
+        ensureScratch(n);
+        src.read(scratch, 0, n);
+        blobLength = n;
+        return true;
+    }
+
+    private boolean readEncodedBlob(int first, long start, long maxLen) throws IOException {
+        int enc = first & 0x3f;
+        if (enc == ENC_LZF) {
+            long clen = readCount();
+            long len = readCount();
+            if (clen > maxLen || len > maxLen) {
+                src.skip(clen);
+                return false;
+            }
+            if (lzfScratch.length < clen) {
+                lzfScratch = new byte[(int) Math.max(clen, Math.min(2L * lzfScratch.length, maxLen))];
+            }
+            src.read(lzfScratch, 0, (int) clen);
+            ensureScratch((int) len);
+            Lzf.decompress(lzfScratch, (int) clen, scratch, (int) len, start);
+            blobLength = (int) len;
+            return true;
+        }
+        // An integer-encoded string (what Redis does with a short numeric string): render it as text.
+        String text = switch (enc) {
+            case ENC_INT8 -> Long.toString((byte) src.readU8());
+            case ENC_INT16 -> Long.toString((short) (src.readU8() | (src.readU8() << 8)));
+            case ENC_INT32 -> Long.toString(src.readU8() | (src.readU8() << 8) | (src.readU8() << 16)
+                    | (src.readU8() << 24));
+            default -> throw unknownStringEncoding(first, start);
+        };
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, scratch, 0, b.length);
+        blobLength = b.length;
+        return true;
+    }
+
+    private void ensureScratch(int n) {
+        if (scratch.length < n) {
+            scratch = new byte[(int) Math.min(MAX_VALIDATED_BLOB, Math.max(n, 2L * scratch.length))];
+        }
+    }
+
+    /** Length of the next string object, consumed whole; the caller wants only its size (stream node keys). */
+    long skipStringReturningLength() throws IOException {
+        long start = src.position();
+        int first = src.readU8();
+        long len;
+        switch (first >>> 6) {
+            case 0 -> len = first & 0x3f;
+            case 1 -> len = ((first & 0x3f) << 8) | src.readU8();
+            case 2 -> len = checkCount(readWideLength(first, start), start);
+            default -> {
+                switch (first & 0x3f) {
+                    case ENC_INT8 -> { src.skip(1); return -1; }
+                    case ENC_INT16 -> { src.skip(2); return -1; }
+                    case ENC_INT32 -> { src.skip(4); return -1; }
+                    case ENC_LZF -> {
+                        long clen = readCount();
+                        long ulen = readCount();
+                        src.skip(clen);
+                        return ulen;
+                    }
+                    default -> throw unknownStringEncoding(first, start);
+                }
+            }
+        }
+        src.skip(len);
+        return len;
+    }
+
     /**
      * Reads one string object as text (UTF-8). Used for AUX fields only, which are small; a value longer than
      * {@link #MAX_RETAINED_STRING} is consumed but replaced by a placeholder so memory stays bounded.

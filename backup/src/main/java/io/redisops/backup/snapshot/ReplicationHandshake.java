@@ -27,10 +27,10 @@ final class ReplicationHandshake {
   private static final Logger log = LoggerFactory.getLogger(ReplicationHandshake.class);
 
   /**
-   * The Valkey version announced to the server: the newest Valkey whose RDB format ({@code VALKEY080}) this tool
+   * The Valkey version announced to the server: the newest Valkey whose RDB format ({@code VALKEY081}) this tool
    * parses fully. Raise it only together with the parser.
    */
-  static final String ANNOUNCED_VALKEY_VERSION = "9.1.0";
+  static final String ANNOUNCED_VALKEY_VERSION = "9.2.0";
 
   private final InputStream in;
   private final OutputStream out;

@@ -73,10 +73,10 @@ class RdbAnalyzerCorruptionTest {
     void aNonRdbFileIsRefused() {
         assertThatThrownBy(() -> analyze("hello world, not a snapshot".getBytes(StandardCharsets.US_ASCII)))
                 .isInstanceOf(RdbFormatException.class)
-                .hasMessage("not an RDB file: it starts with 'hello' instead of 'REDIS'");
+                .hasMessage("not an RDB file: it starts with 'hello' instead of 'REDIS' or 'VALKEY'");
         byte[] gzip = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
         assertThatThrownBy(() -> analyze(gzip))
-                .hasMessage("not an RDB file: it starts with '\\x1f\\x8b\\x08\\x00\\x00' instead of 'REDIS'");
+                .hasMessage("not an RDB file: it starts with '\\x1f\\x8b\\x08\\x00\\x00' instead of 'REDIS' or 'VALKEY'");
         assertThatThrownBy(() -> analyze("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII)))
                 .hasMessageStartingWith("not an RDB file: it starts with '*1\\x0d\\x0a$'");
         assertThatThrownBy(() -> analyze("REDISabcd".getBytes(StandardCharsets.US_ASCII)))
@@ -84,12 +84,14 @@ class RdbAnalyzerCorruptionTest {
     }
 
     @Test
-    void versionsOutsideOneToElevenAreRefused() {
-        assertThatThrownBy(() -> analyze("REDIS0012\u00ff".getBytes(StandardCharsets.ISO_8859_1)))
-                .isInstanceOf(RdbFormatException.class)
-                .hasMessageStartingWith("unsupported RDB version 12");
+    void versionZeroAndValkeyMagicBelow80AreRefused() {
         assertThatThrownBy(() -> analyze("REDIS0000\u00ff".getBytes(StandardCharsets.ISO_8859_1)))
+                .isInstanceOf(RdbFormatException.class)
                 .hasMessageStartingWith("unsupported RDB version 0");
+        assertThatThrownBy(() -> analyze("VALKEY011\u00ff".getBytes(StandardCharsets.ISO_8859_1)))
+                .hasMessageStartingWith("unsupported RDB version 11 with magic VALKEY");
+        assertThatThrownBy(() -> analyze("VALKEY08x\u00ff".getBytes(StandardCharsets.ISO_8859_1)))
+                .hasMessage("not an RDB file: the version after 'VALKEY' is '08x' instead of 3 digits");
     }
 
     @Test

@@ -36,7 +36,7 @@ class RdbAnalyzerSyntheticTest {
     @Test
     void streamVersion3WithGroupsPelAndConsumerActiveTime() throws IOException {
         RdbBytes b = RdbBytes.version(11).op(0xFE).len(0).op(21).str("stream");
-        b.len(1).str("0123456789abcdef").str("listpack-bytes"); // one node: master id + listpack
+        b.len(1).str("0123456789abcdef").blob(RdbBytes.listpack(1, 0, 1, "f", 0, 2, 0, 0, "v", 4)); // one node: master id + listpack
         b.len(1).len(5).len(0); // length, last id
         b.len(5).len(0).len(0).len(0).len(1); // first id, max deleted id, entries added
         b.len(1).str("group").len(5).len(0).len(1); // one group: name, last id, entries read
@@ -68,7 +68,7 @@ class RdbAnalyzerSyntheticTest {
         b.op(0xFE).len(0).op(0xFC).zeros(8).op(0xF9).raw(5).op(0xF8).len(100);
         b.op(3).str("oldzset").len(4).str("a").raw(3).raw("1.5".getBytes()).str("b").raw(253).str("c").raw(254)
                 .str("d").raw(255);
-        b.op(20).str("lpset").str("listpack-bytes");
+        b.op(20).str("lpset").blob(RdbBytes.listpack("a", "b", 7));
         b.op(5).str("zset2").len(1).str("m").zeros(8);
         byte[] rdb = sentinelKey(b).endWithCrc();
         RdbAnalysis a = analyze(rdb);

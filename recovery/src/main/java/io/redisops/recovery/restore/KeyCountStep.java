@@ -21,8 +21,8 @@ final class KeyCountStep implements RestoreStep {
   @Override
   public String describe() {
     Manifest m = run.backup();
-    if (!m.keysKnown()) {
-      return "report the loaded key count (the backup's own count is unknown: verified by checksum only)";
+    if (!m.keyCountsExact()) {
+      return "report the loaded key count (the backup was verified by checksum only: no exact count to compare)";
     }
     return "compare INFO keyspace with the manifest: " + Manifest.describeKeys(m.keys()) + " (" + m.totalKeys() + " keys)";
   }
@@ -39,8 +39,9 @@ final class KeyCountStep implements RestoreStep {
       Manifest m = r.backup();
       // A checksum-only backup has no exact count to compare; the server's count at capture is only indicative
       // (writes went on while the snapshot was taken), so it is shown, not enforced.
-      return m.keysKnown() ? loadedText : loadedText + "; the backup's count is unknown"
-          + (m.serverKeys() == null ? "" : " (the server had " + m.serverKeys() + " at capture)");
+      return m.keyCountsExact() ? loadedText : loadedText + "; the backup's count is " + m.describeTotalKeys()
+          + (m.keysKnown() ? " (not exact: verified by checksum only)" : "")
+          + (m.keysKnown() && m.serverKeys() != null ? " (the server had " + m.serverKeys() + " at capture)" : "");
     }
   }
 }

@@ -27,7 +27,7 @@ final class KeyCounts {
    * database may hold up to its number of keys-with-expire fewer keys than the manifest says, never more.
    */
   static String mismatch(Manifest m, Map<Integer, Long> loaded) {
-    if (!m.keysKnown()) {
+    if (!m.keyCountsExact()) {
       return null; // checksum-only backup: nothing exact to compare (KeyCountStep says so)
     }
     TreeSet<Integer> dbs = new TreeSet<>(m.keys().keySet());
