@@ -20,11 +20,12 @@ class ReplicationHandshakeTest {
   void sendsAuthWithUserThenReplconfThenSync() throws IOException {
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n+OK\r\n+OK\r\n", sent).run(RedisEndpoint.parse("redis://alice:pw@127.0.0.1:7777"));
+    handshake("+OK\r\n+OK\r\n+OK\r\n+OK\r\n", sent).run(RedisEndpoint.parse("redis://alice:pw@127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1)).isEqualTo(
         "*3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$2\r\npw\r\n"
             + "*3\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n"
+            + "*3\r\n$8\r\nREPLCONF\r\n$7\r\nversion\r\n$5\r\n9.2.0\r\n"
             + "*3\r\n$8\r\nREPLCONF\r\n$8\r\nrdb-only\r\n$1\r\n1\r\n"
             + "*1\r\n$4\r\nSYNC\r\n");
   }
@@ -33,9 +34,20 @@ class ReplicationHandshakeTest {
   void withoutPasswordNoAuthIsSent() throws IOException {
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n+OK\r\n", sent).run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
+    handshake("+OK\r\n+OK\r\n+OK\r\n", sent).run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1)).doesNotContain("AUTH").endsWith("*1\r\n$4\r\nSYNC\r\n");
+  }
+
+  @Test
+  void redisRefusingReplconfVersionIsStillAskedForTheRdb() throws IOException {
+    // Redis has no REPLCONF version (Valkey chooses the RDB version it sends from it): the error is expected.
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+
+    handshake("+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n+OK\r\n", sent)
+        .run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
+
+    assertThat(sent.toString(ISO_8859_1)).contains("rdb-only").endsWith("*1\r\n$4\r\nSYNC\r\n");
   }
 
   @Test
@@ -43,7 +55,8 @@ class ReplicationHandshakeTest {
     // Redis before 7.0: the RDB is followed by the command stream, which the framing never reads.
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n-ERR Unrecognized REPLCONF option: rdb-only\r\n", sent)
+    handshake("+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n-ERR Unrecognized REPLCONF option: rdb-only\r\n",
+        sent)
         .run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1)).endsWith("*1\r\n$4\r\nSYNC\r\n");
