@@ -97,7 +97,7 @@ final class TargetProbe {
     int max = RdbCompatibility.maxLoadable(t.redisVersion());
     if (m.rdbVersion() > max) {
       throw RedisOpsException.refused("backup " + m.id() + " is RDB version " + m.rdbVersion() + " (from Redis "
-          + (m.source() == null ? "?" : m.source().redisVersion()) + "); Redis " + t.redisVersion() + " at "
+          + (m.source() == null || m.source().redisVersion() == null ? "?" : m.source().redisVersion()) + "); Redis " + t.redisVersion() + " at "
           + t.address() + " loads RDB versions up to " + max + "; upgrade the target first");
     }
     // The RDB is written next to the current files (the quarantine is a rename: no extra room), and an AOF rewrite
