@@ -89,6 +89,8 @@ class ImportCliIT {
     Path c = save("C", 7);
     copy(c, DAY.format(today) + " 0", yesterday.atTime(23, 59));
     copy(c, DAY.format(today), yesterday.atTime(23, 59));
+    // an operator's link to the newest copy: followed, and the same content (its "manual" tier is not added to C's)
+    Files.createSymbolicLink(seeds.resolve("latest"), seeds.resolve(DAY.format(today) + " 0"));
     Files.writeString(seeds.resolve("README.txt"), "not an RDB: ignored");
     // what the server holds when the restore comes
     redis.sync().flushall();
@@ -121,7 +123,8 @@ class ImportCliIT {
         .contains("refused  " + damaged + ": fails its CRC64 check")
         .contains("skipped  " + seeds.resolve(DAY.format(today)).resolve("dump.rdb") + ": same content as "
             + seeds.resolve(DAY.format(today) + " 0").resolve("dump.rdb"))
-        .contains("6 files: 4 imported, 1 skipped, 1 refused, 0 failed")
+        .contains("skipped  " + seeds.resolve("latest").resolve("dump.rdb") + ": same content as ")
+        .contains("7 files: 4 imported, 2 skipped, 1 refused, 0 failed")
         .doesNotContain("README");
     assertThat(first.stderrLines()).as(first.describe()).anyMatch(l -> l.startsWith("redis-ops: 1 file(s) failed "
         + "verification") && l.endsWith(damaged.toString()));
@@ -165,7 +168,7 @@ class ImportCliIT {
     JsonNode second = json(redisOps("--json", "import", seeds.toString()));
     assertThat(second.get("exit_code").asInt()).isEqualTo(3);
     assertThat(second.get("imported").asInt()).isZero();
-    assertThat(second.get("skipped").asInt()).isEqualTo(5);
+    assertThat(second.get("skipped").asInt()).isEqualTo(6);
     assertThat(second.get("refused").asInt()).isEqualTo(1);
     assertThat(second.get("pruned")).isEmpty();
     for (JsonNode f : second.get("files")) {
@@ -181,7 +184,7 @@ class ImportCliIT {
     Files.delete(seeds.resolve(DAY.format(yesterday) + "16").resolve("dump.rdb"));
     RedisOpsProcess.Result imported = redisOps("import", seeds.toString());
     assertThat(imported.exitCode()).as(imported.describe()).isZero();
-    assertThat(imported.stdout()).contains("4 imported, 1 skipped, 0 refused");
+    assertThat(imported.stdout()).contains("4 imported, 2 skipped, 0 refused");
 
     // between A (06:58) and B (14:59): A, as the plan shows
     String atNoon = yesterday.atTime(12, 0).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));

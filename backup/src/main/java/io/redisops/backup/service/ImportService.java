@@ -15,6 +15,8 @@ import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -115,7 +117,7 @@ public final class ImportService {
             outcome = new FileOutcome(f.path(), Status.SKIPPED, earlier.backup(), null,
                 "same content as " + earlier.path() + ", imported as " + earlier.backup().id());
           } else {
-            outcome = store(catalog, f.path(), ok, tiersByContent.get(ok.sha256()), (i + 1) + "/" + found.size(),
+            outcome = store(catalog, f.path(), ok, tiers(tiersByContent.get(ok.sha256())), (i + 1) + "/" + found.size(),
                 progress);
             if (outcome.status() == Status.IMPORTED) {
               importedNow.put(ok.sha256(), outcome);
@@ -136,6 +138,16 @@ public final class ImportService {
     } catch (IOException e) {
       throw RedisOpsException.failed("import into " + dataset + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The tiers of one content found in several places: every tier a folder names; manual only when none does (a stray
+   * copy elsewhere must not keep an hourly copy forever).
+   */
+  private static Set<Tier> tiers(Set<Tier> all) {
+    Set<Tier> named = EnumSet.copyOf(all);
+    named.remove(Tier.MANUAL);
+    return named.isEmpty() ? all : named;
   }
 
   /** The checking pass over one file: a {@link Checked}, or the {@link FileOutcome} of a refused or unreadable one. */
@@ -222,7 +234,8 @@ public final class ImportService {
       List<Found> here = new ArrayList<>();
       if (Files.isDirectory(p)) {
         try {
-          Files.walkFileTree(p, new SimpleFileVisitor<>() {
+          // links are followed (a copy may be a symlink); a link back up the tree is left out
+          Files.walkFileTree(p, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               if (attrs.isRegularFile() && file.getFileName().toString().endsWith(".rdb")) {
@@ -233,6 +246,10 @@ public final class ImportService {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
+              if (e instanceof FileSystemLoopException) {
+                log.warn("not searching {} again: a link leads back to a folder above it", file);
+                return FileVisitResult.CONTINUE;
+              }
               here.add(new Found(file, "unable to search it: " + ioReason(e)));
               return FileVisitResult.CONTINUE;
             }
