@@ -29,6 +29,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -59,6 +60,9 @@ public final class ImportService {
   /** A file that passed the checking pass. */
   private record Checked(RdbAnalysis analysis, long size, String sha256, ImportLayout.SnapshotTime time, Tier tier) {}
 
+  /** What the checking pass found: a valid copy, or the outcome of one that is refused or unreadable. */
+  private record Check(Checked valid, FileOutcome problem) {}
+
   /**
    * Imports every RDB under {@code request.paths()}.
    *
@@ -83,14 +87,15 @@ public final class ImportService {
         known.putIfAbsent(m.rawSha256(), m);
       }
       // 3. The checking pass: valid, which time, which content.
-      Map<Path, Object> checked = new HashMap<>();
+      Map<Path, Check> checked = new HashMap<>();
       Map<String, Set<Tier>> tiersByContent = new HashMap<>();
       for (int i = 0; i < found.size(); i++) {
         Found f = found.get(i);
         if (f.problem() == null) {
-          Object c = check(f.path(), request, (i + 1) + "/" + found.size(), progress);
+          Check c = check(f.path(), request, (i + 1) + "/" + found.size(), progress);
           checked.put(f.path(), c);
-          if (c instanceof Checked ok) {
+          if (c.valid() != null) {
+            Checked ok = c.valid();
             // the crontab's 00:00 copies (hourly and daily) are one file: one backup in both tiers
             tiersByContent.computeIfAbsent(ok.sha256(), k -> EnumSet.noneOf(Tier.class)).add(ok.tier());
           }
@@ -101,13 +106,13 @@ public final class ImportService {
       Map<String, FileOutcome> importedNow = new HashMap<>();
       for (int i = 0; i < found.size(); i++) {
         Found f = found.get(i);
-        Object c = f.problem() == null ? checked.get(f.path()) : new FileOutcome(f.path(), Status.FAILED, null, null,
-            f.problem());
+        Check c = f.problem() == null ? checked.get(f.path())
+            : new Check(null, new FileOutcome(f.path(), Status.FAILED, null, null, f.problem()));
         FileOutcome outcome;
-        if (c instanceof FileOutcome refused) {
-          outcome = refused;
+        if (c.problem() != null) {
+          outcome = c.problem();
         } else {
-          Checked ok = (Checked) c;
+          Checked ok = c.valid();
           Manifest existing = known.get(ok.sha256());
           FileOutcome earlier = importedNow.get(ok.sha256());
           if (existing != null) {
@@ -124,7 +129,7 @@ public final class ImportService {
             }
           }
         }
-        log.info("{} {}: {}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.path(),
+        log.info("{} {}: {}", outcome.status().name().toLowerCase(Locale.ROOT), outcome.path(),
             outcome.reason() == null ? outcome.backup().id() : outcome.reason());
         outcomes.add(outcome);
         each.accept(outcome);
@@ -150,8 +155,8 @@ public final class ImportService {
     return named.isEmpty() ? all : named;
   }
 
-  /** The checking pass over one file: a {@link Checked}, or the {@link FileOutcome} of a refused or unreadable one. */
-  private Object check(Path path, ImportRequest request, String nth, ProgressListener progress) {
+  /** The checking pass over one file: it is read, verified and hashed; nothing is written. */
+  private Check check(Path path, ImportRequest request, String nth, ProgressListener progress) {
     Checked checked;
     try (InputStream in = Files.newInputStream(path)) {
       long size = Files.size(path);
@@ -168,12 +173,12 @@ public final class ImportService {
       checked = new Checked(o.analysis(), size, o.rawSha256(), time,
           request.tier().orElseGet(() -> ImportLayout.autoTier(path)));
     } catch (RdbFormatException e) {
-      return new FileOutcome(path, Status.REFUSED, null, null, BackupService.notAnRdb(e));
+      return new Check(null, new FileOutcome(path, Status.REFUSED, null, null, BackupService.notAnRdb(e)));
     } catch (IOException e) {
-      return new FileOutcome(path, Status.FAILED, null, null, "unable to read it: " + ioReason(e));
+      return new Check(null, new FileOutcome(path, Status.FAILED, null, null, "unable to read it: " + ioReason(e)));
     }
     String crc = BackupService.crcProblem(checked.analysis());
-    return crc == null ? checked : new FileOutcome(path, Status.REFUSED, null, null, crc);
+    return crc == null ? new Check(checked, null) : new Check(null, new FileOutcome(path, Status.REFUSED, null, null, crc));
   }
 
   /** The storing pass: the one way every backup is stored, checked against what the checking pass saw. */
