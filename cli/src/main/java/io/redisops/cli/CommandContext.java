@@ -38,9 +38,28 @@ final class CommandContext {
     this.clock = clock;
   }
 
+  private Config config;
+
+  Config config() {
+    if (config == null) {
+      config = root.config == null ? Config.empty() : ConfigLoader.load(Path.of(root.config));
+    }
+    return config;
+  }
+
+  /** True when the configuration file names datasets (else the one dataset is made up from --redis/--dataset). */
+  boolean datasetsConfigured() {
+    return config().datasets() != null && !config().datasets().isEmpty();
+  }
+
+  /** True when {@code --dataset} was given. */
+  boolean datasetGiven() {
+    return root.dataset != null;
+  }
+
   Settings settings() {
     if (settings == null) {
-      Config config = root.config == null ? Config.empty() : ConfigLoader.load(Path.of(root.config));
+      Config config = config();
       settings = Settings.resolve(config,
           new Settings.Overrides(root.redis, root.repo, root.dataset, root.tlsCaFile, root.offsite), System.getenv());
     }

@@ -45,7 +45,7 @@ final class FetchCommand implements Callable<Integer> {
       doc.put("total_keys", m.totalKeys());
       ctx.printJson(doc);
     } else {
-      ctx.out().printf("fetched %s/%s to %s: %s, %d keys, every checksum matches%n", dataset, m.id(),
+      ctx.out().printf("fetched %s/%s to %s: %s, %s keys, every checksum matches%n", dataset, m.id(),
           output.toAbsolutePath(), Sizes.human(m.rawSize()), m.describeTotalKeys());
       ctx.out().flush();
     }

@@ -77,7 +77,7 @@ final class ListCommand implements Callable<Integer> {
     for (Row r : sorted) {
       Manifest m = r.manifest();
       t.add(m.id(), LOCAL_TIME.format(m.snapshotTime().atZone(zone)), tiers(m), Sizes.human(m.rawSize()),
-          Sizes.human(m.storedSize()), keys(m), m.verificationLevel().label(), m.source().host() + ":" + m.source().port() + " " + m.source().role(),
+          Sizes.human(m.storedSize()), keys(m), m.verificationLevel().label(), m.source().describeServer(),
           String.join(",", r.where()));
     }
     t.print(ctx.out());

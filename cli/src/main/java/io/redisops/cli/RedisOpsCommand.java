@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
     description = "Backup, persistence and recovery for Redis.",
     subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class, PruneCommand.class,
         RestoreCommand.class, DaemonCommand.class, AofCommand.class, PushCommand.class, FetchCommand.class,
-        SentinelCommand.class},
+        SentinelCommand.class, ImportCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
         + " 5 refused for safety."})
 public final class RedisOpsCommand implements Runnable {

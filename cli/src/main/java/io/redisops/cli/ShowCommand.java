@@ -39,8 +39,15 @@ final class ShowCommand implements Callable<Integer> {
     out.printf("tiers:          %s%n", ListCommand.tiers(m));
     out.printf("method:         %s%n", m.method());
     Manifest.Source s = m.source();
-    out.printf("source:         %s:%d role=%s %s (redis_version %s) run_id=%s replid=%s offset=%s%n", s.host(), s.port(),
-        s.role(), s.describe(), s.redisVersion(), s.runId(), s.replid(), s.offset());
+    if (s.host() == null) {
+      // an imported copy: no server was asked; what the RDB says of its writer
+      out.printf("source:         role=%s, written by %s%s%n", s.role(), s.redisVersion() == null ? "an unknown version"
+          : s.describe() + " (redis_version " + s.redisVersion() + ")",
+          s.replid() == null ? "" : " replid=" + s.replid() + " offset=" + s.offset());
+    } else {
+      out.printf("source:         %s:%d role=%s %s (redis_version %s) run_id=%s replid=%s offset=%s%n", s.host(), s.port(),
+          s.role(), s.describe(), s.redisVersion(), s.runId(), s.replid(), s.offset());
+    }
     if (m.originPath() != null) {
       out.printf("imported from:  %s%n", m.originPath());
     }

@@ -79,10 +79,19 @@ public record Manifest(
       this(host, port, role, runId, replid, offset, redisVersion, null, null);
     }
 
+    /** {@code role} of an imported copy: no server was asked, so host, port and run id are unknown (null, 0). */
+    public static final String ROLE_IMPORT = "import";
+
     /** As shown to people: {@code Valkey 9.1.2}, {@code Redis 8.0.6}. */
     public String describe() {
       boolean valkey = "valkey".equals(engine);
-      return (valkey ? "Valkey " : "Redis ") + (valkey && engineVersion != null ? engineVersion : redisVersion);
+      String version = valkey && engineVersion != null ? engineVersion : redisVersion;
+      return (valkey ? "Valkey " : "Redis ") + (version == null ? "(version unknown)" : version);
+    }
+
+    /** Where the snapshot came from, in a table cell: {@code 10.0.0.1:6379 master}, or {@code import}. */
+    public String describeServer() {
+      return host == null ? role : host + ":" + port + " " + role;
     }
   }
 

@@ -2,6 +2,7 @@ package io.redisops.backup.service;
 
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.io.Hex;
 import io.redisops.backup.progress.ProgressListener;
@@ -17,6 +18,7 @@ import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisSession;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +90,11 @@ public final class BackupService {
         try (Snapshot snapshot = (method == SnapshotMethod.BGSAVE ? bgsave : replication).capture(session)) {
           abort.attach(snapshot);
           try {
-            manifest = store(catalog, request, source, SourceProbe.serverKeys(session), snapshot, started, progress);
+            RdbOrigin origin = new RdbOrigin("the snapshot from " + request.endpoint(),
+                "check the Redis host's memory and disk", request.tiers(), snapshot.method().id(), source,
+                SourceProbe.serverKeys(session), null, null);
+            manifest = store(context, catalog, origin, snapshot.stream(), snapshot.size(), snapshot.snapshotTime(),
+                started, "capture", progress);
           } catch (IOException | RuntimeException e) {
             if (abort.aborted()) {
               throw RedisOpsException.failed("backup of " + request.dataset() + " abandoned (stopping); nothing was stored", e);
@@ -114,26 +121,46 @@ public final class BackupService {
     }
   }
 
-  private Manifest store(BackupCatalog catalog, BackupRequest request, Manifest.Source source, Long serverKeys,
-      Snapshot snapshot, Instant started, ProgressListener progress) throws IOException {
+  /**
+   * Where an RDB comes from, as its manifest and its error messages tell it.
+   *
+   * @param subject        names the RDB in messages ({@code the snapshot from redis://...}, {@code '/path/dump.rdb'})
+   * @param advice         what to do when it fails its CRC64 check
+   * @param originPath     the file it was read from (import), else null
+   * @param expectedSha256 the SHA-256 its bytes must have (import: what the checking pass saw), else null
+   */
+  record RdbOrigin(String subject, String advice, Set<Tier> tiers, String method,
+      Manifest.Source source, Long serverKeys, String originPath, String expectedSha256) {}
+
+  /**
+   * The one way an RDB becomes a backup (capture and import alike): one pass verifies, hashes and compresses it into
+   * the repository, an RDB that fails verification is dropped, and the manifest is written last. Hold the dataset's
+   * lock.
+   *
+   * @param task what the progress shows before the backup's name ({@code capture}, {@code import 2/7})
+   */
+  static Manifest store(BackupContext context, BackupCatalog catalog, RdbOrigin origin, InputStream rdb,
+      long size, Instant snapshotTime, Instant started, String task, ProgressListener progress) throws IOException {
     Compression compression = context.compression();
-    String id = catalog.newId(snapshot.snapshotTime());
+    String id = catalog.newId(snapshotTime);
     String object = "dump.rdb" + compression.suffix();
     SnapshotStore.Outcome[] outcome = new SnapshotStore.Outcome[1];
-    progress.begin("capture " + request.dataset() + "/" + id, snapshot.size());
+    progress.begin(task + " " + catalog.dataset() + "/" + id, size);
     try {
       context.repository().write(catalog.objectKey(id, object), out -> {
+        // Throwing inside the body makes the repository drop the object: a bad RDB is never stored.
         try {
-          outcome[0] = SnapshotStore.store(snapshot.stream(), out, compression, progress);
+          outcome[0] = SnapshotStore.store(rdb, out, compression, progress);
         } catch (RdbFormatException e) {
-          throw RedisOpsException.integrity("the snapshot from " + request.endpoint() + " is not a valid RDB: "
-              + e.getMessage() + "; nothing was stored");
+          throw RedisOpsException.integrity(origin.subject() + " " + notAnRdb(e) + "; nothing was stored");
         }
-        if (!outcome[0].analysis().crcOk()) {
-          // Throwing inside the body makes the repository drop the object: a bad snapshot is never stored.
-          throw RedisOpsException.integrity("the snapshot from " + request.endpoint() + " fails its CRC64 check (stored "
-              + Hex.crc64(outcome[0].analysis().storedCrc()) + ", computed " + Hex.crc64(outcome[0].analysis().computedCrc())
-              + "); nothing was stored; check the Redis host's memory and disk");
+        String crc = crcProblem(outcome[0].analysis());
+        if (crc != null) {
+          throw RedisOpsException.integrity(origin.subject() + " " + crc + "; nothing was stored; " + origin.advice());
+        }
+        if (origin.expectedSha256() != null && !origin.expectedSha256().equals(outcome[0].rawSha256())) {
+          throw RedisOpsException.failed(origin.subject() + " changed while it was being read (SHA-256 "
+              + outcome[0].rawSha256() + ", checked as " + origin.expectedSha256() + "); nothing was stored");
         }
       });
     } finally {
@@ -142,22 +169,35 @@ public final class BackupService {
     SnapshotStore.Outcome o = outcome[0];
     RdbAnalysis a = o.analysis();
     Instant done = context.clock().instant();
-    Manifest m = new Manifest(Manifest.FORMAT_VERSION, id, request.dataset(), snapshot.snapshotTime(), done,
-        EnumSet.copyOf(request.tiers()), snapshot.method().id(), source, a.rdbVersion(), object, o.rawSize(),
+    Manifest m = new Manifest(Manifest.FORMAT_VERSION, id, catalog.dataset(), snapshotTime, done,
+        EnumSet.copyOf(origin.tiers()), origin.method(), origin.source(), a.rdbVersion(), object, o.rawSize(),
         o.storedSize(), compression.id(), Manifest.NOT_ENCRYPTED, null, o.rawSha256(), o.storedSha256(),
         a.crcPresent() ? Hex.crc64(a.storedCrc()) : null, a.keyCountsAvailable(), new TreeMap<>(a.keysPerDb()),
         new TreeMap<>(a.expiresPerDb()), a.keyCountsAvailable() ? a.totalKeys() : null,
         Duration.between(started, done).toMillis(), context.toolVersion(), a.engine(), a.verification().label(),
-        a.verificationNote(), serverKeys, null, a.valueTypes());
-    CHECKSUM_ONLY.warnOnce(request.dataset(), a);
+        a.verificationNote(), origin.serverKeys(), origin.originPath(), a.valueTypes());
+    CHECKSUM_ONLY.warnOnce(catalog.dataset(), a);
     if (!a.crcPresent()) {
       log.warn("the RDB of {} carries no CRC64 (rdbchecksum no): only its SHA-256 protects this backup", id);
     }
     // 5. The manifest last: from now on the backup exists.
     catalog.saveManifest(m);
-    log.info("backup {}/{} stored: {} keys, {} bytes raw, {} stored", request.dataset(), id, m.describeTotalKeys(),
+    log.info("backup {}/{} stored: {} keys, {} bytes raw, {} stored", catalog.dataset(), id, m.describeTotalKeys(),
         m.rawSize(), m.storedSize());
     return m;
+  }
+
+  /** Why a parsed RDB fails verification ({@code fails its CRC64 check (...)}), or null when it passes. */
+  static String crcProblem(RdbAnalysis a) {
+    if (a.crcOk()) {
+      return null;
+    }
+    return "fails its CRC64 check (stored " + Hex.crc64(a.storedCrc()) + ", computed " + Hex.crc64(a.computedCrc()) + ")";
+  }
+
+  /** Why an RDB that could not be parsed is refused: {@code is not a valid RDB: ...}. */
+  static String notAnRdb(RdbFormatException e) {
+    return "is not a valid RDB: " + e.getMessage();
   }
 
   /** One warning per dataset and process when a snapshot could be verified only by its checksum. */

@@ -6,12 +6,14 @@ import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Applies retention to one dataset: decides with {@link RetentionPlanner}, deletes manifest first. */
 public final class PruneService {
   private static final Logger log = LoggerFactory.getLogger(PruneService.class);
+  private static final String SPARED = "kept for now (imported by this run), although ";
   private final BackupContext context;
 
   public PruneService(BackupContext context) {
@@ -24,11 +26,23 @@ public final class PruneService {
    * @return one decision per complete backup, newest first
    */
   public List<RetentionPlanner.Decision> prune(String dataset, boolean dryRun, boolean lockHeld) {
+    return prune(dataset, dryRun, lockHeld, Set.of());
+  }
+
+  /**
+   * As {@link #prune(String, boolean, boolean)}, but the backups in {@code spare} stay whatever their age: an import
+   * never deletes what it has just brought in. Their decision says so ({@link #spared}); the next prune decides
+   * them like any other backup.
+   */
+  public List<RetentionPlanner.Decision> prune(String dataset, boolean dryRun, boolean lockHeld, Set<String> spare) {
     DatasetLock lock = lockHeld || dryRun ? null : context.lock(dataset);
     try {
       BackupCatalog catalog = context.catalog(dataset);
       List<RetentionPlanner.Decision> plan =
-          new RetentionPlanner(context.retention()).plan(catalog.list(), context.clock().instant());
+          new RetentionPlanner(context.retention()).plan(catalog.list(), context.clock().instant()).stream()
+              .map(d -> d.keep() || !spare.contains(d.backup().id()) ? d
+                  : new RetentionPlanner.Decision(d.backup(), true, SPARED + d.reason()))
+              .toList();
       if (!dryRun) {
         for (RetentionPlanner.Decision d : plan) {
           if (!d.keep()) {
@@ -47,5 +61,10 @@ public final class PruneService {
         lock.close();
       }
     }
+  }
+
+  /** True for a backup kept only because it was spared: retention would have deleted it. */
+  public static boolean spared(RetentionPlanner.Decision d) {
+    return d.keep() && d.reason().startsWith(SPARED);
   }
 }
