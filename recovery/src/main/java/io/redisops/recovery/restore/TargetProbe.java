@@ -103,7 +103,8 @@ final class TargetProbe {
   static void checkBackup(RestoreTarget t, Manifest m, DiskSpace disk) {
     Optional<String> cannot = RdbCompatibility.refusal(t.identity(), m, t.rdbVersionCheckRelaxed());
     if (cannot.isPresent()) {
-      throw RedisOpsException.refused("backup " + m.id() + " is " + m.rdbFormat() + " (from "
+      throw RedisOpsException.refused("backup " + m.id() + " is " + m.rdbFormat() + " (RDB version " + m.rdbVersion()
+          + ", from "
           + (m.source() == null ? "?" : m.source().describe()) + "), but " + cannot.get() + " (the target at "
           + t.address() + "); nothing was changed; restore into a server that loads it (--to) or upgrade the target");
     }
