@@ -27,8 +27,11 @@ public final class PruneService {
     DatasetLock lock = lockHeld || dryRun ? null : context.lock(dataset);
     try {
       BackupCatalog catalog = context.catalog(dataset);
+      // Unusable backups (damaged manifest, missing data file) are not in the plan: never deleted by retention, never
+      // "the newest"; the operator removes them with 'delete'. Known bad ones do not count as the newest.
+      BackupCatalog.Scan scan = catalog.scan();
       List<RetentionPlanner.Decision> plan =
-          new RetentionPlanner(context.retention()).plan(catalog.list(), context.clock().instant());
+          new RetentionPlanner(context.retention()).plan(scan.usable(), scan.knownBad(), context.clock().instant());
       if (!dryRun) {
         for (RetentionPlanner.Decision d : plan) {
           if (!d.keep()) {
