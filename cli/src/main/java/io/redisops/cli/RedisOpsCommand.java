@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         SentinelCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
         + " 5 refused for safety."})
-public final class RedisOpsCommand implements Runnable {
+public final class RedisOpsCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
       description = "YAML configuration file (every key optional).")
@@ -48,10 +48,15 @@ public final class RedisOpsCommand implements Runnable {
       description = "More log output on stderr (repeat for debug); stack traces on errors.")
   boolean[] verbose = new boolean[0];
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
-  public void run() {
-    // "redis-ops" alone: show what it can do.
-    new picocli.CommandLine(this).usage(System.out);
+  public Integer call() {
+    // "redis-ops" alone is a usage error (a script that forgot its command must not look successful): show what it
+    // can do on stderr.
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no command given; choose one of the commands above");
   }
 
   int verbosity() {
