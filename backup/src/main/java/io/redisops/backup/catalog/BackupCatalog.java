@@ -220,6 +220,16 @@ public final class BackupCatalog {
     return repository.read(objectKey(m.id(), m.object()));
   }
 
+  /**
+   * Removes every object of a backup that never got its manifest (its manifest write failed): at once, rather than
+   * leaving the data for the next backup's cleanup.
+   */
+  public void discard(String id) throws IOException {
+    for (StoredObject o : repository.list(prefix(id))) {
+      repository.delete(o.key());
+    }
+  }
+
   /** Deletes a backup: the manifest first, so that a half-deleted backup is never listed, then the rest. */
   public void delete(Manifest m) throws IOException {
     repository.delete(manifestKey(m.id()));

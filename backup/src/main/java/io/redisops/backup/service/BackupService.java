@@ -152,7 +152,18 @@ public final class BackupService {
       log.warn("the RDB of {} carries no CRC64 (rdbchecksum no): only its SHA-256 protects this backup", id);
     }
     // 5. The manifest last: from now on the backup exists.
-    catalog.saveManifest(m);
+    try {
+      catalog.saveManifest(m);
+    } catch (IOException | RuntimeException e) {
+      // No manifest, no backup: its data must not linger (it may be what filled the disk) until the next run.
+      try {
+        catalog.discard(id);
+        log.warn("the manifest of backup {}/{} could not be written; its data was removed", request.dataset(), id);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
     log.info("backup {}/{} stored: {} keys, {} bytes raw, {} stored", request.dataset(), id, m.totalKeys(),
         m.rawSize(), m.storedSize());
     return m;

@@ -104,6 +104,8 @@ public final class LocalRepository implements Repository {
         OutputStream out = Channels.newOutputStream(ch);
         body.writeTo(new NonClosingOutputStream(out));
         ch.force(true);
+      } catch (IOException e) {
+        throw namingThePlace(e, target);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       fsyncDirectory(target.getParent());
@@ -173,6 +175,23 @@ public final class LocalRepository implements Repository {
       p = p.resolve(part);
     }
     return dir;
+  }
+
+  /** "No space left on device" alone does not say which disk: name the file and the free space. */
+  private static IOException namingThePlace(IOException e, Path target) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+      String free;
+      try {
+        free = Files.getFileStore(target.getParent()).getUsableSpace() / 1024 + " KiB free";
+      } catch (IOException ignored) {
+        free = "free space unknown";
+      }
+      return new IOException("unable to write " + target + ": " + (m.contains("quota") ? "disk quota exceeded"
+          : "no space left on device") + " (" + free + " on its file system); free space there or move the"
+          + " repository (--repo / repository.path)", e);
+    }
+    return e;
   }
 
   private void removeEmptyParents(Path dir) throws IOException {
