@@ -11,6 +11,7 @@ import picocli.CommandLine.ScopeType;
     description = "Backup, persistence and recovery for Redis.",
     subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class, PruneCommand.class,
         RestoreCommand.class, DaemonCommand.class, AofCommand.class, PushCommand.class, FetchCommand.class,
+        DeleteCommand.class,
         SentinelCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
         + " 5 refused for safety."})

@@ -232,8 +232,19 @@ public final class BackupCatalog {
 
   /** Deletes a backup: the manifest first, so that a half-deleted backup is never listed, then the rest. */
   public void delete(Manifest m) throws IOException {
-    repository.delete(manifestKey(m.id()));
-    for (StoredObject o : repository.list(prefix(m.id()))) {
+    delete(m.id());
+  }
+
+  /**
+   * Deletes the backup with this id, usable or not, as {@link #delete(Manifest)} does. Only what lies in the backup's
+   * own folder is touched, whatever its manifest says.
+   */
+  public void delete(String id) throws IOException {
+    if (!lookup(id).exists() && incompleteIds().stream().noneMatch(id::equals)) {
+      return;
+    }
+    repository.delete(manifestKey(id));
+    for (StoredObject o : repository.list(prefix(id))) {
       repository.delete(o.key());
     }
   }
