@@ -42,7 +42,8 @@ public final class RedisOpsCommand implements java.util.concurrent.Callable<Inte
   String offsite;
 
   @Option(names = "--json", scope = ScopeType.INHERIT,
-      description = "Print exactly one JSON document on stdout; logs and progress go to stderr.")
+      description = "Print exactly one JSON document on stdout, errors included ('sentinel watch': one object per"
+          + " line, a stream); logs and progress go to stderr. Not for 'daemon'.")
   boolean json;
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
