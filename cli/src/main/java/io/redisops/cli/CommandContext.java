@@ -61,18 +61,21 @@ final class CommandContext {
   }
 
   /**
-   * Where the datasets' locks and restore state live: the repository itself, unless it cannot be written (a recovery
-   * host that mounts the backups read-only must still restore from them). Then a folder of this host:
-   * {@code $REDIS_OPS_STATE_DIR}, else {@code $XDG_STATE_HOME/redis-ops}, else {@code ~/.local/state/redis-ops}, with
-   * one sub-folder per repository path. Nobody can write such a repository, so no backup needs the lock there.
+   * Where the datasets' locks and restore state live: the repository itself, unless it can be read but not written (a
+   * recovery host that mounts the backups read-only must still restore from them). Then a folder of this host:
+   * {@code $REDIS_OPS_STATE_DIR}, else {@code $XDG_STATE_HOME/redis-ops}, else {@code ~/.local/state/redis-ops} (or
+   * {@code <tmp>/redis-ops-state-<user>} without a writable home), with one sub-folder per repository path. This user
+   * cannot write such a repository, so none of its backups needs the lock there.
    */
   static Path lockDir(Path repository, Map<String, String> env) {
     if (!readOnly(repository)) {
       return repository;
     }
+    Path home = Path.of(System.getProperty("user.home"));
     Path base = env.get("REDIS_OPS_STATE_DIR") != null ? Path.of(env.get("REDIS_OPS_STATE_DIR"))
         : env.get("XDG_STATE_HOME") != null ? Path.of(env.get("XDG_STATE_HOME"), "redis-ops")
-        : Path.of(System.getProperty("user.home"), ".local", "state", "redis-ops");
+        : Files.isDirectory(home) && Files.isWritable(home) ? home.resolve(".local").resolve("state").resolve("redis-ops")
+        : Path.of(System.getProperty("java.io.tmpdir"), "redis-ops-state-" + System.getProperty("user.name"));
     String name = repository.toAbsolutePath().normalize().toString().replaceAll("^/+", "").replace('/', '_');
     return base.resolve("read-only-repositories").resolve(name.isEmpty() ? "root" : name);
   }
@@ -82,7 +85,10 @@ final class CommandContext {
       return false;
     }
     try {
-      return Files.getFileStore(repository).isReadOnly() || !Files.isWritable(repository);
+      // Readable but not writable (a read-only mount, or backups owned by another user): reading works, locking there
+      // cannot. An unreadable repository keeps its own path, so the error names it (permission denied).
+      return Files.getFileStore(repository).isReadOnly()
+          || Files.isReadable(repository) && Files.isExecutable(repository) && !Files.isWritable(repository);
     } catch (java.io.IOException e) {
       return false;
     }

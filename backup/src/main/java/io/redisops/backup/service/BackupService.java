@@ -76,7 +76,11 @@ public final class BackupService {
       try (RedisSession session = RedisConnector.connect(request.endpoint(), context.redisTimeout())) {
         Closeable sessionHandle = session::close;
         abort.attach(sessionHandle);
-        // 3. Who the source is, for the manifest.
+        // 3. Who the source is, for the manifest; a server still loading its data has no snapshot to give yet.
+        if ("1".equals(session.info("persistence").get("loading"))) {
+          throw RedisOpsException.failed("Redis at " + request.endpoint() + " is still loading its dataset into memory"
+              + " (INFO persistence: loading:1); try again once it has finished (loading:0)");
+        }
         Manifest.Source source = SourceProbe.probe(session);
         SnapshotMethod method = resolveMethod(request.method(), session);
         Instant started = clock.instant();
