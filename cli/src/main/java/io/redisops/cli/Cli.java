@@ -47,7 +47,8 @@ final class Cli {
           && e.exitCode() != ExitCode.USAGE)) {
         // Permission problems are a setting to fix (owner or mode of a folder), not a failed run, and never "empty".
         return report(commandLine, json, "redis-ops: permission denied on " + denied.getFile()
-            + "; give the user running redis-ops access to it (check --repo / repository.path and its owner)",
+            + "; give the user running redis-ops access to it (its owner and mode; for the repository see --repo or"
+            + " repository.path)",
             ExitCode.USAGE, ex, v);
       }
       if (ex instanceof RedisOpsException e) {
