@@ -11,18 +11,20 @@ for tool in redis-server redis-cli redis-benchmark zstd java mvn python3 /usr/bi
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install redis-server redis-tools zstd time)" >&2; exit 2; }
 done
 
-mvn_offline=-o
-[[ ${BENCH_MVN_ONLINE:-0} == 1 ]] && mvn_offline=
+# Online by default: a fresh machine has an empty ~/.m2. BENCH_MVN_OFFLINE=1 builds from ~/.m2 only.
+mvn_offline=
+[[ ${BENCH_MVN_OFFLINE:-0} == 1 ]] && mvn_offline=-o
+mvn_quiet="--no-transfer-progress -Dstyle.color=never"
 
 if [[ ! -x cli/target/redis-ops || ! -f cli/target/redis-ops.jar || ${BENCH_REBUILD:-0} == 1 ]]; then
   echo "bench: building redis-ops (mvn -DskipTests package)" >&2
-  mvn -B -q $mvn_offline -DskipTests package >&2
+  mvn -B -q $mvn_quiet $mvn_offline -DskipTests package >&2
 fi
 
 helper=bench/java/target
 if [[ ! -f $helper/classpath.txt || -n $(find bench/java/src bench/java/pom.xml -newer $helper/classpath.txt 2>/dev/null) ]]; then
   echo "bench: building the S3 helper (bench/java, not part of mvn verify)" >&2
-  mvn -B -q $mvn_offline -f bench/java/pom.xml package dependency:build-classpath \
+  mvn -B -q $mvn_quiet $mvn_offline -f bench/java/pom.xml package dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt >&2
 fi
 

@@ -1,11 +1,20 @@
 package io.redisops.cli;
 
+import io.redisops.backup.catalog.ManifestCodec;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 
-/** Builds the picocli command line with redis-ops's error contract: one line on stderr, the documented exit code. */
+/**
+ * Builds the picocli command line with redis-ops's error contract: one line on stderr, the documented exit code, and
+ * with {@code --json} also one JSON document {@code {"error": ..., "exit_code": ...}} on stdout, so a script that
+ * parses stdout always gets exactly one document.
+ */
 final class Cli {
   private Cli() {}
 
@@ -14,44 +23,80 @@ final class Cli {
     cl.setExecutionStrategy(parseResult -> {
       RedisOpsCommand root = parseResult.commandSpec().commandLine().getCommand();
       Logging.configure(root.verbosity(), root.isDaemon(parseResult));
+      if (root.json && root.isDaemon(parseResult)) {
+        // The daemon runs until stopped and logs on stderr: there is no single document to print.
+        throw new CommandLine.ParameterException(parseResult.subcommand().commandSpec().commandLine(), "daemon does not"
+            + " take --json (it runs until stopped and logs on stderr); use /metrics and /health for machine-readable status");
+      }
       return new CommandLine.RunLast().execute(parseResult);
     });
     cl.setParameterExceptionHandler((ex, args) -> {
-      PrintWriter err = ex.getCommandLine().getErr();
-      String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
-      err.println("redis-ops: " + oneLine(ex.getMessage()) + " (see '" + cmd + " --help')");
-      err.flush();
-      return ExitCode.USAGE.code();
+      CommandLine c = ex.getCommandLine();
+      String cmd = c.getCommandSpec().qualifiedName();
+      // --json may not have been parsed yet when the parse failed: look at the raw arguments.
+      boolean json = Arrays.asList(args).contains("--json");
+      return report(c, json, "redis-ops: " + oneLine(ex.getMessage()) + " (see '" + cmd + " --help')",
+          ExitCode.USAGE, null, 0);
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
       RedisOpsCommand root = parseResult.commandSpec().root().commandLine().getCommand();
+      boolean json = root.json;
+      int v = root.verbosity();
+      AccessDeniedException denied = deniedIn(ex);
+      if (denied != null && !(ex instanceof RedisOpsException e && e.exitCode() != ExitCode.FAILED
+          && e.exitCode() != ExitCode.USAGE)) {
+        // Permission problems are a setting to fix (owner or mode of a folder), not a failed run, and never "empty".
+        return report(commandLine, json, "redis-ops: permission denied on " + denied.getFile()
+            + "; give the user running redis-ops access to it (its owner and mode; for the repository see --repo or"
+            + " repository.path)",
+            ExitCode.USAGE, ex, v);
+      }
       if (ex instanceof RedisOpsException e) {
-        err.println("redis-ops: " + oneLine(e.getMessage()));
-        if (root.verbosity() > 0 && e.getCause() != null) {
-          e.getCause().printStackTrace(err);
-        }
-        err.flush();
-        return e.exitCode().code();
+        return report(commandLine, json, "redis-ops: " + oneLine(e.getMessage()), e.exitCode(), e.getCause(), v);
       }
       if (ex instanceof java.io.IOException) {
         // Storage drivers name the object and the reason in their messages: an operation that failed (exit 1).
-        err.println("redis-ops: " + oneLine(ex.getMessage()));
-        if (root.verbosity() > 0) {
-          ex.printStackTrace(err);
-        }
-        err.flush();
-        return ExitCode.FAILED.code();
+        return report(commandLine, json, "redis-ops: " + oneLine(ex.getMessage()), ExitCode.FAILED, ex, v);
       }
-      err.println("redis-ops: unexpected error: " + oneLine(ex.getClass().getSimpleName() + ": " + ex.getMessage())
-          + (root.verbosity() > 0 ? "" : "; run with -v for details"));
-      if (root.verbosity() > 0) {
-        ex.printStackTrace(err);
-      }
-      err.flush();
-      return ExitCode.FAILED.code();
+      return report(commandLine, json, "redis-ops: unexpected error: " + oneLine(ex.getClass().getSimpleName() + ": "
+          + ex.getMessage()) + (v > 0 ? "" : "; run with -v for details"), ExitCode.FAILED, ex, v);
     });
     return cl;
+  }
+
+  /** Prints the error line on stderr (and the JSON document on stdout with --json); returns the exit code. */
+  private static int report(CommandLine c, boolean json, String line, ExitCode code, Throwable trace, int verbosity) {
+    PrintWriter err = c.getErr();
+    err.println(line);
+    if (verbosity > 0 && trace != null) {
+      trace.printStackTrace(err);
+    }
+    err.flush();
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("error", line.startsWith("redis-ops: ") ? line.substring("redis-ops: ".length()) : line);
+      doc.put("exit_code", code.code());
+      try {
+        c.getOut().println(ManifestCodec.mapper().writer().without(
+            com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      c.getOut().flush();
+    }
+    return code.code();
+  }
+
+  private static AccessDeniedException deniedIn(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof AccessDeniedException a) {
+        return a;
+      }
+      if (c instanceof java.io.UncheckedIOException u && u.getCause() instanceof AccessDeniedException a) {
+        return a;
+      }
+    }
+    return null;
   }
 
   static String oneLine(String s) {

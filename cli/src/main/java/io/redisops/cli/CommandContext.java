@@ -13,7 +13,9 @@ import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisConnector;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,8 +75,42 @@ final class CommandContext {
   BackupContext backupContext() {
     Settings s = settings();
     LocalRepository repository = new LocalRepository(s.repositoryPath());
-    return new BackupContext(repository, s.compression(), s.retention(), repository.root(), clock,
-        RedisConnector.DEFAULT_TIMEOUT, VersionProvider.version());
+    return new BackupContext(repository, s.compression(), s.retention(), lockDir(repository.root(), System.getenv()),
+        clock, RedisConnector.DEFAULT_TIMEOUT, VersionProvider.version());
+  }
+
+  /**
+   * Where the datasets' locks and restore state live: the repository itself, unless it can be read but not written (a
+   * recovery host that mounts the backups read-only must still restore from them). Then a folder of this host:
+   * {@code $REDIS_OPS_STATE_DIR}, else {@code $XDG_STATE_HOME/redis-ops}, else {@code ~/.local/state/redis-ops} (or
+   * {@code <tmp>/redis-ops-state-<user>} without a writable home), with one sub-folder per repository path. This user
+   * cannot write such a repository, so none of its backups needs the lock there.
+   */
+  static Path lockDir(Path repository, Map<String, String> env) {
+    if (!readOnly(repository)) {
+      return repository;
+    }
+    Path home = Path.of(System.getProperty("user.home"));
+    Path base = env.get("REDIS_OPS_STATE_DIR") != null ? Path.of(env.get("REDIS_OPS_STATE_DIR"))
+        : env.get("XDG_STATE_HOME") != null ? Path.of(env.get("XDG_STATE_HOME"), "redis-ops")
+        : Files.isDirectory(home) && Files.isWritable(home) ? home.resolve(".local").resolve("state").resolve("redis-ops")
+        : Path.of(System.getProperty("java.io.tmpdir"), "redis-ops-state-" + System.getProperty("user.name"));
+    String name = repository.toAbsolutePath().normalize().toString().replaceAll("^/+", "").replace('/', '_');
+    return base.resolve("read-only-repositories").resolve(name.isEmpty() ? "root" : name);
+  }
+
+  private static boolean readOnly(Path repository) {
+    if (!Files.isDirectory(repository)) {
+      return false;
+    }
+    try {
+      // Readable but not writable (a read-only mount, or backups owned by another user): reading works, locking there
+      // cannot. An unreadable repository keeps its own path, so the error names it (permission denied).
+      return Files.getFileStore(repository).isReadOnly()
+          || Files.isReadable(repository) && Files.isExecutable(repository) && !Files.isWritable(repository);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** The off-site repository; a usage error when none is configured. Close it when done. */

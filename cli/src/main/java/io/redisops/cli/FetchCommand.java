@@ -30,6 +30,8 @@ final class FetchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
+    // A folder as --output is refused before connecting, so nothing is downloaded in vain.
+    FetchService.checkTarget(output);
     String dataset = ctx.dataset().name();
     Manifest m;
     try (Offsite offsite = ctx.offsite()) {

@@ -1,5 +1,6 @@
 package io.redisops.cli;
 
+import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.progress.Sizes;
@@ -31,8 +32,11 @@ final class ListCommand implements Callable<Integer> {
       description = "local (default), offsite or all (both, one row per backup).")
   String where;
 
-  /** One backup and the places that hold it. */
-  private record Row(Manifest manifest, List<String> where) {}
+  /** One backup, the places that hold it, and those where a verification found it bad. */
+  private record Row(Manifest manifest, List<String> where, List<String> bad) {}
+
+  /** A backup folder whose manifest cannot be used (see {@code BackupCatalog.Unusable}). */
+  private record UnusableRow(String id, String where, String problem) {}
 
   @Override
   public Integer call() throws IOException {
@@ -43,18 +47,15 @@ final class ListCommand implements Callable<Integer> {
     // newest first, one row per id
     Map<String, Row> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
     List<String> repositories = new ArrayList<>();
+    List<UnusableRow> unusable = new ArrayList<>();
     if (w.local()) {
       repositories.add(bc.repository().describe());
-      for (Manifest m : bc.catalog(dataset).list()) {
-        rows.computeIfAbsent(m.id(), k -> new Row(m, new ArrayList<>())).where().add("local");
-      }
+      add(rows, unusable, bc.catalog(dataset).scan(), "local");
     }
     if (w.offsite()) {
       try (Offsite offsite = ctx.offsite()) {
         repositories.add(offsite.remote().repository().describe());
-        for (Manifest m : offsite.remote().catalog(dataset).list()) {
-          rows.computeIfAbsent(m.id(), k -> new Row(m, new ArrayList<>())).where().add("offsite");
-        }
+        add(rows, unusable, offsite.remote().catalog(dataset).scan(), "offsite");
       }
     }
     List<Row> sorted = new ArrayList<>(rows.values());
@@ -64,24 +65,55 @@ final class ListCommand implements Callable<Integer> {
       doc.put("dataset", dataset);
       doc.put("repository", String.join(", ", repositories));
       doc.put("backups", sorted.stream().map(ListCommand::row).toList());
+      doc.put("unusable", unusable.stream().map(u -> Map.of("id", u.id(), "where", u.where(), "problem", u.problem()))
+          .toList());
       ctx.printJson(doc);
       return 0;
     }
-    if (sorted.isEmpty()) {
+    if (sorted.isEmpty() && unusable.isEmpty()) {
       ctx.out().println("no backups of " + dataset + " in " + String.join(" or ", repositories));
       ctx.out().flush();
       return 0;
     }
-    Table t = new Table("ID", "SNAPSHOT (local)", "TIERS", "RAW", "STORED", "KEYS", "VERIFIED", "SOURCE", "WHERE");
+    Table t = new Table("ID", "SNAPSHOT (local)", "TIERS", "RAW", "STORED", "KEYS", "VERIFIED", "SOURCE", "WHERE",
+        "STATE");
     ZoneId zone = ctx.clock().getZone();
     for (Row r : sorted) {
       Manifest m = r.manifest();
       t.add(m.id(), LOCAL_TIME.format(m.snapshotTime().atZone(zone)), tiers(m), Sizes.human(m.rawSize()),
           Sizes.human(m.storedSize()), keys(m), m.verificationLevel().label(), m.source().describeServer(),
-          String.join(",", r.where()));
+          String.join(",", r.where()), state(r));
+    }
+    for (UnusableRow u : unusable) {
+      t.add(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE");
     }
     t.print(ctx.out());
+    for (Row r : sorted) {
+      if (!r.bad().isEmpty()) {
+        ctx.out().println(r.manifest().id() + " (" + String.join(",", r.bad()) + "): BAD: a verification found it damaged;"
+            + " retention does not count it as the newest; remove it with 'redis-ops delete " + r.manifest().id() + "'");
+      }
+    }
+    for (UnusableRow u : unusable) {
+      ctx.out().println(u.id() + " (" + u.where() + "): UNUSABLE: " + u.problem());
+    }
+    ctx.out().flush();
     return 0;
+  }
+
+  private static void add(Map<String, Row> rows, List<UnusableRow> unusable, BackupCatalog.Scan scan, String where) {
+    for (Manifest m : scan.usable()) {
+      Row r = rows.computeIfAbsent(m.id(), k -> new Row(m, new ArrayList<>(), new ArrayList<>()));
+      r.where().add(where);
+      if (scan.isKnownBad(m)) {
+        r.bad().add(where);
+      }
+    }
+    scan.unusable().forEach(u -> unusable.add(new UnusableRow(u.id(), where, u.problem())));
+  }
+
+  private static String state(Row r) {
+    return r.bad().isEmpty() ? "ok" : "BAD";
   }
 
   private static Map<String, Object> row(Row row) {
@@ -102,6 +134,8 @@ final class ListCommand implements Callable<Integer> {
     r.put("method", m.method());
     r.put("source", m.source());
     r.put("where", row.where());
+    r.put("state", state(row).toLowerCase(java.util.Locale.ROOT));
+    r.put("known_bad", row.bad());
     return r;
   }
 

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops prune [--dry-run] [--where local|offsite|all]}: apply retention. */
-@Command(name = "prune", description = "Apply retention: hourly kept 48h, daily 30d, manual until deleted; the newest backup is always kept (also off-site).")
+@Command(name = "prune", description = {"Apply retention: hourly and daily backups are kept as long as retention.hourly and"
+    + " retention.daily say (retention.offsite-* off-site), manual ones until 'redis-ops delete'; the newest backup"
+    + " not known bad is always kept.", "Unusable backups (see 'list') are never pruned; remove them with 'delete'."})
 final class PruneCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -11,10 +11,10 @@ import picocli.CommandLine.ScopeType;
     description = "Backup, persistence and recovery for Redis.",
     subcommands = {BackupCommand.class, ListCommand.class, ShowCommand.class, VerifyCommand.class, PruneCommand.class,
         RestoreCommand.class, DaemonCommand.class, AofCommand.class, PushCommand.class, FetchCommand.class,
-        SentinelCommand.class, ImportCommand.class},
+        DeleteCommand.class, SentinelCommand.class, ImportCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
         + " 5 refused for safety."})
-public final class RedisOpsCommand implements Runnable {
+public final class RedisOpsCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
       description = "YAML configuration file (every key optional).")
@@ -41,17 +41,23 @@ public final class RedisOpsCommand implements Runnable {
   String offsite;
 
   @Option(names = "--json", scope = ScopeType.INHERIT,
-      description = "Print exactly one JSON document on stdout; logs and progress go to stderr.")
+      description = "Print exactly one JSON document on stdout, errors included ('sentinel watch': one object per"
+          + " line, a stream); logs and progress go to stderr. Not for 'daemon'.")
   boolean json;
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
       description = "More log output on stderr (repeat for debug); stack traces on errors.")
   boolean[] verbose = new boolean[0];
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
-  public void run() {
-    // "redis-ops" alone: show what it can do.
-    new picocli.CommandLine(this).usage(System.out);
+  public Integer call() {
+    // "redis-ops" alone is a usage error (a script that forgot its command must not look successful): show what it
+    // can do on stderr.
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no command given; choose one of the commands above");
   }
 
   int verbosity() {

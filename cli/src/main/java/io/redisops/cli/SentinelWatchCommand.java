@@ -31,7 +31,8 @@ import sun.misc.Signal;
  * means) or, with {@code --json}, one JSON object per line; plus a {@code topology} line whenever the group's shape
  * changes. Runs until SIGINT/SIGTERM (exit 0) or {@code --for} has passed.
  */
-@Command(name = "watch", description = "Print the sentinels' events as they happen (JSON lines with --json) until stopped.")
+@Command(name = "watch", description = {"Print the sentinels' events as they happen until stopped (or --for).",
+    "With --json this is a stream: one JSON object per line, per event, not one document."})
 final class SentinelWatchCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 

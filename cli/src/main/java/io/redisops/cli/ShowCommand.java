@@ -1,6 +1,8 @@
 package io.redisops.cli;
 
+import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
+import java.util.Optional;
 import io.redisops.backup.progress.Sizes;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
@@ -24,7 +26,12 @@ final class ShowCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
     String dataset = ctx.dataset().name();
-    Manifest m = ctx.backupContext().catalog(dataset).find(id).orElseThrow(() -> RedisOpsException.notFound(
+    BackupCatalog.Entry e = ctx.backupContext().catalog(dataset).lookup(id);
+    if (e.problem() != null) {
+      throw RedisOpsException.integrity("backup " + dataset + "/" + id + " is unusable: " + e.problem()
+          + "; remove it with 'redis-ops delete " + id + "'");
+    }
+    Manifest m = Optional.ofNullable(e.manifest()).orElseThrow(() -> RedisOpsException.notFound(
         "no backup '" + id + "' in dataset " + dataset + "; see 'redis-ops list'"));
     if (ctx.json()) {
       ctx.printJson(m);

@@ -58,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
     List<String> bad = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       if (!results.get(i).ok()) {
-        bad.add(labels.get(i).trim().isEmpty() ? results.get(i).backup().id() : labels.get(i).trim() + " " + results.get(i).backup().id());
+        bad.add(labels.get(i).trim().isEmpty() ? results.get(i).id() : labels.get(i).trim() + " " + results.get(i).id());
       }
     }
     if (ctx.json()) {
@@ -68,7 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
       for (int i = 0; i < results.size(); i++) {
         VerifyService.Result r = results.get(i);
         Map<String, Object> one = new LinkedHashMap<>();
-        one.put("id", r.backup().id());
+        one.put("id", r.id());
         one.put("where", labels.get(i).trim().isEmpty() ? where : labels.get(i).trim());
         one.put("ok", r.ok());
         one.put("problems", r.problems());
@@ -79,7 +79,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (!bad.isEmpty()) {
       throw new RedisOpsException(ExitCode.INTEGRITY, bad.size() + " of " + results.size()
-          + " backup(s) failed verification: " + String.join(", ", bad) + "; do not restore from them");
+          + " backup(s) failed verification: " + String.join(", ", bad) + "; do not restore from them (remove one with 'redis-ops delete ID')");
     }
     return 0;
   }
@@ -88,27 +88,45 @@ final class VerifyCommand implements Callable<Integer> {
       List<VerifyService.Result> results, List<String> labels) throws IOException {
     BackupCatalog catalog = bc.catalog(dataset);
     List<Manifest> targets = new ArrayList<>();
+    // Unusable backups (damaged manifest, object outside the folder, missing data file) fail without being read.
+    List<BackupCatalog.Unusable> unusable = new ArrayList<>();
     if (all) {
-      targets.addAll(catalog.list());
+      BackupCatalog.Scan scan = catalog.scan();
+      targets.addAll(scan.usable());
+      unusable.addAll(scan.unusable());
     } else if (ids.isEmpty()) {
       catalog.list().stream().findFirst().ifPresent(targets::add);
     } else {
       for (String id : ids) {
-        targets.add(catalog.find(id).orElseThrow(() -> RedisOpsException.notFound(
-            "no backup '" + id + "' of dataset " + dataset + " in " + bc.repository().describe() + "; see 'redis-ops list'")));
+        BackupCatalog.Entry e = catalog.lookup(id);
+        if (e.manifest() != null) {
+          targets.add(e.manifest());
+        } else if (e.problem() != null) {
+          unusable.add(new BackupCatalog.Unusable(id, e.problem()));
+        } else {
+          throw RedisOpsException.notFound("no backup '" + id + "' of dataset " + dataset + " in "
+              + bc.repository().describe() + "; see 'redis-ops list'");
+        }
       }
     }
-    if (targets.isEmpty()) {
+    if (targets.isEmpty() && unusable.isEmpty()) {
       throw RedisOpsException.notFound("no backups of " + dataset + " in " + bc.repository().describe() + " to verify");
     }
+    for (BackupCatalog.Unusable u : unusable) {
+      report(ctx, label, VerifyService.unusable(u), results, labels);
+    }
     for (Manifest m : targets) {
-      VerifyService.Result r = verifier.verify(dataset, m, ctx.progress());
-      results.add(r);
-      labels.add(label);
-      if (!ctx.json()) {
-        ctx.out().println((r.ok() ? "OK   " : "BAD  ") + label + m.id() + (r.ok() ? "" : ": " + String.join("; ", r.problems())));
-        ctx.out().flush();
-      }
+      report(ctx, label, verifier.verify(dataset, m, ctx.progress()), results, labels);
+    }
+  }
+
+  private static void report(CommandContext ctx, String label, VerifyService.Result r, List<VerifyService.Result> results,
+      List<String> labels) {
+    results.add(r);
+    labels.add(label);
+    if (!ctx.json()) {
+      ctx.out().println((r.ok() ? "OK   " : "BAD  ") + label + r.id() + (r.ok() ? "" : ": " + String.join("; ", r.problems())));
+      ctx.out().flush();
     }
   }
 }

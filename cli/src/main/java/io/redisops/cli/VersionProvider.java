@@ -9,6 +9,16 @@ import picocli.CommandLine.IVersionProvider;
 public final class VersionProvider implements IVersionProvider {
 
   public static String version() {
+    return properties().getProperty("version", "unknown");
+  }
+
+  /** The git commit the jar was built from, or "unknown". */
+  public static String commit() {
+    String c = properties().getProperty("commit", "unknown");
+    return c.isBlank() || c.startsWith("${") ? "unknown" : c;
+  }
+
+  private static Properties properties() {
     Properties p = new Properties();
     try (InputStream in = VersionProvider.class.getResourceAsStream("/redis-ops-version.properties")) {
       if (in != null) {
@@ -17,11 +27,12 @@ public final class VersionProvider implements IVersionProvider {
     } catch (IOException ignored) {
       // a jar without its version file still runs
     }
-    return p.getProperty("version", "unknown");
+    return p;
   }
 
   @Override
   public String[] getVersion() {
-    return new String[] {"redis-ops " + version(), "Java " + System.getProperty("java.version")};
+    // The first line stays "redis-ops <version>": scripts compare it.
+    return new String[] {"redis-ops " + version(), "commit " + commit(), "Java " + System.getProperty("java.version")};
   }
 }

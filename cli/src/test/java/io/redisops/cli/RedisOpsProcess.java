@@ -27,6 +27,7 @@ final class RedisOpsProcess {
 
   private final List<String> args;
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final List<String> wrapper = new ArrayList<>();
   private Path workDir;
 
   private RedisOpsProcess(List<String> args) {
@@ -49,6 +50,15 @@ final class RedisOpsProcess {
     return this;
   }
 
+  /**
+   * Runs the JVM through this command (e.g. {@code setpriv --reuid=65534 ...} to run as another user, or
+   * {@code unshare -m sh -c '...; exec "$@"' sh} for a private mount), which must exec its arguments.
+   */
+  RedisOpsProcess wrap(String... command) {
+    wrapper.addAll(Arrays.asList(command));
+    return this;
+  }
+
   RedisOpsProcess workDir(Path dir) {
     this.workDir = dir;
     return this;
@@ -66,7 +76,7 @@ final class RedisOpsProcess {
     try {
       Path out = Files.createTempFile("redis-ops-", ".out");
       Path err = Files.createTempFile("redis-ops-", ".err");
-      List<String> command = new ArrayList<>();
+      List<String> command = new ArrayList<>(wrapper);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-XX:+UseSerialGC");
       command.add("-jar");

@@ -54,7 +54,12 @@ public final class ConfigLoader {
         // a syntax error met inside a section arrives wrapped, with the section as its path
         throw notYaml(file, syntax);
       }
-      throw RedisOpsException.usage(file + ": bad value for key '" + path(e) + "': " + firstLine(e.getOriginalMessage()));
+      if (path(e).isEmpty()) {
+        // The whole document has the wrong shape (a list, a single value): Jackson would name Java types.
+        throw RedisOpsException.usage(file + ": the configuration must be a mapping of keys (datasets:, repository:,"
+            + " offsite:, ...), not " + shape(e) + "; see the README's Configuration section");
+      }
+      throw RedisOpsException.usage(file + ": bad value for key '" + path(e) + "': " + readable(e));
     } catch (JsonProcessingException e) {
       throw notYaml(file, e);
     } catch (IOException e) {
@@ -65,6 +70,38 @@ public final class ConfigLoader {
   private static RedisOpsException notYaml(Path file, JsonProcessingException e) {
     return RedisOpsException.usage(file + ": not valid YAML at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
         + ": " + firstLine(e.getOriginalMessage()));
+  }
+
+  private static String shape(JsonMappingException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    return m.contains("Array value") ? "a list" : m.contains("String value") ? "a single value" : "this shape";
+  }
+
+  /** Jackson's first line without its Java type names ("io.redisops.config.Config$Repository"). */
+  private static String readable(JsonMappingException e) {
+    String m = firstLine(e.getOriginalMessage());
+    if (m.startsWith("Cannot deserialize value of type")) {
+      String from = m.contains("from Array value") ? "a list" : m.contains("from Object value") ? "a mapping"
+          : m.contains("from String value") || m.contains("from String \"") ? "a text" : "a value of another shape";
+      return "expected " + expected(m) + ", found " + from;
+    }
+    return m.replaceAll("`?(java\\.[a-z.]+\\.|io\\.redisops\\.[a-z.]+\\.)", "");
+  }
+
+  private static String expected(String m) {
+    if (m.contains("java.util.List") || m.contains("java.util.ArrayList")) {
+      return "a list";
+    }
+    if (m.contains("java.lang.String")) {
+      return "a text";
+    }
+    if (m.contains("boolean") || m.contains("Boolean")) {
+      return "true or false";
+    }
+    if (m.contains("int") || m.contains("Integer") || m.contains("long")) {
+      return "a number";
+    }
+    return "a mapping of keys";
   }
 
   private static String path(JsonMappingException e) {

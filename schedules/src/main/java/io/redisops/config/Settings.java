@@ -238,7 +238,10 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
     if (ep.password() == null) {
       Optional<Secret> pw = Optional.ofNullable(env.get(ENV_REDIS_PASSWORD)).filter(s -> !s.isEmpty()).map(Secret::of);
       if (pw.isEmpty() && file != null && file.passwordFile() != null) {
-        pw = Optional.of(readSecret(Path.of(file.passwordFile()), "redis.password-file"));
+        // Read when a command logs in, not before: list, show, verify and prune need no password.
+        Path passwordFile = Path.of(file.passwordFile());
+        pw = Optional.of(Secret.deferred(() -> readSecret(passwordFile, key.endsWith(".uri")
+            ? key.substring(0, key.length() - 4) + ".password-file" : "redis.password-file").reveal()));
       }
       if (pw.isPresent()) {
         ep = ep.withPassword(pw.get());
@@ -254,8 +257,14 @@ public record Settings(Path repositoryPath, Compression compression, RetentionPo
       String s = Files.readString(file);
       int nl = s.indexOf('\n');
       return Secret.of((nl < 0 ? s : s.substring(0, nl)).stripTrailing());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw RedisOpsException.usage(key + ": the password file " + file + " does not exist; create it (first line:"
+          + " the password, mode 0600) or fix the key");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw RedisOpsException.usage(key + ": permission denied on the password file " + file + "; let the user"
+          + " running redis-ops read it");
     } catch (IOException e) {
-      throw RedisOpsException.usage(key + ": unable to read " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw RedisOpsException.usage(key + ": unable to read the password file " + file + ": " + e.getMessage());
     }
   }
 

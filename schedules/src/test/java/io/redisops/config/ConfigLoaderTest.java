@@ -136,4 +136,15 @@ class ConfigLoaderTest {
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains(missing.toString()).contains("does not exist");
   }
+
+  @org.junit.jupiter.api.Test
+  void aListOrAValueAsTheWholeConfigurationIsNamedWithoutJavaTypes() throws IOException {
+    for (String text : new String[] {"- name: cache\n- name: other\n", "just a string\n"}) {
+      String m = refused(text).getMessage();
+      assertThat(m).contains("must be a mapping of keys").doesNotContain("io.redisops").doesNotContain("JsonToken")
+          .doesNotContain("deserialize");
+    }
+    assertThat(refused("repository:\n  path: [a, b]\n").getMessage()).contains("repository.path")
+        .contains("expected a text, found a list").doesNotContain("java.");
+  }
 }

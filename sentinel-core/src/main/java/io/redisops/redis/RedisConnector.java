@@ -13,6 +13,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -29,6 +30,9 @@ public final class RedisConnector {
    * refused credentials (USAGE). The message names the server without its password.
    */
   public static RedisSession connect(RedisEndpoint endpoint, Duration timeout) {
+    if (endpoint.tls()) {
+      refusePlainServer(endpoint, timeout);
+    }
     RedisURI.Builder uri = RedisURI.builder()
         .withHost(endpoint.host())
         .withPort(endpoint.port())
@@ -66,6 +70,27 @@ public final class RedisConnector {
     }
   }
 
+  /**
+   * A TLS handshake with a plain Redis hangs until its timeout (the server waits for a line that never comes) and then
+   * says only "timed out". A plain server answers {@code PING} at once, a TLS one never does: ask first, fail fast.
+   */
+  private static void refusePlainServer(RedisEndpoint endpoint, Duration timeout) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      int ms = (int) Math.min(timeout.toMillis(), 2000);
+      socket.connect(new java.net.InetSocketAddress(endpoint.host(), endpoint.port()), ms);
+      socket.setSoTimeout(ms);
+      socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      int first = socket.getInputStream().read();
+      if (first == '+' || first == '-') {
+        throw RedisOpsException.usage("the server at " + endpoint.address() + " speaks plain Redis, not TLS: use"
+            + " redis:// instead of rediss:// (or enable tls-port on the server)");
+      }
+    } catch (IOException e) {
+      // no answer, a TLS alert or a refused connection: the real connection attempt reports it
+    }
+  }
+
   /** Maps a Lettuce failure to the one-line error of the CLI's contract. */
   static RedisOpsException translate(RedisEndpoint endpoint, RuntimeException e) {
     Throwable root = e;
@@ -85,6 +110,10 @@ public final class RedisConnector {
     if (upper.startsWith("NOPERM")) {
       return new RedisOpsException(ExitCode.USAGE,
           "Redis at " + endpoint + " refused a command: " + firstLine(msg) + "; give the ACL user the permission", e);
+    }
+    if (upper.startsWith("LOADING")) {
+      return new RedisOpsException(ExitCode.FAILED, "Redis at " + endpoint + " is still loading its dataset into memory"
+          + " (it answers LOADING); try again once it has finished (INFO persistence: loading:0)", e);
     }
     if (root instanceof ConnectException || e instanceof RedisConnectionException) {
       return new RedisOpsException(ExitCode.FAILED, "unable to connect to Redis at " + endpoint + ": "

@@ -52,8 +52,16 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
       throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "' is not valid; use redis://[user:password@]host:port");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+    if (scheme.equals("unix")) {
+      throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "': unix sockets are not supported; let"
+          + " Redis listen on a TCP port (port/bind in redis.conf) and use redis://127.0.0.1:PORT");
+    }
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
       throw RedisOpsException.usage("Redis URI scheme '" + scheme + "' is not supported; use redis:// or rediss://");
+    }
+    if (uri.getHost() == null && s.matches("(?i)rediss?://([^@/]*@)?[^@/:]+:[^/]*\\D[^/]*/?")) {
+      throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "' has a port that is not a number; use"
+          + " redis://[user:password@]host:port with a port from 1 to 65535");
     }
     if (uri.getHost() == null) {
       throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "' has no host; use redis://[user:password@]host:port");

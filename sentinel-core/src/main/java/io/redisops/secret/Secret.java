@@ -7,23 +7,37 @@ import java.util.Objects;
  * an exception or a manifest prints as {@code ****}. Read the value only where it is sent.
  */
 public final class Secret {
-  private final String value;
+  private String value;
+  private final java.util.function.Supplier<String> source;
 
-  private Secret(String value) {
-    this.value = Objects.requireNonNull(value, "value");
+  private Secret(String value, java.util.function.Supplier<String> source) {
+    this.value = value;
+    this.source = source;
   }
 
   public static Secret of(String value) {
-    return new Secret(value);
+    return new Secret(Objects.requireNonNull(value, "value"), null);
+  }
+
+  /**
+   * A secret read only when first revealed (a password file): commands that never log in, such as {@code list},
+   * must not fail because of a password file they do not need. The supplier's exceptions reach the caller of
+   * {@link #reveal()}.
+   */
+  public static Secret deferred(java.util.function.Supplier<String> source) {
+    return new Secret(null, Objects.requireNonNull(source, "source"));
   }
 
   /** The value itself: call this only at the point where it goes to the server. */
-  public String reveal() {
+  public synchronized String reveal() {
+    if (value == null) {
+      value = Objects.requireNonNull(source.get(), "secret");
+    }
     return value;
   }
 
   public boolean isEmpty() {
-    return value.isEmpty();
+    return reveal().isEmpty();
   }
 
   @Override
@@ -33,11 +47,12 @@ public final class Secret {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Secret s && s.value.equals(value);
+    // Never reveals a deferred secret: comparing settings must not read (or fail on) a password file.
+    return o instanceof Secret s && (source != null && source == s.source || value != null && value.equals(s.value));
   }
 
   @Override
   public int hashCode() {
-    return value.hashCode();
+    return 1; // constant: a deferred secret's value is unknown until revealed
   }
 }

@@ -186,4 +186,14 @@ class RedisEndpointTest {
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     return e;
   }
+
+  @Test
+  void aPortThatIsNotANumberAndUnixSocketsAreNamed() {
+    RedisOpsException port = catchThrowableOfType(() -> RedisEndpoint.parse("redis://127.0.0.1:abc"), RedisOpsException.class);
+    assertThat(port.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(port.getMessage()).contains("port that is not a number").doesNotContain("has no host");
+    RedisOpsException unix = catchThrowableOfType(() -> RedisEndpoint.parse("unix:///run/redis/redis.sock"),
+        RedisOpsException.class);
+    assertThat(unix.getMessage()).contains("unix sockets are not supported").contains("redis://127.0.0.1:PORT");
+  }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -56,24 +57,100 @@ public final class BackupCatalog {
     return repository;
   }
 
-  /** Every complete backup, newest first. A manifest that cannot be read is reported in the log and left out. */
-  public List<Manifest> list() throws IOException {
-    List<Manifest> out = new ArrayList<>();
-    for (Map.Entry<String, List<StoredObject>> e : idsWithObjects().entrySet()) {
-      if (e.getValue().stream().anyMatch(o -> o.name().equals(Manifest.FILE_NAME))) {
-        readManifest(e.getKey()).ifPresent(out::add);
-      }
+  /**
+   * Marks a backup that {@code verify} found damaged. Beside the manifest, so the manifest and its checksums stay as
+   * they were written (the evidence), and deleted with the backup.
+   */
+  public static final String BAD_MARKER = "known-bad.json";
+
+  /** A backup folder with a manifest that cannot be used, and why. Such a backup is never read, restored or pruned. */
+  public record Unusable(String id, String problem) {}
+
+  /**
+   * The whole catalog: usable backups newest first, unusable ones by id, and the ids of usable backups that a
+   * verification found bad.
+   */
+  public record Scan(List<Manifest> usable, List<Unusable> unusable, Set<String> knownBad) {
+    public boolean isKnownBad(Manifest m) {
+      return knownBad.contains(m.id());
     }
-    out.sort(NEWEST_FIRST);
-    return out;
   }
 
-  /** The complete backup with this id. */
-  public Optional<Manifest> find(String id) throws IOException {
-    if (id == null || id.contains("/") || id.isBlank() || id.startsWith(".")) {
-      return Optional.empty();
+  /** Every complete, usable backup, newest first. An unusable one is reported in the log and left out. */
+  public List<Manifest> list() throws IOException {
+    return scan().usable();
+  }
+
+  /** Every backup folder that has a manifest: the usable ones, the unusable ones with their problem, the known bad. */
+  public Scan scan() throws IOException {
+    List<Manifest> usable = new ArrayList<>();
+    List<Unusable> unusable = new ArrayList<>();
+    Set<String> bad = new TreeSet<>();
+    for (Map.Entry<String, List<StoredObject>> e : idsWithObjects().entrySet()) {
+      List<StoredObject> objects = e.getValue();
+      if (objects.stream().noneMatch(o -> o.name().equals(Manifest.FILE_NAME))) {
+        continue;
+      }
+      Entry entry = entry(e.getKey(), objects);
+      if (entry.manifest() != null) {
+        usable.add(entry.manifest());
+        if (objects.stream().anyMatch(o -> o.name().equals(BAD_MARKER))) {
+          bad.add(e.getKey());
+        }
+      } else {
+        log.warn("backup {}/{} is unusable and left out: {}", dataset, e.getKey(), entry.problem());
+        unusable.add(new Unusable(e.getKey(), entry.problem()));
+      }
     }
-    return readManifest(id);
+    usable.sort(NEWEST_FIRST);
+    return new Scan(List.copyOf(usable), List.copyOf(unusable), Set.copyOf(bad));
+  }
+
+  /** The complete, usable backup with this id. */
+  public Optional<Manifest> find(String id) throws IOException {
+    return Optional.ofNullable(lookup(id).manifest());
+  }
+
+  /**
+   * The backup with this id: its manifest when usable, else the problem (null for both when there is no backup
+   * folder with a manifest under this id).
+   */
+  public Entry lookup(String id) throws IOException {
+    if (id == null || id.contains("/") || id.contains("\\") || id.isBlank() || id.startsWith(".")) {
+      return new Entry(null, null);
+    }
+    List<StoredObject> objects = repository.list(prefix(id));
+    if (objects.stream().noneMatch(o -> o.name().equals(Manifest.FILE_NAME))) {
+      return new Entry(null, null);
+    }
+    return entry(id, objects);
+  }
+
+  /** A usable manifest, or why the backup cannot be used (both null: no such backup). */
+  public record Entry(Manifest manifest, String problem) {
+    public boolean exists() {
+      return manifest != null || problem != null;
+    }
+  }
+
+  /** Records that a verification found this backup bad, with the problems found. */
+  public void markBad(String id, List<String> problems, Instant at) throws IOException {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("id", id);
+    doc.put("found_at", at.toString());
+    doc.put("problems", problems);
+    byte[] json = ManifestCodec.mapper().writeValueAsBytes(doc);
+    repository.write(objectKey(id, BAD_MARKER), out -> out.write(json));
+  }
+
+  /** Whether a verification marked this backup bad. */
+  public boolean isMarkedBad(String id) throws IOException {
+    return repository.list(prefix(id)).stream().anyMatch(o -> o.name().equals(BAD_MARKER));
+  }
+
+  /** Removes the bad mark of a backup that verified intact again (it was repaired by hand). */
+  public void clearBad(String id) throws IOException {
+    repository.delete(objectKey(id, BAD_MARKER));
   }
 
   /** Backup ids that have objects but no manifest: interrupted runs. */
@@ -136,13 +213,38 @@ public final class BackupCatalog {
 
   /** Opens the stored (compressed, possibly encrypted) object of a backup. */
   public InputStream openObject(Manifest m) throws IOException {
+    if (m.object() == null || !isPlainName(m.object())) {
+      throw RedisOpsException.integrity("backup " + dataset + "/" + m.id() + " is unusable: its manifest names the object '"
+          + m.object() + "', which is not a file of the backup's folder");
+    }
     return repository.read(objectKey(m.id(), m.object()));
+  }
+
+  /**
+   * Removes every object of a backup that never got its manifest (its manifest write failed): at once, rather than
+   * leaving the data for the next backup's cleanup.
+   */
+  public void discard(String id) throws IOException {
+    for (StoredObject o : repository.list(prefix(id))) {
+      repository.delete(o.key());
+    }
   }
 
   /** Deletes a backup: the manifest first, so that a half-deleted backup is never listed, then the rest. */
   public void delete(Manifest m) throws IOException {
-    repository.delete(manifestKey(m.id()));
-    for (StoredObject o : repository.list(prefix(m.id()))) {
+    delete(m.id());
+  }
+
+  /**
+   * Deletes the backup with this id, usable or not, as {@link #delete(Manifest)} does. Only what lies in the backup's
+   * own folder is touched, whatever its manifest says.
+   */
+  public void delete(String id) throws IOException {
+    if (!lookup(id).exists() && incompleteIds().stream().noneMatch(id::equals)) {
+      return;
+    }
+    repository.delete(manifestKey(id));
+    for (StoredObject o : repository.list(prefix(id))) {
       repository.delete(o.key());
     }
   }
@@ -151,32 +253,50 @@ public final class BackupCatalog {
     return dataset + "/" + id + "/";
   }
 
-  private Optional<Manifest> readManifest(String id) throws IOException {
+  /** Reads and checks the manifest of backup {@code id}, whose folder holds {@code objects}. */
+  private Entry entry(String id, List<StoredObject> objects) throws IOException {
+    Manifest m;
     try (InputStream in = repository.read(manifestKey(id))) {
-      Manifest m = ManifestCodec.fromJson(in);
-      String problem = problem(m, id);
-      if (problem != null) {
-        log.warn("unable to use manifest '{}': {}", manifestKey(id), problem);
-        return Optional.empty();
-      }
-      return Optional.of(m);
+      m = ManifestCodec.fromJson(in);
     } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
+      return new Entry(null, null);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      log.warn("unable to read manifest '{}': {}", manifestKey(id), e.getOriginalMessage());
-      return Optional.empty();
+      return new Entry(null, "its manifest " + manifestKey(id) + " cannot be read (" + firstLine(e.getOriginalMessage())
+          + "): it is damaged or truncated");
     }
+    String problem = problem(m, id, objects);
+    return problem == null ? new Entry(m, null) : new Entry(null, problem);
   }
 
   /** What makes a parsed manifest unusable (fields that sorting, retention and deletion rely on), or null. */
-  private static String problem(Manifest m, String id) {
+  private String problem(Manifest m, String id, List<StoredObject> objects) {
     if (m == null || m.id() == null || m.snapshotTime() == null || m.tiers() == null || m.object() == null) {
-      return "id, snapshot_time, tiers or object is missing";
+      return "its manifest " + manifestKey(id) + " lacks id, snapshot_time, tiers or object";
     }
     if (!m.id().equals(id)) {
-      return "it names backup '" + m.id() + "' but lies in folder '" + id + "'";
+      return "its manifest names backup '" + m.id() + "' but lies in folder '" + id + "'";
+    }
+    if (!isPlainName(m.object())) {
+      // A manifest is data, not a path: it must never lead redis-ops outside the backup's own folder.
+      return "its manifest names the object '" + m.object() + "', which is not a file of the backup's folder";
+    }
+    if (objects.stream().noneMatch(o -> o.name().equals(m.object()))) {
+      return "its data file " + objectKey(id, m.object()) + " is missing";
     }
     return null;
+  }
+
+  private static boolean isPlainName(String name) {
+    return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".")
+        && !name.equals(Manifest.FILE_NAME) && !name.equals(BAD_MARKER) && name.indexOf('\0') < 0;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable JSON";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private Map<String, List<StoredObject>> idsWithObjects() throws IOException {

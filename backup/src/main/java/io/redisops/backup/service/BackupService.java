@@ -79,7 +79,11 @@ public final class BackupService {
       try (RedisSession session = RedisConnector.connect(request.endpoint(), context.redisTimeout())) {
         Closeable sessionHandle = session::close;
         abort.attach(sessionHandle);
-        // 3. Who the source is, for the manifest.
+        // 3. Who the source is, for the manifest; a server still loading its data has no snapshot to give yet.
+        if ("1".equals(session.info("persistence").get("loading"))) {
+          throw RedisOpsException.failed("Redis at " + request.endpoint() + " is still loading its dataset into memory"
+              + " (INFO persistence: loading:1); try again once it has finished (loading:0)");
+        }
         Manifest.Source source = SourceProbe.probe(session);
         SnapshotMethod method = resolveMethod(request.method(), session);
         Instant started = clock.instant();
@@ -181,7 +185,18 @@ public final class BackupService {
       log.warn("the RDB of {} carries no CRC64 (rdbchecksum no): only its SHA-256 protects this backup", id);
     }
     // 5. The manifest last: from now on the backup exists.
-    catalog.saveManifest(m);
+    try {
+      catalog.saveManifest(m);
+    } catch (IOException | RuntimeException e) {
+      // No manifest, no backup: its data must not linger (it may be what filled the disk) until the next run.
+      try {
+        catalog.discard(id);
+        log.warn("the manifest of backup {}/{} could not be written; its data was removed", catalog.dataset(), id);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
     log.info("backup {}/{} stored: {} keys, {} bytes raw, {} stored", catalog.dataset(), id, m.describeTotalKeys(),
         m.rawSize(), m.storedSize());
     return m;

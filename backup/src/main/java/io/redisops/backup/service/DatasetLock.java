@@ -65,7 +65,8 @@ public final class DatasetLock implements AutoCloseable {
       return new DatasetLock(key, ch, lock);
     } catch (java.nio.file.FileSystemException e) {
       // Permission denied, not a directory, read-only file system: the repository setting is wrong, not the run.
-      String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      String reason = e.getReason() != null ? e.getReason()
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
       throw new RedisOpsException(io.redisops.error.ExitCode.USAGE, "unable to use the repository folder for dataset '"
           + dataset + "': " + e.getFile() + ": " + reason + "; check --repo or repository.path and its owner", e);
     } catch (IOException e) {

@@ -27,6 +27,7 @@ import java.util.UUID;
  * from off-site uses.
  */
 public final class FetchService {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FetchService.class);
   private final Offsite offsite;
 
   public FetchService(Offsite offsite) {
@@ -43,10 +44,9 @@ public final class FetchService {
     var catalog = offsite.remote().catalog(dataset);
     String where = offsite.remote().repository().describe();
     Path target = targetFile.toAbsolutePath();
-    Path temp = target.resolveSibling("." + target.getFileName() + ".part-" + UUID.randomUUID().toString().substring(0, 8));
-    if (!Files.isDirectory(target.getParent())) {
-      throw RedisOpsException.usage("unable to fetch into " + target + ": folder " + target.getParent() + " does not exist");
-    }
+    checkTarget(target);
+    Path temp = target.resolveSibling(partPrefix(target) + UUID.randomUUID().toString().substring(0, 8));
+    removeLeftovers(target);
     DownloadGuard download = null;
     try {
       Manifest m = catalog.find(id).orElseThrow(() -> RedisOpsException.notFound("no backup '" + id + "' of dataset "
@@ -91,6 +91,47 @@ public final class FetchService {
         // a leftover temporary file is hidden and harmless
       }
     }
+  }
+
+  /**
+   * Refuses, before anything is downloaded, a target that cannot become the RDB file: a folder (the whole object
+   * would be downloaded and then not be placeable), or a file in a folder that does not exist.
+   */
+  public static void checkTarget(Path targetFile) {
+    Path target = targetFile.toAbsolutePath();
+    if (Files.isDirectory(target)) {
+      throw RedisOpsException.usage("--output " + target + " is a folder; give the path of the RDB file to write,"
+          + " e.g. " + target.resolve("dump.rdb"));
+    }
+    if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+      throw RedisOpsException.usage("unable to fetch into " + target + ": folder " + target.getParent() + " does not exist");
+    }
+  }
+
+  /**
+   * Removes the temporary files ({@code .<name>.part-*}) that a fetch into the same file left when it was killed:
+   * they are ours (named after the target), hidden, and as large as the backup.
+   */
+  public static int removeLeftovers(Path targetFile) {
+    Path target = targetFile.toAbsolutePath();
+    String prefix = partPrefix(target);
+    int removed = 0;
+    try (java.util.stream.Stream<Path> siblings = Files.list(target.getParent())) {
+      for (Path p : (Iterable<Path>) siblings::iterator) {
+        if (p.getFileName().toString().startsWith(prefix) && Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+          log.warn("removed {}, left by an interrupted fetch into {}", p, target);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      log.warn("unable to look for leftovers of an interrupted fetch beside {}: {}", target, e.getMessage());
+    }
+    return removed;
+  }
+
+  private static String partPrefix(Path target) {
+    return "." + target.getFileName() + ".part-";
   }
 
   /** Tells a failed download (retry later) from bytes that arrived but are damaged (an integrity problem). */

@@ -38,8 +38,12 @@ public final class PruneService {
     DatasetLock lock = lockHeld || dryRun ? null : context.lock(dataset);
     try {
       BackupCatalog catalog = context.catalog(dataset);
+      // Unusable backups (damaged manifest, missing data file) are not in the plan: never deleted by retention, never
+      // "the newest"; the operator removes them with 'delete'. Known bad ones do not count as the newest.
+      BackupCatalog.Scan scan = catalog.scan();
       List<RetentionPlanner.Decision> plan =
-          new RetentionPlanner(context.retention()).plan(catalog.list(), context.clock().instant()).stream()
+          new RetentionPlanner(context.retention()).plan(scan.usable(), scan.knownBad(), context.clock().instant())
+              .stream()
               .map(d -> d.keep() || !spare.contains(d.backup().id()) ? d
                   : new RetentionPlanner.Decision(d.backup(), true, SPARED + d.reason()))
               .toList();

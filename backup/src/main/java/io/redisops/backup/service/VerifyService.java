@@ -17,6 +17,7 @@ import java.util.List;
  * manifest. Works alike on the local repository and off-site.
  */
 public final class VerifyService {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VerifyService.class);
   private final BackupContext context;
   private final ObjectEncryption encryption;
 
@@ -30,29 +31,74 @@ public final class VerifyService {
     this.encryption = encryption;
   }
 
-  /** The outcome for one backup: no problems means it is intact. */
-  public record Result(Manifest backup, List<String> problems) {
+  /**
+   * The outcome for one backup: no problems means it is intact.
+   *
+   * @param id the backup's id (also when no usable manifest exists)
+   * @param backup its manifest, null for an unusable backup
+   */
+  public record Result(String id, Manifest backup, List<String> problems) {
+    public Result(Manifest backup, List<String> problems) {
+      this(backup.id(), backup, problems);
+    }
+
     public boolean ok() {
       return problems.isEmpty();
     }
   }
 
+  /** The result for a backup whose manifest cannot be used: it fails verification with that problem. */
+  public static Result unusable(BackupCatalog.Unusable u) {
+    return new Result(u.id(), null, List.of(u.problem()));
+  }
+
+  /**
+   * Re-reads backup {@code m} and compares. A backup found damaged (a checksum differs, its object is missing or
+   * does not decompress) is marked known bad in its repository, so retention stops counting it as the newest; one
+   * that is intact again loses the mark. A failed download (off-site) or a wrong key marks nothing.
+   */
   public Result verify(String dataset, Manifest m, ProgressListener progress) {
     BackupCatalog catalog = context.catalog(dataset);
     List<String> problems = new ArrayList<>();
+    boolean damaged = false;
     progress.begin("verify " + dataset + "/" + m.id(), m.storedSize());
     try (InputStream in = encryption.open(m, catalog.openObject(m), m.object())) {
       problems.addAll(compare(m, SnapshotStore.reread(in, Compression.parse(m.compression()), progress)));
+      damaged = !problems.isEmpty();
     } catch (java.nio.file.NoSuchFileException e) {
       problems.add("object " + m.object() + " is missing");
+      damaged = true;
     } catch (io.redisops.backup.crypto.DecryptionException e) {
       problems.add(e.getMessage());
+    } catch (io.redisops.backup.rdb.RdbFormatException e) {
+      problems.add("the stored object is not a valid RDB: " + e.getMessage());
+      damaged = true;
     } catch (IOException e) {
       problems.add("the stored object cannot be read back: " + e.getMessage());
+      // A local file that does not decompress is damaged; off-site the same error may be a dropped connection.
+      damaged = context.repository().capabilities().contains(io.redisops.backup.storage.Repository.Capability.LOCAL_FILES);
     } finally {
       progress.end();
     }
+    mark(catalog, m, damaged, problems);
     return new Result(m, problems);
+  }
+
+  private void mark(BackupCatalog catalog, Manifest m, boolean damaged, List<String> problems) {
+    try {
+      if (damaged) {
+        catalog.markBad(m.id(), problems, context.clock().instant());
+        log.warn("backup {}/{} marked known bad in {}: retention no longer counts it as the newest", catalog.dataset(),
+            m.id(), context.repository().describe());
+      } else if (problems.isEmpty() && catalog.isMarkedBad(m.id())) {
+        catalog.clearBad(m.id());
+        log.info("backup {}/{} verified intact again: its known-bad mark is removed", catalog.dataset(), m.id());
+      }
+    } catch (IOException | RuntimeException e) {
+      // A read-only repository can still be verified; only the mark is missing, and the operator is told.
+      log.warn("unable to record the verification of backup {}/{} in {}: {}", catalog.dataset(), m.id(),
+          context.repository().describe(), e.getMessage());
+    }
   }
 
   /** What differs between a manifest and a re-read of its object; empty when everything matches. */

@@ -65,7 +65,7 @@ public final class LocalRepository implements Repository {
   @Override
   public List<StoredObject> list(String prefix) throws IOException {
     Path start = prefix.isEmpty() ? root : root.resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : parentOf(prefix));
-    if (!Files.isDirectory(start)) {
+    if (!isFolder(start)) {
       return List.of();
     }
     List<StoredObject> out = new ArrayList<>();
@@ -104,6 +104,8 @@ public final class LocalRepository implements Repository {
         OutputStream out = Channels.newOutputStream(ch);
         body.writeTo(new NonClosingOutputStream(out));
         ch.force(true);
+      } catch (IOException e) {
+        throw namingThePlace(e, target);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       fsyncDirectory(target.getParent());
@@ -128,7 +130,7 @@ public final class LocalRepository implements Repository {
   @Override
   public int cleanupIncomplete(String prefix) throws IOException {
     Path start = prefix.isEmpty() ? root : root.resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : parentOf(prefix));
-    if (!Files.isDirectory(start)) {
+    if (!isFolder(start)) {
       return 0;
     }
     List<Path> leftovers = new ArrayList<>();
@@ -141,6 +143,55 @@ public final class LocalRepository implements Repository {
       removeEmptyParents(p.getParent());
     }
     return leftovers.size();
+  }
+
+  /**
+   * Whether {@code dir} is a folder; missing is false, but a folder that cannot be looked into is an error: an
+   * unreadable repository must never look empty (a "no backups" answer would be a lie).
+   */
+  private boolean isFolder(Path dir) throws IOException {
+    try {
+      return Files.readAttributes(dir, BasicFileAttributes.class).isDirectory();
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (AccessDeniedException e) {
+      throw new AccessDeniedException(deniedFolder(dir).toString(), null, "permission denied");
+    } catch (java.nio.file.FileSystemException e) {
+      if (e.getReason() != null && e.getReason().contains("Not a directory")) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** The outermost folder on the way from the repository's parent to {@code dir} that this user cannot enter. */
+  private Path deniedFolder(Path dir) {
+    Path start = root.getParent() == null ? root : root.getParent();
+    Path p = start;
+    for (Path part : start.relativize(dir)) {
+      if (Files.isDirectory(p) && !(Files.isReadable(p) && Files.isExecutable(p))) {
+        return p;
+      }
+      p = p.resolve(part);
+    }
+    return dir;
+  }
+
+  /** "No space left on device" alone does not say which disk: name the file and the free space. */
+  private static IOException namingThePlace(IOException e, Path target) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+      String free;
+      try {
+        free = Files.getFileStore(target.getParent()).getUsableSpace() / 1024 + " KiB free";
+      } catch (IOException ignored) {
+        free = "free space unknown";
+      }
+      return new IOException("unable to write " + target + ": " + (m.contains("quota") ? "disk quota exceeded"
+          : "no space left on device") + " (" + free + " on its file system); free space there or move the"
+          + " repository (--repo / repository.path)", e);
+    }
+    return e;
   }
 
   private void removeEmptyParents(Path dir) throws IOException {

@@ -27,7 +27,11 @@ public interface Repository extends java.io.Closeable {
 
   Set<Capability> capabilities();
 
-  /** Every complete object whose key starts with {@code prefix}, sorted by key. A missing prefix gives an empty list. */
+  /**
+   * Every complete object whose key starts with {@code prefix}, sorted by key. A missing prefix gives an empty list;
+   * one that exists but cannot be read throws {@link java.nio.file.AccessDeniedException} naming the folder (an
+   * unreadable repository must never look empty).
+   */
   List<StoredObject> list(String prefix) throws IOException;
 
   /** Opens a complete object for reading. A missing object throws {@link java.nio.file.NoSuchFileException}. */

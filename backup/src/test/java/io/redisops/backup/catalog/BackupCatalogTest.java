@@ -208,6 +208,58 @@ class BackupCatalogTest {
     assertThat(catalog.find("20261122T120000Z")).isEmpty();
   }
 
+  @Test
+  void everyUnusableBackupIsNamedWithItsProblem() throws IOException {
+    LocalRepository repo = repo();
+    BackupCatalog catalog = new BackupCatalog(repo, "cache");
+    Manifest good = store(catalog, "20261122T110000Z", T0);
+    // truncated manifest
+    put(repo, "cache/20261122T120000Z/dump.rdb.zst", "x");
+    put(repo, "cache/20261122T120000Z/manifest.json", "{\"format_version\": 1, \"id\": ");
+    // a manifest whose object points outside the repository
+    Manifest escaping = manifest("cache", "20261122T130000Z", T0.plusSeconds(7200));
+    put(repo, "cache/20261122T130000Z/manifest.json", new String(ManifestCodec.toJson(escaping), UTF_8)
+        .replace("\"dump.rdb.zst\"", "\"../../etc/passwd\""));
+    // data file missing
+    catalog.saveManifest(manifest("cache", "20261122T140000Z", T0.plusSeconds(10800)));
+
+    BackupCatalog.Scan scan = catalog.scan();
+
+    assertThat(scan.usable()).containsExactly(good);
+    assertThat(scan.unusable()).extracting(BackupCatalog.Unusable::id)
+        .containsExactly("20261122T120000Z", "20261122T130000Z", "20261122T140000Z");
+    assertThat(scan.unusable().get(0).problem()).contains("manifest").contains("truncated");
+    assertThat(scan.unusable().get(1).problem()).contains("../../etc/passwd").contains("not a file of the backup's folder");
+    assertThat(scan.unusable().get(2).problem()).contains("data file").contains("missing");
+    assertThat(catalog.lookup("20261122T130000Z").problem()).isEqualTo(scan.unusable().get(1).problem());
+    assertThat(catalog.lookup("20261122T150000Z").exists()).isFalse();
+    // even a manifest built by hand cannot open a file outside its folder
+    assertThat(catchThrowableOfType(() -> catalog.openObject(new Manifest(escaping.formatVersion(), escaping.id(),
+        "cache", T0, T0, escaping.tiers(), "bgsave", escaping.source(), 11, "../../etc/passwd", 1, 1, "none", "none",
+        "a", "b", null, true, escaping.keys(), escaping.expires(), 0, 0, "x")), RedisOpsException.class).exitCode())
+        .isEqualTo(ExitCode.INTEGRITY);
+  }
+
+  @Test
+  void aBackupMarkedBadStaysUsableButKnownBadUntilCleared() throws IOException {
+    BackupCatalog catalog = new BackupCatalog(repo(), "cache");
+    Manifest m = store(catalog, "20261122T110000Z", T0);
+    byte[] manifestBefore = Files.readAllBytes(root.resolve("cache/20261122T110000Z/manifest.json"));
+
+    catalog.markBad(m.id(), List.of("RDB CRC64 mismatch"), T0.plusSeconds(60));
+
+    assertThat(catalog.scan().knownBad()).containsExactly(m.id());
+    assertThat(catalog.scan().usable()).containsExactly(m);
+    assertThat(catalog.isMarkedBad(m.id())).isTrue();
+    assertThat(Files.readAllBytes(root.resolve("cache/20261122T110000Z/manifest.json"))).isEqualTo(manifestBefore);
+    assertThat(Files.readString(root.resolve("cache/20261122T110000Z/" + BackupCatalog.BAD_MARKER))).contains("CRC64");
+    catalog.clearBad(m.id());
+    assertThat(catalog.scan().knownBad()).isEmpty();
+    catalog.markBad(m.id(), List.of("x"), T0);
+    catalog.delete(m);
+    assertThat(root.resolve("cache/20261122T110000Z")).doesNotExist();
+  }
+
   @ParameterizedTest
   @NullAndEmptySource
   @ValueSource(strings = {"../x", "a/b", "..", ".hidden", "-dash", "a b", "x/"})

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -144,5 +145,21 @@ class RetentionPlannerTest {
     List<Decision> plan = defaults.plan(backups, NOW);
     assertThat(plan).extracting(Decision::backup).containsExactlyElementsOf(backups);
     assertThat(plan.stream().filter(Decision::keep).count()).isEqualTo(9); // 0..48h
+  }
+
+  @Test
+  void aKnownBadNewestDoesNotProtectItselfAndTheNewestGoodOneStays() {
+    Instant now = Instant.parse("2026-11-25T12:00:00Z");
+    Manifest damaged = manifest("cache", "20261125T110000Z", now.minusSeconds(3600), Tier.HOURLY);
+    Manifest good = manifest("cache", "20261122T110000Z", now.minus(Duration.ofDays(3)), Tier.HOURLY);
+
+    List<RetentionPlanner.Decision> plain = defaults.plan(List.of(damaged, good), now);
+    List<RetentionPlanner.Decision> known = defaults.plan(List.of(damaged, good), Set.of(damaged.id()), now);
+
+    assertThat(plain.get(1).keep()).as("without the mark the old one goes").isFalse();
+    assertThat(known.get(1).keep()).isTrue();
+    assertThat(known.get(1).reason()).contains("newest backup not known bad");
+    assertThat(known.get(0).keep()).isTrue();
+    assertThat(known.get(0).reason()).contains("known bad");
   }
 }

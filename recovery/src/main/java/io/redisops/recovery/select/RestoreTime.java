@@ -27,6 +27,11 @@ import java.util.regex.Pattern;
  *   <li>relative: {@code -90m}, {@code -2h}, {@code -1d} (also {@code -30s}): that long before now; a day is 24 hours.</li>
  * </ul>
  * A time in the future or text in none of these forms is a usage error (exit 2) that lists the forms.
+ *
+ * <p>A time names the whole of its last given unit: {@code 13:36:58} is every moment of that second (up to
+ * 13:36:58.999999999), {@code 13:36} the whole minute. {@code list} shows snapshot times to the second, so the time
+ * it shows for a backup taken at 13:36:58.61 must select that backup, not the one before. ISO times with a fraction
+ * ({@code 13:36:58.500Z}) and relative times are exact.
  */
 public final class RestoreTime {
   static final String FORMATS = "use HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z"
@@ -35,6 +40,8 @@ public final class RestoreTime {
   private static final Pattern LOCAL_DATE_TIME = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})[ T](\\d{1,2}:\\d{2}(:\\d{2})?)");
   private static final Pattern RELATIVE = Pattern.compile("-(\\d{1,9})([smhd])");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("H:mm[:ss]");
+  /** The clock part of any accepted form: hours, minutes and optional seconds. */
+  private static final Pattern TIME_OF_DAY = Pattern.compile("(?:^|[ T])\\d{1,2}:\\d{2}(:\\d{2})?(?![\\d:])");
 
   private final Clock clock;
   private final ZoneId zone;
@@ -44,7 +51,9 @@ public final class RestoreTime {
     this.zone = zone;
   }
 
-  /** The instant {@code text} names; see the class comment. */
+  /**
+   * The latest instant {@code text} covers (the end of its second or minute; see the class comment), never after now.
+   */
   public Instant parse(String text) {
     if (text == null || text.isBlank()) {
       throw RedisOpsException.usage("--at needs a TIME; " + FORMATS);
@@ -64,7 +73,20 @@ public final class RestoreTime {
       throw RedisOpsException.usage("--at '" + s + "' is in the future (" + at.atZone(zone).toOffsetDateTime()
           + ", now is " + now.atZone(zone).toOffsetDateTime().withNano(0) + "); give a past time");
     }
-    return at;
+    Instant end = at.plus(precision(s)).minusNanos(1);
+    return end.isAfter(now) ? now : end;
+  }
+
+  /** How long a span the text names: a second or a minute for clock times, nothing (exact) for the rest. */
+  private static Duration precision(String s) {
+    if (RELATIVE.matcher(s).matches() || s.contains(".") || s.contains(",")) {
+      return Duration.ofNanos(1);
+    }
+    Matcher time = TIME_OF_DAY.matcher(s);
+    if (!time.find()) {
+      return Duration.ofNanos(1);
+    }
+    return time.group(1) != null ? Duration.ofSeconds(1) : Duration.ofMinutes(1);
   }
 
   private Instant parseOrNull(String s, Instant now) {

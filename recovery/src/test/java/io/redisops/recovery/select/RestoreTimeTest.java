@@ -20,15 +20,15 @@ class RestoreTimeTest {
 
   @Test
   void hhmmEarlierTodayIsToday() {
-    assertThat(time.parse("09:15")).isEqualTo(Instant.parse("2026-11-22T08:15:00Z"));
-    assertThat(time.parse("9:15:30")).isEqualTo(Instant.parse("2026-11-22T08:15:30Z"));
+    assertThat(time.parse("09:15")).isEqualTo(Instant.parse("2026-11-22T08:15:59.999999999Z"));
+    assertThat(time.parse("9:15:30")).isEqualTo(Instant.parse("2026-11-22T08:15:30.999999999Z"));
   }
 
   @Test
   void hhmmLaterThanNowIsYesterday() {
     // 11:00 has not come yet today: the latest 11:00 not in the future is yesterday's.
-    assertThat(time.parse("11:00")).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
-    assertThat(time.parse("10:30:01")).isEqualTo(Instant.parse("2026-11-21T09:30:01Z"));
+    assertThat(time.parse("11:00")).isEqualTo(Instant.parse("2026-11-21T10:00:59.999999999Z"));
+    assertThat(time.parse("10:30:01")).isEqualTo(Instant.parse("2026-11-21T09:30:01.999999999Z"));
   }
 
   @Test
@@ -38,15 +38,17 @@ class RestoreTimeTest {
 
   @Test
   void localDateTimeIsInTheZone() {
-    assertThat(time.parse("2026-11-20 11:00")).isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
-    assertThat(time.parse("2026-11-20 11:00:07")).isEqualTo(Instant.parse("2026-11-20T10:00:07Z"));
-    assertThat(time.parse("2026-11-20T11:00")).isEqualTo(Instant.parse("2026-11-20T10:00:00Z"));
+    assertThat(time.parse("2026-11-20 11:00")).isEqualTo(Instant.parse("2026-11-20T10:00:59.999999999Z"));
+    assertThat(time.parse("2026-11-20 11:00:07")).isEqualTo(Instant.parse("2026-11-20T10:00:07.999999999Z"));
+    assertThat(time.parse("2026-11-20T11:00")).isEqualTo(Instant.parse("2026-11-20T10:00:59.999999999Z"));
   }
 
   @Test
   void isoWithOffsetOrZ() {
-    assertThat(time.parse("2026-11-22T08:00:00Z")).isEqualTo(Instant.parse("2026-11-22T08:00:00Z"));
-    assertThat(time.parse("2026-11-22T03:00:00-05:00")).isEqualTo(Instant.parse("2026-11-22T08:00:00Z"));
+    assertThat(time.parse("2026-11-22T08:00:00Z")).isEqualTo(Instant.parse("2026-11-22T08:00:00.999999999Z"));
+    assertThat(time.parse("2026-11-22T03:00:00-05:00")).isEqualTo(Instant.parse("2026-11-22T08:00:00.999999999Z"));
+    assertThat(time.parse("2026-11-22T08:00:00.250Z")).isEqualTo(Instant.parse("2026-11-22T08:00:00.250Z"));
+    assertThat(time.parse("2026-11-22T08:00Z")).isEqualTo(Instant.parse("2026-11-22T08:00:59.999999999Z"));
   }
 
   @Test
@@ -72,5 +74,23 @@ class RestoreTimeTest {
       assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
       assertThat(e.getMessage()).contains("in the future");
     });
+  }
+
+  @Test
+  void aTimeGivenToTheSecondMeansTheWholeSecond() {
+    // list shows "2026-11-22 09:36:58" (Berlin) for a snapshot at 08:36:58.61Z: every form of that time selects it
+    Instant snapshot = Instant.parse("2026-11-22T08:36:58.610Z");
+    for (String text : new String[] {"2026-11-22 09:36:58", "09:36:58", "2026-11-22T09:36:58", "2026-11-22T08:36:58Z",
+        "2026-11-22T09:36:58+01:00"}) {
+      assertThat(time.parse(text)).as(text).isAfterOrEqualTo(snapshot).isBefore(Instant.parse("2026-11-22T08:36:59Z"));
+    }
+    // to the minute: the whole minute; a fraction: exact
+    assertThat(time.parse("09:36")).isEqualTo(Instant.parse("2026-11-22T08:36:59.999999999Z"));
+    assertThat(time.parse("2026-11-22T08:36:58.5Z")).isBefore(snapshot);
+  }
+
+  @Test
+  void theCurrentSecondEndsAtNow() {
+    assertThat(time.parse("10:30:00")).isEqualTo(NOW);
   }
 }
