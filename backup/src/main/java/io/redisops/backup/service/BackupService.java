@@ -84,7 +84,7 @@ public final class BackupService {
         if (abort.aborted()) {
           throw RedisOpsException.failed("backup of " + request.dataset() + " abandoned before capture (stopping)");
         }
-        try (Snapshot snapshot = (method == SnapshotMethod.BGSAVE ? bgsave : replication).capture(session)) {
+        try (Snapshot snapshot = (method == SnapshotMethod.BGSAVE ? bgsave : replication).capture(session, progress)) {
           abort.attach(snapshot);
           try {
             manifest = store(catalog, request, source, snapshot, started, progress);
