@@ -100,6 +100,16 @@ class RestoreCliIT {
     }
   }
 
+  /** Whether anything accepts connections on the Redis port. */
+  private boolean listening() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", redis.port()), 1000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** The restore's start command kills the redis-ops process itself: a restore killed midway, Redis down. */
   private Run killedRestore() throws Exception {
     Run killed = run(config("[sh, -c, 'kill -9 $PPID']"), "restore", "--latest", "--yes");
@@ -117,7 +127,21 @@ class RestoreCliIT {
     assertThat(again.err()).contains("was interrupted at step 'start'").contains("redis-ops-quarantine-")
         .contains("--resume").contains("--rollback");
 
-    Run resumed = run(config(null), "restore", "--resume");
+    // the consent rule: no terminal and no --yes refuses, and changes nothing
+    Path state = tmp.resolve("repo").resolve("ds").resolve(".restore-state.json");
+    String stateBefore = Files.readString(state);
+    Run unconfirmed = run(config(null), "restore", "--resume");
+    assertThat(unconfirmed.exit()).as(unconfirmed.err()).isEqualTo(5);
+    assertThat(unconfirmed.out()).contains("resume the interrupted restore").contains("start");
+    assertThat(unconfirmed.err()).contains("'restore --resume' needs confirmation").contains("nothing was changed");
+    assertThat(Files.readString(state)).isEqualTo(stateBefore);
+    assertThat(listening()).as("Redis was not started").isFalse();
+    // --dry-run with a restore pending says what the real command says
+    Run dry = run(config(null), "restore", "--latest", "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isEqualTo(5);
+    assertThat(dry.err()).contains("was interrupted at step 'start'").contains("restore --resume");
+
+    Run resumed = run(config(null), "restore", "--resume", "--yes");
     assertThat(resumed.exit()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("resuming").contains("6/10 start").contains("10/10 verify done")
         .doesNotContain("1/10 fetch");
@@ -130,12 +154,19 @@ class RestoreCliIT {
   void aKilledRestoreIsRolledBack() throws Exception {
     String configBefore = Files.readString(redis.configFile());
     killedRestore();
-    Run rolledBack = run(config(null), "restore", "--rollback");
+    Run unconfirmed = run(config(null), "restore", "--rollback");
+    assertThat(unconfirmed.exit()).as(unconfirmed.err()).isEqualTo(5);
+    assertThat(unconfirmed.out()).contains("roll back the interrupted restore").contains("undo, last first: start");
+    assertThat(unconfirmed.err()).contains("'restore --rollback' needs confirmation");
+    assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
+    assertThat(listening()).as("Redis was not started").isFalse();
+
+    Run rolledBack = run(config(null), "restore", "--rollback", "--yes");
     assertThat(rolledBack.exit()).as(rolledBack.err()).isZero();
     assertThat(rolledBack.out()).contains("rollback done").contains("serves the original data again");
     assertThat(with(KeyspaceDump::of)).isEqualTo(original);
     assertThat(Files.readString(redis.configFile())).isEqualTo(configBefore);
-    assertThat(run(config(null), "restore", "--rollback").exit()).isEqualTo(4);
+    assertThat(run(config(null), "restore", "--rollback", "--yes").exit()).isEqualTo(4);
   }
 
   @Test
@@ -167,5 +198,98 @@ class RestoreCliIT {
     assertThat(redis.pid()).isEqualTo(pid);
     assertThat(redis.isAlive()).isTrue();
     assertThat(KeyspaceDump.of(redis.sync())).isEqualTo(original);
+  }
+
+  @Test
+  void ctrlCDuringTheFetchLeavesNothingPending() throws Exception {
+    long pid = redis.pid();
+    // The stored object becomes a named pipe fed by this test: the fetch reads half of it, then waits, so the
+    // signal surely lands during the fetch.
+    Path object;
+    try (java.util.stream.Stream<Path> files = Files.walk(tmp.resolve("repo").resolve("ds"))) {
+      object = files.filter(f -> f.getFileName().toString().startsWith("dump.rdb")).findFirst().orElseThrow();
+    }
+    byte[] stored = Files.readAllBytes(object);
+    Files.delete(object);
+    assertThat(new ProcessBuilder("mkfifo", object.toString()).start().waitFor()).isZero();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread feeder = new Thread(() -> {
+      try (java.io.OutputStream out = Files.newOutputStream(object)) {
+        out.write(stored, 0, stored.length / 2);
+        out.flush();
+        release.await();
+      } catch (Exception e) {
+        // the reader is gone (killed): nothing more to feed
+      }
+    }, "fifo-feeder");
+    feeder.setDaemon(true);
+    feeder.start();
+
+    Path cfg = config(null);
+    Path out = tmp.resolve("ctrl-c.out");
+    Path err = tmp.resolve("ctrl-c.err");
+    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
+        "-c", cfg.toString(), "restore", "--latest", "--yes")
+        .redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+    ProcessRegistry.register(p.toHandle());
+    try {
+      io.redisops.testkit.Await.until(Duration.ofSeconds(60), "the fetch to be writing its partial copy",
+          () -> read(out).contains("1/10 fetch:") && !partialCopies().isEmpty());
+      assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("redis-ops ended after SIGINT").isTrue();
+    } finally {
+      release.countDown();
+      p.destroyForcibly();
+      ProcessRegistry.unregister(p.toHandle());
+    }
+    String said = read(err);
+    assertThat(p.exitValue()).as(said).isEqualTo(130);
+    assertThat(said).contains("interrupted at step 'fetch', before Redis was touched: nothing was changed and nothing"
+        + " is pending");
+    assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).doesNotExist();
+    assertThat(partialCopies()).isEmpty();
+    assertThat(redis.pid()).isEqualTo(pid);
+    assertThat(KeyspaceDump.of(redis.sync())).isEqualTo(original);
+
+    // nothing pending: the next restore is not refused
+    Files.delete(object);
+    Files.write(object, stored);
+    Run dry = run(config(null), "restore", "--latest", "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isZero();
+  }
+
+  @Test
+  void ctrlCAfterTheStopSaysWhereRedisIsAndWhatToRun() throws Exception {
+    // The start command sends SIGINT to redis-ops itself, as Ctrl-C would while Redis starts.
+    Path cfg = config("[sh, -c, 'kill -INT $PPID']");
+    Run interrupted = run(cfg, "restore", "--latest", "--yes");
+    assertThat(interrupted.exit()).as(interrupted.err()).isEqualTo(130);
+    assertThat(interrupted.err()).contains("interrupted at step 'start'")
+        .contains("run 'redis-ops -c " + cfg + " restore --resume' to finish the restore, or 'redis-ops -c " + cfg
+            + " restore --rollback' to undo it")
+        .contains("redis-ops-quarantine-");
+    assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
+
+    Run resumed = run(config(null), "restore", "--resume", "--yes");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(with(KeyspaceDump::of)).isEqualTo(backedUp);
+  }
+
+  /** The restore's partial copies in the data directory. */
+  private List<Path> partialCopies() {
+    try (java.util.stream.Stream<Path> files = Files.list(redis.dir())) {
+      return files.filter(f -> f.getFileName().toString().startsWith(".redis-ops-restore-")).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 }
