@@ -80,6 +80,11 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Do not ask for consent (needed without a terminal).")
   boolean yes;
 
+  @Option(names = "--config-file", paramLabel = "FILE",
+      description = "Redis's config file (default: datasets[].redis.config-file, else config_file from INFO); with it a"
+          + " Redis that is down (crashed, or not loading its files) is restored from what the file says.")
+  String configFile;
+
   /** The off-site connection this run opened, closed when the command ends. */
   private Offsite openedOffsite;
 
@@ -108,7 +113,8 @@ final class RestoreCommand implements Callable<Integer> {
     BackupSources sources = new BackupSources(new LocalBackupSource(bc),
         offsite == null ? null : new OffsiteBackupSource(offsite), f);
     RestoreService service = new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
-    RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(), ds.configFile(),
+    RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(),
+        configFile != null ? java.nio.file.Path.of(configFile).toAbsolutePath().toString() : ds.configFile(),
         new ServiceCommands(ds.startCommand(), ds.stopCommand()));
     PrintWriter report = ctx.json() ? ctx.err() : ctx.out();
     RestoreListener listener = listener(ctx, report);

@@ -276,6 +276,33 @@ class RestoreCliIT {
     assertThat(with(KeyspaceDump::of)).isEqualTo(backedUp);
   }
 
+  @Test
+  void aCrashedRedisIsRestoredFromItsConfigFile() throws Exception {
+    // the disaster case: Redis killed, its AOF gone, it cannot come back by itself
+    redis.kill9();
+    Path aofDir = redis.dir().resolve("appendonlydir");
+    try (java.util.stream.Stream<Path> files = Files.walk(aofDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    assertThat(listening()).isFalse();
+
+    // without the config file nothing tells where its files are: one line saying what to give
+    Run unknown = run(config(null), "restore", "--latest", "--yes");
+    assertThat(unknown.exit()).as(unknown.err()).isEqualTo(1);
+    assertThat(unknown.err().strip()).doesNotContain("\n").contains("unable to connect")
+        .contains("restore --config-file FILE");
+
+    Run restored = run(config(null), "restore", "--latest", "--yes", "--config-file", redis.configFile().toString());
+    assertThat(restored.exit()).as(restored.out() + restored.err()).isZero();
+    assertThat(restored.out()).contains("does not answer: restoring it as a stopped server")
+        .contains("nothing to stop").contains("stop done in").contains("Redis was not running")
+        .contains("10/10 verify done");
+    assertThat(with(KeyspaceDump::of)).isEqualTo(backedUp);
+    assertThat(with(r -> r.info("persistence")).contains("aof_enabled:1")).isTrue();
+    assertThat(Files.readString(redis.configFile())).contains("appendonly yes");
+    assertThat(aofDir).isDirectory();
+  }
+
   /** The restore's partial copies in the data directory. */
   private List<Path> partialCopies() {
     try (java.util.stream.Stream<Path> files = Files.list(redis.dir())) {

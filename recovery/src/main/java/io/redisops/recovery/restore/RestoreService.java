@@ -77,15 +77,40 @@ public final class RestoreService {
   public RestorePlan plan(Target t, Selection selection, RestoreListener listener) throws IOException {
     List<Manifest> backups = sources.list(t.dataset());
     Manifest m = selection.choose(new BackupSelector(backups, t.dataset(), clock.getZone()));
-    RestoreTarget target;
-    try (RedisSession redis = RedisConnector.connect(t.endpoint(), timeouts.redis())) {
-      target = TargetProbe.probe(redis, t.configFile(), t.commands());
-    }
+    RestoreTarget target = probeRunning(t).orElseGet(() -> {
+      listener.notice("Redis at " + t.endpoint().address() + " does not answer: restoring it as a stopped server,"
+          + " with dir, dbfilename, appendonly and appenddirname from " + t.configFile());
+      return StoppedTargetProbe.probe(t.endpoint(), t.configFile(), t.commands());
+    });
     TargetProbe.checkBackup(target, m, disk);
     Path dir = target.dirPath();
     Path quarantine = dir.resolve("redis-ops-quarantine-" + QUARANTINE_TIME.format(clock.instant()));
     Path staging = dir.resolve(".redis-ops-restore-" + m.id() + ".rdb");
     return plan(t, m, target, staging, quarantine, listener);
+  }
+
+  /**
+   * The running target as it answers; empty when nothing answers on its address and its config file is known (a
+   * crashed Redis, or one that does not load its files: the main reason to restore). Without a config file, a server
+   * that does not answer cannot be restored: where its files are is unknown.
+   */
+  private Optional<RestoreTarget> probeRunning(Target t) {
+    RedisSession redis;
+    try {
+      redis = RedisConnector.connect(t.endpoint(), timeouts.redis());
+    } catch (RedisOpsException e) {
+      if (e.exitCode() != ExitCode.FAILED) {
+        throw e;
+      }
+      if (t.configFile() == null) {
+        throw new RedisOpsException(ExitCode.FAILED, e.getMessage() + "; to restore a Redis that is down, give its"
+            + " config file (datasets[].redis.config-file or restore --config-file FILE)", e);
+      }
+      return Optional.empty();
+    }
+    try (redis) {
+      return Optional.of(TargetProbe.probe(redis, t.configFile(), t.commands()));
+    }
   }
 
   /**
@@ -246,7 +271,8 @@ public final class RestoreService {
       }
     }
     boolean touched = touched(plan, state);
-    if (touched && run.control().runningPid() == plan.target().pid()) {
+    boolean wasDown = plan.target().pid() < 0; // restored as a stopped server
+    if (touched && !wasDown && run.control().runningPid() == plan.target().pid()) {
       touched = false; // the stop did not happen: the original server still runs on its data; leave it alone
     }
     if (touched) {
@@ -258,6 +284,10 @@ public final class RestoreService {
     }
     if (!touched) {
       return "nothing had been changed; Redis kept serving its data";
+    }
+    if (wasDown) {
+      // Starting it on the files it could not run on would only fail again.
+      return "the original files and config file are back; Redis was down before the restore and is left stopped";
     }
     String started = run.control().start(run.progress());
     listener.notice("rollback: Redis " + started);
