@@ -100,6 +100,31 @@ class RestoreCliIT {
     }
   }
 
+  /**
+   * Runs the jar on a pseudo-terminal (util-linux {@code script}) with {@code input} typed in; stdout and stderr
+   * arrive together in {@code out}.
+   */
+  private Run onTerminal(String input, String... args) throws Exception {
+    StringBuilder cmd = new StringBuilder("'" + ProcessHandle.current().info().command().orElse("java") + "' -jar '"
+        + JAR + "'");
+    for (String a : args) {
+      cmd.append(" '").append(a.replace("'", "'\\''")).append("'");
+    }
+    Path in = Files.writeString(tmp.resolve("typed-" + System.nanoTime()), input);
+    Path out = tmp.resolve("tty-" + System.nanoTime());
+    Process p = new ProcessBuilder("/usr/bin/script", "-qefc", cmd.toString(), "/dev/null")
+        .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true).start();
+    ProcessRegistry.register(p.toHandle());
+    try {
+      assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("redis-ops %s ended", String.join(" ", args)).isTrue();
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      ProcessRegistry.unregister(p.toHandle());
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), "");
+  }
+
   /** Whether anything accepts connections on the Redis port. */
   private boolean listening() {
     try (java.net.Socket s = new java.net.Socket()) {
@@ -160,6 +185,16 @@ class RestoreCliIT {
     assertThat(unconfirmed.err()).contains("'restore --rollback' needs confirmation");
     assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
     assertThat(listening()).as("Redis was not started").isFalse();
+
+    if (Files.isExecutable(Path.of("/usr/bin/script"))) {
+      // on a terminal the plan is followed by the question; answering no changes nothing either
+      Run declined = onTerminal("n\n", "-c", config(null).toString(), "restore", "--rollback");
+      assertThat(declined.exit()).as(declined.out()).isEqualTo(5);
+      assertThat(declined.out()).contains("roll back the interrupted restore").contains("Go ahead with restore --rollback?")
+          .contains("'restore --rollback' not confirmed; nothing was changed");
+      assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
+      assertThat(listening()).as("Redis was not started").isFalse();
+    }
 
     Run rolledBack = run(config(null), "restore", "--rollback", "--yes");
     assertThat(rolledBack.exit()).as(rolledBack.err()).isZero();
