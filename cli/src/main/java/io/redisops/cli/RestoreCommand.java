@@ -80,6 +80,11 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Do not ask for consent (needed without a terminal).")
   boolean yes;
 
+  @Option(names = "--config-file", paramLabel = "FILE",
+      description = "Redis's config file (default: datasets[].redis.config-file, else config_file from INFO); with it a"
+          + " Redis that is down (crashed, or not loading its files) is restored from what the file says.")
+  String configFile;
+
   /** The off-site connection this run opened, closed when the command ends. */
   private Offsite openedOffsite;
 
@@ -108,25 +113,25 @@ final class RestoreCommand implements Callable<Integer> {
     BackupSources sources = new BackupSources(new LocalBackupSource(bc),
         offsite == null ? null : new OffsiteBackupSource(offsite), f);
     RestoreService service = new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
-    RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(), ds.configFile(),
+    RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(),
+        configFile != null ? java.nio.file.Path.of(configFile).toAbsolutePath().toString() : ds.configFile(),
         new ServiceCommands(ds.startCommand(), ds.stopCommand()));
     PrintWriter report = ctx.json() ? ctx.err() : ctx.out();
     RestoreListener listener = listener(ctx, report);
 
     if (what.rollback) {
-      String summary = service.rollback(target, listener);
+      String summary = service.rollback(target, lines -> consent(ctx, lines, report, "restore --rollback"), listener);
       return done(ctx, Map.of("dataset", ds.name(), "rolled_back", true, "summary", summary), "rollback done: " + summary);
     }
     if (what.resume) {
-      RestoreReport r = service.resume(target, listener);
+      RestoreReport r = service.resume(target, lines -> consent(ctx, lines, report, "restore --resume"), listener);
       return done(ctx, r, "restore of backup " + r.backupId() + " finished; the replaced data is in " + r.quarantine());
     }
     Selection selection = what.backup != null ? Selection.byId(what.backup)
         : what.at != null ? Selection.at(new RestoreTime(ctx.clock(), ctx.clock().getZone()).parse(what.at))
         : Selection.latest();
     if (dryRun) {
-      service.interrupted(ds.name()).ifPresent(s -> report.println("note: a restore of " + ds.name()
-          + " was interrupted; run --resume or --rollback before a new one"));
+      service.refuseIfInterrupted(ds.name(), listener::command); // what the real command would say, exit 5
       RestorePlan plan = service.plan(target, selection, listener);
       if (ctx.json()) {
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -145,9 +150,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     Optional<RestoreReport> r = service.restore(target, selection, plan -> consent(ctx, plan, report), listener);
     if (r.isEmpty()) {
-      report.println("restore cancelled: nothing was changed");
-      report.flush();
-      return 0;
+      throw RedisOpsException.refused("restore not confirmed; nothing was changed");
     }
     return done(ctx, r.get(), "restore of backup " + r.get().backupId() + " done; the replaced data is in "
         + r.get().quarantine() + " (delete it once satisfied)");
@@ -180,9 +183,55 @@ final class RestoreCommand implements Callable<Integer> {
     return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
   }
 
-  private static RestoreListener listener(CommandContext ctx, PrintWriter report) {
+  /** The consent rule for --resume and --rollback: their plan, then the question (exit 5 when refused). */
+  private boolean consent(CommandContext ctx, java.util.List<String> lines, PrintWriter report, String what) {
+    lines.forEach(report::println);
+    report.flush();
+    Consent.obtain(ctx, what, yes);
+    return true;
+  }
+
+  /**
+   * This run's command line with {@code option} in place of the restore's own options (--at, --backup, --latest,
+   * --from, --dry-run, --yes, --resume, --rollback): what the operator must type next, with their -c, --dataset, ...
+   */
+  private String commandWith(String option) {
+    java.util.List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+    java.util.Set<String> withValue = java.util.Set.of("--at", "--backup", "--from");
+    java.util.Set<String> flags = java.util.Set.of("--latest", "--dry-run", "--yes", "--resume", "--rollback");
+    StringBuilder b = new StringBuilder("redis-ops");
+    boolean afterRestore = false;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      if (afterRestore && withValue.contains(name)) {
+        i += a.contains("=") ? 0 : 1;
+        continue;
+      }
+      if (afterRestore && flags.contains(name)) {
+        continue;
+      }
+      b.append(' ').append(shellWord(a));
+      if (!afterRestore && a.equals("restore")) {
+        afterRestore = true;
+        b.append(' ').append(option);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String shellWord(String a) {
+    return a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'";
+  }
+
+  private RestoreListener listener(CommandContext ctx, PrintWriter report) {
     ProgressListener progress = ctx.progress();
     return new RestoreListener() {
+      @Override
+      public String command(String option) {
+        return commandWith(option);
+      }
+
       @Override
       public void stepStarted(int n, int total, RestoreStep step, Instant at) {
         report.printf(Locale.ROOT, "[%s] %d/%d %s: %s%n", CLOCK.format(at.atZone(ctx.clock().getZone())), n, total,

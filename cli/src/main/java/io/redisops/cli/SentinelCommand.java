@@ -56,7 +56,7 @@ final class SentinelCommand implements Runnable {
       }
       if (name == null) {
         SentinelTarget probe = new SentinelTarget("?", nodes, login);
-        Set<String> known = new TopologyReader(client, probe, Clock.systemUTC()).knownMasters();
+        Set<String> known = new TopologyReader(client, probe, Clock.systemUTC()).monitoredMasters();
         if (known.size() != 1) {
           throw RedisOpsException.usage(known.isEmpty() ? "the sentinels " + String.join(",", sentinels)
               + " answered with no monitored master; check --sentinel"

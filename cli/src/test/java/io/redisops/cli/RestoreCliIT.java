@@ -100,6 +100,41 @@ class RestoreCliIT {
     }
   }
 
+  /**
+   * Runs the jar on a pseudo-terminal (util-linux {@code script}) with {@code input} typed in; stdout and stderr
+   * arrive together in {@code out}.
+   */
+  private Run onTerminal(String input, String... args) throws Exception {
+    StringBuilder cmd = new StringBuilder("'" + ProcessHandle.current().info().command().orElse("java") + "' -jar '"
+        + JAR + "'");
+    for (String a : args) {
+      cmd.append(" '").append(a.replace("'", "'\\''")).append("'");
+    }
+    Path in = Files.writeString(tmp.resolve("typed-" + System.nanoTime()), input);
+    Path out = tmp.resolve("tty-" + System.nanoTime());
+    Process p = new ProcessBuilder("/usr/bin/script", "-qefc", cmd.toString(), "/dev/null")
+        .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true).start();
+    ProcessRegistry.register(p.toHandle());
+    try {
+      assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("redis-ops %s ended", String.join(" ", args)).isTrue();
+    } finally {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      ProcessRegistry.unregister(p.toHandle());
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), "");
+  }
+
+  /** Whether anything accepts connections on the Redis port. */
+  private boolean listening() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", redis.port()), 1000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** The restore's start command kills the redis-ops process itself: a restore killed midway, Redis down. */
   private Run killedRestore() throws Exception {
     Run killed = run(config("[sh, -c, 'kill -9 $PPID']"), "restore", "--latest", "--yes");
@@ -117,7 +152,21 @@ class RestoreCliIT {
     assertThat(again.err()).contains("was interrupted at step 'start'").contains("redis-ops-quarantine-")
         .contains("--resume").contains("--rollback");
 
-    Run resumed = run(config(null), "restore", "--resume");
+    // the consent rule: no terminal and no --yes refuses, and changes nothing
+    Path state = tmp.resolve("repo").resolve("ds").resolve(".restore-state.json");
+    String stateBefore = Files.readString(state);
+    Run unconfirmed = run(config(null), "restore", "--resume");
+    assertThat(unconfirmed.exit()).as(unconfirmed.err()).isEqualTo(5);
+    assertThat(unconfirmed.out()).contains("resume the interrupted restore").contains("start");
+    assertThat(unconfirmed.err()).contains("'restore --resume' needs confirmation").contains("nothing was changed");
+    assertThat(Files.readString(state)).isEqualTo(stateBefore);
+    assertThat(listening()).as("Redis was not started").isFalse();
+    // --dry-run with a restore pending says what the real command says
+    Run dry = run(config(null), "restore", "--latest", "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isEqualTo(5);
+    assertThat(dry.err()).contains("was interrupted at step 'start'").contains("restore --resume");
+
+    Run resumed = run(config(null), "restore", "--resume", "--yes");
     assertThat(resumed.exit()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("resuming").contains("6/10 start").contains("10/10 verify done")
         .doesNotContain("1/10 fetch");
@@ -130,12 +179,29 @@ class RestoreCliIT {
   void aKilledRestoreIsRolledBack() throws Exception {
     String configBefore = Files.readString(redis.configFile());
     killedRestore();
-    Run rolledBack = run(config(null), "restore", "--rollback");
+    Run unconfirmed = run(config(null), "restore", "--rollback");
+    assertThat(unconfirmed.exit()).as(unconfirmed.err()).isEqualTo(5);
+    assertThat(unconfirmed.out()).contains("roll back the interrupted restore").contains("undo, last first: start");
+    assertThat(unconfirmed.err()).contains("'restore --rollback' needs confirmation");
+    assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
+    assertThat(listening()).as("Redis was not started").isFalse();
+
+    if (Files.isExecutable(Path.of("/usr/bin/script"))) {
+      // on a terminal the plan is followed by the question; answering no changes nothing either
+      Run declined = onTerminal("n\n", "-c", config(null).toString(), "restore", "--rollback");
+      assertThat(declined.exit()).as(declined.out()).isEqualTo(5);
+      assertThat(declined.out()).contains("roll back the interrupted restore").contains("Go ahead with restore --rollback?")
+          .contains("'restore --rollback' not confirmed; nothing was changed");
+      assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
+      assertThat(listening()).as("Redis was not started").isFalse();
+    }
+
+    Run rolledBack = run(config(null), "restore", "--rollback", "--yes");
     assertThat(rolledBack.exit()).as(rolledBack.err()).isZero();
     assertThat(rolledBack.out()).contains("rollback done").contains("serves the original data again");
     assertThat(with(KeyspaceDump::of)).isEqualTo(original);
     assertThat(Files.readString(redis.configFile())).isEqualTo(configBefore);
-    assertThat(run(config(null), "restore", "--rollback").exit()).isEqualTo(4);
+    assertThat(run(config(null), "restore", "--rollback", "--yes").exit()).isEqualTo(4);
   }
 
   @Test
@@ -167,5 +233,125 @@ class RestoreCliIT {
     assertThat(redis.pid()).isEqualTo(pid);
     assertThat(redis.isAlive()).isTrue();
     assertThat(KeyspaceDump.of(redis.sync())).isEqualTo(original);
+  }
+
+  @Test
+  void ctrlCDuringTheFetchLeavesNothingPending() throws Exception {
+    long pid = redis.pid();
+    // The stored object becomes a named pipe fed by this test: the fetch reads half of it, then waits, so the
+    // signal surely lands during the fetch.
+    Path object;
+    try (java.util.stream.Stream<Path> files = Files.walk(tmp.resolve("repo").resolve("ds"))) {
+      object = files.filter(f -> f.getFileName().toString().startsWith("dump.rdb")).findFirst().orElseThrow();
+    }
+    byte[] stored = Files.readAllBytes(object);
+    Files.delete(object);
+    assertThat(new ProcessBuilder("mkfifo", object.toString()).start().waitFor()).isZero();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread feeder = new Thread(() -> {
+      try (java.io.OutputStream out = Files.newOutputStream(object)) {
+        out.write(stored, 0, stored.length / 2);
+        out.flush();
+        release.await();
+      } catch (Exception e) {
+        // the reader is gone (killed): nothing more to feed
+      }
+    }, "fifo-feeder");
+    feeder.setDaemon(true);
+    feeder.start();
+
+    Path cfg = config(null);
+    Path out = tmp.resolve("ctrl-c.out");
+    Path err = tmp.resolve("ctrl-c.err");
+    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
+        "-c", cfg.toString(), "restore", "--latest", "--yes")
+        .redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+    ProcessRegistry.register(p.toHandle());
+    try {
+      io.redisops.testkit.Await.until(Duration.ofSeconds(60), "the fetch to be writing its partial copy",
+          () -> read(out).contains("1/10 fetch:") && !partialCopies().isEmpty());
+      assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("redis-ops ended after SIGINT").isTrue();
+    } finally {
+      release.countDown();
+      p.destroyForcibly();
+      ProcessRegistry.unregister(p.toHandle());
+    }
+    String said = read(err);
+    assertThat(p.exitValue()).as(said).isEqualTo(130);
+    assertThat(said).contains("interrupted at step 'fetch', before Redis was touched: nothing was changed and nothing"
+        + " is pending");
+    assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).doesNotExist();
+    assertThat(partialCopies()).isEmpty();
+    assertThat(redis.pid()).isEqualTo(pid);
+    assertThat(KeyspaceDump.of(redis.sync())).isEqualTo(original);
+
+    // nothing pending: the next restore is not refused
+    Files.delete(object);
+    Files.write(object, stored);
+    Run dry = run(config(null), "restore", "--latest", "--dry-run");
+    assertThat(dry.exit()).as(dry.err()).isZero();
+  }
+
+  @Test
+  void ctrlCAfterTheStopSaysWhereRedisIsAndWhatToRun() throws Exception {
+    // The start command sends SIGINT to redis-ops itself, as Ctrl-C would while Redis starts.
+    Path cfg = config("[sh, -c, 'kill -INT $PPID']");
+    Run interrupted = run(cfg, "restore", "--latest", "--yes");
+    assertThat(interrupted.exit()).as(interrupted.err()).isEqualTo(130);
+    assertThat(interrupted.err()).contains("interrupted at step 'start'")
+        .contains("run 'redis-ops -c " + cfg + " restore --resume' to finish the restore, or 'redis-ops -c " + cfg
+            + " restore --rollback' to undo it")
+        .contains("redis-ops-quarantine-");
+    assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
+
+    Run resumed = run(config(null), "restore", "--resume", "--yes");
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(with(KeyspaceDump::of)).isEqualTo(backedUp);
+  }
+
+  @Test
+  void aCrashedRedisIsRestoredFromItsConfigFile() throws Exception {
+    // the disaster case: Redis killed, its AOF gone, it cannot come back by itself
+    redis.kill9();
+    Path aofDir = redis.dir().resolve("appendonlydir");
+    try (java.util.stream.Stream<Path> files = Files.walk(aofDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    assertThat(listening()).isFalse();
+
+    // without the config file nothing tells where its files are: one line saying what to give
+    Run unknown = run(config(null), "restore", "--latest", "--yes");
+    assertThat(unknown.exit()).as(unknown.err()).isEqualTo(1);
+    assertThat(unknown.err().strip()).doesNotContain("\n").contains("unable to connect")
+        .contains("restore --config-file FILE");
+
+    Run restored = run(config(null), "restore", "--latest", "--yes", "--config-file", redis.configFile().toString());
+    assertThat(restored.exit()).as(restored.out() + restored.err()).isZero();
+    assertThat(restored.out()).contains("does not answer: restoring it as a stopped server")
+        .contains("nothing to stop").contains("stop done in").contains("Redis was not running")
+        .contains("10/10 verify done");
+    assertThat(with(KeyspaceDump::of)).isEqualTo(backedUp);
+    assertThat(with(r -> r.info("persistence")).contains("aof_enabled:1")).isTrue();
+    assertThat(Files.readString(redis.configFile())).contains("appendonly yes");
+    assertThat(aofDir).isDirectory();
+  }
+
+  /** The restore's partial copies in the data directory. */
+  private List<Path> partialCopies() {
+    try (java.util.stream.Stream<Path> files = Files.list(redis.dir())) {
+      return files.filter(f -> f.getFileName().toString().startsWith(".redis-ops-restore-")).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 }

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The backup job of one dataset. One JobDetail per dataset carries every trigger of it (hourly, daily, catch-up,
  * retries), and Quartz never runs it twice at once: no overlap. The job only reads its trigger and calls the
- * dataset's {@link DatasetWorker}; on failure it schedules a retry with a doubling delay while that still comes before
- * the tier's next regular run.
+ * dataset's {@link DatasetWorker}; on failure, when another operation held the dataset's lock, or when another host's
+ * daemon took the run and its backup is not seen yet, it schedules a retry with a doubling delay while that still
+ * comes before the tier's next regular run.
  */
 @DisallowConcurrentExecution
 public final class BackupJob implements Job {
@@ -67,7 +68,8 @@ public final class BackupJob implements Job {
         log.warn("{}: unable to start the off-site push after the backup: {}", dataset, e.getMessage());
       }
     }
-    if (outcome == DatasetWorker.Outcome.FAILED) {
+    if (outcome == DatasetWorker.Outcome.FAILED || outcome == DatasetWorker.Outcome.BUSY
+        || outcome == DatasetWorker.Outcome.AWAITING_OTHER_HOST) {
       int attempt = data.containsKey(ATTEMPT) ? data.getInt(ATTEMPT) : 0;
       scheduleRetry(context, daemon, worker, tiers, covers, attempt + 1);
     }
@@ -81,7 +83,7 @@ public final class BackupJob implements Job {
     Instant nextRegular = tiers.stream().map(t -> worker.schedules().get(t)).filter(java.util.Objects::nonNull)
         .map(s -> s.nextAfter(now)).min(Instant::compareTo).orElse(Instant.MAX);
     if (!at.isBefore(nextRegular)) {
-      log.warn("{}: no retry of the failed backup before the next scheduled run at {}", worker.dataset(), nextRegular);
+      log.warn("{}: no retry of the backup before the next scheduled run at {}", worker.dataset(), nextRegular);
       return;
     }
     JobDataMap data = new JobDataMap(Map.of(KIND, RETRY, TIERS, joinTiers(tiers), ATTEMPT, attempt));
@@ -95,7 +97,7 @@ public final class BackupJob implements Job {
         .build();
     try {
       context.getScheduler().scheduleJob(retry);
-      log.info("{}: retry {} of the failed backup at {} (in {})", worker.dataset(), attempt, at, delay);
+      log.info("{}: retry {} of the backup at {} (in {})", worker.dataset(), attempt, at, delay);
     } catch (SchedulerException e) {
       log.warn("{}: unable to schedule a retry: {}", worker.dataset(), e.getMessage());
     }

@@ -83,8 +83,12 @@ public final class Daemon implements AutoCloseable {
       tiers.put(Tier.HOURLY, new TierSchedule(Tier.HOURLY, schedule.hourly(), zone));
       tiers.put(Tier.DAILY, new TierSchedule(Tier.DAILY, schedule.daily(), zone));
       tiers.forEach((t, s) -> status.register(TierStatus.initial(ds.name(), t.id(), s.period(clock.instant()))));
-      workers.put(ds.name(), new DatasetWorker(ds.name(), sourceOf(ds), service, backupContext.catalog(ds.name()),
-          tiers, status, clock));
+      io.redisops.backup.catalog.BackupCatalog catalog = backupContext.catalog(ds.name());
+      BackupSightings sightings = new BackupSightings(ds.name(), catalog, settings.offsite()
+          .<java.util.function.Supplier<io.redisops.backup.service.Offsite>>map(o -> () -> o.connect(backupContext))
+          .orElse(null));
+      workers.put(ds.name(), new DatasetWorker(ds.name(), sourceOf(ds), service, catalog, tiers, status, clock,
+          sightings));
     }
     DaemonSettings observe = settings.daemon();
     notifier = new Notifier(observe.notifications(), clock, Notifier.localHostName());

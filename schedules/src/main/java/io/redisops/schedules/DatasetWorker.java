@@ -9,6 +9,7 @@ import io.redisops.backup.service.AbortHandle;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupResult;
 import io.redisops.backup.service.BackupService;
+import io.redisops.backup.service.DatasetLock;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
@@ -35,8 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class DatasetWorker {
   private static final Logger log = LoggerFactory.getLogger(DatasetWorker.class);
 
-  /** What a run did. */
-  public enum Outcome { DONE, SKIPPED, FAILED }
+  /**
+   * What a run did. BUSY (another operation held the dataset's lock: retried later) and ABANDONED (the daemon stopped
+   * past its grace) are routine: neither counts as a failure nor notifies anyone. AWAITING_OTHER_HOST: another host's
+   * daemon takes this run and its backup is not seen yet; the run is tried again later to look for it.
+   */
+  public enum Outcome { DONE, SKIPPED, FAILED, BUSY, ABANDONED, AWAITING_OTHER_HOST }
 
   private final String dataset;
   private final SourceResolver source;
@@ -45,6 +50,7 @@ public final class DatasetWorker {
   private final Map<Tier, TierSchedule> schedules;
   private final StatusRegistry status;
   private final Clock clock;
+  private final BackupSightings sightings;
   private final ReentrantLock running = new ReentrantLock();
   /** Per tier, the latest scheduled instant a backup has covered. */
   private final Map<Tier, Instant> covered = new EnumMap<>(Tier.class);
@@ -58,6 +64,12 @@ public final class DatasetWorker {
 
   public DatasetWorker(String dataset, SourceResolver source, BackupService service, BackupCatalog catalog,
       Map<Tier, TierSchedule> schedules, StatusRegistry status, Clock clock) {
+    this(dataset, source, service, catalog, schedules, status, clock, new BackupSightings(dataset, catalog, null));
+  }
+
+  DatasetWorker(String dataset, SourceResolver source, BackupService service, BackupCatalog catalog,
+      Map<Tier, TierSchedule> schedules, StatusRegistry status, Clock clock, BackupSightings sightings) {
+    this.sightings = sightings;
     this.dataset = dataset;
     this.source = source;
     this.service = service;
@@ -175,14 +187,21 @@ public final class DatasetWorker {
     if (choice.skipped()) {
       log.info("{}: {} backup for tiers {} skipped: {}", dataset, why, tiers.stream().map(Tier::id).toList(),
           choice.skipReason());
+      if (choice.otherHost() && !recordTakenElsewhere(tiers, covers, choice.skipReason())) {
+        return Outcome.AWAITING_OTHER_HOST;
+      }
       return Outcome.SKIPPED;
     }
     log.info("{}: {} backup for tiers {} starting from {}", dataset, why, tiers.stream().map(Tier::id).toList(),
         choice.endpoint());
-    current = new AbortHandle();
+    AbortHandle handle = new AbortHandle();
+    current = handle;
+    if (stopping) {
+      handle.abort(); // abort() ran between the check above and this run's handle
+    }
     try {
       BackupResult r = service.backup(new BackupRequest(dataset, choice.endpoint(), tiers, SnapshotMethod.AUTO),
-          new LoggingProgress(clock, Duration.ofSeconds(10)), current);
+          new LoggingProgress(clock, Duration.ofSeconds(10)), handle);
       Manifest m = r.manifest();
       Instant done = clock.instant();
       for (Tier t : tiers) {
@@ -196,7 +215,19 @@ public final class DatasetWorker {
       log.info("{}: backup {} done ({} keys, {} bytes stored, tiers {})", dataset, m.id(), m.describeTotalKeys(), m.storedSize(),
           tiers.stream().map(Tier::id).toList());
       return Outcome.DONE;
+    } catch (DatasetLock.Held e) {
+      // A CLI backup, prune or restore of this dataset runs now: its result serves as well, and the retry comes later.
+      status.recordBusy(dataset);
+      log.info("{}: {} backup for tiers {} deferred, busy: {} (not a failure; retried later)", dataset, why,
+          tiers.stream().map(Tier::id).toList(), e.getMessage());
+      return Outcome.BUSY;
     } catch (RuntimeException e) {
+      if (handle.aborted()) {
+        // The daemon is stopping past its grace: the run was cut short on purpose, nothing partial was stored.
+        log.warn("{}: {} backup for tiers {} abandoned: the daemon is stopping (not a failure; nothing was stored;"
+            + " the next run takes it)", dataset, why, tiers.stream().map(Tier::id).toList());
+        return Outcome.ABANDONED;
+      }
       String cause = e instanceof RedisOpsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
       Instant at = clock.instant();
       for (Tier t : tiers) {
@@ -205,6 +236,40 @@ public final class DatasetWorker {
       log.warn("{}: {} backup for tiers {} failed: {}", dataset, why, tiers.stream().map(Tier::id).toList(), cause);
       return Outcome.FAILED;
     }
+  }
+
+  /**
+   * Another host's daemon takes this run (its Redis is the chosen source): its newest backup of each scheduled tier,
+   * seen locally or off-site, counts as the tier's last success here, so this daemon is healthy while that one works.
+   *
+   * @return whether that daemon's backup for this run is seen already (taken at or after {@code covers}, or, for a
+   *     run that stands for no scheduled instant, within the tier's period); when not, the caller looks again later:
+   *     that backup usually completes moments after the same scheduled instant
+   */
+  private boolean recordTakenElsewhere(Set<Tier> tiers, Instant covers, String reason) {
+    // Every tier is refreshed, not only the due ones: a daily tier is then kept current by the hourly runs.
+    BackupSightings.Result seen = sightings.look(schedules.keySet());
+    Instant at = clock.instant();
+    boolean allSeen = true;
+    for (Tier t : schedules.keySet()) {
+      BackupSightings.Seen s = seen.newest().get(t);
+      if (tiers.contains(t)) {
+        allSeen &= s != null && (covers != null ? !s.manifest().snapshotTime().isBefore(covers)
+            : Duration.between(s.manifest().snapshotTime(), at).compareTo(schedules.get(t).period(at)) <= 0);
+      }
+      if (s == null) {
+        String why = reason + "; no " + t.id() + " backup of it seen yet in " + sightings.places()
+            + (seen.problem() == null ? "" : " (" + seen.problem() + ")");
+        status.update(dataset, t.id(), st -> st.takenElsewhere(at, null, null, -1, why));
+      } else {
+        Manifest m = s.manifest();
+        String why = reason + "; its newest " + t.id() + " backup: " + m.id() + " (" + s.where() + ", completed "
+            + m.completedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")";
+        status.update(dataset, t.id(), st -> st.takenElsewhere(at, m.completedAt(), Duration.ofMillis(m.durationMs()),
+            m.storedSize(), why));
+      }
+    }
+    return allSeen;
   }
 
   private void refreshDatasetStatus(List<Manifest> known) {

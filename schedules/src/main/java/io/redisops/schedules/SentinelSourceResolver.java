@@ -56,7 +56,8 @@ public final class SentinelSourceResolver implements SourceResolver {
     if (isLocal(source)) {
       return Choice.of(local);
     }
-    return skip("the chosen source is the " + role + " " + source.address() + " (backup-from "
+    status.recordSkip(dataset);
+    return Choice.otherHost("the chosen source is the " + role + " " + source.address() + " (backup-from "
         + from.name().toLowerCase(java.util.Locale.ROOT) + "), not this host's Redis " + local.address()
         + ": its own daemon takes the backup");
   }

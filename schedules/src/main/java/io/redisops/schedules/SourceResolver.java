@@ -10,14 +10,23 @@ import io.redisops.redis.RedisEndpoint;
 @FunctionalInterface
 public interface SourceResolver {
 
-  /** The choice for one run: an endpoint to back up, or a reason to skip this run. */
-  record Choice(RedisEndpoint endpoint, String skipReason) {
+  /**
+   * The choice for one run: an endpoint to back up, or a reason to skip this run.
+   *
+   * @param otherHost the run is skipped because another host's Redis is the chosen source: that host's daemon takes
+   *     the backup, so this daemon is healthy as long as it can see that backup
+   */
+  record Choice(RedisEndpoint endpoint, String skipReason, boolean otherHost) {
     public static Choice of(RedisEndpoint endpoint) {
-      return new Choice(endpoint, null);
+      return new Choice(endpoint, null, false);
     }
 
     public static Choice skip(String reason) {
-      return new Choice(null, reason);
+      return new Choice(null, reason, false);
+    }
+
+    public static Choice otherHost(String reason) {
+      return new Choice(null, reason, true);
     }
 
     public boolean skipped() {

@@ -125,6 +125,31 @@ public final class TopologyReader {
     return t;
   }
 
+  /**
+   * The master names the sentinels monitor, to pick the only one when none was given.
+   *
+   * @throws RedisOpsException FAILED when no sentinel answers: an empty set would read as "nothing monitored", which is
+   *     a different problem with a different fix
+   */
+  public Set<String> monitoredMasters() {
+    Set<String> names = new TreeSet<>();
+    List<String> errors = new ArrayList<>();
+    boolean answered = false;
+    for (RedisEndpoint s : target.sentinels()) {
+      try {
+        client.withSentinel(s, c -> c.masters()).forEach(m -> names.add(m.get("name")));
+        answered = true;
+      } catch (RuntimeException e) {
+        errors.add(s.address() + " " + describe(e));
+      }
+    }
+    if (!answered) {
+      throw RedisOpsException.failed("no sentinel answered: " + String.join("; ", errors)
+          + "; check the sentinel addresses and that they run");
+    }
+    return names;
+  }
+
   /** The master names the reachable sentinels know, for the "unknown master" error. */
   public Set<String> knownMasters() {
     Set<String> names = new TreeSet<>();

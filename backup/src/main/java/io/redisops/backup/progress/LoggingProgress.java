@@ -15,7 +15,9 @@ public final class LoggingProgress implements ProgressListener {
   private long total;
   private long done;
   private Instant started;
-  private Instant lastLog;
+  private Instant lastLog = Instant.MIN;
+  private String statusTask;
+  private String lastStatus;
 
   public LoggingProgress(Clock clock, Duration every) {
     this.clock = clock;
@@ -44,12 +46,29 @@ public final class LoggingProgress implements ProgressListener {
 
   @Override
   public void end() {
+    if (statusTask != null) {
+      log.info("{}: finished ({})", statusTask, lastStatus);
+      statusTask = null;
+      return;
+    }
     log.info("{}: finished, {}", task, line(clock.instant()));
   }
 
+  /** The first status of a phase, then one line every few seconds: a long server-side wait shows that it moves. */
+  @Override
+  public void status(String task, String detail, double percent) {
+    Instant now = clock.instant();
+    String text = (percent >= 0 ? Sizes.percent(percent) + ", " : "") + detail;
+    if (!task.equals(statusTask) || Duration.between(lastLog, now).compareTo(every) >= 0) {
+      lastLog = now;
+      log.info("{}: {}", task, text);
+    }
+    statusTask = task;
+    lastStatus = text;
+  }
+
   private String line(Instant now) {
-    double secs = Math.max(0.001, Duration.between(started, now).toMillis() / 1000.0);
-    String rate = Sizes.human((long) (done / secs)) + "/s";
+    String rate = Sizes.rate(done, Duration.between(started, now));
     if (total > 0) {
       return String.format("%s of %s (%d%%), %s", Sizes.human(done), Sizes.human(total), done * 100 / total, rate);
     }

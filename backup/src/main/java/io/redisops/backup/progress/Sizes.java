@@ -2,7 +2,7 @@ package io.redisops.backup.progress;
 
 import java.util.Locale;
 
-/** Byte counts for people: {@code 512 B}, {@code 1.5 KiB}, {@code 36.0 MiB}. */
+/** Byte counts, rates, percentages and durations for people: {@code 512 B}, {@code 1.5 KiB}, {@code 0.5 MiB/s}. */
 public final class Sizes {
   private Sizes() {}
 
@@ -18,5 +18,27 @@ public final class Sizes {
       u++;
     }
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  /** Bytes per second over {@code elapsed}: {@code 0.5 MiB/s}, {@code 12.0 KiB/s} (always a digit before the point). */
+  public static String rate(long bytes, java.time.Duration elapsed) {
+    double secs = Math.max(0.001, elapsed.toMillis() / 1000.0);
+    return human((long) (bytes / secs)) + "/s";
+  }
+
+  /** {@code 45.3 %}. */
+  public static String percent(double p) {
+    return String.format(Locale.ROOT, "%.1f %%", p);
+  }
+
+  /** Whole seconds for people: {@code 42 s}, {@code 3 min 05 s}, {@code 1 h 02 min}. */
+  public static String seconds(long s) {
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+    return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
   }
 }

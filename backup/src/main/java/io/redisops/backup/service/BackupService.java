@@ -91,7 +91,7 @@ public final class BackupService {
         if (abort.aborted()) {
           throw RedisOpsException.failed("backup of " + request.dataset() + " abandoned before capture (stopping)");
         }
-        try (Snapshot snapshot = (method == SnapshotMethod.BGSAVE ? bgsave : replication).capture(session)) {
+        try (Snapshot snapshot = (method == SnapshotMethod.BGSAVE ? bgsave : replication).capture(session, progress)) {
           abort.attach(snapshot);
           try {
             RdbOrigin origin = new RdbOrigin("the snapshot from " + request.endpoint(),

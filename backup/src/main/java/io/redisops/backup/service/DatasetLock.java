@@ -79,8 +79,20 @@ public final class DatasetLock implements AutoCloseable {
   }
 
   private static RedisOpsException refused(String dataset, String owner) {
-    return RedisOpsException.refused("another redis-ops operation on dataset '" + dataset + "' is running"
+    return new Held("another redis-ops operation on dataset '" + dataset + "' is running"
         + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; wait for it to finish, then try again");
+  }
+
+  /**
+   * The lock is held by another operation (exit 5). Its own type because for the daemon this is routine, not a
+   * failure: a CLI backup running at a scheduled time means "busy, retry later".
+   */
+  public static final class Held extends RedisOpsException {
+    private static final long serialVersionUID = 1L;
+
+    Held(String message) {
+      super(io.redisops.error.ExitCode.REFUSED, message);
+    }
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.redisops.backup.progress.ProgressListener;
+import io.redisops.backup.progress.Sizes;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisSession;
 import java.io.IOException;
@@ -56,6 +58,11 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
 
   @Override
   public Snapshot capture(RedisSession session) throws IOException {
+    return capture(session, ProgressListener.NONE);
+  }
+
+  @Override
+  public Snapshot capture(RedisSession session, ProgressListener progress) throws IOException {
     Path file = rdbPath(session).orElseThrow(() -> RedisOpsException.usage("Redis at " + session.endpoint()
         + " does not tell its data directory (CONFIG GET is refused); use --method replication"));
     if (!Files.isReadable(file.getParent())) {
@@ -64,7 +71,17 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     }
     Instant deadline = clock.instant().plus(timeout);
     Instant frozenAt = startOurSave(session, deadline);
-    waitForOurSave(session, deadline);
+    boolean[] shown = {false}; // local: one source serves the daemon's datasets in parallel
+    try {
+      waitForOurSave(session, deadline, frozenAt, status -> {
+        progress.status("BGSAVE on " + session.endpoint().address(), status.detail(), status.percent());
+        shown[0] = true;
+      });
+    } finally {
+      if (shown[0]) {
+        progress.end();
+      }
+    }
     InputStream in;
     long size;
     try {
@@ -125,7 +142,10 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     }
   }
 
-  private void waitForOurSave(RedisSession session, Instant deadline) {
+  private record SaveStatus(String detail, double percent) {}
+
+  private void waitForOurSave(RedisSession session, Instant deadline, Instant started,
+      java.util.function.Consumer<SaveStatus> progress) {
     while (true) {
       Map<String, String> info = session.info("persistence");
       if (!"1".equals(info.get("rdb_bgsave_in_progress")) && number(info, "rdb_saves") > saves) {
@@ -135,9 +155,34 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
         }
         return;
       }
-      log.debug("BGSAVE on {}: {} of {} keys", session.endpoint(), info.get("current_save_keys_processed"),
-          info.get("current_save_keys_total"));
+      progress.accept(saveStatus(info, started));
       pause(deadline, session);
+    }
+  }
+
+  /**
+   * What INFO tells of the running save: {@code rdb_bgsave_in_progress}, the time since our BGSAVE and, from Redis 7.0,
+   * the keys written so far ({@code current_save_keys_processed} of {@code current_save_keys_total}).
+   */
+  private SaveStatus saveStatus(Map<String, String> info, Instant started) {
+    long elapsed = Math.max(0, Duration.between(started, clock.instant()).toSeconds());
+    StringBuilder detail = new StringBuilder("rdb_bgsave_in_progress:" + info.getOrDefault("rdb_bgsave_in_progress", "?")
+        + ", " + Sizes.seconds(elapsed));
+    double percent = -1;
+    long done = longOr(info.get("current_save_keys_processed"), -1);
+    long total = longOr(info.get("current_save_keys_total"), -1);
+    if (done >= 0 && total > 0) {
+      detail.append(", ").append(done).append(" of ").append(total).append(" keys");
+      percent = Math.min(100.0, done * 100.0 / total);
+    }
+    return new SaveStatus(detail.toString(), percent);
+  }
+
+  private static long longOr(String v, long fallback) {
+    try {
+      return v == null ? fallback : Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return fallback;
     }
   }
 

@@ -10,4 +10,10 @@ public interface SnapshotSource {
    * a snapshot that started before is never handed out.
    */
   Snapshot capture(RedisSession session) throws IOException;
+
+  /** As {@link #capture(RedisSession)}, telling {@code progress} what the server does while it prepares the snapshot. */
+  default Snapshot capture(RedisSession session, io.redisops.backup.progress.ProgressListener progress)
+      throws IOException {
+    return capture(session);
+  }
 }

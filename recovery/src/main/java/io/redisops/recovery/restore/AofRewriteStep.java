@@ -56,6 +56,10 @@ final class AofRewriteStep implements RestoreStep {
               throw RedisOpsException.failed("the AOF rewrite failed (aof_last_bgrewrite_status:"
                   + p.get("aof_last_bgrewrite_status") + ")" + r.control().logTail());
             }
+            if (shown) {
+              r.progress().status("AOF rewrite", "finished, aof_rewrites:" + p.get("aof_rewrites") + ", "
+                  + io.redisops.backup.progress.Sizes.seconds((System.nanoTime() - t0) / 1_000_000_000L), 100);
+            }
             return String.format("AOF on, rewrite finished in %.1f s", (System.nanoTime() - t0) / 1e9);
           }
           if ("err".equals(p.get("aof_last_bgrewrite_status"))) {
@@ -67,10 +71,9 @@ final class AofRewriteStep implements RestoreStep {
             throw RedisOpsException.failed("Redis switched AOF off again: the rewrite could not run"
                 + r.control().logTail());
           }
-          if (!shown && "1".equals(p.get("aof_rewrite_in_progress"))) {
-            r.progress().begin("AOF rewrite", -1);
-            shown = true;
-          }
+          r.progress().status("AOF rewrite", rewriteStatus(p, (System.nanoTime() - t0) / 1_000_000_000L),
+              rewritePercent(p));
+          shown = true;
           if (System.nanoTime() - deadline > 0) {
             throw RedisOpsException.failed("the AOF rewrite did not finish within " + timeout.toMinutes() + " min");
           }
@@ -81,6 +84,39 @@ final class AofRewriteStep implements RestoreStep {
           r.progress().end();
         }
       }
+    }
+  }
+
+  /**
+   * What INFO persistence tells of the rewrite: whether it runs or waits behind a save, for how long, and the keys
+   * written so far (Redis 7.0: {@code current_save_keys_processed} of {@code current_save_keys_total}). No byte count
+   * or total is known in advance, so none is shown.
+   */
+  static String rewriteStatus(Map<String, String> p, long elapsedSeconds) {
+    StringBuilder d = new StringBuilder();
+    if ("1".equals(p.get("aof_rewrite_in_progress"))) {
+      d.append("aof_rewrite_in_progress:1");
+    } else if ("1".equals(p.get("aof_rewrite_scheduled"))) {
+      d.append("aof_rewrite_scheduled:1 (waits for a running save)");
+    } else {
+      d.append("starting");
+    }
+    d.append(", ").append(io.redisops.backup.progress.Sizes.seconds(elapsedSeconds));
+    String done = p.get("current_save_keys_processed");
+    String total = p.get("current_save_keys_total");
+    if ("1".equals(p.get("aof_rewrite_in_progress")) && done != null && total != null && !"0".equals(total)) {
+      d.append(", ").append(done).append(" of ").append(total).append(" keys");
+    }
+    return d.toString();
+  }
+
+  static double rewritePercent(Map<String, String> p) {
+    try {
+      long total = Long.parseLong(p.getOrDefault("current_save_keys_total", "0"));
+      long done = Long.parseLong(p.getOrDefault("current_save_keys_processed", "0"));
+      return "1".equals(p.get("aof_rewrite_in_progress")) && total > 0 ? Math.min(100.0, done * 100.0 / total) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

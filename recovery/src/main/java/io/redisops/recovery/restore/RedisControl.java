@@ -2,6 +2,7 @@ package io.redisops.recovery.restore;
 
 import io.lettuce.core.ShutdownArgs;
 import io.redisops.backup.progress.ProgressListener;
+import io.redisops.backup.progress.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.InfoParser;
@@ -147,7 +148,8 @@ public final class RedisControl {
     long firstAnswerDeadline = System.nanoTime() + timeouts.firstAnswer().toNanos();
     long pid = -1;
     boolean loadingShown = false;
-    long shownLoaded = 0;
+    boolean shown = false;
+    long t0 = System.nanoTime();
     RedisSession session = null;
     try {
       while (true) {
@@ -160,14 +162,10 @@ public final class RedisControl {
                 + "\n" + session.commands().info("persistence"));
             pid = Long.parseLong(info.getOrDefault("process_id", Long.toString(pid)));
             if ("1".equals(info.get("loading"))) {
-              long total = Long.parseLong(info.getOrDefault("loading_total_bytes", "-1"));
-              long loaded = Long.parseLong(info.getOrDefault("loading_loaded_bytes", "0"));
-              if (!loadingShown) {
-                progress.begin("loading " + target.dbfilename(), total);
-                loadingShown = true;
-              }
-              progress.advance(Math.max(0, loaded - shownLoaded));
-              shownLoaded = Math.max(shownLoaded, loaded);
+              loadingShown = true;
+              shown = true;
+              LoadStatus st = LoadStatus.of(info, (System.nanoTime() - t0) / 1_000_000_000L);
+              progress.status(startTask(), "loading " + target.dbfilename() + ", " + st.detail(), st.percent());
             } else if ("PONG".equals(session.commands().ping())) {
               return pid;
             }
@@ -178,6 +176,12 @@ public final class RedisControl {
           }
         }
         long now = System.nanoTime();
+        if (session == null) {
+          // A server busy loading may not answer for a while (it serves clients between chunks): say we wait.
+          shown = true;
+          progress.status(startTask(), (loadingShown ? "loading, no answer for now, "
+              : "waiting for its first answer, ") + Sizes.seconds((now - t0) / 1_000_000_000L), -1);
+        }
         long filePid = pid > 0 ? pid : pidFromFile(launched).orElse(-1L);
         if (filePid > 0 && !ProcessHandle.of(filePid).map(ProcessHandle::isAlive).orElse(false)
             && (session == null)) {
@@ -196,11 +200,52 @@ public final class RedisControl {
         pause();
       }
     } finally {
-      if (loadingShown) {
+      if (shown) {
         progress.end();
       }
       if (session != null) {
         session.close();
+      }
+    }
+  }
+
+  /** One task name for the whole wait, so that a terminal keeps one line however the server answers. */
+  private String startTask() {
+    return "start Redis on " + endpoint.address();
+  }
+
+  /**
+   * What INFO tells of a load in progress: {@code loading_loaded_perc}, bytes loaded of the total, time so far and the
+   * server's own estimate of the time left ({@code loading_eta_seconds}).
+   */
+  record LoadStatus(String detail, double percent) {
+    static LoadStatus of(Map<String, String> info, long elapsedSeconds) {
+      double percent = -1;
+      StringBuilder d = new StringBuilder();
+      try {
+        percent = Double.parseDouble(info.getOrDefault("loading_loaded_perc", "-1"));
+      } catch (NumberFormatException e) {
+        // shown without a percentage
+      }
+      d.append("loading_loaded_perc:").append(info.getOrDefault("loading_loaded_perc", "?"));
+      long loaded = parse(info.get("loading_loaded_bytes"));
+      long total = parse(info.get("loading_total_bytes"));
+      if (loaded >= 0 && total > 0) {
+        d.append(", ").append(Sizes.human(loaded)).append(" of ").append(Sizes.human(total));
+      }
+      d.append(", ").append(Sizes.seconds(elapsedSeconds));
+      long eta = parse(info.get("loading_eta_seconds"));
+      if (eta >= 0) {
+        d.append(", about ").append(Sizes.seconds(eta)).append(" left");
+      }
+      return new LoadStatus(d.toString(), percent);
+    }
+
+    private static long parse(String v) {
+      try {
+        return v == null ? -1 : Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        return -1;
       }
     }
   }

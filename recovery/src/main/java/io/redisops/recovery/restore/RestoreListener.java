@@ -20,6 +20,14 @@ public interface RestoreListener {
   /** Something the operator must know (the quarantine path, a fallback to the off-site copy, rollback actions). */
   default void notice(String message) {}
 
+  /**
+   * The exact command line that runs {@code restore <option>} ({@code --resume}, {@code --rollback}) for this dataset,
+   * for the messages that tell the operator what to run next.
+   */
+  default String command(String option) {
+    return "redis-ops restore " + option;
+  }
+
   /** Progress of fetching, loading, rewriting. */
   default ProgressListener progress() {
     return ProgressListener.NONE;

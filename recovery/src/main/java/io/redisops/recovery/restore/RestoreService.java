@@ -10,6 +10,7 @@ import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,15 +77,40 @@ public final class RestoreService {
   public RestorePlan plan(Target t, Selection selection, RestoreListener listener) throws IOException {
     List<Manifest> backups = sources.list(t.dataset());
     Manifest m = selection.choose(new BackupSelector(backups, t.dataset(), clock.getZone()));
-    RestoreTarget target;
-    try (RedisSession redis = RedisConnector.connect(t.endpoint(), timeouts.redis())) {
-      target = TargetProbe.probe(redis, t.configFile(), t.commands());
-    }
+    RestoreTarget target = probeRunning(t).orElseGet(() -> {
+      listener.notice("Redis at " + t.endpoint().address() + " does not answer: restoring it as a stopped server,"
+          + " with dir, dbfilename, appendonly and appenddirname from " + t.configFile());
+      return StoppedTargetProbe.probe(t.endpoint(), t.configFile(), t.commands());
+    });
     TargetProbe.checkBackup(target, m, disk);
     Path dir = target.dirPath();
     Path quarantine = dir.resolve("redis-ops-quarantine-" + QUARANTINE_TIME.format(clock.instant()));
     Path staging = dir.resolve(".redis-ops-restore-" + m.id() + ".rdb");
     return plan(t, m, target, staging, quarantine, listener);
+  }
+
+  /**
+   * The running target as it answers; empty when nothing answers on its address and its config file is known (a
+   * crashed Redis, or one that does not load its files: the main reason to restore). Without a config file, a server
+   * that does not answer cannot be restored: where its files are is unknown.
+   */
+  private Optional<RestoreTarget> probeRunning(Target t) {
+    RedisSession redis;
+    try {
+      redis = RedisConnector.connect(t.endpoint(), timeouts.redis());
+    } catch (RedisOpsException e) {
+      if (e.exitCode() != ExitCode.FAILED) {
+        throw e;
+      }
+      if (t.configFile() == null) {
+        throw new RedisOpsException(ExitCode.FAILED, e.getMessage() + "; to restore a Redis that is down, give its"
+            + " config file (datasets[].redis.config-file or restore --config-file FILE)", e);
+      }
+      return Optional.empty();
+    }
+    try (redis) {
+      return Optional.of(TargetProbe.probe(redis, t.configFile(), t.commands()));
+    }
   }
 
   /**
@@ -96,7 +122,7 @@ public final class RestoreService {
   public Optional<RestoreReport> restore(Target t, Selection selection, Consent consent, RestoreListener listener)
       throws IOException {
     try (DatasetLock lock = context.lock(t.dataset())) {
-      refuseIfInterrupted(t.dataset());
+      refuseIfInterrupted(t.dataset(), listener::command);
       RestorePlan plan = plan(t, selection, listener);
       if (!consent.approve(plan)) {
         return Optional.empty();
@@ -109,27 +135,69 @@ public final class RestoreService {
   }
 
   /** Finishes an interrupted restore from the step it was in (exit 4 when there is none). */
-  public RestoreReport resume(Target t, RestoreListener listener) {
+  public RestoreReport resume(Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener) {
     try (DatasetLock lock = context.lock(t.dataset())) {
       RestoreState state = requireInterrupted(t.dataset());
+      RestorePlan plan = plan(t, state, listener);
+      List<String> lines = new ArrayList<>();
+      lines.add("resume the interrupted restore of dataset " + t.dataset() + ": backup " + state.backup().id() + " onto "
+          + state.target().address() + " (started " + state.startedAt() + ", interrupted "
+          + (state.current() == null ? "between steps" : "at step '" + state.current() + "'") + ")");
+      lines.add("  finished steps: " + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
+      int n = 0;
+      for (RestoreStep s : plan.steps()) {
+        n++;
+        if (!state.done().contains(s.name())) {
+          lines.add(String.format(java.util.Locale.ROOT, "  %2d. %-12s %s", n, s.name(), s.describe()));
+        }
+      }
+      lines.add("  the original data stays in " + state.quarantine());
+      if (!consent.test(lines)) {
+        throw RedisOpsException.refused("'restore --resume' not confirmed; nothing was changed");
+      }
       listener.notice("resuming the restore of backup " + state.backup().id() + " started " + state.startedAt()
           + "; finished steps: " + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
-      return execute(plan(t, state, listener), state, listener);
+      return execute(plan, state, listener);
     }
   }
 
   /** Undoes an interrupted restore: the original files and config back, Redis started on them (exit 4 when none). */
-  public String rollback(Target t, RestoreListener listener) throws IOException {
+  public String rollback(Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener)
+      throws IOException {
     try (DatasetLock lock = context.lock(t.dataset())) {
       RestoreState state = requireInterrupted(t.dataset());
-      String summary = rollback(plan(t, state, listener), state, listener);
+      RestorePlan plan = plan(t, state, listener);
+      List<String> lines = new ArrayList<>();
+      lines.add("roll back the interrupted restore of dataset " + t.dataset() + " (backup " + state.backup().id()
+          + ", started " + state.startedAt() + ", interrupted "
+          + (state.current() == null ? "between steps" : "at step '" + state.current() + "'") + ")");
+      lines.add("  stop Redis at " + state.target().address() + " if it runs on restored files (SHUTDOWN NOSAVE NOW"
+          + " FORCE: its data is discarded)");
+      List<String> undo = new ArrayList<>();
+      for (RestoreStep s : plan.steps()) {
+        if (state.done().contains(s.name()) || s.name().equals(state.current())) {
+          undo.add(0, s.name());
+        }
+      }
+      lines.add("  undo, last first: " + (undo.isEmpty() ? "nothing" : String.join(", ", undo)));
+      lines.add("  start Redis on its original files from " + state.quarantine() + " and its original config file");
+      if (!consent.test(lines)) {
+        throw RedisOpsException.refused("'restore --rollback' not confirmed; nothing was changed");
+      }
+      String summary = rollback(plan, state, listener);
       store(t.dataset()).delete();
       return summary;
     }
   }
 
   private RestoreReport execute(RestorePlan plan, RestoreState state, RestoreListener listener) {
-    RestoreStateStore store = store(state.dataset());
+    try (InterruptGuard guard = new InterruptGuard(plan, state, store(state.dataset()), st -> touched(plan, st),
+        listener::command, System.err)) {
+      return execute(plan, state, listener, guard);
+    }
+  }
+
+  private RestoreReport execute(RestorePlan plan, RestoreState state, RestoreListener listener, InterruptGuard store) {
     List<RestoreStep> steps = plan.steps();
     Set<String> done = new HashSet<>(state.done());
     List<RestoreReport.StepRecord> records = new ArrayList<>();
@@ -149,7 +217,7 @@ public final class RestoreService {
       } catch (IOException | RuntimeException e) {
         String reason = e instanceof RedisOpsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
         listener.stepFailed(i + 1, steps.size(), step, Duration.ofNanos(System.nanoTime() - t0), reason);
-        throw failed(plan, state, step, reason, e, listener);
+        throw failed(plan, state, step, reason, e, listener, store);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       listener.stepFinished(i + 1, steps.size(), step, took, outcome);
@@ -157,7 +225,7 @@ public final class RestoreService {
       state = state.finished(step.name());
       store.save(state);
     }
-    store.delete();
+    store.finished();
     listener.notice("the data that was replaced is kept in " + plan.quarantine() + "; delete it once satisfied");
     return new RestoreReport(state.dataset(), plan.backup().id(), plan.backup().snapshotTime(), plan.target().address(),
         plan.quarantine().toString(), records);
@@ -165,11 +233,11 @@ public final class RestoreService {
 
   /** Rolls back after a failed step and builds the one-line error. */
   private RedisOpsException failed(RestorePlan plan, RestoreState state, RestoreStep failedStep, String reason,
-      Exception cause, RestoreListener listener) {
+      Exception cause, RestoreListener listener, InterruptGuard store) {
     boolean touched = touched(plan, state);
     try {
       String summary = rollback(plan, state, listener);
-      store(state.dataset()).delete();
+      store.finished();
       if (!touched && cause instanceof RedisOpsException r) {
         // Nothing was changed: the precise error (e.g. exit 3 for a damaged backup) is the report.
         return new RedisOpsException(r.exitCode(), r.getMessage() + "; nothing was changed, Redis kept serving its data", r);
@@ -203,7 +271,8 @@ public final class RestoreService {
       }
     }
     boolean touched = touched(plan, state);
-    if (touched && run.control().runningPid() == plan.target().pid()) {
+    boolean wasDown = plan.target().pid() < 0; // restored as a stopped server
+    if (touched && !wasDown && run.control().runningPid() == plan.target().pid()) {
       touched = false; // the stop did not happen: the original server still runs on its data; leave it alone
     }
     if (touched) {
@@ -215,6 +284,10 @@ public final class RestoreService {
     }
     if (!touched) {
       return "nothing had been changed; Redis kept serving its data";
+    }
+    if (wasDown) {
+      // Starting it on the files it could not run on would only fail again.
+      return "the original files and config file are back; Redis was down before the restore and is left stopped";
     }
     String started = run.control().start(run.progress());
     listener.notice("rollback: Redis " + started);
@@ -241,15 +314,26 @@ public final class RestoreService {
     return new RestorePlan(run, t.commands(), timeouts);
   }
 
-  private void refuseIfInterrupted(String dataset) {
+  /**
+   * Refuses (exit 5) when an interrupted restore of the dataset waits for {@code --resume} or {@code --rollback}: a new
+   * one would take its quarantine for the current data. {@code --dry-run} says the same as the real command.
+   */
+  public void refuseIfInterrupted(String dataset, java.util.function.Function<String, String> command) {
     Optional<RestoreState> s = store(dataset).load();
     if (s.isPresent()) {
       RestoreState st = s.get();
+      boolean quarantined = Files.isDirectory(Path.of(st.quarantine()));
       throw RedisOpsException.refused("a restore of dataset " + dataset + " (backup " + st.backup().id() + ", started "
           + st.startedAt() + ") was interrupted" + (st.current() == null ? "" : " at step '" + st.current() + "'")
-          + "; the original data is in " + st.quarantine() + "; run 'redis-ops restore --resume' to finish it or"
-          + " 'redis-ops restore --rollback' to undo it");
+          + (quarantined ? "; the original data is in " + st.quarantine()
+              : "; Redis's files were not moved yet (no " + st.quarantine() + ")")
+          + "; run '" + command.apply("--resume") + "' to finish it or '" + command.apply("--rollback")
+          + "' to undo it");
     }
+  }
+
+  private void refuseIfInterrupted(String dataset) {
+    refuseIfInterrupted(dataset, option -> "redis-ops restore " + option);
   }
 
   private RestoreState requireInterrupted(String dataset) {

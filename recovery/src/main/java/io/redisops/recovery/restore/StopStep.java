@@ -17,6 +17,9 @@ final class StopStep implements RestoreStep {
 
   @Override
   public String describe() {
+    if (run.target().pid() < 0) {
+      return "nothing to stop: Redis at " + run.target().address() + " is down (checked again when the step runs)";
+    }
     return "stop Redis at " + run.target().address() + " (pid " + run.target().pid() + ") with "
         + commands.describeStop() + " and wait until the process has exited";
   }

@@ -25,7 +25,8 @@ import java.util.function.ToDoubleFunction;
  *       {@code redis_ops_backup_last_attempt_ok} (1 or 0), {@code redis_ops_backup_period_seconds}
  *   <li>per {@code dataset}: {@code redis_ops_repository_backups}, {@code redis_ops_repository_size_bytes},
  *       {@code redis_ops_repository_checksum_only_backups},
- *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the Sentinel-chosen source)
+ *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the Sentinel-chosen source),
+ *       {@code redis_ops_backup_busy_total} (runs deferred because another operation held the lock)
  * </ul>
  */
 public final class DaemonMetrics {
@@ -106,6 +107,9 @@ public final class DaemonMetrics {
     FunctionCounter.builder("redis_ops.backup.skipped", status, s -> s.skips(name))
         .description("Scheduled runs this daemon skipped since it started: with Sentinel, this host's Redis was not the"
             + " chosen source, or the sentinels' view could not be trusted").tags(tags).register(registry);
+    FunctionCounter.builder("redis_ops.backup.busy", status, s -> s.busy(name))
+        .description("Runs deferred since the daemon started because another operation held the dataset's lock"
+            + " (retried later; not failures)").tags(tags).register(registry);
   }
 
   /** The Prometheus text exposition (format 0.0.4) of every meter, after binding new tiers and datasets. */

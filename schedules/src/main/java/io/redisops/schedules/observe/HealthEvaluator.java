@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Decides whether the daemon's backups are healthy. A tier is healthy when its last attempt succeeded (or none was
  * made yet) and its newest successful backup is at most {@code period + grace} old; the daemon is healthy when every
- * registered tier is. A tier with no known successful backup at all is unhealthy: nothing proves it is protected.
+ * registered tier is. A tier with no known successful backup at all is unhealthy: nothing proves it is protected. A
+ * backup taken by another host's daemon (Sentinel: its Redis is the chosen source) and seen here counts as well.
  * Pure: the time comes from the injected clock.
  */
 public final class HealthEvaluator {
@@ -37,14 +38,17 @@ public final class HealthEvaluator {
   public Health evaluate(List<TierStatus> tiers) {
     Instant now = clock.instant();
     List<Health.Problem> problems = new ArrayList<>();
+    List<Health.TakenElsewhere> elsewhere = new ArrayList<>();
     for (TierStatus t : tiers) {
       String reason = problem(t, now);
       if (reason != null) {
         problems.add(new Health.Problem(t.dataset(), t.tier(),
             "dataset " + t.dataset() + " tier " + t.tier() + ": " + reason));
+      } else if (t.takenElsewhere() != null) {
+        elsewhere.add(new Health.TakenElsewhere(t.dataset(), t.tier(), t.takenElsewhere()));
       }
     }
-    return new Health(now, problems, tiers.size());
+    return new Health(now, problems, tiers.size(), elsewhere);
   }
 
   private String problem(TierStatus t, Instant now) {
@@ -54,13 +58,14 @@ public final class HealthEvaluator {
           + (t.lastError() == null ? "no cause recorded" : t.lastError())
           + " (" + t.consecutiveFailures() + " consecutive failure" + (t.consecutiveFailures() == 1 ? "" : "s") + ")";
     }
+    String elsewhere = t.takenElsewhere() == null ? "" : " (" + t.takenElsewhere() + ")";
     if (t.lastSuccess() == null) {
-      return "no successful backup yet";
+      return "no successful backup yet" + elsewhere;
     }
     Duration age = Duration.between(t.lastSuccess(), now);
     if (age.compareTo(t.period().plus(grace)) > 0) {
       return "no successful backup for " + compact(age) + " (period " + compact(t.period()) + " + grace "
-          + compact(grace) + ")";
+          + compact(grace) + ")" + elsewhere;
     }
     return null;
   }

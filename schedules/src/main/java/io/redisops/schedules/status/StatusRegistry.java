@@ -15,6 +15,7 @@ public final class StatusRegistry {
   private final Map<String, DatasetStatus> datasets = new ConcurrentHashMap<>();
   private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, java.util.concurrent.atomic.AtomicLong> skips = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> busy = new ConcurrentHashMap<>();
 
   public void addListener(StatusListener l) {
     listeners.add(l);
@@ -66,6 +67,20 @@ public final class StatusRegistry {
   /** Runs of {@code dataset} skipped since the daemon started. */
   public long skips(String dataset) {
     java.util.concurrent.atomic.AtomicLong n = skips.get(dataset);
+    return n == null ? 0 : n.get();
+  }
+
+  /**
+   * Counts a run deferred because another operation (a CLI backup, prune or restore) held the dataset's lock: routine,
+   * retried later, not a failure.
+   */
+  public void recordBusy(String dataset) {
+    busy.computeIfAbsent(dataset, d -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+  }
+
+  /** Runs of {@code dataset} deferred as busy since the daemon started. */
+  public long busy(String dataset) {
+    java.util.concurrent.atomic.AtomicLong n = busy.get(dataset);
     return n == null ? 0 : n.get();
   }
 

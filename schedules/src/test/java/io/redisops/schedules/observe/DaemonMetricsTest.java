@@ -92,6 +92,9 @@ class DaemonMetricsTest {
     status.recordSkip("cache");
     assertEquals(1.0, PrometheusText.samples(new DaemonMetrics(status).scrape())
         .get("redis_ops_backup_skipped_total{dataset=\"cache\"}"));
-    assertEquals(12, s.size(), s.keySet().toString());
+    status.recordBusy("cache");
+    assertEquals(1.0, PrometheusText.samples(new DaemonMetrics(status).scrape())
+        .get("redis_ops_backup_busy_total{dataset=\"cache\"}"));
+    assertEquals(13, s.size(), s.keySet().toString());
   }
 }

@@ -33,6 +33,25 @@ class HealthEvaluatorTest {
   }
 
   @Test
+  void aTierTakenByAnotherHostIsHealthyWhileItsBackupIsFreshAndSaysSo() {
+    String why = "the chosen source is the master 10.0.0.1:6379 (backup-from master), not this host's Redis";
+    TierStatus none = hourly("cache").takenElsewhere(T0, null, null, -1, why + "; no hourly backup of it seen yet");
+    Health before = health.evaluate(List.of(none));
+    assertFalse(before.healthy());
+    assertTrue(before.problems().get(0).reason().contains("no successful backup yet (" + why), before.toString());
+
+    TierStatus seen = none.failed(T0, "earlier, as the source").takenElsewhere(T0.plusSeconds(5),
+        T0.minusSeconds(60), Duration.ofSeconds(2), 10, why + "; its newest hourly backup: 20261122T095900Z");
+    Health after = health.evaluate(List.of(seen));
+    assertTrue(after.healthy(), after.toString());
+    assertEquals(List.of(Map.of("dataset", "cache", "tier", "hourly", "note", seen.takenElsewhere())),
+        after.toJson().get("taken_elsewhere"));
+
+    clock.advance(Duration.ofMinutes(71));
+    assertFalse(health.evaluate(List.of(seen)).healthy(), "that host's backups stopped: stale like any other");
+  }
+
+  @Test
   void noTiersIsHealthy() {
     assertTrue(health.evaluate(List.of()).healthy());
   }

@@ -1,0 +1,106 @@
+package io.redisops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's "Build and install" steps, run as written (without {@code sudo}, {@code /usr/local} replaced by a
+ * temporary prefix), then {@code redis-ops --version} through the {@code bin/redis-ops} symlink they create: the
+ * launcher must find the jar next to the script the link points to, not next to the link.
+ */
+class InstallIT {
+  private static final String PREFIX = "/usr/local";
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void theReadmesInstallStepsGiveACommandThatStarts() throws Exception {
+    Path prefix = tmp.resolve("usr-local");
+    Files.createDirectories(prefix.resolve("bin")); // exists on every system the README addresses
+    List<String> steps = installSteps(prefix);
+    assertThat(steps).as("the README's install commands").anySatisfy(s -> assertThat(s).startsWith("ln -sf"));
+
+    for (String step : steps) {
+      Run r = sh(List.of("sh", "-ec", step), RedisOpsProcess.projectRoot(), null);
+      assertThat(r.exit).as("install step '%s': %s", step, r.output).isZero();
+    }
+    Path link = prefix.resolve("bin/redis-ops");
+    assertThat(Files.isSymbolicLink(link)).as("%s is a symlink", link).isTrue();
+
+    Run byPath = sh(List.of(link.toString(), "--version"), tmp, null);
+    assertThat(byPath.exit).as(byPath.output).isZero();
+    assertThat(byPath.output).contains("redis-ops ").doesNotContain("is missing");
+
+    // the way an operator types it: found through PATH, started from an unrelated folder
+    Run byName = sh(List.of("sh", "-c", "redis-ops --version"), tmp, prefix.resolve("bin"));
+    assertThat(byName.exit).as(byName.output).isZero();
+    assertThat(byName.output).contains("redis-ops ");
+  }
+
+  @Test
+  void aRelativeLinkToALinkIsFollowedToo() throws Exception {
+    Path lib = Files.createDirectories(tmp.resolve("opt/redis-ops-1.0"));
+    Path moduleTarget = RedisOpsProcess.moduleDir().resolve("target");
+    Files.copy(moduleTarget.resolve("redis-ops"), lib.resolve("redis-ops"));
+    Files.copy(moduleTarget.resolve("redis-ops.jar"), lib.resolve("redis-ops.jar"));
+    Files.createSymbolicLink(tmp.resolve("opt/current"), Path.of("redis-ops-1.0"));
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("redis-ops"), Path.of("../opt/current/redis-ops"));
+
+    Run r = sh(List.of(bin.resolve("redis-ops").toString(), "--version"), tmp, null);
+    assertThat(r.exit).as(r.output).isZero();
+    assertThat(r.output).contains("redis-ops ");
+  }
+
+  /** The shell commands of the README's install block, except the build, adapted to {@code prefix}. */
+  private static List<String> installSteps(Path prefix) throws IOException {
+    List<String> lines = Files.readAllLines(RedisOpsProcess.projectRoot().resolve("README.md"));
+    int heading = lines.indexOf("## Build and install");
+    assertThat(heading).as("README has a 'Build and install' section").isNotNegative();
+    int open = heading + 1;
+    while (!lines.get(open).startsWith("```")) {
+      open++;
+    }
+    List<String> steps = new ArrayList<>();
+    for (int i = open + 1; !lines.get(i).startsWith("```"); i++) {
+      String command = lines.get(i).replaceFirst("\\s+#.*$", "").trim();
+      if (command.isEmpty() || command.startsWith("mvn ")) {
+        continue; // the jar is already built by this module's package phase
+      }
+      steps.add(command.replaceFirst("^sudo\\s+", "").replace(PREFIX, prefix.toString()));
+    }
+    return steps;
+  }
+
+  private record Run(int exit, String output) {}
+
+  /** Runs a command to completion (output to a file, so no pipe can block it); JAVA is this JVM's java. */
+  private Run sh(List<String> command, Path dir, Path extraPath) throws Exception {
+    Path out = Files.createTempFile(tmp, "run-", ".out");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true).redirectOutput(out.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_OPS_"));
+    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (extraPath != null) {
+      pb.environment().put("PATH", extraPath + ":" + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+    Process p = pb.start();
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s ended within 60 s", command).isTrue();
+      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}
