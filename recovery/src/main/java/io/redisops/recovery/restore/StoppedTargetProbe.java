@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.redisops.redis.ServerIdentity;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,14 +69,43 @@ final class StoppedTargetProbe {
       throw RedisOpsException.refused("config file " + config + " is not writable: the restore must set"
           + " appendonly no in it until the AOF is rewritten; run as its owner");
     }
-    String version = serverVersion(commands.startFor(config.toString()));
-    return new RestoreTarget(address, version, -1, config.toString(), dir.toString(), dbfilename, appenddirname, aof,
-        aof, null, pidfile, logfile);
+    List<String> start = commands.start() != null ? commands.start() : List.of("redis-server");
+    ServerIdentity identity = serverIdentity(start);
+    return new RestoreTarget(address, identity.redisVersion(), -1, config.toString(), dir.toString(), dbfilename,
+        appenddirname, aof, aof, null, pidfile, logfile, identity.engine(), identity.version(), null, false);
+  }
+
+  /**
+   * The engine and version of the program the start command runs: {@code Redis server v=8.0.6 ...} or
+   * {@code Valkey server v=9.1.2 ...}. Valkey's compatibility {@code redis_version} is not printed; 7.2.4 is what
+   * every Valkey reports in INFO.
+   */
+  private static ServerIdentity serverIdentity(List<String> start) {
+    String program = start.stream().filter(w -> w.endsWith("redis-server") || w.endsWith("valkey-server")).findFirst()
+        .orElse("redis-server");
+    String version = serverVersion(program);
+    boolean valkey = program.endsWith("valkey-server") || valkeyBinary(program);
+    return valkey ? new ServerIdentity(ServerIdentity.VALKEY, version, "7.2.4")
+        : new ServerIdentity(ServerIdentity.REDIS, version, version);
+  }
+
+  private static boolean valkeyBinary(String program) {
+    try {
+      Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out.startsWith("Valkey");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** {@code redis-server --version} of the program the start command runs ({@code redis-server} by default). */
-  private static String serverVersion(List<String> start) {
-    String program = start.stream().filter(w -> w.endsWith("redis-server")).findFirst().orElse("redis-server");
+  private static String serverVersion(String program) {
     try {
       Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
