@@ -139,6 +139,17 @@ class SentinelCliIT {
     assertThat(doc.get("old_master").asText()).isEqualTo(old);
     String now = doc.get("new_master").asText();
     assertThat(now).isNotEqualTo(old);
+    // the document does not contradict itself: when the old master is said to follow, its own topology shows it so
+    if (doc.get("old_master_follows").asBoolean()) {
+      JsonNode oldAsReplica = null;
+      for (JsonNode rep : doc.get("topology").get("replicas")) {
+        if (rep.path("address").asText().equals(old)) {
+          oldAsReplica = rep;
+        }
+      }
+      assertThat(oldAsReplica).as(doc.toString()).isNotNull();
+      assertThat(oldAsReplica.get("link").asText()).as(doc.toString()).isEqualTo("ok");
+    }
     // what the command verified, seen independently: every sentinel names the new master, and it is one of ours
     for (RedisSentinel s : group.sentinels()) {
       List<?> addr = (List<?>) s.sentinel("get-master-addr-by-name", "mymaster");

@@ -45,7 +45,8 @@ public final class FailoverControl {
   /**
    * The verified outcome.
    *
-   * @param oldMasterFollows whether the old master was seen following the new one before {@link #verify} returned;
+   * @param oldMasterFollows whether the old master was seen following the new one before {@link #verify} returned,
+   *     by itself and in the sentinels' view ({@code after} then lists it as a replica of the new master, link ok);
    *     Sentinel converts a live old master only at its next INFO refresh (about 10 s), so until then there are
    *     briefly two masters
    */
@@ -112,8 +113,13 @@ public final class FailoverControl {
         missing = missing(t, old, plan.before().configEpoch(), this::followsPerItself);
         if (missing == null) {
           Duration took = Duration.between(started, clock.instant());
-          return new Result(old, t.master().address(), t.configEpoch(), took, t, awaitOldMaster(plan.before().master(),
-              t.master(), clock.instant().plus(OLD_MASTER_GRACE)));
+          Instant graceEnd = clock.instant().plus(OLD_MASTER_GRACE);
+          boolean follows = awaitOldMaster(plan.before().master(), t.master(), graceEnd);
+          // The result must not contradict itself: the server's own word is not enough while the sentinels' view,
+          // printed beside it, still shows the old master's link as it was (their INFO refresh lags by up to 10 s).
+          Topology after = follows ? awaitSentinelView(old, t, graceEnd.plus(OLD_MASTER_GRACE)) : t;
+          return new Result(old, t.master().address(), t.configEpoch(), took, after,
+              follows && followsInView(after, old));
         }
       } catch (RedisOpsException e) {
         missing = e.getMessage();
@@ -149,6 +155,29 @@ public final class FailoverControl {
         return false;
       }
     }
+  }
+
+  /** Re-reads the sentinels' view until it shows {@code oldMaster} following the master with its link ok, or the deadline. */
+  private Topology awaitSentinelView(String oldMaster, Topology last, Instant deadline) {
+    Topology t = last;
+    while (!followsInView(t, oldMaster) && clock.instant().isBefore(deadline)) {
+      try {
+        Thread.sleep(200);
+        t = reader.read(false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return t;
+      } catch (RedisOpsException e) {
+        // a sentinel not answering for a moment: keep the last view
+      }
+    }
+    return t;
+  }
+
+  /** Whether the sentinels list {@code oldMaster} as a replica of the current master with its link ok. */
+  static boolean followsInView(Topology t, String oldMaster) {
+    return t.replicas().stream().anyMatch(r -> r.address().equals(oldMaster)
+        && t.master().address().equals(r.masterAddress()) && "ok".equals(r.linkStatus()));
   }
 
   /** Whether the server itself says it is a replica of {@code master} with its link up. */
