@@ -53,7 +53,9 @@ class RealServerBlobCorruptionTest {
     static Stream<Server> servers() {
         return Stream.of(new Server("debian-redis-7.0", null),
                 new Server("redis-8.0", BUILT.resolve("redis-8.0/bin")),
-                new Server("redis-8.6", BUILT.resolve("redis-8.6/bin")));
+                new Server("redis-8.6", BUILT.resolve("redis-8.6/bin")),
+                new Server("valkey-8.1", BUILT.resolve("valkey-8.1/bin")),
+                new Server("valkey-9.1", BUILT.resolve("valkey-9.1/bin")));
     }
 
     @ParameterizedTest
