@@ -29,7 +29,8 @@ class NewerFormatsCliIT {
 
   /** A real Redis 7.0 RDB of every type whose header says version 16, with its CRC-64 recomputed. */
   private byte[] version16() throws Exception {
-    try (RedisServer redis = RedisServer.builder().dir(tmp.resolve("redis")).start()) {
+    // a fresh folder each time: a server started on the folder of the last one would load its dump.rdb
+    try (RedisServer redis = RedisServer.builder().dir(tmp.resolve("redis-" + System.nanoTime())).start()) {
       DataFixture.fill(redis.sync(), 1);
       redis.sync().save();
       byte[] rdb = Files.readAllBytes(redis.dir().resolve("dump.rdb"));
