@@ -106,7 +106,8 @@ final class TargetProbe {
       throw RedisOpsException.refused("backup " + m.id() + " is " + m.rdbFormat() + " (RDB version " + m.rdbVersion()
           + ", from "
           + (m.source() == null ? "?" : m.source().describe()) + "), but " + cannot.get() + " (the target at "
-          + t.address() + "); nothing was changed; restore into a server that loads it (--to) or upgrade the target");
+          + t.address() + "); nothing was changed; restore into a server that loads it (point --redis or the dataset at it) or upgrade"
+          + " the target");
     }
     // The RDB is written next to the current files (the quarantine is a rename: no extra room), and an AOF rewrite
     // writes a new base about as large again.
