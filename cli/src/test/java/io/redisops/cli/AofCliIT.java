@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisops.testkit.RedisServerExtension;
+import io.redisops.testkit.ProcessRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,17 +39,7 @@ class AofCliIT {
   @AfterEach
   void stopWhatRedisOpsStarted() throws IOException {
     // redis-ops starts Redis again as a daemon with its pid file next to the data: stop that process by its pid.
-    Path pidFile = redis.dir().resolve("redis-ops-" + redis.port() + ".pid");
-    if (Files.exists(pidFile)) {
-      long pid = Long.parseLong(Files.readString(pidFile).strip());
-      ProcessHandle.of(pid).ifPresent(h -> {
-        h.destroy();
-        if (h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() == null) {
-          h.destroyForcibly();
-          h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
-        }
-      });
-    }
+    ProcessRegistry.stopByPidFile(redis.dir().resolve("redis-ops-" + redis.port() + ".pid"));
   }
 
   record Run(int exit, String out, String err) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.redisops.testkit.Await;
+import io.redisops.testkit.ProcessRegistry;
 import io.redisops.testkit.DataFixture;
 import io.redisops.testkit.KeyspaceDump;
 import io.redisops.testkit.RedisGroup;
@@ -56,17 +57,7 @@ class CompatibilityIT {
 
   @AfterEach
   void stopEverything() throws IOException {
-    for (Path pidFile : pidFiles) {
-      if (Files.exists(pidFile)) {
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
-        ProcessHandle.of(pid).ifPresent(h -> {
-          h.destroy();
-          if (h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() == null) {
-            h.destroyForcibly();
-          }
-        });
-      }
-    }
+    pidFiles.forEach(ProcessRegistry::stopByPidFile);
     servers.forEach(RedisServer::close);
   }
 

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.redisops.backup.rdb.Crc64;
 import io.redisops.testkit.DataFixture;
+import io.redisops.testkit.ProcessRegistry;
 import io.redisops.testkit.KeyspaceDump;
 import io.redisops.testkit.RedisServer;
 import java.nio.charset.StandardCharsets;
@@ -100,17 +101,7 @@ class ImportCliIT {
   @AfterEach
   void stop() throws Exception {
     // a restore restarts Redis as a daemon: stop it by the PID in its pidfile
-    Path pidfile = redis.dir().resolve("redis.pid");
-    if (Files.exists(pidfile)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pidfile).strip())).ifPresent(h -> {
-        h.destroy();
-        try {
-          h.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          h.destroyForcibly();
-        }
-      });
-    }
+    ProcessRegistry.stopByPidFile(redis.dir().resolve("redis.pid"));
     redis.close();
   }
 

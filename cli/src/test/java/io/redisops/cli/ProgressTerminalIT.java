@@ -3,6 +3,7 @@ package io.redisops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.testkit.RedisServer;
+import io.redisops.testkit.ProcessRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,17 +58,7 @@ class ProgressTerminalIT {
   @AfterEach
   void stop() throws Exception {
     // the restore restarts Redis under its own start command: stop that process by the pidfile's PID
-    Path pidfile = redis.dir().resolve("redis.pid");
-    if (Files.exists(pidfile)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pidfile).strip())).ifPresent(h -> {
-        h.destroy();
-        try {
-          h.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          h.destroyForcibly();
-        }
-      });
-    }
+    ProcessRegistry.stopByPidFile(redis.dir().resolve("redis.pid"));
     redis.close();
   }
 

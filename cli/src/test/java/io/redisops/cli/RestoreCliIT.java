@@ -51,17 +51,7 @@ class RestoreCliIT {
 
   @AfterEach
   void stop() throws Exception {
-    Path pidfile = redis.dir().resolve("redis.pid");
-    if (Files.exists(pidfile)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pidfile).strip())).ifPresent(h -> {
-        h.destroy();
-        try {
-          h.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          h.destroyForcibly();
-        }
-      });
-    }
+    ProcessRegistry.stopByPidFile(redis.dir().resolve("redis.pid"));
     redis.close();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.redisops.testkit.RedisServer;
+import io.redisops.testkit.ProcessRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,17 +53,7 @@ class RestoreFaultsIT {
   @AfterEach
   void stop() throws Exception {
     // a restore restarts Redis under a new pid: stop whatever the pidfile names
-    Path pidfile = redis.dir().resolve("redis.pid");
-    if (Files.exists(pidfile)) {
-      ProcessHandle.of(Long.parseLong(Files.readString(pidfile).strip())).ifPresent(h -> {
-        h.destroy();
-        try {
-          h.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          h.destroyForcibly();
-        }
-      });
-    }
+    ProcessRegistry.stopByPidFile(redis.dir().resolve("redis.pid"));
     redis.close();
   }
 

@@ -1,8 +1,12 @@
 package io.redisops.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every process the testkit starts, with a JVM shutdown hook as a backstop.
@@ -30,6 +34,28 @@ public final class ProcessRegistry {
   /** Forgets a process that its owner has stopped. */
   public static void unregister(ProcessHandle process) {
     LIVE.remove(process);
+  }
+
+  /**
+   * Stops the process a pid file names, if it runs: SIGTERM, up to 10 s, then SIGKILL. For servers that the code under
+   * test restarted itself (a restore or an AOF repair starts Redis again as a daemon, outside the testkit).
+   *
+   * @param pidFile a Redis {@code pidfile}; nothing happens when it does not exist or holds no number
+   */
+  public static void stopByPidFile(Path pidFile) {
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).strip());
+    } catch (IOException | NumberFormatException e) {
+      return;
+    }
+    ProcessHandle.of(pid).ifPresent(h -> {
+      h.destroy();
+      if (h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() == null) {
+        h.destroyForcibly();
+        h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+      }
+    });
   }
 
   /** The registered processes that are still alive (for tests and diagnostics). */
