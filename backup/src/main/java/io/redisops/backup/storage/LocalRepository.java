@@ -71,7 +71,9 @@ public final class LocalRepository implements Repository {
     List<StoredObject> out = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(start)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
-        if (!Files.isRegularFile(p) || p.getFileName().toString().startsWith(".")) {
+        // Every entry that is not a folder is an object: a backup whose data file became something else (a pipe an
+        // operator streams through, say) is then read and judged by its checksums, not reported as missing.
+        if (Files.isDirectory(p) || p.getFileName().toString().startsWith(".")) {
           continue;
         }
         String key = keyOf(p);
