@@ -29,7 +29,7 @@ class NewerFormatsCliIT {
 
   /** A real Redis 7.0 RDB of every type whose header says version 16, with its CRC-64 recomputed. */
   private byte[] version16() throws Exception {
-    try (RedisServer redis = RedisServer.builder().dir(tmp.resolve("redis")).start()) {
+    try (RedisServer redis = RedisServer.builder().dir(Files.createTempDirectory(tmp, "redis-")).start()) {
       DataFixture.fill(redis.sync(), 1);
       redis.sync().save();
       byte[] rdb = Files.readAllBytes(redis.dir().resolve("dump.rdb"));
