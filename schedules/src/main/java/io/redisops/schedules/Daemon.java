@@ -99,7 +99,8 @@ public final class Daemon implements AutoCloseable {
     }
     if (observe.listen().isPresent()) {
       // Before the scheduler: a port in use stops the start here, with nothing scheduled.
-      http = new StatusHttpServer(new DaemonMetrics(status), new HealthEvaluator(clock, observe.healthGrace()), status);
+      http = new StatusHttpServer(
+          new DaemonMetrics(status).bindRepositoryFilesystem(settings.repositoryPath()), new HealthEvaluator(clock, observe.healthGrace()), status);
       httpAddress = http.start(observe.listen().get().socketAddress());
       log.info("/metrics and /health on http://{}:{}", httpAddress.getHostString(), httpAddress.getPort());
     }

@@ -8,6 +8,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.redisops.schedules.status.DatasetStatus;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -27,6 +32,10 @@ import java.util.function.ToDoubleFunction;
  *       {@code redis_ops_repository_checksum_only_backups},
  *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the Sentinel-chosen source),
  *       {@code redis_ops_backup_busy_total} (runs deferred because another operation held the lock)
+ *   <li>{@code redis_ops_daemon_start_timestamp_seconds} when this daemon started (unix seconds)
+ *   <li>after {@link #bindRepositoryFilesystem(Path)}: {@code redis_ops_repository_filesystem_avail_bytes} and
+ *       {@code redis_ops_repository_filesystem_size_bytes} of the file system holding the local repository (NaN when
+ *       it cannot be read), for the "repository disk filling" alert
  * </ul>
  */
 public final class DaemonMetrics {
@@ -45,11 +54,45 @@ public final class DaemonMetrics {
     this.status = status;
     this.registry = registry;
     Gauge.builder("redis_ops.up", () -> 1).description("1 while the redis-ops daemon runs").register(registry);
+    double started = Instant.now().toEpochMilli() / 1000.0;
+    Gauge.builder("redis_ops.daemon.start.timestamp", () -> started).baseUnit("seconds")
+        .description("When this redis-ops daemon started (unix seconds)").register(registry);
     refresh();
   }
 
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Binds the free and total bytes of the file system holding {@code repository} (the nearest existing folder of it),
+   * read at scrape time; NaN when it cannot be read. Idempotent per registry (the first path wins).
+   */
+  public DaemonMetrics bindRepositoryFilesystem(Path repository) {
+    if (registry.find("redis_ops.repository.filesystem.avail").gauge() == null) {
+      Gauge.builder("redis_ops.repository.filesystem.avail", () -> space(repository, true)).baseUnit("bytes")
+          .description("Bytes available to redis-ops on the file system holding the local repository")
+          .register(registry);
+      Gauge.builder("redis_ops.repository.filesystem.size", () -> space(repository, false)).baseUnit("bytes")
+          .description("Size of the file system holding the local repository").register(registry);
+    }
+    return this;
+  }
+
+  private static double space(Path repository, boolean avail) {
+    Path p = repository.toAbsolutePath();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      return Double.NaN;
+    }
+    try {
+      FileStore store = Files.getFileStore(p);
+      return avail ? store.getUsableSpace() : store.getTotalSpace();
+    } catch (IOException | SecurityException e) {
+      return Double.NaN;
+    }
   }
 
   /** Binds the meters of every tier and dataset registered in the status registry and not bound yet. Idempotent. */

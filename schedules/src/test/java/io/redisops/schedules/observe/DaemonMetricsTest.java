@@ -95,6 +95,19 @@ class DaemonMetricsTest {
     status.recordBusy("cache");
     assertEquals(1.0, PrometheusText.samples(new DaemonMetrics(status).scrape())
         .get("redis_ops_backup_busy_total{dataset=\"cache\"}"));
-    assertEquals(13, s.size(), s.keySet().toString());
+    assertTrue(s.get("redis_ops_daemon_start_timestamp_seconds") > T0.getEpochSecond() - 86400L * 365);
+    assertEquals(14, s.size(), s.keySet().toString());
+  }
+
+  @Test
+  void theRepositoryFileSystemIsMeasuredFromTheNearestExistingFolder(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path tmp) throws Exception {
+    DaemonMetrics metrics = new DaemonMetrics(status).bindRepositoryFilesystem(tmp.resolve("not/yet/created"));
+    metrics.bindRepositoryFilesystem(tmp); // idempotent
+    Map<String, Double> s = PrometheusText.samples(metrics.scrape());
+    java.nio.file.FileStore store = java.nio.file.Files.getFileStore(tmp);
+    assertEquals((double) store.getTotalSpace(), s.get("redis_ops_repository_filesystem_size_bytes"));
+    double avail = s.get("redis_ops_repository_filesystem_avail_bytes");
+    assertTrue(avail > 0 && avail <= store.getTotalSpace(), "avail " + avail);
   }
 }

@@ -1,0 +1,118 @@
+package io.redisops.schedules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redisops.backup.codec.Compression;
+import io.redisops.backup.retention.RetentionPolicy;
+import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.storage.LocalRepository;
+import io.redisops.config.DaemonSettings;
+import io.redisops.config.ScheduleSettings;
+import io.redisops.config.Settings;
+import io.redisops.redis.RedisEndpoint;
+import io.redisops.schedules.observe.HealthEvaluator;
+import io.redisops.schedules.observe.ListenAddress;
+import io.redisops.schedules.observe.NotifySettings;
+import io.redisops.schedules.status.StatusRegistry;
+import io.redisops.testkit.Await;
+import io.redisops.testkit.RedisServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alert rules ({@code dist/prometheus/redis-ops.rules.yml}) and the Grafana dashboard
+ * ({@code dist/grafana/redis-ops-dashboard.json}) only name series that a running daemon exports: every
+ * {@code redis_ops_*} name they use appears in a real daemon's {@code /metrics} (the daemon backs up a real
+ * redis-server, so every per-dataset and per-tier series is bound). {@code up} is Prometheus' own series.
+ */
+class DaemonRulesAndDashboardIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Pattern NAME = Pattern.compile("\\bredis_ops_[a-z0-9_]*[a-z0-9]\\b");
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void everySeriesOfTheRulesAndTheDashboardIsExported() throws Exception {
+    Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
+    Set<String> used = new TreeSet<>();
+    used.addAll(names(Files.readString(root.resolve("dist/prometheus/redis-ops.rules.yml"))));
+    used.addAll(names(Files.readString(root.resolve("dist/grafana/redis-ops-dashboard.json"))));
+    assertThat(used).as("series named by the rules and the dashboard")
+        .contains("redis_ops_backup_last_success_timestamp_seconds", "redis_ops_backup_period_seconds",
+            "redis_ops_repository_filesystem_avail_bytes", "redis_ops_daemon_start_timestamp_seconds");
+
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    LocalRepository repo = new LocalRepository(tmp.resolve("repo"));
+    BackupContext c = new BackupContext(repo, Compression.ZSTD, RetentionPolicy.defaults(), repo.root(),
+        Clock.systemDefaultZone(), Duration.ofSeconds(5), "test");
+    try (RedisServer redis = RedisServer.builder().start()) {
+      redis.sync().set("k", "v");
+      Settings settings = new Settings(repo.root(), Compression.ZSTD, RetentionPolicy.defaults(),
+          List.of(new Settings.DatasetSettings("f", RedisEndpoint.parse(redis.uri()))),
+          new ScheduleSettings("*/2 * * * * ?", ScheduleSettings.DEFAULT_DAILY, ScheduleSettings.DEFAULT_OFFSITE,
+              Duration.ofSeconds(1), Duration.ofSeconds(5)),
+          new DaemonSettings(Optional.of(new ListenAddress("127.0.0.1", port)), HealthEvaluator.DEFAULT_GRACE,
+              new NotifySettings(List.of(), null, Duration.ofSeconds(10))));
+      Daemon daemon = new Daemon(settings, c, new StatusRegistry());
+      daemon.start();
+      try {
+        Await.until(WAIT, "/health 200 after the first backups", () -> get(port, "/health").statusCode() == 200);
+        String metrics = get(port, "/metrics").body();
+        Set<String> exported = new TreeSet<>();
+        for (String line : metrics.split("\n")) {
+          Matcher m = Pattern.compile("^(redis_ops_[a-z0-9_]+)[{ ]").matcher(line);
+          if (m.find()) {
+            exported.add(m.group(1));
+          }
+        }
+        assertThat(exported).as("series exported by the daemon:\n%s", metrics).containsAll(used);
+        assertThat(metrics).containsPattern("redis_ops_repository_filesystem_avail_bytes [1-9]");
+      } finally {
+        daemon.stop(Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  private static Set<String> names(String text) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = NAME.matcher(text);
+    while (m.find()) {
+      names.add(m.group());
+    }
+    return names;
+  }
+
+  private HttpResponse<String> get(int port, String path) {
+    try {
+      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
