@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.redisops.testkit.DataFixture;
+import io.redisops.testkit.RedisServer;
+import io.redisops.testkit.ServerBuild;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,53 +30,32 @@ import org.junit.jupiter.params.provider.MethodSource;
  * blobs is damaged and the CRC recomputed (so only a structure check can notice), whenever that server's own
  * redis-check-rdb refuses the file the analyzer does not return FULL. Servers: Debian's redis-server 7.0 on PATH and
  * the ones scripts/build-servers.sh builds into ~/.cache/redis-ops/servers (each skipped with a message when absent).
- * Servers are started directly on a free loopback port and stopped by PID.
+ * Servers are started by the testkit (free loopback port, stopped by PID).
  */
 class RealServerBlobCorruptionTest {
-
-    private static final Path BUILT = Path.of(System.getProperty("user.home"), ".cache", "redis-ops", "servers");
 
     @TempDir
     Path dir;
 
     private String lastOutput = "";
 
-    record Server(String name, Path bin) {
-        Path exe(String tool) {
-            return bin == null ? Path.of("/usr/bin", tool) : bin.resolve(tool);
-        }
-
-        boolean present() {
-            return Files.isExecutable(exe("redis-server")) && Files.isExecutable(exe("redis-check-rdb"));
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Stream<Server> servers() {
-        return Stream.of(new Server("debian-redis-7.0", null),
-                new Server("redis-8.0", BUILT.resolve("redis-8.0/bin")),
-                new Server("redis-8.6", BUILT.resolve("redis-8.6/bin")),
-                new Server("valkey-8.1", BUILT.resolve("valkey-8.1/bin")),
-                new Server("valkey-9.1", BUILT.resolve("valkey-9.1/bin")));
+    static Stream<String> servers() {
+        return ServerBuild.MATRIX.stream();
     }
 
     @ParameterizedTest
     @MethodSource("servers")
-    void damagedBlobsThatTheServersCheckerRefusesNeverPassAsFull(Server server) throws Exception {
-        assumeTrue(server.present() && (server.bin == null || Files.exists(server.bin.getParent().resolve("ok"))),
-                server.name + " not available (run scripts/build-servers.sh)");
+    void damagedBlobsThatTheServersCheckerRefusesNeverPassAsFull(String name) throws Exception {
+        ServerBuild server = ServerBuild.find(name).orElse(null);
+        assumeTrue(server != null, name + " not available (run scripts/build-servers.sh " + name + ")");
         byte[] rdb = makeRdb(server);
         RdbAnalysis clean = RdbAnalyzer.analyze(new ByteArrayInputStream(rdb));
-        assertThat(clean.verification()).as(server.name + ": " + clean.verificationNote()).isEqualTo(Verification.FULL);
+        assertThat(clean.verification()).as(server.name() + ": " + clean.verificationNote()).isEqualTo(Verification.FULL);
         assertThat(clean.crcOk()).isTrue();
         assertThat(checkerAccepts(server, rdb)).isTrue();
 
         List<int[]> blobs = findBlobs(rdb);
-        assertThat(blobs).as("encoded blobs found in the %s RDB", server.name).hasSizeGreaterThan(3);
+        assertThat(blobs).as("encoded blobs found in the %s RDB", server.name()).hasSizeGreaterThan(3);
         Random random = new Random(42);
         int refusedByChecker = 0;
         int tries = 0;
@@ -92,74 +77,44 @@ class RealServerBlobCorruptionTest {
                 if (!checkerOk) {
                     refusedByChecker++;
                     if (ours == Verification.FULL) {
-                        Files.write(Path.of("target", "refused-" + server.name + ".rdb"), damaged);
+                        Files.write(Path.of("target", "refused-" + server.name() + ".rdb"), damaged);
                     }
                     assertThat(ours).as("%s: byte %d of the blob at %d flipped: redis-check-rdb refuses it (%s), we"
-                            + " said", server.name, at, blob[0], lastOutput).isNotEqualTo(Verification.FULL);
+                            + " said", server.name(), at, blob[0], lastOutput).isNotEqualTo(Verification.FULL);
                 }
             }
         }
         assertThat(refusedByChecker).as("mutations the checker refused out of %d", tries).isPositive();
     }
 
-    private byte[] makeRdb(Server server) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        assumeTrue(port != 6379);
-        Process p = new ProcessBuilder(server.exe("redis-server").toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--dir", dir.toString(), "--dbfilename", "dump.rdb", "--save", "",
-                "--appendonly", "no", "--daemonize", "no")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
-        try {
-            String cli = "/usr/bin/redis-cli";
-            for (int i = 0; i < 100 && !cli(cli, port, "PING").contains("PONG"); i++) {
-                Thread.sleep(50);
+    /** An RDB of every encoding the servers write small, saved by a real server of {@code build}. */
+    private byte[] makeRdb(ServerBuild build) throws Exception {
+        try (RedisServer redis = RedisServer.builder().server(build).dir(dir.resolve("server")).start()) {
+            RedisCommands<String, String> c = redis.sync();
+            c.hset("h", Map.of("f1", "v1", "f2", "2", "f3", "a longer value here"));
+            c.sadd("iset", "1", "2", "3", "70000", "-5");
+            c.sadd("lset", "a", "b", "c");
+            c.zadd("z", 1.0, "a", 2.5, "b", 3.0, "c");
+            c.rpush("l", "x", "y", "1", "2", "zzzzzzzzzz");
+            c.xadd("s", new XAddArgs().id("1-1"), Map.of("f", "v"));
+            c.xadd("s", new XAddArgs().id("2-1"), Map.of("f", "w", "g", "1"));
+            c.xgroupCreate(XReadArgs.StreamOffset.from("s", "0"), "g1");
+            c.xreadgroup(Consumer.from("g1", "c1"), XReadArgs.Builder.count(1), XReadArgs.StreamOffset.lastConsumed("s"));
+            c.hset("ttlhash", Map.of("f1", "v1", "f2", "v2", "f3", "v3"));
+            if (DataFixture.hasFieldTtls(c)) {
+                c.hexpire("ttlhash", 1000, "f1");
             }
-            cli(cli, port, "HSET", "h", "f1", "v1", "f2", "2", "f3", "a longer value here");
-            cli(cli, port, "SADD", "iset", "1", "2", "3", "70000", "-5");
-            cli(cli, port, "SADD", "lset", "a", "b", "c");
-            cli(cli, port, "ZADD", "z", "1", "a", "2.5", "b", "3", "c");
-            cli(cli, port, "RPUSH", "l", "x", "y", "1", "2", "zzzzzzzzzz");
-            cli(cli, port, "XADD", "s", "1-1", "f", "v");
-            cli(cli, port, "XADD", "s", "2-1", "f", "w", "g", "1");
-            cli(cli, port, "XGROUP", "CREATE", "s", "g1", "0");
-            cli(cli, port, "XREADGROUP", "GROUP", "g1", "c1", "COUNT", "1", "STREAMS", "s", ">");
-            cli(cli, port, "SELECT", "0");
-            cli(cli, port, "-n", "2", "HSET", "h2", "a", "1", "b", "2");
-            cli(cli, port, "HSET", "ttlhash", "f1", "v1", "f2", "v2", "f3", "v3");
-            cli(cli, port, "HEXPIRE", "ttlhash", "1000", "FIELDS", "1", "f1"); // errors harmlessly before 7.4
-            cli(cli, port, "SAVE");
-            cli(cli, port, "SHUTDOWN", "NOSAVE");
-            p.waitFor(10, TimeUnit.SECONDS);
-        } finally {
-            if (p.isAlive()) {
-                p.destroy(); // by PID: only the process this test started
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
+            c.select(2);
+            c.hset("h2", Map.of("a", "1", "b", "2"));
+            c.select(0);
+            c.save();
+            return Files.readAllBytes(redis.dir().resolve("dump.rdb"));
         }
-        return Files.readAllBytes(dir.resolve("dump.rdb"));
     }
 
-    private static String cli(String cli, int port, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(cli, "-h", "127.0.0.1", "-p", Integer.toString(port)));
-        if (args[0].equals("-n")) {
-            cmd.add("-n");
-            cmd.add(args[1]);
-            cmd.addAll(List.of(args).subList(2, args.length));
-        } else {
-            cmd.addAll(List.of(args));
-        }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
-    }
-
-    private boolean checkerAccepts(Server server, byte[] rdb) throws Exception {
+    private boolean checkerAccepts(ServerBuild server, byte[] rdb) throws Exception {
         Path file = Files.write(dir.resolve("check.rdb"), rdb);
-        Process p = new ProcessBuilder(server.exe("redis-check-rdb").toString(), file.toString())
+        Process p = new ProcessBuilder(server.executable("redis-check-rdb").toString(), file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
