@@ -69,31 +69,7 @@ final class RdbPrimitives {
 
     /** Consumes one string object without materialising it. */
     void skipString() throws IOException {
-        long start = src.position();
-        int first = src.readU8();
-        switch (first >>> 6) {
-            case 0:
-                src.skip(first & 0x3f);
-                return;
-            case 1:
-                src.skip(((first & 0x3f) << 8) | src.readU8());
-                return;
-            case 2:
-                src.skip(checkCount(readWideLength(first, start), start));
-                return;
-            default:
-                switch (first & 0x3f) {
-                    case ENC_INT8 -> src.skip(1);
-                    case ENC_INT16 -> src.skip(2);
-                    case ENC_INT32 -> src.skip(4);
-                    case ENC_LZF -> {
-                        long clen = readCount();
-                        readLength(); // uncompressed length: irrelevant when skipping
-                        src.skip(clen);
-                    }
-                    default -> throw unknownStringEncoding(first, start);
-                }
-        }
+        skipStringReturningLength();
     }
 
     /** Blobs up to this size are materialised and validated; see {@link #readBlob(long)}. */
@@ -122,14 +98,9 @@ final class RdbPrimitives {
     boolean readBlob(long maxLen) throws IOException {
         long start = src.position();
         int first = src.readU8();
-        long len;
-        switch (first >>> 6) {
-            case 0 -> len = first & 0x3f;
-            case 1 -> len = ((first & 0x3f) << 8) | src.readU8();
-            case 2 -> len = checkCount(readWideLength(first, start), start);
-            default -> {
-                return readEncodedBlob(first, start, maxLen);
-            }
+        long len = plainLength(first, start);
+        if (len < 0) {
+            return readEncodedBlob(first, start, maxLen);
         }
         if (len > maxLen) {
             src.skip(len);
@@ -180,28 +151,33 @@ final class RdbPrimitives {
         }
     }
 
+    /** The length of a plain string whose first byte is {@code first}, or -1 when it has a special encoding. */
+    private long plainLength(int first, long start) throws IOException {
+        return switch (first >>> 6) {
+            case 0 -> first & 0x3f;
+            case 1 -> ((first & 0x3f) << 8) | src.readU8();
+            case 2 -> checkCount(readWideLength(first, start), start);
+            default -> -1;
+        };
+    }
+
     /** Length of the next string object, consumed whole; the caller wants only its size (stream node keys). */
     long skipStringReturningLength() throws IOException {
         long start = src.position();
         int first = src.readU8();
-        long len;
-        switch (first >>> 6) {
-            case 0 -> len = first & 0x3f;
-            case 1 -> len = ((first & 0x3f) << 8) | src.readU8();
-            case 2 -> len = checkCount(readWideLength(first, start), start);
-            default -> {
-                switch (first & 0x3f) {
-                    case ENC_INT8 -> { src.skip(1); return -1; }
-                    case ENC_INT16 -> { src.skip(2); return -1; }
-                    case ENC_INT32 -> { src.skip(4); return -1; }
-                    case ENC_LZF -> {
-                        long clen = readCount();
-                        long ulen = readCount();
-                        src.skip(clen);
-                        return ulen;
-                    }
-                    default -> throw unknownStringEncoding(first, start);
+        long len = plainLength(first, start);
+        if (len < 0) {
+            switch (first & 0x3f) {
+                case ENC_INT8 -> { src.skip(1); return -1; }
+                case ENC_INT16 -> { src.skip(2); return -1; }
+                case ENC_INT32 -> { src.skip(4); return -1; }
+                case ENC_LZF -> {
+                    long clen = readCount();
+                    long ulen = readCount();
+                    src.skip(clen);
+                    return ulen;
                 }
+                default -> throw unknownStringEncoding(first, start);
             }
         }
         src.skip(len);
@@ -215,14 +191,9 @@ final class RdbPrimitives {
     String readString() throws IOException {
         long start = src.position();
         int first = src.readU8();
-        long len;
-        switch (first >>> 6) {
-            case 0 -> len = first & 0x3f;
-            case 1 -> len = ((first & 0x3f) << 8) | src.readU8();
-            case 2 -> len = checkCount(readWideLength(first, start), start);
-            default -> {
-                return readEncodedString(first, start);
-            }
+        long len = plainLength(first, start);
+        if (len < 0) {
+            return readEncodedString(first, start);
         }
         return readRaw(len);
     }
