@@ -1,8 +1,8 @@
 package io.redisops.recovery.restore;
 
 import io.lettuce.core.ShutdownArgs;
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.InfoParser;

@@ -1,7 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisSession;
 import io.redisops.redis.ServerIdentity;
