@@ -5,8 +5,9 @@ import java.io.Console;
 import java.util.Locale;
 
 /**
- * The consent rule of destructive commands (DESIGN.md section 3): {@code --yes} goes ahead; on a terminal the operator
- * is asked; with no terminal and no {@code --yes} the command refuses (exit 5), so a script never destroys by accident.
+ * The consent rule of destructive commands (docs/commands.md, "Consent"): {@code --yes} goes ahead; on a terminal the
+ * operator is asked; with no terminal and no {@code --yes} the command refuses (exit 5), so a script never destroys by
+ * accident.
  */
 final class Consent {
   private Consent() {}

@@ -1,6 +1,6 @@
 package io.redisops.error;
 
-/** The documented exit codes of the {@code redis-ops} command (DESIGN.md section 3). Scripts rely on them. */
+/** The documented exit codes of {@code redis-ops} (docs/commands.md, "Exit codes"). Scripts rely on them. */
 public enum ExitCode {
   /** Done. */
   OK(0),

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
- * The configuration file, in the shape of DESIGN.md section 3. Every key is optional; {@link Settings} applies the
+ * The configuration file, as documented in docs/configuration.md. Every key is optional; {@link Settings} applies the
  * defaults and validates values; {@link NotYetSupported} refuses keys whose feature this version does not have yet.
  * Keys are kebab-case in YAML.
  */
@@ -63,8 +63,8 @@ public record Config(List<Dataset> datasets, Repository repository, Offsite offs
   public record Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {}
 
   /**
-   * {@code listen}: {@code host:port} of /metrics and /health, or {@code off}; {@code health-grace}: how much later than
-   * its period a tier's newest backup may be before /health says unhealthy.
+   * {@code listen}: {@code host:port} of /metrics and /health, or {@code off}; {@code health-grace}: how much later
+   * than its period a tier's newest backup may be before /health says unhealthy.
    */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Http(String listen, String healthGrace) {}

@@ -57,7 +57,7 @@ public final class ConfigLoader {
       if (path(e).isEmpty()) {
         // The whole document has the wrong shape (a list, a single value): Jackson would name Java types.
         throw RedisOpsException.usage(file + ": the configuration must be a mapping of keys (datasets:, repository:,"
-            + " offsite:, ...), not " + shape(e) + "; see the README's Configuration section");
+            + " offsite:, ...), not " + shape(e) + "; see docs/configuration.md");
       }
       throw RedisOpsException.usage(file + ": bad value for key '" + path(e) + "': " + readable(e));
     } catch (JsonProcessingException e) {

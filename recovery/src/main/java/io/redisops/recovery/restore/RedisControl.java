@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * Stops and starts the target Redis and waits for it, by PID and by what it answers: {@code redis-server --daemonize
- * yes} exits 0 even when the server then fails (REDIS-FACTS.md), so only {@code PING} and the PID tell.
+ * yes} exits 0 even when the server then fails (docs/redis-facts.md, "Starting and stopping Redis"), so only {@code
+ * PING} and the PID tell.
  */
 public final class RedisControl {
   /** Polling interval while waiting for Redis: the restore's only pause, between two probes of a condition. */
