@@ -7,6 +7,8 @@ import io.lettuce.core.FlushMode;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.kernel.ProcessControl;
+import io.redisops.recovery.kernel.Quarantine;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
@@ -43,8 +45,8 @@ class AofServiceIT {
       .config("auto-aof-rewrite-percentage", "0") // no rewrite unless a test asks for one
       .build();
 
-  private final AofService service = new AofService(new AofChecker(new CheckAofTool()),
-      new RedisServerControl(Clock.systemUTC(), Duration.ofSeconds(60)), Clock.systemUTC(), Duration.ofSeconds(2));
+  private final AofService service = new AofService(new AofChecker(new CheckAofTool()), Clock.systemUTC(),
+      ProcessControl.Timeouts.defaults(), Duration.ofSeconds(2));
   private final List<String> progress = new ArrayList<>();
 
   @AfterEach

@@ -1,5 +1,7 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.recovery.kernel.ServiceCommands;
+
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
