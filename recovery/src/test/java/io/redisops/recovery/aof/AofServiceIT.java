@@ -119,6 +119,8 @@ class AofServiceIT {
     // The quarantine copy is byte for byte the damaged original.
     assertThat(AofFixtures.digests(out.quarantine().resolve("appendonlydir"))).isEqualTo(damaged);
     assertThat(out.quarantine().getParent()).isEqualTo(redis.dir().resolve(Quarantine.FOLDER));
+    // The one quarantine layout of restore and the AOF tools: <data dir>/redis-ops-quarantine/<UTC time>-repair
+    assertThat(out.quarantine().getFileName().toString()).matches("\\d{8}T\\d{6}Z-repair");
 
     redis.server().start();
     assertThat(KeyspaceDump.of(redis.sync())).isEqualTo(before);
