@@ -21,7 +21,7 @@ final class AofRepairCommand implements Callable<Integer> {
       description = "Redis data directory (holding appendonlydir) or the AOF folder; default: ask the running Redis.")
   Path dir;
 
-  @Option(names = "--stop", description = "Stop a running Redis with SHUTDOWN NOSAVE first and start it again after.")
+  @Option(names = "--stop", description = "Stop a running Redis first (SHUTDOWN NOSAVE, or the configured stop-command) and start it again after.")
   boolean stop;
 
   @Option(names = "--max-loss", paramLabel = "SIZE", defaultValue = "4KiB",
