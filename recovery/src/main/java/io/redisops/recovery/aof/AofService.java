@@ -413,14 +413,7 @@ public final class AofService {
 
   /** A session to the Redis at {@code endpoint}, or empty when nothing answers there. */
   private Optional<RedisSession> tryConnect(RedisEndpoint endpoint) {
-    try {
-      return Optional.of(RedisConnector.connect(endpoint, connectTimeout));
-    } catch (RedisOpsException e) {
-      if (e.exitCode() == ExitCode.FAILED) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return ProcessControl.tryConnect(endpoint, connectTimeout);
   }
 
   /** A session to the Redis at {@code endpoint} when it runs and uses this AOF; empty when it is down or another one. */

@@ -172,8 +172,13 @@ public final class ProcessControl {
 
   /** A session to the server, or empty when nothing answers on its port (refused credentials still throw). */
   public Optional<RedisSession> tryConnect() {
+    return tryConnect(endpoint, PROBE_TIMEOUT);
+  }
+
+  /** A session to {@code endpoint}, or empty when nothing answers there (refused credentials still throw). */
+  public static Optional<RedisSession> tryConnect(RedisEndpoint endpoint, Duration timeout) {
     try {
-      return Optional.of(RedisConnector.connect(endpoint, PROBE_TIMEOUT));
+      return Optional.of(RedisConnector.connect(endpoint, timeout));
     } catch (RedisOpsException e) {
       if (e.exitCode() == ExitCode.FAILED) {
         return Optional.empty();
