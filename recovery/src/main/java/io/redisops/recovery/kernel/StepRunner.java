@@ -63,7 +63,9 @@ public final class StepRunner {
 
   /**
    * Runs every step not yet done in {@code state}, in order. A failure stops the run; it is returned, not thrown, with
-   * the state that names the failed step as running (what a rollback undoes).
+   * the state that names the failed step as running (what a rollback undoes). An exception of the listener or the
+   * saver is no step failure: it ends the run as a crash would, the last saved state left for {@code --resume} or
+   * {@code --rollback}.
    */
   public static <C, T extends Step<C>, S extends StepState<S>> Result<T, S> run(List<T> steps, C run, S state,
       Saver<S> saver, Clock clock, Listener<? super T> listener) {

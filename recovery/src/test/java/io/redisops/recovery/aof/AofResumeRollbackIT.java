@@ -3,7 +3,6 @@ package io.redisops.recovery.aof;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.redisops.recovery.kernel.ProcessControl;
 import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +35,7 @@ class AofResumeRollbackIT {
       .config("auto-aof-rewrite-percentage", "0")
       .build();
 
-  private final AofService service = new AofService(new AofChecker(new CheckAofTool()), Clock.systemUTC(),
-      ProcessControl.Timeouts.defaults(), Duration.ofSeconds(2));
+  private final AofService service = AofFixtures.service();
   private final List<String> progress = new ArrayList<>();
 
   @AfterEach

@@ -7,7 +7,6 @@ import io.lettuce.core.FlushMode;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
-import io.redisops.recovery.kernel.ProcessControl;
 import io.redisops.recovery.kernel.Quarantine;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
@@ -23,7 +22,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +43,7 @@ class AofServiceIT {
       .config("auto-aof-rewrite-percentage", "0") // no rewrite unless a test asks for one
       .build();
 
-  private final AofService service = new AofService(new AofChecker(new CheckAofTool()), Clock.systemUTC(),
-      ProcessControl.Timeouts.defaults(), Duration.ofSeconds(2));
+  private final AofService service = AofFixtures.service();
   private final List<String> progress = new ArrayList<>();
 
   @AfterEach

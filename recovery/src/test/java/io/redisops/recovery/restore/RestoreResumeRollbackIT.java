@@ -41,6 +41,7 @@ class RestoreResumeRollbackIT {
 
   private final List<RedisServer> servers = new ArrayList<>();
   private final List<String> started = new ArrayList<>();
+  private BackupContext c;
 
   /** A listener that records the steps and "dies" when {@code dieAt} starts. */
   private RestoreListener dyingAt(String dieAt) {
@@ -64,21 +65,27 @@ class RestoreResumeRollbackIT {
   }
 
   private RedisServer start() {
+    c = context(tmp.resolve("repo"));
     RedisServer s = server(tmp.resolve("data")).build();
     servers.add(s);
     s.start();
     return s;
   }
 
+  /** Backs the server up into the repository, then replaces its data: what a restore must undo. */
+  private Manifest backupThenWrite(RedisServer s) {
+    Manifest m = backup(c, s);
+    s.sync().flushall();
+    s.sync().set("after", "the backup");
+    return m;
+  }
+
   @Test
   void resumeRunsTheStepsThatHadNotFinishedAndEndsWithTheBackupLoaded() throws Exception {
     RedisServer s = start();
     DataFixture.fill(s.sync(), 1);
-    BackupContext c = context(tmp.resolve("repo"));
-    Manifest m = backup(c, s);
     Map<Integer, Map<String, KeyspaceDump.KeyState>> expected = dump(s);
-    s.sync().flushall();
-    s.sync().set("after", "the backup");
+    Manifest m = backupThenWrite(s);
     RestoreService.Target t = target(s, ServiceCommands.defaults());
 
     assertThatThrownBy(() -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("place")))
@@ -103,10 +110,7 @@ class RestoreResumeRollbackIT {
   void rollbackUndoesTheFinishedStepsAndRedisServesItsOriginalDataAgain() throws Exception {
     RedisServer s = start();
     DataFixture.fill(s.sync(), 1);
-    BackupContext c = context(tmp.resolve("repo"));
-    Manifest m = backup(c, s);
-    s.sync().flushall();
-    s.sync().set("after", "the backup");
+    Manifest m = backupThenWrite(s);
     s.sync().save(); // the original data on disk, as the rollback will load it
     Map<Integer, Map<String, KeyspaceDump.KeyState>> original = dump(s);
     String configBefore = Files.readString(s.configFile());
