@@ -2,7 +2,7 @@ package io.redisops.cli;
 
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.RedisOpsException;

@@ -1,7 +1,7 @@
 package io.redisops.cli;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.service.FetchService;
 import io.redisops.backup.service.Offsite;
 import java.nio.file.Path;

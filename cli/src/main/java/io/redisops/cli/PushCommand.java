@@ -1,6 +1,6 @@
 package io.redisops.cli;
 
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.PushResult;
 import io.redisops.backup.service.PushService;

@@ -16,7 +16,7 @@ import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.recovery.restore.Selection;
 import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.recovery.select.RestoreTime;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;

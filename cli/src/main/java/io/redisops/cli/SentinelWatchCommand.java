@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.redisops.backup.catalog.ManifestCodec;
-import io.redisops.backup.retention.Durations;
+import io.redisops.text.Durations;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.SentinelEvent;
 import io.redisops.sentinel.SentinelTarget;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.config.Config;
 import io.redisops.config.ConfigLoader;
 import io.redisops.config.Settings;

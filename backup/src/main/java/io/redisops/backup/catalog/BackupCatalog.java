@@ -1,7 +1,7 @@
 package io.redisops.backup.catalog;
 
-import io.redisops.backup.storage.Repository;
-import io.redisops.backup.storage.StoredObject;
+import io.redisops.storage.Repository;
+import io.redisops.storage.StoredObject;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.InputStream;

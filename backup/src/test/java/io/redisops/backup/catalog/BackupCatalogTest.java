@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.redisops.backup.storage.LocalRepository;
-import io.redisops.backup.storage.Repository;
-import io.redisops.backup.storage.StoredObject;
+import io.redisops.storage.LocalRepository;
+import io.redisops.storage.Repository;
+import io.redisops.storage.StoredObject;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;

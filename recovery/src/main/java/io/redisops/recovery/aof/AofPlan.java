@@ -1,6 +1,6 @@
 package io.redisops.recovery.aof;
 
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.error.RedisOpsException;
 import io.redisops.recovery.kernel.StateStore;
 import io.redisops.recovery.kernel.StepRunner;

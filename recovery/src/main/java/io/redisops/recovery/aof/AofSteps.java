@@ -1,7 +1,7 @@
 package io.redisops.recovery.aof;
 
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.recovery.kernel.ProcessControl;

@@ -1,6 +1,6 @@
 package io.redisops.recovery.kernel;
 
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.time.Clock;

@@ -59,7 +59,7 @@ final class AofRewriteStep implements RestoreStep {
             }
             if (shown) {
               r.progress().status("AOF rewrite", "finished, aof_rewrites:" + p.get("aof_rewrites") + ", "
-                  + io.redisops.backup.progress.Sizes.seconds(deadline.elapsed().toSeconds()), 100);
+                  + io.redisops.text.Sizes.seconds(deadline.elapsed().toSeconds()), 100);
             }
             return String.format("AOF on, rewrite finished in %.1f s", deadline.elapsed().toMillis() / 1000.0);
           }
@@ -102,7 +102,7 @@ final class AofRewriteStep implements RestoreStep {
     } else {
       d.append("starting");
     }
-    d.append(", ").append(io.redisops.backup.progress.Sizes.seconds(elapsedSeconds));
+    d.append(", ").append(io.redisops.text.Sizes.seconds(elapsedSeconds));
     String done = p.get("current_save_keys_processed");
     String total = p.get("current_save_keys_total");
     if ("1".equals(p.get("aof_rewrite_in_progress")) && done != null && total != null && !"0".equals(total)) {

@@ -5,7 +5,7 @@ import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.recovery.kernel.ServiceManager;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisSession;
 import io.redisops.redis.ServerIdentity;

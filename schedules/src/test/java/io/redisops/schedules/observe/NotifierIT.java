@@ -1,5 +1,7 @@
 package io.redisops.schedules.observe;
 
+import io.redisops.config.NotifySettings;
+
 import io.redisops.testkit.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
