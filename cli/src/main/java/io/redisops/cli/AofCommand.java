@@ -7,7 +7,9 @@ import io.redisops.recovery.aof.AofPlan;
 import io.redisops.recovery.aof.AofReport;
 import io.redisops.recovery.aof.AofService;
 import io.redisops.recovery.aof.CheckAofTool;
-import io.redisops.recovery.aof.RedisServerControl;
+import io.redisops.recovery.kernel.ServiceCommands;
+import io.redisops.recovery.restore.RestoreTimeouts;
+import io.redisops.config.Settings;
 import io.redisops.redis.RedisConnector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,10 +31,36 @@ final class AofCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The service with the real redis-check-aof and the server control, on the context's clock. */
+  /** The service with the real redis-check-aof, on the context's clock, with restore's timeouts. */
   static AofService service(CommandContext ctx) {
-    return new AofService(new AofChecker(new CheckAofTool()),
-        new RedisServerControl(ctx.clock(), RedisServerControl.START_TIMEOUT), ctx.clock(), RedisConnector.DEFAULT_TIMEOUT);
+    return new AofService(new AofChecker(new CheckAofTool()), ctx.clock(), RestoreTimeouts.defaults().control(),
+        RedisConnector.DEFAULT_TIMEOUT);
+  }
+
+  /** The dataset's Redis with what restore is given too: config file, start-command and stop-command. */
+  static AofService.Target target(CommandContext ctx) {
+    Settings.DatasetSettings ds = ctx.dataset();
+    return new AofService.Target(ds.endpoint(), ds.configFile(),
+        new ServiceCommands(ds.startCommand(), ds.stopCommand()));
+  }
+
+  /** The plan of an AOF command: --resume and --rollback take the interrupted run, else {@code fresh}. */
+  static AofPlan plan(CommandContext ctx, CommandSpec spec, String action, java.nio.file.Path dir, boolean resume,
+      boolean rollback, boolean dryRun, java.util.function.Supplier<AofPlan> fresh) {
+    if (resume && rollback) {
+      throw io.redisops.error.RedisOpsException.usage("--resume and --rollback exclude each other");
+    }
+    if ((resume || rollback) && dryRun) {
+      throw io.redisops.error.RedisOpsException.usage("--dry-run applies to a new " + action + ", not to --resume or"
+          + " --rollback");
+    }
+    if (resume) {
+      return service(ctx).resume(action, dir, target(ctx), commandPrefix(spec));
+    }
+    if (rollback) {
+      return service(ctx).rollback(action, dir, target(ctx), commandPrefix(spec));
+    }
+    return fresh.get();
   }
 
   /** How the operator calls redis-ops, for advice lines: config file and dataset, never the URI (it may hold a password). */
@@ -130,13 +158,23 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    Consent.obtain(ctx, "aof " + plan.action(), yes);
+    Consent.obtain(ctx, "aof " + plan.action() + (plan.mode() == AofPlan.Mode.NEW ? ""
+        : plan.mode() == AofPlan.Mode.RESUME ? " --resume" : " --rollback"), yes);
     AofOutcome out = plan.execute(step -> {
       (text ? ctx.out() : ctx.err()).println("==> " + step);
       (text ? ctx.out() : ctx.err()).flush();
     });
     if (ctx.json()) {
-      ctx.printJson(json(plan, false, out));
+      Map<String, Object> doc = json(plan, false, out);
+      if (out.rolledBack() != null) {
+        doc.put("rolled_back", out.rolledBack());
+      }
+      ctx.printJson(doc);
+      return 0;
+    }
+    if (out.rolledBack() != null) {
+      ctx.out().println("rollback done: " + out.rolledBack());
+      ctx.out().flush();
       return 0;
     }
     ctx.out().println("done: " + plan.action() + " cut " + out.removedBytes() + " bytes ("

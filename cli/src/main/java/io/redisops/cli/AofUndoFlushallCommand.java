@@ -21,10 +21,17 @@ final class AofUndoFlushallCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show the findings and the plan; change nothing.")
   boolean dryRun;
 
+  @Option(names = "--resume", description = "Finish an undo that was interrupted.")
+  boolean resume;
+
+  @Option(names = "--rollback", description = "Undo an interrupted undo-flushall: the AOF as it was, Redis on it.")
+  boolean rollback;
+
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    try (AofPlan plan = AofCommand.service(ctx).planUndoFlushall(ctx.dataset().endpoint(), AofCommand.commandPrefix(spec))) {
+    try (AofPlan plan = AofCommand.plan(ctx, spec, "undo-flushall", null, resume, rollback, dryRun,
+        () -> AofCommand.service(ctx).planUndoFlushall(AofCommand.target(ctx), AofCommand.commandPrefix(spec)))) {
       return AofCommand.runPlan(ctx, plan, dryRun, yes);
     }
   }
