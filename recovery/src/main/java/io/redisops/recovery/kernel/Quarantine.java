@@ -1,5 +1,7 @@
 package io.redisops.recovery.kernel;
 
+import io.redisops.time.TimeFormats;
+
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +15,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,8 +37,7 @@ import java.util.stream.Stream;
 public final class Quarantine {
   /** The folder below the data directory that holds every quarantine. */
   public static final String FOLDER = "redis-ops-quarantine";
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP = TimeFormats.STAMP;
 
   private Quarantine() {}
 
