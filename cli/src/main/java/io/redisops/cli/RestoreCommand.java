@@ -148,7 +148,7 @@ final class RestoreCommand implements Callable<Integer> {
       }
       return 0;
     }
-    Optional<RestoreReport> r = service.restore(target, selection, plan -> consent(ctx, plan, report), listener);
+    Optional<RestoreReport> r = service.restore(target, selection, plan -> consent(plan, report), listener);
     if (r.isEmpty()) {
       throw RedisOpsException.refused("restore not confirmed; nothing was changed");
     }
@@ -167,13 +167,13 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   /** Shows the plan and asks on the terminal; without one and without --yes it refuses (exit 5). */
-  private boolean consent(CommandContext ctx, RestorePlan plan, PrintWriter report) {
+  private boolean consent(RestorePlan plan, PrintWriter report) {
     plan.describe().forEach(report::println);
     report.flush();
     if (yes) {
       return true;
     }
-    Console console = System.console();
+    Console console = Terminals.console();
     if (console == null) {
       throw RedisOpsException.refused("restore replaces all data of " + plan.target().address() + " and there is no"
           + " terminal to ask for consent; add --yes to proceed (see the plan above, or --dry-run)");

@@ -45,7 +45,7 @@ final class SentinelFailoverCommand implements Callable<Integer> {
       plan.lines().forEach(planOut::println);
       planOut.flush();
       if (!yes) {
-        Console console = System.console();
+        Console console = Terminals.console();
         if (console == null) {
           throw RedisOpsException.refused("refusing to fail over without confirmation: no terminal to ask on;"
               + " pass --yes to proceed");
