@@ -37,15 +37,7 @@ final class AofCommand implements Runnable {
 
   /** How the operator calls redis-ops, for advice lines: config file and dataset, never the URI (it may hold a password). */
   static String commandPrefix(CommandSpec spec) {
-    RedisOpsCommand root = spec.root().commandLine().getCommand();
-    StringBuilder s = new StringBuilder("redis-ops");
-    if (root.config != null) {
-      s.append(" -c ").append(root.config);
-    }
-    if (root.dataset != null) {
-      s.append(" --dataset ").append(root.dataset);
-    }
-    return s.toString();
+    return new CommandContext(spec).commandPrefix();
   }
 
   static Map<String, Object> json(AofReport r) {
@@ -97,11 +89,11 @@ final class AofCommand implements Runnable {
   }
 
   /**
-   * Shows the plan, asks, runs it and reports: what {@code repair} and {@code undo-flushall} share.
+   * Shows the plan, asks ({@link Consent}), runs it and reports: what {@code repair} and {@code undo-flushall} share.
    *
    * @return the exit code (0); refusals and failures are thrown
    */
-  static int runPlan(CommandContext ctx, AofPlan plan, boolean dryRun, boolean yes) {
+  static int runPlan(CommandContext ctx, AofPlan plan, boolean dryRun, Mixins.Yes yes) {
     boolean text = !ctx.json();
     if (text) {
       plan.findings().forEach(l -> ctx.out().println(l));
@@ -113,16 +105,15 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    if (text) {
-      ctx.out().println("Plan (" + plan.action() + "):");
-      List<String> steps = plan.describe();
-      for (int i = 0; i < steps.size(); i++) {
-        ctx.out().println("  " + (i + 1) + ". " + steps.get(i));
-      }
-      ctx.out().flush();
+    List<String> lines = new ArrayList<>();
+    lines.add("Plan (" + plan.action() + "):");
+    List<String> steps = plan.describe();
+    for (int i = 0; i < steps.size(); i++) {
+      lines.add("  " + (i + 1) + ". " + steps.get(i));
     }
     if (dryRun) {
       if (text) {
+        lines.forEach(ctx.out()::println);
         ctx.out().println("dry run: nothing was changed");
       } else {
         ctx.printJson(json(plan, true, null));
@@ -130,10 +121,10 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    Consent.obtain(ctx, "aof " + plan.action(), yes);
+    Consent.obtain(ctx, yes, "aof " + plan.action(), lines);
     AofOutcome out = plan.execute(step -> {
-      (text ? ctx.out() : ctx.err()).println("==> " + step);
-      (text ? ctx.out() : ctx.err()).flush();
+      ctx.report().println("==> " + step);
+      ctx.report().flush();
     });
     if (ctx.json()) {
       ctx.printJson(json(plan, false, out));

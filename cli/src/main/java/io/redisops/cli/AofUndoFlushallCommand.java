@@ -3,8 +3,8 @@ package io.redisops.cli;
 import io.redisops.recovery.aof.AofPlan;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops aof undo-flushall [--yes] [--dry-run]}. */
@@ -15,17 +15,17 @@ final class AofUndoFlushallCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--yes", description = "Do not ask for confirmation.")
-  boolean yes;
+  @Mixin
+  Mixins.Yes yes;
 
-  @Option(names = "--dry-run", description = "Show the findings and the plan; change nothing.")
-  boolean dryRun;
+  @Mixin
+  Mixins.DryRun dryRun;
 
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
     try (AofPlan plan = AofCommand.service(ctx).planUndoFlushall(ctx.dataset().endpoint(), AofCommand.commandPrefix(spec))) {
-      return AofCommand.runPlan(ctx, plan, dryRun, yes);
+      return AofCommand.runPlan(ctx, plan, dryRun.dryRun, yes);
     }
   }
 }

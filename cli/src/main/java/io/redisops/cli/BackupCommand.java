@@ -28,17 +28,17 @@ final class BackupCommand implements Callable<Integer> {
 
   @Option(names = "--tier", paramLabel = "TIER", defaultValue = "manual",
       description = "hourly, daily or manual (default: ${DEFAULT-VALUE}); retention is decided per tier.")
-  String tier;
+  Tier tier;
 
   @Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
       description = "bgsave, replication or auto (default: bgsave when the data directory is readable here, else replication).")
-  String method;
+  SnapshotMethod method;
 
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    Tier t = Tier.parse(tier);
-    SnapshotMethod m = SnapshotMethod.parse(method);
+    Tier t = tier;
+    SnapshotMethod m = method;
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
     BackupService service = BackupService.standard(bc);

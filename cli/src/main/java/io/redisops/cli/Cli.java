@@ -20,10 +20,11 @@ final class Cli {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new RedisOpsCommand());
+    Converters.register(cl);
     cl.setExecutionStrategy(parseResult -> {
       RedisOpsCommand root = parseResult.commandSpec().commandLine().getCommand();
       Logging.configure(root.verbosity(), root.isDaemon(parseResult));
-      if (root.json && root.isDaemon(parseResult)) {
+      if (root.global.json && root.isDaemon(parseResult)) {
         // The daemon runs until stopped and logs on stderr: there is no single document to print.
         throw new CommandLine.ParameterException(parseResult.subcommand().commandSpec().commandLine(), "daemon does not"
             + " take --json (it runs until stopped and logs on stderr); use /metrics and /health for machine-readable status");
@@ -35,12 +36,13 @@ final class Cli {
       String cmd = c.getCommandSpec().qualifiedName();
       // --json may not have been parsed yet when the parse failed: look at the raw arguments.
       boolean json = Arrays.asList(args).contains("--json");
-      return report(c, json, "redis-ops: " + oneLine(ex.getMessage()) + " (see '" + cmd + " --help')",
-          ExitCode.USAGE, null, 0);
+      String badValue = Converters.message(ex);
+      return report(c, json, "redis-ops: " + (badValue != null ? badValue
+          : oneLine(ex.getMessage()) + " (see '" + cmd + " --help')"), ExitCode.USAGE, null, 0);
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       RedisOpsCommand root = parseResult.commandSpec().root().commandLine().getCommand();
-      boolean json = root.json;
+      boolean json = root.global.json;
       int v = root.verbosity();
       AccessDeniedException denied = deniedIn(ex);
       if (denied != null && !(ex instanceof RedisOpsException e && e.exitCode() != ExitCode.FAILED

@@ -40,7 +40,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--tier", paramLabel = "TIER", defaultValue = "auto",
       description = "auto (default: from the crontab folder layout, YYYYMMDDHH or YYYYMMDD plus a space-padded hour "
           + "is hourly, YYYYMMDD daily, anything else manual), hourly, daily or manual.")
-  String tier;
+  Converters.ImportTier tier;
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "An RDB file, or a folder searched recursively for *.rdb.")
   List<Path> paths;
@@ -48,7 +48,7 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    Optional<Tier> t = "auto".equals(tier) ? Optional.empty() : Optional.of(parseTier(tier));
+    Optional<Tier> t = Optional.ofNullable(tier.tier());
     if (!ctx.datasetGiven() && !ctx.datasetsConfigured()) {
       // without a configured dataset the name would be made up from --redis: imports must go where the operator says
       throw RedisOpsException.usage("import needs --dataset NAME (no dataset is configured); nothing was imported");
@@ -104,14 +104,6 @@ final class ImportCommand implements Callable<Integer> {
       err.flush();
     }
     return exit;
-  }
-
-  private static Tier parseTier(String text) {
-    try {
-      return Tier.parse(text);
-    } catch (RedisOpsException e) {
-      throw RedisOpsException.usage("unknown tier '" + text + "'; use auto, hourly, daily or manual");
-    }
   }
 
   /** One line per file: what happened and why. */

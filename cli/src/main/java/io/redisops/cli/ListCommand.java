@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops list [--where local|offsite|all]}: one row per complete backup, and where it lives. */
@@ -28,9 +28,8 @@ final class ListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
-      description = "local (default), offsite or all (both, one row per backup).")
-  String where;
+  @Mixin
+  Mixins.WhereOption where;
 
   /** One backup, the places that hold it, and those where a verification found it bad. */
   private record Row(Manifest manifest, List<String> where, List<String> bad) {}
@@ -41,7 +40,7 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    Where w = Where.parse(where);
+    Where w = where.where;
     String dataset = ctx.dataset().name();
     BackupContext bc = ctx.backupContext();
     // newest first, one row per id

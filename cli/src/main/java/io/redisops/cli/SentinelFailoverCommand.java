@@ -1,19 +1,16 @@
 package io.redisops.cli;
 
-import io.redisops.error.RedisOpsException;
 import io.redisops.sentinel.FailoverControl;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.TopologyReader;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -30,8 +27,8 @@ final class SentinelFailoverCommand implements Callable<Integer> {
   @ParentCommand
   SentinelCommand parent;
 
-  @Option(names = "--yes", description = "Do not ask for confirmation.")
-  boolean yes;
+  @Mixin
+  Mixins.Yes yes;
 
   @Override
   public Integer call() {
@@ -41,20 +38,8 @@ final class SentinelFailoverCommand implements Callable<Integer> {
       FailoverControl control = new FailoverControl(client, reader, ctx.clock());
       FailoverControl.Plan plan = control.plan();
       // the plan goes to stderr with --json so that stdout holds exactly one JSON document
-      PrintWriter planOut = ctx.json() ? ctx.err() : ctx.out();
-      plan.lines().forEach(planOut::println);
-      planOut.flush();
-      if (!yes) {
-        Console console = System.console();
-        if (console == null) {
-          throw RedisOpsException.refused("refusing to fail over without confirmation: no terminal to ask on;"
-              + " pass --yes to proceed");
-        }
-        String answer = console.readLine("Proceed with the failover? [y/N] ");
-        if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).startsWith("y")) {
-          throw RedisOpsException.refused("failover not confirmed; nothing was changed");
-        }
-      }
+      PrintWriter planOut = ctx.report();
+      Consent.obtain(ctx, yes, "failover of master '" + plan.before().masterName() + "'", plan.lines());
       Instant started = control.start(plan);
       planOut.println("SENTINEL FAILOVER sent; verifying...");
       planOut.flush();

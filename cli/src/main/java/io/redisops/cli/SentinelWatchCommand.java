@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.redisops.backup.catalog.ManifestCodec;
-import io.redisops.backup.retention.Durations;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.SentinelEvent;
 import io.redisops.sentinel.SentinelTarget;
@@ -43,12 +42,12 @@ final class SentinelWatchCommand implements Callable<Integer> {
   SentinelCommand parent;
 
   @Option(names = "--for", paramLabel = "DURATION", description = "Stop after this long (e.g. 90s, 15m); default: until stopped.")
-  String duration;
+  Duration duration;
 
   @Override
   public Integer call() throws InterruptedException {
     CommandContext ctx = new CommandContext(spec);
-    Duration limit = duration == null ? null : Durations.parse(duration, "--for");
+    Duration limit = duration;
     PrintWriter out = ctx.out();
     ObjectWriter json = ManifestCodec.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
     ZoneId zone = ctx.clock().getZone();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,14 +32,13 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Verify every backup of the dataset.")
   boolean all;
 
-  @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
-      description = "local (default), offsite (download, decrypt, decompress, check) or all.")
-  String where;
+  @Mixin
+  Mixins.WhereOption where;
 
   @Override
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    Where w = Where.parse(where);
+    Where w = where.where;
     if (all && !ids.isEmpty()) {
       throw RedisOpsException.usage("give backup ids or --all, not both");
     }
@@ -69,7 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
         VerifyService.Result r = results.get(i);
         Map<String, Object> one = new LinkedHashMap<>();
         one.put("id", r.id());
-        one.put("where", labels.get(i).trim().isEmpty() ? where : labels.get(i).trim());
+        one.put("where", labels.get(i).trim().isEmpty() ? w.id() : labels.get(i).trim());
         one.put("ok", r.ok());
         one.put("problems", r.problems());
         rs.add(one);
