@@ -1,13 +1,13 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.ManifestCodec;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -66,6 +66,10 @@ final class Cli {
     return cl;
   }
 
+  /** The {@code --json} document of an error. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ErrorJson(String error, int exitCode) {}
+
   /** Prints the error line on stderr (and the JSON document on stdout with --json); returns the exit code. */
   private static int report(CommandLine c, boolean json, String line, ExitCode code, Throwable trace, int verbosity) {
     PrintWriter err = c.getErr();
@@ -75,9 +79,8 @@ final class Cli {
     }
     err.flush();
     if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("error", line.startsWith("redis-ops: ") ? line.substring("redis-ops: ".length()) : line);
-      doc.put("exit_code", code.code());
+      ErrorJson doc = new ErrorJson(line.startsWith("redis-ops: ") ? line.substring("redis-ops: ".length()) : line,
+          code.code());
       try {
         c.getOut().println(ManifestCodec.mapper().writer().without(
             com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));

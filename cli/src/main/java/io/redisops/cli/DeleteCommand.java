@@ -1,5 +1,7 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.progress.Sizes;
@@ -8,9 +10,7 @@ import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,6 +37,10 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Mixin
   Mixins.DryRun dryRun;
+
+  /** The {@code --json} document. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record DeleteJson(String dataset, String id, boolean deleted, boolean dryRun) {}
 
   @Override
   public Integer call() throws IOException {
@@ -85,12 +89,7 @@ final class DeleteCommand implements Callable<Integer> {
 
   private int done(CommandContext ctx, String dataset, boolean deleted, String line) {
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      doc.put("id", id);
-      doc.put("deleted", deleted);
-      doc.put("dry_run", dryRun.dryRun);
-      ctx.printJson(doc);
+      ctx.printJson(new DeleteJson(dataset, id, deleted, dryRun.dryRun));
     } else {
       ctx.out().println(line);
       ctx.out().flush();

@@ -1,5 +1,9 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.progress.Sizes;
@@ -17,10 +21,8 @@ import io.redisops.error.RedisOpsException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -68,20 +70,10 @@ final class ImportCommand implements Callable<Integer> {
         r.files().size(), r.files().size() == 1 ? "" : "s", r.count(Status.IMPORTED), r.count(Status.SKIPPED),
         r.count(Status.REFUSED), r.count(Status.FAILED));
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      doc.put("repository", bc.repository().describe());
-      doc.put("files", r.files().stream().map(ImportCommand::json).toList());
-      doc.put("imported", r.count(Status.IMPORTED));
-      doc.put("skipped", r.count(Status.SKIPPED));
-      doc.put("refused", r.count(Status.REFUSED));
-      doc.put("failed", r.count(Status.FAILED));
-      doc.put("leftovers_removed", r.leftoversRemoved());
-      doc.put("pruned", r.pruned().stream().map(Manifest::id).toList());
-      doc.put("kept_past_retention", r.keptPastRetention().stream()
-          .map(d -> Map.of("id", d.backup().id(), "reason", d.reason())).toList());
-      doc.put("exit_code", exit);
-      ctx.printJson(doc);
+      ctx.printJson(new ImportJson(dataset, bc.repository().describe(), r.files().stream().map(ImportCommand::json).toList(),
+          r.count(Status.IMPORTED), r.count(Status.SKIPPED), r.count(Status.REFUSED), r.count(Status.FAILED),
+          r.leftoversRemoved(), r.pruned().stream().map(Manifest::id).toList(), r.keptPastRetention().stream()
+              .map(d -> new KeptJson(d.backup().id(), d.reason())).toList(), exit));
     } else {
       for (RetentionPlanner.Decision d : r.keptPastRetention()) {
         out.printf("kept     %s: %s; the next prune removes it (import it with --tier manual to keep it)%n",
@@ -127,22 +119,29 @@ final class ImportCommand implements Callable<Integer> {
     };
   }
 
-  private static Map<String, Object> json(FileOutcome f) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", f.path().toString());
-    m.put("status", f.status().name().toLowerCase(Locale.ROOT));
-    if (f.backup() != null) {
-      m.put("id", f.backup().id());
-    }
-    if (f.status() == Status.IMPORTED) {
-      m.put("tiers", f.backup().sortedTiers().stream().map(Tier::id).toList());
-      m.put("snapshot_time", f.backup().snapshotTime().toString());
-      m.put("time_source", f.timeSource().id());
-      m.put("total_keys", f.backup().keysKnown() ? f.backup().totalKeys() : null);
-      m.put("verification", f.backup().verificationLevel().label());
-    } else {
-      m.put("reason", f.reason());
-    }
-    return m;
+  /** The {@code --json} document: every file's outcome, the counts, retention's work and the exit code. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ImportJson(String dataset, String repository, List<FileJson> files, long imported, long skipped, long refused,
+      long failed, int leftoversRemoved, List<String> pruned, List<KeptJson> keptPastRetention, int exitCode) {}
+
+  /** A backup past retention that the import spared for now. */
+  record KeptJson(String id, String reason) {}
+
+  /** One file: imported (with what it became) or not (with the reason); {@code id} when a backup is known. */
+  record FileJson(String path, String status, @JsonInclude(JsonInclude.Include.NON_NULL) String id,
+      @JsonUnwrapped ImportedJson imported, @JsonUnwrapped NotImportedJson notImported) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ImportedJson(List<String> tiers, String snapshotTime, String timeSource, Long totalKeys, String verification) {}
+
+  record NotImportedJson(String reason) {}
+
+  private static FileJson json(FileOutcome f) {
+    Manifest b = f.backup();
+    return new FileJson(f.path().toString(), f.status().name().toLowerCase(Locale.ROOT), b == null ? null : b.id(),
+        f.status() != Status.IMPORTED ? null : new ImportedJson(b.sortedTiers().stream().map(Tier::id).toList(),
+            b.snapshotTime().toString(), f.timeSource().id(), b.keysKnown() ? b.totalKeys() : null,
+            b.verificationLevel().label()),
+        f.status() == Status.IMPORTED ? null : new NotImportedJson(f.reason()));
   }
 }

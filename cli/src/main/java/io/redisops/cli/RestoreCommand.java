@@ -1,5 +1,8 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.recovery.restore.RestoreTarget;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
@@ -21,9 +24,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -84,6 +86,17 @@ final class RestoreCommand implements Callable<Integer> {
           + " Redis that is down (crashed, or not loading its files) is restored from what the file says.")
   String configFile;
 
+  /** The {@code --json} document of {@code --dry-run}: the plan. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record DryRunJson(boolean dryRun, String backup, RestoreTarget target, String quarantine, List<StepJson> steps) {}
+
+  /** One step of the plan. */
+  record StepJson(String name, String does) {}
+
+  /** The {@code --json} document of {@code --rollback}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record RollbackJson(String dataset, boolean rolledBack, String summary) {}
+
   /** The off-site connection this run opened, closed when the command ends. */
   private Offsite openedOffsite;
 
@@ -120,7 +133,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     if (what.rollback) {
       String summary = service.rollback(target, lines -> consent(ctx, "restore --rollback", lines), listener);
-      return done(ctx, Map.of("dataset", ds.name(), "rolled_back", true, "summary", summary), "rollback done: " + summary);
+      return done(ctx, new RollbackJson(ds.name(), true, summary), "rollback done: " + summary);
     }
     if (what.resume) {
       RestoreReport r = service.resume(target, lines -> consent(ctx, "restore --resume", lines), listener);
@@ -133,13 +146,8 @@ final class RestoreCommand implements Callable<Integer> {
       service.refuseIfInterrupted(ds.name(), listener::command); // what the real command would say, exit 5
       RestorePlan plan = service.plan(target, selection, listener);
       if (ctx.json()) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("dry_run", true);
-        doc.put("backup", plan.backup().id());
-        doc.put("target", plan.target());
-        doc.put("quarantine", plan.quarantine().toString());
-        doc.put("steps", plan.steps().stream().map(s -> Map.of("name", s.name(), "does", s.describe())).toList());
-        ctx.printJson(doc);
+        ctx.printJson(new DryRunJson(true, plan.backup().id(), plan.target(), plan.quarantine().toString(),
+            plan.steps().stream().map(s -> new StepJson(s.name(), s.describe())).toList()));
       } else {
         plan.describe().forEach(report::println);
         report.println("dry run: nothing was changed");

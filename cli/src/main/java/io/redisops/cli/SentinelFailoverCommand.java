@@ -1,12 +1,12 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.sentinel.FailoverControl;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.TopologyReader;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +30,11 @@ final class SentinelFailoverCommand implements Callable<Integer> {
   @Mixin
   Mixins.Yes yes;
 
+  /** The {@code --json} document: the move, and the topology after it. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record FailoverJson(String masterName, String oldMaster, String newMaster, long configEpoch, long tookMs,
+      boolean verified, boolean oldMasterFollows, SentinelStatusCommand.TopologyJson topology) {}
+
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
@@ -45,16 +50,8 @@ final class SentinelFailoverCommand implements Callable<Integer> {
       planOut.flush();
       FailoverControl.Result r = control.verify(plan, started);
       if (ctx.json()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("master_name", plan.before().masterName());
-        m.put("old_master", r.oldMaster());
-        m.put("new_master", r.newMaster());
-        m.put("config_epoch", r.configEpoch());
-        m.put("took_ms", r.took().toMillis());
-        m.put("verified", true);
-        m.put("old_master_follows", r.oldMasterFollows());
-        m.put("topology", SentinelStatusCommand.toJson(r.after()));
-        ctx.printJson(m);
+        ctx.printJson(new FailoverJson(plan.before().masterName(), r.oldMaster(), r.newMaster(), r.configEpoch(),
+            r.took().toMillis(), true, r.oldMasterFollows(), SentinelStatusCommand.toJson(r.after())));
       } else {
         PrintWriter out = ctx.out();
         out.printf("failover done and verified in %.1f s: master '%s' moved from %s to %s (config epoch %d);"

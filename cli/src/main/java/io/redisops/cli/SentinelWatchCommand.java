@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -90,7 +89,7 @@ final class SentinelWatchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void line(PrintWriter out, ObjectWriter json, boolean asJson, Map<String, Object> doc, String text) {
+  private static void line(PrintWriter out, ObjectWriter json, boolean asJson, Object doc, String text) {
     if (asJson) {
       try {
         out.println(json.writeValueAsString(doc));
@@ -116,15 +115,12 @@ final class SentinelWatchCommand implements Callable<Integer> {
         + t.reachableSentinels().size() + "/" + t.sentinels().size() + " sentinels answering";
   }
 
-  private static Map<String, Object> topologyJson(Topology t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("time", t.observedAt().toString());
-    m.put("sentinel", null);
-    m.put("event", "topology");
-    m.put("instance", "master " + t.masterName() + " " + t.master().address());
-    m.put("master", t.masterName());
-    m.put("meaning", describe(t));
-    m.put("topology", SentinelStatusCommand.toJson(t));
-    return m;
+  /** The {@code topology} line of the stream: an event's fields, and the topology. */
+  record TopologyLine(String time, String sentinel, String event, String instance, String master, String meaning,
+      SentinelStatusCommand.TopologyJson topology) {}
+
+  private static TopologyLine topologyJson(Topology t) {
+    return new TopologyLine(t.observedAt().toString(), null, "topology", "master " + t.masterName() + " "
+        + t.master().address(), t.masterName(), describe(t), SentinelStatusCommand.toJson(t));
   }
 }
