@@ -129,6 +129,27 @@ class SentinelCliIT {
   }
 
   @Test
+  @Order(5)
+  void failoverDeclinedOnATerminalChangesNothing() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(RedisOpsProcess.SCRIPT),
+        "util-linux 'script' (a pseudo-terminal) is not installed");
+    long epoch = JSON.readTree(RedisOpsProcess.run("--json", "sentinel", "--sentinel", sentinels(), "status").stdout())
+        .get("config_epoch").asLong();
+    for (String answer : List.of("n\n", "yeah\n", "")) {
+      RedisOpsProcess.Result r = RedisOpsProcess.of("sentinel", "--sentinel", sentinels(), "failover")
+          .runOnTerminal(answer, RedisOpsProcess.DEFAULT_TIMEOUT);
+      assertThat(r.exitCode()).as(r.describe()).isEqualTo(5);
+      assertThat(r.stdout()).as(r.describe()).contains("fail over master 'mymaster' now at " + address(group.master()))
+          .contains("Go ahead with failover of master 'mymaster'? [y/N]")
+          .contains("not confirmed; nothing was changed");
+    }
+    assertThat(group.currentMaster()).isSameAs(group.master());
+    JsonNode after = JSON.readTree(RedisOpsProcess.run("--json", "sentinel", "--sentinel", sentinels(), "status").stdout());
+    assertThat(after.get("config_epoch").asLong()).isEqualTo(epoch);
+    assertThat(after.get("master").get("address").asText()).isEqualTo(address(group.master()));
+  }
+
+  @Test
   @Order(6)
   void failoverSucceedsAndIsVerified() throws Exception {
     String old = address(group.master());
