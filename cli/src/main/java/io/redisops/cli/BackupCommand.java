@@ -27,11 +27,12 @@ final class BackupCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--tier", paramLabel = "TIER", defaultValue = "manual",
+  @Option(names = "--tier", paramLabel = "TIER", defaultValue = "manual", completionCandidates = Converters.TierValues.class,
       description = "hourly, daily or manual (default: ${DEFAULT-VALUE}); retention is decided per tier.")
   Tier tier;
 
   @Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
+      completionCandidates = Converters.MethodValues.class,
       description = "bgsave, replication or auto (default: bgsave when the data directory is readable here, else replication).")
   SnapshotMethod method;
 

@@ -53,6 +53,10 @@ final class Cli {
             + " repository.path)",
             ExitCode.USAGE, ex, v);
       }
+      if (ex instanceof ReportedFailure e) {
+        // the command printed its result (and its one JSON document): only the line and the code are left
+        return report(commandLine, false, "redis-ops: " + oneLine(e.getMessage()), e.exitCode(), null, v);
+      }
       if (ex instanceof RedisOpsException e) {
         return report(commandLine, json, "redis-ops: " + oneLine(e.getMessage()), e.exitCode(), e.getCause(), v);
       }

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.TypeConversionException;
@@ -47,6 +46,42 @@ final class Converters {
 
   /** The {@code TIME} of {@code restore --at}: the latest instant it covers, never after now. */
   record RestoreAt(Instant instant) {}
+
+  /** What shell completion offers for {@code --where} (the enum's constants would be offered in capitals). */
+  static final class WhereValues extends java.util.ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    WhereValues() {
+      super(java.util.List.of("local", "offsite", "all"));
+    }
+  }
+
+  /** What shell completion offers for {@code backup --tier}. */
+  static final class TierValues extends java.util.ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    TierValues() {
+      super(java.util.List.of("hourly", "daily", "manual"));
+    }
+  }
+
+  /** What shell completion offers for {@code --method}. */
+  static final class MethodValues extends java.util.ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    MethodValues() {
+      super(java.util.List.of("auto", "bgsave", "replication"));
+    }
+  }
+
+  /** What shell completion offers for {@code restore --from}. */
+  static final class FromValues extends java.util.ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    FromValues() {
+      super(java.util.List.of("auto", "local", "offsite"));
+    }
+  }
 
   static void register(CommandLine cl) {
     cl.registerConverter(Tier.class, Converters::tier);

@@ -89,13 +89,11 @@ final class ImportCommand implements Callable<Integer> {
       List<String> bad = r.files().stream()
           .filter(f -> f.status() == (exit == ExitCode.INTEGRITY.code() ? Status.REFUSED : Status.FAILED))
           .map(f -> f.path().toString()).toList();
-      PrintWriter err = ctx.err();
-      err.println("redis-ops: " + bad.size() + (exit == ExitCode.INTEGRITY.code()
-          ? " file(s) failed verification and were not imported (the others were): "
+      throw new ReportedFailure(exit == ExitCode.INTEGRITY.code() ? ExitCode.INTEGRITY : ExitCode.FAILED, bad.size()
+          + (exit == ExitCode.INTEGRITY.code() ? " file(s) failed verification and were not imported (the others were): "
           : " file(s) could not be imported (the others were): ") + String.join(", ", bad));
-      err.flush();
     }
-    return exit;
+    return 0;
   }
 
   /** One line per file: what happened and why. */

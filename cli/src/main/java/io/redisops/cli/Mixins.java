@@ -21,6 +21,7 @@ final class Mixins {
   /** {@code --where local|offsite|all} of {@code list}, {@code verify} and {@code prune}. */
   static final class WhereOption {
     @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
+        completionCandidates = Converters.WhereValues.class,
         description = "local (default), offsite or all (both).")
     Where where;
   }

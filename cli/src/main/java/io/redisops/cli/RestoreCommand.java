@@ -71,7 +71,7 @@ final class RestoreCommand implements Callable<Integer> {
     boolean rollback;
   }
 
-  @Option(names = "--from", paramLabel = "WHERE", defaultValue = "auto",
+  @Option(names = "--from", paramLabel = "WHERE", defaultValue = "auto", completionCandidates = Converters.FromValues.class,
       description = "auto (local copy, else the off-site one), local or offsite (default: ${DEFAULT-VALUE}).")
   BackupSources.From from;
 

@@ -2,6 +2,7 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.error.ExitCode;
 import io.redisops.sentinel.CheckResult;
 import io.redisops.sentinel.DeploymentChecker;
 import io.redisops.sentinel.SentinelClient;
@@ -54,7 +55,11 @@ final class SentinelCheckCommand implements Callable<Integer> {
           report.topology().master().address(), count(results, CheckResult.Level.PASS), warns, fails);
       out.flush();
     }
-    return fails > 0 ? 1 : 0;
+    if (fails > 0) {
+      throw new ReportedFailure(ExitCode.FAILED, fails + " check(s) failed: " + String.join(", ", results.stream()
+          .filter(r -> r.level() == CheckResult.Level.FAIL).map(CheckResult::name).toList()) + "; see each reason above");
+    }
+    return 0;
   }
 
   private static long count(List<CheckResult> results, CheckResult.Level level) {
