@@ -2,8 +2,9 @@
 # The shell pipeline that redis-ops replaces (the reference notes' `cp dump.rdb`, plus compression):
 #   redis-cli BGSAVE, wait until it has finished, cp dump.rdb, zstd -3.
 # usage: baseline-backup.sh PORT DATA_DIR OUT_DIR [zstd|none]
-# It waits the way a careful script does (REDIS-FACTS.md): rdb_bgsave_in_progress:0 AND rdb_saves above its value
-# before the request AND rdb_last_bgsave_status:ok, polling every 0.1 s (a strong baseline: most scripts sleep 1 s).
+# It waits the way a careful script does (docs/redis-facts.md, "Snapshots"): rdb_bgsave_in_progress:0 AND rdb_saves
+# above its value before the request AND rdb_last_bgsave_status:ok, polling every 0.1 s (a strong baseline: most
+# scripts sleep 1 s).
 set -euo pipefail
 port=$1 dir=$2 out=$3 compress=${4:-zstd}
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupResult;

@@ -2,11 +2,11 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisops.backup.catalog.ManifestCodec;
-import io.redisops.backup.progress.LoggingProgress;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.LoggingProgress;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.config.Config;
 import io.redisops.config.ConfigLoader;
 import io.redisops.config.Settings;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The one consent rule of every destructive command (DESIGN.md section 3): the plan is printed (on stdout; on stderr
+ * The one consent rule of every destructive command (docs/commands.md, "Consent"): the plan is printed (on stdout; on stderr
  * under {@code --json}, so that stdout keeps its single document), then {@code --yes} goes ahead; on a terminal the
  * operator is asked and only an explicit {@code y} or {@code yes} (any case) goes ahead; anything else, end of input,
  * or no terminal without {@code --yes}, refuses with exit 5 before anything is changed, so a script never destroys by

@@ -1,7 +1,7 @@
 package io.redisops.cli;
 
 import io.redisops.backup.catalog.Tier;
-import io.redisops.backup.retention.Durations;
+import io.redisops.text.Durations;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.error.RedisOpsException;
 import io.redisops.recovery.restore.BackupSources;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.RedisOpsException;

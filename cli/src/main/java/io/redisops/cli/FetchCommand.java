@@ -3,7 +3,7 @@ package io.redisops.cli;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.service.FetchService;
 import io.redisops.backup.service.Offsite;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The global options of DESIGN.md section 3 (configuration file, dataset, Redis, repository, off-site, {@code --json},
+ * The global options of docs/commands.md (configuration file, dataset, Redis, repository, off-site, {@code --json},
  * log level), mixed into the root command and inherited by every subcommand: they may come before or after the
  * command's name.
  */

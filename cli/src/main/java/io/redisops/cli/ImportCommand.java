@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.backup.service.BackupContext;

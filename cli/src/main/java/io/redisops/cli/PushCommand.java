@@ -2,7 +2,7 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.PushResult;
 import io.redisops.backup.service.PushService;

@@ -5,7 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
-/** {@code redis-ops [global options] <command>}: the global options of DESIGN.md section 3 and the commands. */
+/** {@code redis-ops [global options] <command>}: the global options and the commands (docs/commands.md). */
 @Command(name = "redis-ops", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     scope = ScopeType.INHERIT, usageHelpAutoWidth = true,
     description = "Backup, persistence and recovery for Redis.",

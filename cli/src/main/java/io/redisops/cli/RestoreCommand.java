@@ -18,7 +18,7 @@ import io.redisops.recovery.restore.RestoreStep;
 import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.recovery.restore.Selection;
 import io.redisops.recovery.restore.ServiceCommands;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;

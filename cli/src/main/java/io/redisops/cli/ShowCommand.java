@@ -3,7 +3,7 @@ package io.redisops.cli;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import java.util.Optional;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.redisops.cli;
 
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Sizes;
 import java.io.PrintStream;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;

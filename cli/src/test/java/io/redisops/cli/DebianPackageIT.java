@@ -50,6 +50,8 @@ class DebianPackageIT {
         .containsPattern("-rw-r--r-- root/root +[0-9]+ [0-9-]+ [0-9:]+ \\./usr/share/redis-ops/redis-ops\\.jar\n")
         .contains("./etc/redis-ops/redis-ops.yaml", "./etc/default/redis-ops", "./lib/systemd/system/redis-ops.service",
             "./usr/share/bash-completion/completions/redis-ops", "./usr/share/doc/redis-ops/README.md.gz",
+            "./usr/share/doc/redis-ops/docs/configuration.md.gz", "./usr/share/doc/redis-ops/docs/commands.md.gz",
+            "./usr/share/doc/redis-ops/docs/operations.md.gz",
             "./usr/share/doc/redis-ops/copyright", "./usr/share/doc/redis-ops/changelog.gz",
             "./usr/share/doc/redis-ops/examples/grafana/redis-ops-dashboard.json",
             "./usr/share/doc/redis-ops/examples/prometheus/redis-ops.rules.yml");

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's "Build and install" steps, run as written (without {@code sudo}, {@code /usr/local} replaced by a
- * temporary prefix), then {@code redis-ops --version} through the {@code bin/redis-ops} symlink they create: the
- * launcher must find the jar next to the script the link points to, not next to the link.
+ * The "Build and install" steps of docs/operations.md, run as written (without {@code sudo}, {@code /usr/local}
+ * replaced by a temporary prefix), then {@code redis-ops --version} through the {@code bin/redis-ops} symlink they
+ * create: the launcher must find the jar next to the script the link points to, not next to the link.
  */
 class InstallIT {
   private static final String PREFIX = "/usr/local";
@@ -24,11 +24,12 @@ class InstallIT {
   Path tmp;
 
   @Test
-  void theReadmesInstallStepsGiveACommandThatStarts() throws Exception {
+  void theDocumentedInstallStepsGiveACommandThatStarts() throws Exception {
     Path prefix = tmp.resolve("usr-local");
-    Files.createDirectories(prefix.resolve("bin")); // exists on every system the README addresses
+    Files.createDirectories(prefix.resolve("bin")); // exists on every system the install steps address
     List<String> steps = installSteps(prefix);
-    assertThat(steps).as("the README's install commands").anySatisfy(s -> assertThat(s).startsWith("ln -sf"));
+    assertThat(steps).as("the install commands of docs/operations.md")
+        .anySatisfy(s -> assertThat(s).startsWith("ln -sf"));
 
     for (String step : steps) {
       Run r = sh(List.of("sh", "-ec", step), RedisOpsProcess.projectRoot(), null);
@@ -62,11 +63,11 @@ class InstallIT {
     assertThat(r.output).contains("redis-ops ");
   }
 
-  /** The shell commands of the README's install block, except the build, adapted to {@code prefix}. */
+  /** The shell commands of docs/operations.md's install block, except the build, adapted to {@code prefix}. */
   private static List<String> installSteps(Path prefix) throws IOException {
-    List<String> lines = Files.readAllLines(RedisOpsProcess.projectRoot().resolve("README.md"));
+    List<String> lines = Files.readAllLines(RedisOpsProcess.projectRoot().resolve("docs/operations.md"));
     int heading = lines.indexOf("## Build and install");
-    assertThat(heading).as("README has a 'Build and install' section").isNotNegative();
+    assertThat(heading).as("docs/operations.md has a 'Build and install' section").isNotNegative();
     int open = heading + 1;
     while (!lines.get(open).startsWith("```")) {
       open++;
@@ -74,7 +75,7 @@ class InstallIT {
     List<String> steps = new ArrayList<>();
     for (int i = open + 1; !lines.get(i).startsWith("```"); i++) {
       String command = lines.get(i).replaceFirst("\\s+#.*$", "").trim();
-      if (command.isEmpty() || command.startsWith("mvn ")) {
+      if (command.isEmpty() || command.startsWith("mvn ") || command.startsWith("./mvnw ")) {
         continue; // the jar is already built by this module's package phase
       }
       steps.add(command.replaceFirst("^sudo\\s+", "").replace(PREFIX, prefix.toString()));

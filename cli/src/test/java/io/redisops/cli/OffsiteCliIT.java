@@ -1,5 +1,7 @@
 package io.redisops.cli;
 
+import io.redisops.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -187,9 +189,7 @@ class OffsiteCliIT {
     assertOneLine(run(credentials(), "-c", config("errs", "no-such-bucket").toString(), "push"), 2, "bucket 'no-such-bucket' does not exist");
 
     int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    port = FreePorts.next();
     Run unreachable = run(credentials(), "-c", config("errs", "errs", "http://127.0.0.1:" + port, "").toString(), "push");
     assertOneLine(unreachable, 1, "cannot reach http://127.0.0.1:" + port);
 

@@ -1,10 +1,9 @@
 package io.redisops.cli;
 
+import io.redisops.testkit.FreePorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,18 +180,7 @@ final class RedisOpsProcess {
 
   /** A TCP port on 127.0.0.1 with nothing listening on it at the time of the call; never 6379 or 26379. */
   static int freePort() {
-    for (int i = 0; i < 20; i++) {
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        int port = s.getLocalPort();
-        if (port != 6379 && port != 26379) {
-          return port;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    throw new IllegalStateException("no free loopback port");
+    return FreePorts.next();
   }
 
   /** A started {@code redis-ops} process. {@link #close()} kills it with SIGKILL if it still runs. */

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's one-daemon-per-host Sentinel setup, each host with its own local repository and a common off-site
- * store: the daemon whose Redis is not the chosen source takes no backup, and its /health is 200 once it sees the
- * source host's backup off-site (saying whose it is), 503 while it sees none.
+ * The one-daemon-per-host Sentinel setup of docs/operations.md, each host with its own local repository and a common
+ * off-site store: the daemon whose Redis is not the chosen source takes no backup, and its /health is 200 once it sees
+ * the source host's backup off-site (saying whose it is), 503 while it sees none.
  */
 class SentinelDaemonHealthIT {
   @RegisterExtension

@@ -2,7 +2,7 @@ package io.redisops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.backup.progress.LoggingProgress;
+import io.redisops.progress.LoggingProgress;
 import io.redisops.backup.service.AbortHandle;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupResult;

@@ -1,6 +1,6 @@
 package io.redisops.schedules;
 
-import io.redisops.backup.progress.LoggingProgress;
+import io.redisops.progress.LoggingProgress;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.PushResult;

@@ -1,17 +1,21 @@
 package io.redisops.schedules;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
+import io.redisops.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.snapshot.SnapshotMethod;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.config.ScheduleSettings;
 import io.redisops.config.Settings;
 import io.redisops.redis.RedisEndpoint;
@@ -22,7 +26,6 @@ import io.redisops.testkit.RedisServer;
 import io.redisops.testkit.RedisServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +61,7 @@ class DaemonIT {
 
   private BackupContext context(Clock clock) {
     LocalRepository repo = new LocalRepository(tmp.resolve("repo"));
-    return new BackupContext(repo, Compression.ZSTD, RetentionPolicy.defaults(), repo.root(), clock,
-        Duration.ofSeconds(5), "test");
+    return TestBackupContext.of(repo).clock(clock).redisTimeout(Duration.ofSeconds(5)).build();
   }
 
   private Settings settings(String hourly, String daily, Duration backoff, Settings.DatasetSettings... datasets) {
@@ -175,8 +177,8 @@ class DaemonIT {
 
     backupAt(now.minus(Duration.ofHours(26)), Tier.MANUAL); // manual backups do not count for a tier
     LocalRepository repo = new LocalRepository(tmp.resolve("repo2"));
-    BackupContext c2 = new BackupContext(repo, Compression.ZSTD, RetentionPolicy.defaults(), repo.root(),
-        Clock.fixed(now.minus(Duration.ofHours(2)), ZoneOffset.UTC), Duration.ofSeconds(5), "test");
+    BackupContext c2 = TestBackupContext.of(repo)
+        .clock(Clock.fixed(now.minus(Duration.ofHours(2)), ZoneOffset.UTC)).redisTimeout(Duration.ofSeconds(5)).build();
     BackupService.standard(c2).backup(new BackupRequest("a", RedisEndpoint.parse(redis.uri()), Set.of(Tier.DAILY),
         SnapshotMethod.BGSAVE), ProgressListener.NONE);
     DatasetWorker onlyDailyFresh = new DatasetWorker("a", RedisEndpoint.parse(redis.uri()), BackupService.standard(c2),
@@ -206,9 +208,7 @@ class DaemonIT {
   @Test
   void oneUnreachableTargetDoesNotDisturbTheOther() throws IOException {
     int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    closedPort = FreePorts.next();
     BackupContext c = context(Clock.systemDefaultZone());
     StatusRegistry status = new StatusRegistry();
     Daemon daemon = new Daemon(settings("*/2 * * * * ?", "0 5 0 * * ?", Duration.ofSeconds(30),

@@ -1,11 +1,13 @@
 package io.redisops.schedules;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.config.Config;
 import io.redisops.config.ConfigLoader;
 import io.redisops.config.Settings;
@@ -17,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,8 +66,8 @@ class DaemonOffsiteIT {
     Settings settings = Settings.resolve(ConfigLoader.load(cfg), Settings.Overrides.none(), Map.of(
         "REDIS_OPS_S3_ACCESS_KEY_ID", s3.accessKey(), "REDIS_OPS_S3_SECRET_ACCESS_KEY", s3.secretKey()));
     LocalRepository repo = new LocalRepository(settings.repositoryPath());
-    BackupContext local = new BackupContext(repo, settings.compression(), settings.retention(), repo.root(),
-        Clock.systemDefaultZone(), Duration.ofSeconds(5), "test");
+    BackupContext local = TestBackupContext.of(repo).compression(settings.compression())
+        .retention(settings.retention()).redisTimeout(Duration.ofSeconds(5)).build();
     StatusRegistry status = new StatusRegistry();
 
     s3.stop(); // the outage: local backups must go on

@@ -1,31 +1,33 @@
 package io.redisops.schedules;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
+import io.redisops.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.backup.service.BackupContext;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.config.DaemonSettings;
 import io.redisops.config.ScheduleSettings;
 import io.redisops.config.Settings;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.schedules.observe.HealthEvaluator;
-import io.redisops.schedules.observe.ListenAddress;
-import io.redisops.schedules.observe.NotifySettings;
+import io.redisops.config.ListenAddress;
+import io.redisops.config.NotifySettings;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -61,12 +63,9 @@ class DaemonRulesAndDashboardIT {
             "redis_ops_repository_filesystem_avail_bytes", "redis_ops_daemon_start_timestamp_seconds");
 
     int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = FreePorts.next();
     LocalRepository repo = new LocalRepository(tmp.resolve("repo"));
-    BackupContext c = new BackupContext(repo, Compression.ZSTD, RetentionPolicy.defaults(), repo.root(),
-        Clock.systemDefaultZone(), Duration.ofSeconds(5), "test");
+    BackupContext c = TestBackupContext.of(repo).redisTimeout(Duration.ofSeconds(5)).build();
     try (RedisServer redis = RedisServer.builder().start()) {
       redis.sync().set("k", "v");
       Settings settings = new Settings(repo.root(), Compression.ZSTD, RetentionPolicy.defaults(),

@@ -15,14 +15,14 @@ import java.util.Set;
  * fails. Ports 6379 and 26379 are never handed out, so a test can never touch a real Redis or Sentinel,
  * and a port is not handed out twice by this JVM, so two servers starting at once do not pick the same one.
  */
-final class FreePorts {
+public final class FreePorts {
 
   private static final Set<Integer> FORBIDDEN = Set.of(6379, 26379);
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
   private FreePorts() {}
 
-  static synchronized int next() {
+  public static synchronized int next() {
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = probe();
       if (!FORBIDDEN.contains(port) && HANDED_OUT.add(port)) {

@@ -1,12 +1,13 @@
 package io.redisops.backup.catalog;
 
-import io.redisops.backup.storage.Repository;
-import io.redisops.backup.storage.StoredObject;
+import io.redisops.time.TimeFormats;
+
+import io.redisops.storage.Repository;
+import io.redisops.storage.StoredObject;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,8 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class BackupCatalog {
   private static final Logger log = LoggerFactory.getLogger(BackupCatalog.class);
   private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final DateTimeFormatter ID_FORMAT =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ID_FORMAT = TimeFormats.STAMP;
   /** Newest first by snapshot time, then id: the order of "latest". */
   public static final Comparator<Manifest> NEWEST_FIRST =
       Comparator.comparing(Manifest::snapshotTime).thenComparing(Manifest::id).reversed();

@@ -1,6 +1,8 @@
 package io.redisops.backup.io;
 
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.text.Hex;
+
+import io.redisops.progress.ProgressListener;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

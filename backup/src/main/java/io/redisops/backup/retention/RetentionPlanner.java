@@ -1,5 +1,7 @@
 package io.redisops.backup.retention;
 
+import io.redisops.text.Durations;
+
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;

@@ -3,7 +3,7 @@ package io.redisops.backup.service;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.retention.RetentionPolicy;
-import io.redisops.backup.storage.Repository;
+import io.redisops.storage.Repository;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

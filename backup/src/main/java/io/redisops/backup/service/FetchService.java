@@ -3,7 +3,7 @@ package io.redisops.backup.service;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.crypto.DecryptionException;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,7 +4,7 @@ import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.rdb.RdbAnalysis;
 import io.redisops.backup.rdb.RdbFormatException;
 import io.redisops.backup.retention.RetentionPlanner;

@@ -2,9 +2,9 @@ package io.redisops.backup.service;
 
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.io.Hex;
+import io.redisops.text.Hex;
 import io.redisops.backup.io.TappedInputStream;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;

@@ -2,9 +2,9 @@ package io.redisops.backup.service;
 
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.io.CountingDigestOutputStream;
-import io.redisops.backup.io.Hex;
+import io.redisops.text.Hex;
 import io.redisops.backup.io.TappedInputStream;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.rdb.RdbAnalysis;
 import io.redisops.backup.rdb.RdbAnalyzer;
 import java.io.IOException;

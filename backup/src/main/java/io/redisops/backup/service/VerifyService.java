@@ -4,8 +4,8 @@ import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.crypto.ObjectEncryption;
-import io.redisops.backup.io.Hex;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.text.Hex;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.rdb.RdbAnalysis;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +76,7 @@ public final class VerifyService {
     } catch (IOException e) {
       problems.add("the stored object cannot be read back: " + e.getMessage());
       // A local file that does not decompress is damaged; off-site the same error may be a dropped connection.
-      damaged = context.repository().capabilities().contains(io.redisops.backup.storage.Repository.Capability.LOCAL_FILES);
+      damaged = context.repository().capabilities().contains(io.redisops.storage.Repository.Capability.LOCAL_FILES);
     } finally {
       progress.end();
     }

@@ -5,8 +5,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Sizes;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisSession;
 import java.io.IOException;
@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * writes a new snapshot under a temporary name and renames it, so the file we opened keeps its content even if a later
  * save replaces it.
  *
- * <p>Completion, as measured on Redis 7.0 (REDIS-FACTS.md): {@code rdb_bgsave_in_progress:0} and {@code rdb_saves}
- * above its value before our request (it counts at fork) and {@code rdb_last_bgsave_status:ok}. A save already running
- * when we start is waited for and never accepted: ours starts after it.
+ * <p>Completion, as measured on Redis 7.0 (docs/redis-facts.md, "Snapshots"): {@code rdb_bgsave_in_progress:0} and
+ * {@code rdb_saves} above its value before our request (it counts at fork) and {@code rdb_last_bgsave_status:ok}. A
+ * save already running when we start is waited for and never accepted: ours starts after it.
  */
 public final class BgsaveSnapshotSource implements SnapshotSource {
   private static final Logger log = LoggerFactory.getLogger(BgsaveSnapshotSource.class);
@@ -39,7 +39,9 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     this.timeout = timeout;
   }
 
-  /** Where the server writes its RDB, as {@code CONFIG GET dir} and {@code dbfilename} say; empty if CONFIG is refused. */
+  /**
+   * Where the server writes its RDB, as {@code CONFIG GET dir} and {@code dbfilename} say; empty if CONFIG is refused.
+   */
   public static java.util.Optional<Path> rdbPath(RedisSession session) {
     try {
       java.util.Optional<String> dir = session.configGet("dir");

@@ -12,7 +12,7 @@ public interface SnapshotSource {
   Snapshot capture(RedisSession session) throws IOException;
 
   /** As {@link #capture(RedisSession)}, telling {@code progress} what the server does while it prepares the snapshot. */
-  default Snapshot capture(RedisSession session, io.redisops.backup.progress.ProgressListener progress)
+  default Snapshot capture(RedisSession session, io.redisops.progress.ProgressListener progress)
       throws IOException {
     return capture(session);
   }

@@ -1,14 +1,16 @@
 package io.redisops.backup.catalog;
 
-import static io.redisops.backup.catalog.TestManifests.manifest;
+import io.redisops.backup.fixtures.TestManifests;
+
+import static io.redisops.backup.fixtures.TestManifests.manifest;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.redisops.backup.storage.LocalRepository;
-import io.redisops.backup.storage.Repository;
-import io.redisops.backup.storage.StoredObject;
+import io.redisops.storage.LocalRepository;
+import io.redisops.storage.Repository;
+import io.redisops.storage.StoredObject;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
@@ -234,9 +236,8 @@ class BackupCatalogTest {
     assertThat(catalog.lookup("20261122T130000Z").problem()).isEqualTo(scan.unusable().get(1).problem());
     assertThat(catalog.lookup("20261122T150000Z").exists()).isFalse();
     // even a manifest built by hand cannot open a file outside its folder
-    assertThat(catchThrowableOfType(() -> catalog.openObject(new Manifest(escaping.formatVersion(), escaping.id(),
-        "cache", T0, T0, escaping.tiers(), "bgsave", escaping.source(), 11, "../../etc/passwd", 1, 1, "none", "none",
-        "a", "b", null, true, escaping.keys(), escaping.expires(), 0, 0, "x")), RedisOpsException.class).exitCode())
+    assertThat(catchThrowableOfType(() -> catalog.openObject(
+        TestManifests.from(escaping).object("../../etc/passwd").build()), RedisOpsException.class).exitCode())
         .isEqualTo(ExitCode.INTEGRITY);
   }
 

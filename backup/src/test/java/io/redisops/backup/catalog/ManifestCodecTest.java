@@ -1,6 +1,8 @@
 package io.redisops.backup.catalog;
 
-import static io.redisops.backup.catalog.TestManifests.manifest;
+import io.redisops.backup.fixtures.TestManifests;
+
+import static io.redisops.backup.fixtures.TestManifests.manifest;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

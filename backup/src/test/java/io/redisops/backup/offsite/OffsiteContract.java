@@ -1,5 +1,9 @@
 package io.redisops.backup.offsite;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
+import io.redisops.testkit.FreePorts;
+
 import io.redisops.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,11 +13,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.backup.codec.Compression;
 import io.redisops.backup.crypto.EncryptionKey;
 import io.redisops.backup.crypto.ObjectEncryption;
-import io.redisops.backup.io.Hex;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.text.Hex;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.backup.service.BackupContext;
@@ -28,10 +31,10 @@ import io.redisops.backup.service.VerifyService;
 import io.redisops.backup.snapshot.BgsaveSnapshotSource;
 import io.redisops.backup.snapshot.ReplicationSnapshotSource;
 import io.redisops.backup.snapshot.SnapshotMethod;
-import io.redisops.backup.storage.LocalRepository;
-import io.redisops.backup.storage.StoredObject;
-import io.redisops.backup.storage.s3.S3Repository;
-import io.redisops.backup.storage.s3.S3Settings;
+import io.redisops.storage.LocalRepository;
+import io.redisops.storage.StoredObject;
+import io.redisops.storage.s3.S3Repository;
+import io.redisops.storage.s3.S3Settings;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
@@ -101,7 +104,7 @@ abstract class OffsiteContract {
   void setUp() {
     clock = new MutableClock(T0);
     LocalRepository repo = new LocalRepository(tmp.resolve("repo"));
-    local = new BackupContext(repo, Compression.ZSTD, RetentionPolicy.defaults(), repo.root(), clock, Duration.ofSeconds(10), "test");
+    local = TestBackupContext.of(repo).clock(clock).build();
     bucket = "offsite-" + BUCKETS.incrementAndGet();
     createBucket(bucket);
   }
@@ -115,8 +118,8 @@ abstract class OffsiteContract {
 
   Offsite offsite(S3Settings s, ObjectEncryption encryption, RetentionPolicy retention) {
     S3Repository repo = new S3Repository(s, Duration.ofSeconds(2));
-    Offsite o = new Offsite(new BackupContext(repo, Compression.ZSTD, retention, tmp.resolve("repo").resolve(".offsite"),
-        clock, Duration.ofSeconds(10), "test"), encryption);
+    Offsite o = new Offsite(TestBackupContext.of(repo, tmp.resolve("repo").resolve(".offsite"))
+        .retention(retention).clock(clock).build(), encryption);
     closeLater.add(o);
     return o;
   }
@@ -408,9 +411,7 @@ abstract class OffsiteContract {
 
   /** A loopback port nobody listens on (bound, then released). */
   static int unusedPort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 
   static byte[] random(int n, long seed) {

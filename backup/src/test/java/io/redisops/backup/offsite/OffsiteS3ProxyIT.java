@@ -1,6 +1,6 @@
 package io.redisops.backup.offsite;
 
-import io.redisops.backup.storage.s3.S3Settings;
+import io.redisops.storage.s3.S3Settings;
 import io.redisops.secret.Secret;
 import io.redisops.testkit.S3ProxyExtension;
 import java.util.Optional;

@@ -1,6 +1,8 @@
 package io.redisops.backup.retention;
 
-import static io.redisops.backup.catalog.TestManifests.manifest;
+import io.redisops.backup.fixtures.TestManifests;
+
+import static io.redisops.backup.fixtures.TestManifests.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.Manifest;

@@ -1,5 +1,7 @@
 package io.redisops.backup.service;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
 import io.redisops.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,14 +10,13 @@ import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.retention.RetentionPolicy;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.snapshot.BgsaveSnapshotSource;
 import io.redisops.backup.snapshot.ReplicationSnapshotSource;
 import io.redisops.backup.snapshot.Snapshot;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.backup.snapshot.SnapshotSource;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
@@ -59,7 +60,7 @@ class BackupServiceIT {
 
   private BackupContext context(Path repo, Clock clock) {
     LocalRepository r = new LocalRepository(repo);
-    return new BackupContext(r, Compression.ZSTD, RetentionPolicy.defaults(), r.root(), clock, Duration.ofSeconds(10), "test");
+    return TestBackupContext.of(r).clock(clock).build();
   }
 
   private static BackupService service(BackupContext c, SnapshotSource bgsave) {

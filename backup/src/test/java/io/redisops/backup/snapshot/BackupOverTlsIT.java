@@ -1,21 +1,20 @@
 package io.redisops.backup.snapshot;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.backup.codec.Compression;
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.retention.RetentionPolicy;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.service.VerifyService;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.redis.RedisEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -49,8 +48,7 @@ class BackupOverTlsIT {
   @EnumSource(value = SnapshotMethod.class, names = {"BGSAVE", "REPLICATION"})
   void backupOverTls(SnapshotMethod method) {
     LocalRepository repo = new LocalRepository(dir.resolve("repo-" + method.id()));
-    BackupContext c = new BackupContext(repo, Compression.ZSTD, RetentionPolicy.defaults(), repo.root(),
-        Clock.systemUTC(), Duration.ofSeconds(10), "test");
+    BackupContext c = TestBackupContext.of(repo).build();
     BackupService s = new BackupService(c, new BgsaveSnapshotSource(c.clock(), Duration.ofMinutes(1)),
         new ReplicationSnapshotSource(c.clock(), Duration.ofSeconds(5), Duration.ofSeconds(30)));
     RedisEndpoint ep = RedisEndpoint.parse("rediss://localhost:" + server.port()).withCaFile(certs.caCert);

@@ -1,5 +1,7 @@
 package io.redisops.backup.snapshot;
 
+import io.redisops.testkit.FreePorts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,6 @@ import io.redisops.redis.RedisEndpoint;
 import io.redisops.testkit.RedisServerExtension;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -89,8 +90,6 @@ class ReplicationRdbStreamIT {
 
   /** A loopback port nobody listens on (just released, and never 6379). */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 }

@@ -1,5 +1,7 @@
 package io.redisops.backup.snapshot;
 
+import io.redisops.testkit.FreePorts;
+
 import io.redisops.redis.TlsSupport;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -7,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,8 +148,6 @@ final class TlsOnlyRedisServer implements AutoCloseable {
 
   private static int freePort() throws IOException {
     // never 6379: the kernel hands out ephemeral ports (32768 and up here)
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return FreePorts.next();
   }
 }

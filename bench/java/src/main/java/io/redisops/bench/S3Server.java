@@ -34,7 +34,8 @@ public final class S3Server {
         .endpoint(URI.create("http://127.0.0.1:0"))
         .awsAuthentication(AuthenticationType.AWS_V4, System.getenv("BENCH_S3_ACCESS_KEY"),
             System.getenv("BENCH_S3_SECRET_KEY"))
-        .ignoreUnknownHeaders(true) // the SDK's multipart uploads send x-amz-mp-object-size (REDIS-FACTS.md)
+        // the SDK's multipart uploads send x-amz-mp-object-size (docs/redis-facts.md, "Libraries and the S3 store")
+        .ignoreUnknownHeaders(true)
         .build();
     proxy.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,6 @@
 package io.redisops.recovery.aof;
 
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisConnector;

@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parts of {@code redis-check-aof}'s output that matter (formats seen with Redis 7.0, see REDIS-FACTS.md):
+ * The parts of {@code redis-check-aof}'s output that matter (formats seen with Redis 7.0, see docs/redis-facts.md,
+ * "The AOF and redis-check-aof"):
  * <pre>
  * AOF analyzed: filename=F, size=S, ok_up_to=O, ok_up_to_line=L, diff=D
  * [offset 0] Checking RDB file F          (then "RDB preamble of AOF file is not sane, aborting." when it is bad)

@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * Step 4: {@code appendonly no} in the config file until the AOF has been rewritten from the restored data. With AOF on
  * Redis would ignore the RDB: it loads the AOF, or with no AOF folder starts EMPTY and later overwrites the RDB
- * (REDIS-FACTS.md, "Restore pitfalls"). The undo is the quarantine's (the original file is copied there).
+ * (docs/redis-facts.md, "The safe restore sequence"). The undo is the quarantine's (the original file is copied there).
  */
 final class AofOffStep implements RestoreStep {
   private final RestoreRun run;

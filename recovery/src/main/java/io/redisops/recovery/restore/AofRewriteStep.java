@@ -58,7 +58,7 @@ final class AofRewriteStep implements RestoreStep {
             }
             if (shown) {
               r.progress().status("AOF rewrite", "finished, aof_rewrites:" + p.get("aof_rewrites") + ", "
-                  + io.redisops.backup.progress.Sizes.seconds((System.nanoTime() - t0) / 1_000_000_000L), 100);
+                  + io.redisops.text.Sizes.seconds((System.nanoTime() - t0) / 1_000_000_000L), 100);
             }
             return String.format("AOF on, rewrite finished in %.1f s", (System.nanoTime() - t0) / 1e9);
           }
@@ -101,7 +101,7 @@ final class AofRewriteStep implements RestoreStep {
     } else {
       d.append("starting");
     }
-    d.append(", ").append(io.redisops.backup.progress.Sizes.seconds(elapsedSeconds));
+    d.append(", ").append(io.redisops.text.Sizes.seconds(elapsedSeconds));
     String done = p.get("current_save_keys_processed");
     String total = p.get("current_save_keys_total");
     if ("1".equals(p.get("aof_rewrite_in_progress")) && done != null && total != null && !"0".equals(total)) {

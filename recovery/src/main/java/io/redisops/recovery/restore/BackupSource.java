@@ -1,7 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

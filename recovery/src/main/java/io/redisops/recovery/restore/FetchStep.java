@@ -1,7 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 

@@ -1,7 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;

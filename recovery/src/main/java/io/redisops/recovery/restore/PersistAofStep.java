@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * Step 9: only now write {@code appendonly yes} back into the config file (that line alone): persisted earlier, a
- * server that dies during the first rewrite restarts EMPTY (REDIS-FACTS.md).
+ * server that dies during the first rewrite restarts EMPTY (docs/redis-facts.md, "The safe restore sequence").
  */
 final class PersistAofStep implements RestoreStep {
   private final RestoreRun run;

@@ -1,6 +1,6 @@
 package io.redisops.recovery.restore;
 
-import io.redisops.backup.io.Hex;
+import io.redisops.text.Hex;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * A Redis configuration file, read and edited the way the restore needs: one directive changed in place, every other
  * byte kept. Why not {@code CONFIG REWRITE}: it also rewrites save lines and adds {@code user default ...} lines
- * (REDIS-FACTS.md), which is not ours to change. {@code include} files are not followed.
+ * (docs/redis-facts.md, "Starting and stopping Redis"), which is not ours to change. {@code include} files are not
+ * followed.
  */
 public final class RedisConfigFile {
   private final Path path;

@@ -1,8 +1,8 @@
 package io.redisops.recovery.restore;
 
 import io.lettuce.core.ShutdownArgs;
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.InfoParser;
@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * Stops and starts the target Redis and waits for it, by PID and by what it answers: {@code redis-server --daemonize
- * yes} exits 0 even when the server then fails (REDIS-FACTS.md), so only {@code PING} and the PID tell.
+ * yes} exits 0 even when the server then fails (docs/redis-facts.md, "Starting and stopping Redis"), so only {@code
+ * PING} and the PID tell.
  */
 public final class RedisControl {
   /** Polling interval while waiting for Redis: the restore's only pause, between two probes of a condition. */

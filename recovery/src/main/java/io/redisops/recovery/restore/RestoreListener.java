@@ -1,6 +1,6 @@
 package io.redisops.recovery.restore;
 
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import java.time.Duration;
 import java.time.Instant;
 

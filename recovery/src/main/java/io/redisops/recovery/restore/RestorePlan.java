@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The safe restore sequence for one backup and one target (DESIGN.md section 4), as ordered {@link RestoreStep}s. The
- * AOF steps are part of it only when the target needs them: {@code aof-off} and {@code aof-persist} when its config file
- * says {@code appendonly yes}, {@code aof-rewrite} when AOF was on at runtime.
+ * The safe restore sequence for one backup and one target (docs/redis-facts.md, "The safe restore sequence"), as
+ * ordered {@link RestoreStep}s. The AOF steps are part of it only when the target needs them: {@code aof-off} and
+ * {@code aof-persist} when its config file says {@code appendonly yes}, {@code aof-rewrite} when AOF was on at runtime.
  */
 public final class RestorePlan {
   private final RestoreRun run;

@@ -25,8 +25,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Restores a backup into a running Redis with the safe sequence (DESIGN.md section 4), and finishes or undoes a restore
- * that was interrupted. Every entry point holds the dataset's lock (shared with backups) for its whole run.
+ * Restores a backup into a running Redis with the safe sequence (docs/redis-facts.md, "The safe restore sequence"), and
+ * finishes or undoes a restore that was interrupted. Every entry point holds the dataset's lock (shared with backups)
+ * for its whole run.
  *
  * <p>Failure contract: a failure before Redis was stopped changes nothing (the exception is the original one, e.g.
  * exit 3 for a backup that fails verification); a failure after it stops Redis, puts the quarantined files and the

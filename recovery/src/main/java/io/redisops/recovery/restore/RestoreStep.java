@@ -3,10 +3,11 @@ package io.redisops.recovery.restore;
 import java.io.IOException;
 
 /**
- * One step of the safe restore sequence (DESIGN.md section 4). A step can say exactly what it will do, with concrete
- * values ({@code --dry-run}), do it, and undo it. Contract: {@link #run} may be called again after a crash in the middle
- * of it ({@code --resume}) and must then finish the job; {@link #undo} must cope with a step that ran only partly and
- * leave its files as they were before {@link #run}. Stopping and starting Redis around the undo is the rollback's job.
+ * One step of the safe restore sequence (docs/redis-facts.md, "The safe restore sequence"). A step can say exactly what
+ * it will do, with concrete values ({@code --dry-run}), do it, and undo it. Contract: {@link #run} may be called again
+ * after a crash in the middle of it ({@code --resume}) and must then finish the job; {@link #undo} must cope with a
+ * step that ran only partly and leave its files as they were before {@link #run}. Stopping and starting Redis around
+ * the undo is the rollback's job.
  */
 public interface RestoreStep {
 

@@ -1,7 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.progress.Sizes;
+import io.redisops.text.Sizes;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisSession;
 import io.redisops.redis.ServerIdentity;
@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pre-flight of DESIGN.md section 4: learns the target (config file, data directory, file names, AOF state,
- * supervision) and refuses, with the reason and what to do (exit 5), every target a restore could harm.
+ * The pre-flight of the safe restore sequence (docs/redis-facts.md, step 1): learns the target (config file, data
+ * directory, file names, AOF state, supervision) and refuses, with the reason and what to do (exit 5), every target a
+ * restore could harm.
  */
 final class TargetProbe {
   /** Room kept free beyond what the restore writes, so that Redis itself does not hit a full disk at once. */

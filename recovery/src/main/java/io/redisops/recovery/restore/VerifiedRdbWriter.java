@@ -2,9 +2,9 @@ package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
-import io.redisops.backup.io.Hex;
+import io.redisops.text.Hex;
 import io.redisops.backup.io.TappedInputStream;
-import io.redisops.backup.progress.ProgressListener;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.rdb.RdbAnalysis;
 import io.redisops.backup.rdb.RdbAnalyzer;
 import io.redisops.error.RedisOpsException;

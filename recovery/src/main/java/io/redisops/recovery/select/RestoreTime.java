@@ -17,14 +17,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the {@code TIME} of {@code restore --at} (DESIGN.md section 3) into an instant, using an injected clock and
- * zone so that tests fix "now":
+ * Parses the {@code TIME} of {@code restore --at} (docs/commands.md, "Restore") into an instant, using an injected
+ * clock and zone so that tests fix "now":
  * <ul>
  *   <li>{@code HH:MM[:SS]}: the latest such moment that is not in the future, in the zone (at 10:30, {@code 11:00}
  *       means yesterday 11:00; at 11:00:00 exactly it means now);</li>
  *   <li>{@code YYYY-MM-DD HH:MM[:SS]} (also with {@code T}): that local time in the zone;</li>
  *   <li>ISO-8601 with an offset or {@code Z}: {@code 2026-11-22T11:00:00+01:00}, {@code 2026-11-22T10:00:00Z};</li>
- *   <li>relative: {@code -90m}, {@code -2h}, {@code -1d} (also {@code -30s}): that long before now; a day is 24 hours.</li>
+ * <li>relative: {@code -90m}, {@code -2h}, {@code -1d} (also {@code -30s}): that long before now; a day is 24
+ * hours.</li>
  * </ul>
  * A time in the future or text in none of these forms is a usage error (exit 2) that lists the forms.
  *

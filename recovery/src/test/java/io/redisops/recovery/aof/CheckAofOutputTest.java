@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Output as printed by redis-check-aof 7.0.15 on this machine (REDIS-FACTS.md, "AOF"). */
+/** Output as printed by redis-check-aof 7.0.15 on this machine (docs/redis-facts.md, "The AOF and redis-check-aof"). */
 class CheckAofOutputTest {
 
   @Test

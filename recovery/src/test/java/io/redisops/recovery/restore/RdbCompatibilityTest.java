@@ -1,5 +1,7 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.backup.fixtures.TestManifests;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.Manifest;
@@ -25,11 +27,9 @@ class RdbCompatibilityTest {
       ServerIdentity.of(Map.of("redis_version", "7.2.4", "server_name", "valkey", "valkey_version", "9.2.0"));
 
   private static Manifest backup(String engine, int version, List<Integer> types) {
-    return new Manifest(Manifest.FORMAT_VERSION, "20261201T100000Z", "ds", Instant.EPOCH, Instant.EPOCH,
-        EnumSet.noneOf(io.redisops.backup.catalog.Tier.class), "bgsave",
-        new Manifest.Source("h", 1, "master", "r", "x", 0L, "7.2.4", engine, "9.1.2"), version, "dump.rdb", 1, 1, "none",
-        "none", null, "a", "b", "c", true, new TreeMap<>(), new TreeMap<>(), 0L, 1, "t", engine, "full", null, null, null,
-        types);
+    return TestManifests.builder("ds", "20261201T100000Z")
+        .source(new Manifest.Source("h", 1, "master", "r", "x", 0L, "7.2.4", engine, "9.1.2"))
+        .rdbVersion(version).engine(engine).verification("full", null).valueTypes(types).build();
   }
 
   private static Optional<String> refusal(ServerIdentity target, Manifest m) {

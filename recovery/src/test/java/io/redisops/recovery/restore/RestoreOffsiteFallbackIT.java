@@ -1,5 +1,7 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
 import static io.redisops.recovery.restore.RestoreSupport.adopt;
 import static io.redisops.recovery.restore.RestoreSupport.backup;
 import static io.redisops.recovery.restore.RestoreSupport.context;
@@ -12,15 +14,13 @@ import static io.redisops.recovery.restore.RestoreSupport.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.codec.Compression;
 import io.redisops.backup.crypto.ObjectEncryption;
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.retention.RetentionPolicy;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.PushService;
-import io.redisops.backup.storage.s3.S3Repository;
-import io.redisops.backup.storage.s3.S3Settings;
+import io.redisops.storage.s3.S3Repository;
+import io.redisops.storage.s3.S3Settings;
 import io.redisops.secret.Secret;
 import io.redisops.testkit.DataFixture;
 import io.redisops.testkit.KeyspaceDump;
@@ -57,9 +57,8 @@ class RestoreOffsiteFallbackIT {
     RedisServer s = server(Files.createDirectories(tmp.resolve("data"))).build();
     s.start();
     List<String> notices = Collections.synchronizedList(new ArrayList<>());
-    try (Offsite offsite = new Offsite(new BackupContext(new S3Repository(settings, Duration.ofSeconds(2)),
-        Compression.ZSTD, RetentionPolicy.defaults(), tmp.resolve("repo").resolve(".offsite"), Clock.systemUTC(),
-        Duration.ofSeconds(10), "test"), ObjectEncryption.none())) {
+    try (Offsite offsite = new Offsite(TestBackupContext.of(new S3Repository(settings, Duration.ofSeconds(2)),
+        tmp.resolve("repo").resolve(".offsite")).build(), ObjectEncryption.none())) {
       DataFixture.fill(s.sync(), 1);
       Manifest m = backup(local, s);
       Map<Integer, Map<String, KeyspaceDump.KeyState>> expected = dump(s);

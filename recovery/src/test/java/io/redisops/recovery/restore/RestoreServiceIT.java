@@ -1,5 +1,7 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.backup.fixtures.TestManifests;
+
 import static io.redisops.recovery.restore.RestoreSupport.adopt;
 import static io.redisops.recovery.restore.RestoreSupport.backup;
 import static io.redisops.recovery.restore.RestoreSupport.context;
@@ -377,9 +379,7 @@ class RestoreServiceIT {
         });
     RestoreTarget t = new RestoreTarget("x:1", "7.0.15", 1, "c", s.dir().toString(), "dump.rdb", "appendonlydir",
         false, false, null, null, null);
-    Manifest newer = new Manifest(1, m.id(), "ds", m.snapshotTime(), m.completedAt(), m.tiers(), m.method(), m.source(),
-        11, m.object(), m.rawSize(), m.storedSize(), m.compression(), m.encryption(), m.rawSha256(), m.storedSha256(),
-        m.rdbCrc64(), m.keyCountsAvailable(), m.keys(), m.expires(), m.totalKeys(), m.durationMs(), m.toolVersion());
+    Manifest newer = TestManifests.from(m).rdbVersion(11).build();
     assertThatThrownBy(() -> TargetProbe.checkBackup(t, newer, TargetProbe.DiskSpace.REAL))
         .isInstanceOfSatisfying(RedisOpsException.class, e -> {
           assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);

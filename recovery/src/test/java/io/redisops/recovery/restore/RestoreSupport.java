@@ -1,20 +1,20 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.backup.codec.Compression;
-import io.redisops.backup.progress.ProgressListener;
-import io.redisops.backup.retention.RetentionPolicy;
+import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.snapshot.BgsaveSnapshotSource;
 import io.redisops.backup.snapshot.ReplicationSnapshotSource;
 import io.redisops.backup.snapshot.SnapshotMethod;
-import io.redisops.backup.storage.LocalRepository;
+import io.redisops.storage.LocalRepository;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.testkit.KeyspaceDump;
 import io.redisops.testkit.ProcessRegistry;
@@ -33,8 +33,7 @@ final class RestoreSupport {
 
   static BackupContext context(Path repo) {
     LocalRepository r = new LocalRepository(repo);
-    return new BackupContext(r, Compression.ZSTD, RetentionPolicy.defaults(), r.root(), Clock.systemUTC(),
-        Duration.ofSeconds(10), "test");
+    return TestBackupContext.of(r).build();
   }
 
   static Manifest backup(BackupContext c, RedisServer s) {

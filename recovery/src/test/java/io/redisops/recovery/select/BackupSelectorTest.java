@@ -1,5 +1,7 @@
 package io.redisops.recovery.select;
 
+import io.redisops.backup.fixtures.TestManifests;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,8 +30,7 @@ class BackupSelectorTest {
   static Manifest m(String id) {
     Instant t = Instant.parse(id.substring(0, 4) + "-" + id.substring(4, 6) + "-" + id.substring(6, 8) + "T"
         + id.substring(9, 11) + ":" + id.substring(11, 13) + ":" + id.substring(13, 15) + "Z");
-    return new Manifest(1, id, "ds", t, t, Set.of(Tier.HOURLY), "bgsave", null, 10, "dump.rdb.zst", 100, 50, "zstd",
-        "none", "a", "b", "c", true, new TreeMap<>(), new TreeMap<>(), 0, 1, "test");
+    return TestManifests.builder("ds", id).snapshotTime(t).completedAt(t).tiers(Tier.HOURLY).build();
   }
 
   @Test

@@ -1,6 +1,6 @@
 package io.redisops.schedules.observe;
 
-import io.redisops.backup.retention.Durations;
+import io.redisops.text.Durations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -20,7 +20,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Publishes a {@link StatusRegistry} as Prometheus series. Every meter reads the registry when scraped, so values are
  * never stale; tiers and datasets that appear after construction are bound by {@link #refresh()}, which
- * {@link #scrape()} calls first. Names (as exposed; the README lists them):
+ * {@link #scrape()} calls first. Names (as exposed; docs/operations.md, "Metrics", lists them):
  *
  * <ul>
  *   <li>{@code redis_ops_up} 1 while the daemon runs

@@ -1,5 +1,7 @@
 package io.redisops.schedules.observe;
 
+import io.redisops.config.DaemonSettings;
+
 import io.redisops.schedules.status.TierStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +19,7 @@ import java.util.List;
  */
 public final class HealthEvaluator {
   /** Default slack beyond a tier's period before its newest backup counts as stale. */
-  public static final Duration DEFAULT_GRACE = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_GRACE = DaemonSettings.DEFAULT_HEALTH_GRACE;
 
   private final Clock clock;
   private final Duration grace;

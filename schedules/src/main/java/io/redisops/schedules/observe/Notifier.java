@@ -1,5 +1,7 @@
 package io.redisops.schedules.observe;
 
+import io.redisops.config.NotifySettings;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisops.schedules.status.StatusListener;
 import io.redisops.schedules.status.TierStatus;

@@ -1,5 +1,7 @@
 package io.redisops.schedules.observe;
 
+import io.redisops.config.NotifySettings;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +42,7 @@ final class WebhookHook implements Hook {
       response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       call.cancel(true);
-      throw new IOException("no answer within " + io.redisops.backup.retention.Durations.format(timeout));
+      throw new IOException("no answer within " + io.redisops.text.Durations.format(timeout));
     } catch (InterruptedException e) {
       call.cancel(true);
       throw e;

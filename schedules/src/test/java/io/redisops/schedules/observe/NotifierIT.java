@@ -1,5 +1,9 @@
 package io.redisops.schedules.observe;
 
+import io.redisops.testkit.FreePorts;
+
+import io.redisops.config.NotifySettings;
+
 import io.redisops.testkit.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +17,6 @@ import io.redisops.schedules.status.TierStatus;
 import io.redisops.testkit.Await;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,9 +228,7 @@ class NotifierIT {
   @Test
   void refusedConnectionAndMissingProgramOnlyLog() throws Exception {
     int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
+    closedPort = FreePorts.next();
     try (LogCapture log = new LogCapture(Notifier.class)) {
       Notifier n = notifier(new NotifySettings(List.of(dir.resolve("no-such-program").toString()),
           URI.create("http://127.0.0.1:" + closedPort + "/hook"), Duration.ofSeconds(5)));

@@ -1,0 +1,4 @@
+/**
+ * Compression of backup files (zstd, gzip, none) as streams.
+ */
+package io.redisops.backup.codec;

@@ -1,0 +1,8 @@
+package io.redisops.storage;
+
+class InMemoryRepositoryContractTest extends RepositoryContract {
+  @Override
+  protected Repository repository() {
+    return new InMemoryRepository();
+  }
+}
