@@ -1,5 +1,6 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -9,7 +10,9 @@ import io.redisops.recovery.aof.AofPlan;
 import io.redisops.recovery.aof.AofReport;
 import io.redisops.recovery.aof.AofService;
 import io.redisops.recovery.aof.CheckAofTool;
-import io.redisops.recovery.aof.RedisServerControl;
+import io.redisops.recovery.kernel.ServiceCommands;
+import io.redisops.recovery.restore.RestoreTimeouts;
+import io.redisops.config.Settings;
 import io.redisops.redis.RedisConnector;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +32,36 @@ final class AofCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The service with the real redis-check-aof and the server control, on the context's clock. */
+  /** The service with the real redis-check-aof, on the context's clock, with restore's timeouts. */
   static AofService service(CommandContext ctx) {
-    return new AofService(new AofChecker(new CheckAofTool()),
-        new RedisServerControl(ctx.clock(), RedisServerControl.START_TIMEOUT), ctx.clock(), RedisConnector.DEFAULT_TIMEOUT);
+    return new AofService(new AofChecker(new CheckAofTool()), ctx.clock(), RestoreTimeouts.defaults().control(),
+        RedisConnector.DEFAULT_TIMEOUT);
+  }
+
+  /** The dataset's Redis with what restore is given too: config file, start-command and stop-command. */
+  static AofService.Target target(CommandContext ctx) {
+    Settings.DatasetSettings ds = ctx.dataset();
+    return new AofService.Target(ds.endpoint(), ds.configFile(),
+        new ServiceCommands(ds.startCommand(), ds.stopCommand()));
+  }
+
+  /** The plan of an AOF command: --resume and --rollback take the interrupted run, else {@code fresh}. */
+  static AofPlan plan(CommandContext ctx, CommandSpec spec, String action, java.nio.file.Path dir, boolean resume,
+      boolean rollback, boolean dryRun, java.util.function.Supplier<AofPlan> fresh) {
+    if (resume && rollback) {
+      throw io.redisops.error.RedisOpsException.usage("--resume and --rollback exclude each other");
+    }
+    if ((resume || rollback) && dryRun) {
+      throw io.redisops.error.RedisOpsException.usage("--dry-run applies to a new " + action + ", not to --resume or"
+          + " --rollback");
+    }
+    if (resume) {
+      return service(ctx).resume(action, dir, target(ctx), commandPrefix(spec));
+    }
+    if (rollback) {
+      return service(ctx).rollback(action, dir, target(ctx), commandPrefix(spec));
+    }
+    return fresh.get();
   }
 
   /** How the operator calls redis-ops, for advice lines: config file and dataset, never the URI (it may hold a password). */
@@ -53,7 +82,8 @@ final class AofCommand implements Runnable {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record PlanJson(String action, boolean dryRun, boolean nothingToDo, List<String> findings, List<String> plan,
       String quarantine, long removedBytes, long removedCommands, List<String> removed, String lastIntactTime,
-      boolean done, @JsonUnwrapped DoneJson outcome, CheckJson check) {}
+      boolean done, @JsonUnwrapped DoneJson outcome, CheckJson check,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String rolledBack) {}
 
   /** What only a plan that ran has. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -73,7 +103,7 @@ final class AofCommand implements Runnable {
         plan.removedCommands(), plan.removed(), plan.report().lastIntactTime().map(Object::toString).orElse(null),
         out != null, out == null ? null : new DoneJson(out.keysBefore(), out.keysAfter(), out.startedPid(),
             out.after() != null && out.after().valid()),
-        json(plan.report()));
+        json(plan.report()), out == null ? null : out.rolledBack());
   }
 
   private static String lower(String name) {
@@ -113,13 +143,19 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    Consent.obtain(ctx, yes, "aof " + plan.action(), lines);
+    Consent.obtain(ctx, yes, "aof " + plan.action() + (plan.mode() == AofPlan.Mode.NEW ? ""
+        : plan.mode() == AofPlan.Mode.RESUME ? " --resume" : " --rollback"), lines);
     AofOutcome out = plan.execute(step -> {
       ctx.report().println("==> " + step);
       ctx.report().flush();
     });
     if (ctx.json()) {
       ctx.printJson(json(plan, false, out));
+      return 0;
+    }
+    if (out.rolledBack() != null) {
+      ctx.out().println("rollback done: " + out.rolledBack());
+      ctx.out().flush();
       return 0;
     }
     ctx.out().println("done: " + plan.action() + " cut " + out.removedBytes() + " bytes ("

@@ -22,7 +22,7 @@ final class AofRepairCommand implements Callable<Integer> {
       description = "Redis data directory (holding appendonlydir) or the AOF folder; default: ask the running Redis.")
   Path dir;
 
-  @Option(names = "--stop", description = "Stop a running Redis with SHUTDOWN NOSAVE first and start it again after.")
+  @Option(names = "--stop", description = "Stop a running Redis first (SHUTDOWN NOSAVE, or the configured stop-command) and start it again after.")
   boolean stop;
 
   @Option(names = "--max-loss", paramLabel = "SIZE", defaultValue = "4KiB",
@@ -38,12 +38,19 @@ final class AofRepairCommand implements Callable<Integer> {
   @Mixin
   Mixins.DryRun dryRun;
 
+  @Option(names = "--resume", description = "Finish a repair that was interrupted.")
+  boolean resume;
+
+  @Option(names = "--rollback", description = "Undo a repair that was interrupted: the AOF as it was, Redis on it.")
+  boolean rollback;
+
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
     AofService.RepairOptions options = new AofService.RepairOptions(dir, stop, maxLoss.bytes(), force,
         AofCommand.commandPrefix(spec));
-    try (AofPlan plan = AofCommand.service(ctx).planRepair(options, ctx.dataset().endpoint())) {
+    try (AofPlan plan = AofCommand.plan(ctx, spec, "repair", dir, resume, rollback, dryRun.dryRun,
+        () -> AofCommand.service(ctx).planRepair(options, AofCommand.target(ctx)))) {
       return AofCommand.runPlan(ctx, plan, dryRun.dryRun, yes);
     }
   }

@@ -17,7 +17,7 @@ import io.redisops.recovery.restore.RestoreService;
 import io.redisops.recovery.restore.RestoreStep;
 import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.recovery.restore.Selection;
-import io.redisops.recovery.restore.ServiceCommands;
+import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.progress.ProgressListener;
 import java.io.IOException;
 import java.io.PrintWriter;

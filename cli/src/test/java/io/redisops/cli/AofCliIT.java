@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code redis-ops aof ...} as an operator runs it: the packaged jar as a separate process with no terminal (stdin
@@ -109,6 +110,52 @@ class AofCliIT {
 
     redis.server().start();
     assertThat(redis.sync().dbsize()).isEqualTo(5);
+  }
+
+  /**
+   * {@code aof repair --stop} on a dataset with {@code stop-command} and {@code start-command} stops and starts Redis
+   * with them, as restore does (a Redis under systemd must not be stopped behind the unit's back): the commands leave a
+   * marker and stop / start the real server by its pid; it comes back with the repaired data.
+   */
+  @Test
+  void repairWithStopUsesTheConfiguredStopAndStartCommandsAsRestoreDoes(@TempDir Path tmp) throws Exception {
+    for (int i = 1; i <= 10; i++) {
+      redis.sync().set("k" + i, "v" + i);
+    }
+    long pid = redis.pid();
+    String program = redis.sync().info("server").lines().filter(l -> l.startsWith("executable:")).findFirst()
+        .orElseThrow().substring("executable:".length()).strip(); // the same server program again
+    Files.writeString(lastIncr(), "*3\r\n$3\r\nset\r\n$3\r\nk11\r\n$5\r\nval", StandardOpenOption.APPEND);
+    Path stopped = tmp.resolve("stop-command-ran");
+    Path started = tmp.resolve("start-command-ran");
+    Path pidfile = tmp.resolve("started.pid");
+    Path cfg = tmp.resolve("redis-ops.yaml");
+    Files.writeString(cfg, "datasets:\n  - name: ds\n    redis:\n      uri: " + redis.uri() + "\n"
+        + "      stop-command: [sh, -c, 'echo stop >> " + stopped + " && kill " + pid + "']\n"
+        + "      start-command: [sh, -c, 'echo start >> " + started + " && exec " + program + " " + redis.configFile()
+        + " --daemonize yes --pidfile " + pidfile + "']\n");
+    try {
+      RedisOpsProcess.Result r = RedisOpsProcess.run("-c", cfg.toString(), "aof", "repair", "--stop", "--yes");
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      assertThat(r.stdout()).contains("(configured stop-command)").contains("(configured start-command)")
+          .doesNotContain("SHUTDOWN NOSAVE");
+      assertThat(stopped).hasContent("stop");
+      assertThat(started).hasContent("start");
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      long newPid = Long.parseLong(Files.readString(pidfile).strip());
+      assertThat(newPid).isNotEqualTo(pid);
+      assertThat(r.stdout()).contains("Redis is running again (pid " + newPid + ")");
+      io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+      try (var c = client.connect()) {
+        assertThat(c.sync().dbsize()).isEqualTo(10);
+        assertThat(c.sync().get("k10")).isEqualTo("v10");
+        assertThat(c.sync().exists("k11")).isZero(); // the torn command was cut
+      } finally {
+        client.shutdown();
+      }
+    } finally {
+      ProcessRegistry.stopByPidFile(pidfile);
+    }
   }
 
   @Test

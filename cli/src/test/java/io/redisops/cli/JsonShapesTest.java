@@ -44,15 +44,19 @@ class JsonShapesTest {
   void anAofPlanThatDidNotRunHasNoOutcomeKeys() throws Exception {
     AofCommand.CheckJson check = new AofCommand.CheckJson("/x", true, "none", List.of(), null);
     JsonNode planned = json(new AofCommand.PlanJson("repair", true, false, List.of("f"), List.of("p"), null, 3, 1,
-        List.of(), null, false, null, check));
+        List.of(), null, false, null, check, null));
     assertThat(keys(planned)).containsExactly("action", "dry_run", "nothing_to_do", "findings", "plan", "quarantine",
         "removed_bytes", "removed_commands", "removed", "last_intact_time", "done", "check");
     JsonNode done = json(new AofCommand.PlanJson("repair", false, false, List.of(), List.of(), "/q", 3, 1, List.of(),
-        null, true, new AofCommand.DoneJson(5, 4, 123, true), check));
+        null, true, new AofCommand.DoneJson(5, 4, 123, true), check, null));
     assertThat(keys(done)).containsExactly("action", "dry_run", "nothing_to_do", "findings", "plan", "quarantine",
         "removed_bytes", "removed_commands", "removed", "last_intact_time", "done", "keys_before", "keys_after",
         "started_pid", "valid_after", "check");
     assertThat(keys(done.get("check"))).containsExactly("aof", "valid", "damage", "files", "redis_check_aof_says");
+    // a --rollback's outcome says what was undone, last
+    JsonNode rolledBack = json(new AofCommand.PlanJson("repair", false, false, List.of(), List.of(), "/q", 0, 0,
+        List.of(), null, true, new AofCommand.DoneJson(5, 5, 123, true), check, "the AOF as it was is back"));
+    assertThat(keys(rolledBack)).endsWith("check", "rolled_back");
   }
 
   @Test

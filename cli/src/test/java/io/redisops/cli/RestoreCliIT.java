@@ -139,7 +139,7 @@ class RestoreCliIT {
     killedRestore();
     Run again = run(config(null), "restore", "--latest", "--yes");
     assertThat(again.exit()).isEqualTo(5);
-    assertThat(again.err()).contains("was interrupted at step 'start'").contains("redis-ops-quarantine-")
+    assertThat(again.err()).contains("was interrupted at step 'start'").contains("redis-ops-quarantine/")
         .contains("--resume").contains("--rollback");
 
     // the consent rule: no terminal and no --yes refuses, and changes nothing
@@ -200,7 +200,7 @@ class RestoreCliIT {
     Run dry = run(config(null), "restore", "--at", "-1s", "--dry-run");
     assertThat(dry.exit()).as(dry.err()).isZero();
     assertThat(dry.out()).contains("SHUTDOWN NOSAVE").contains(redis.configFile().toString())
-        .contains("redis-ops-quarantine-").contains("appendonly no").contains("redis-server " + redis.configFile()
+        .contains("redis-ops-quarantine/").contains("appendonly no").contains("redis-server " + redis.configFile()
             + " --daemonize yes").contains("dry run: nothing was changed");
 
     Run noTerminal = run(config(null), "restore", "--latest");
@@ -293,7 +293,7 @@ class RestoreCliIT {
     assertThat(interrupted.err()).contains("interrupted at step 'start'")
         .contains("run 'redis-ops -c " + cfg + " restore --resume' to finish the restore, or 'redis-ops -c " + cfg
             + " restore --rollback' to undo it")
-        .contains("redis-ops-quarantine-");
+        .contains("redis-ops-quarantine/");
     assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
 
     Run resumed = run(config(null), "restore", "--resume", "--yes");

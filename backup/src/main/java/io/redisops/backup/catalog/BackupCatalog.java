@@ -1,7 +1,6 @@
 package io.redisops.backup.catalog;
 
 import io.redisops.time.TimeFormats;
-
 import io.redisops.storage.Repository;
 import io.redisops.storage.StoredObject;
 import io.redisops.error.RedisOpsException;

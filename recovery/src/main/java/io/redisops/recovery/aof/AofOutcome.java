@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a repair or an undo did.
+ * What a repair or an undo did (or a rollback of one).
  *
  * @param aofDir the AOF folder worked on
  * @param quarantine the folder holding the copy of the AOF as it was, or null when nothing was changed
@@ -18,9 +18,11 @@ import java.util.List;
  * @param keysAfter keys after the restart (-1 when Redis was not started)
  * @param startedPid pid of the Redis started again, or -1
  * @param steps what was done, in order
+ * @param rolledBack for a rollback ({@code --rollback}): what it did in one line; null otherwise
  */
 public record AofOutcome(Path aofDir, Path quarantine, long removedBytes, long removedCommands, List<String> removed,
-    Instant lastIntactTime, AofReport after, long keysBefore, long keysAfter, long startedPid, List<String> steps) {
+    Instant lastIntactTime, AofReport after, long keysBefore, long keysAfter, long startedPid, List<String> steps,
+    String rolledBack) {
 
   public AofOutcome {
     removed = List.copyOf(removed);

@@ -1,50 +1,32 @@
 package io.redisops.recovery.aof;
 
-import io.redisops.redis.RedisEndpoint;
-import io.redisops.redis.RedisSession;
+import io.redisops.recovery.kernel.ProcessControl;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
-/** The state one plan's steps share while it runs: what was found, what was done so far. Not thread-safe. */
+/**
+ * What the steps of one AOF plan share while it runs: where the AOF is, the checker, the Redis process (null when it
+ * was not running: nothing to stop or start) and the quarantine; and what the steps found on the way (the check
+ * after, the new PID, the keys), for the outcome. Everything a resumed run needs is in {@link AofState}.
+ */
 public final class AofRun {
-  final RedisEndpoint endpoint;
   final AofChecker checker;
-  final RedisServerControl control;
   final AofLocation location;
-  final AofReport before;
-  RedisSession session;
-  RedisServerControl.ServerFacts facts;
-  Path quarantine;
-  List<Path> quarantined = List.of();
+  final ProcessControl control;
+  final Path quarantine;
   AofReport after;
-  boolean stopped;
-  boolean changed;
   long startedPid = -1;
   long keysAfter = -1;
-  final List<String> done = new ArrayList<>();
-  Consumer<String> progress = s -> { };
 
-  AofRun(RedisEndpoint endpoint, AofChecker checker, RedisServerControl control, AofLocation location, AofReport before,
-      RedisSession session, RedisServerControl.ServerFacts facts) {
-    this.endpoint = endpoint;
+  AofRun(AofChecker checker, AofLocation location, ProcessControl control, Path quarantine) {
     this.checker = checker;
-    this.control = control;
     this.location = location;
-    this.before = before;
-    this.session = session;
-    this.facts = facts;
+    this.control = control;
+    this.quarantine = quarantine;
   }
 
-  void closeSession() {
-    if (session != null) {
-      try {
-        session.close();
-      } catch (RuntimeException ignored) {
-        // the server is gone (SHUTDOWN): nothing left to release that matters
-      }
-      session = null;
-    }
+  /** The quarantined copy of {@code file} (it holds the AOF folder, or the single file). */
+  Path copyOf(AofFile file) {
+    return quarantine.resolve(location.multiPart()
+        ? location.aofDir().getFileName().resolve(file.name()) : Path.of(file.name()));
   }
 }

@@ -3,6 +3,12 @@ package io.redisops.recovery.aof;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.recovery.aof.AofSteps.AofText;
+import io.redisops.recovery.kernel.ProcessControl;
+import io.redisops.recovery.kernel.Quarantine;
+import io.redisops.recovery.kernel.ServiceCommands;
+import io.redisops.recovery.kernel.StateStore;
+import io.redisops.recovery.restore.RedisConfigFile;
+import io.redisops.redis.InfoParser;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
@@ -19,22 +25,45 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code aof check}, {@code aof repair} and {@code aof undo-flushall}: finds the AOF, checks it, and makes the plans.
- * Plans are run by {@link AofPlan#execute}; nothing here changes a file or a server.
+ * {@code aof check}, {@code aof repair} and {@code aof undo-flushall}: finds the AOF, checks it, and makes the plans,
+ * new ones and those that finish ({@link #resume}) or undo ({@link #rollback}) an interrupted run. Plans are run by
+ * {@link AofPlan#execute}; nothing here changes a file or a server. Redis is stopped and started the way restore does
+ * it ({@link ProcessControl}: the configured stop and start commands, a service manager honoured).
  */
 public final class AofService {
   /** Default {@code --max-loss}: a torn last command is a few hundred bytes; more hints at real damage. */
   public static final long DEFAULT_MAX_LOSS = 4096;
 
   private final AofChecker checker;
-  private final RedisServerControl control;
   private final Clock clock;
+  private final ProcessControl.Timeouts timeouts;
   private final Duration connectTimeout;
 
-  public AofService(AofChecker checker, RedisServerControl control, Clock clock, Duration connectTimeout) {
+  /**
+   * The Redis the AOF tools work on, from the configuration of one dataset: what restore is given too.
+   *
+   * @param endpoint   where it answers
+   * @param configFile {@code datasets[].redis.config-file}, or null (then {@code config_file} from INFO); it also tells
+   *                   where the data directory is while Redis is down ({@code --resume}, {@code --rollback})
+   * @param commands   {@code datasets[].redis.start-command} / {@code stop-command}
+   */
+  public record Target(RedisEndpoint endpoint, String configFile, ServiceCommands commands) {
+    /** A Redis with the default commands and no configured config file. */
+    public static Target of(RedisEndpoint endpoint) {
+      return new Target(endpoint, null, ServiceCommands.defaults());
+    }
+  }
+
+  /**
+   * @param checker        the AOF checker (redis-check-aof)
+   * @param clock          the clock of every wait and of the quarantine's name
+   * @param timeouts       how long the stop and the start of Redis may take
+   * @param connectTimeout connecting to Redis
+   */
+  public AofService(AofChecker checker, Clock clock, ProcessControl.Timeouts timeouts, Duration connectTimeout) {
     this.checker = checker;
-    this.control = control;
     this.clock = clock;
+    this.timeouts = timeouts;
     this.connectTimeout = connectTimeout;
   }
 
@@ -66,6 +95,12 @@ public final class AofService {
    *     with the restore command; refused (5) when the loss is larger than allowed or Redis runs without --stop
    */
   public AofPlan planRepair(RepairOptions o, RedisEndpoint endpoint) {
+    return planRepair(o, Target.of(endpoint));
+  }
+
+  /** The repair plan for {@code target}, whose stop and start commands it uses; see {@link #planRepair}. */
+  public AofPlan planRepair(RepairOptions o, Target target) {
+    RedisEndpoint endpoint = target.endpoint();
     RedisSession redis = null;
     try {
       AofLocation location;
@@ -76,13 +111,17 @@ public final class AofService {
         location = AofLocator.fromDir(o.dir());
         redis = runningOn(endpoint, location).orElse(null);
       }
-      RedisServerControl.ServerFacts facts = redis == null ? null : RedisServerControl.facts(redis);
+      refuseIfInterrupted(location.dataDir(), o.commandPrefix());
+      ProcessControl.Server server = redis == null ? null : ProcessControl.Server.probe(redis, "the AOF");
+      long pid = redis == null ? -1 : pid(redis);
+      long keys = redis == null ? -1 : keys(redis);
       AofReport report = checker.check(location);
       List<String> findings = new ArrayList<>(findings(report));
-      AofRun run = new AofRun(endpoint, checker, control, location, report, redis, facts);
+      Path quarantine = Quarantine.folderFor(location.dataDir(), clock, "repair");
       if (report.valid()) {
         findings.add("the AOF is valid: nothing to repair");
-        return new AofPlan("repair", run, findings, List.of(), 0, 0, List.of(), false, null);
+        return new AofPlan("repair", AofPlan.Mode.NEW, new AofRun(checker, location, null, null), report, findings,
+            List.of(), null, null, clock, o.commandPrefix());
       }
       AofFileReport damaged = report.damagedFile().orElse(null);
       if (report.damage() != AofReport.Damage.LAST_FILE || damaged == null) {
@@ -97,30 +136,21 @@ public final class AofService {
             + restoreCommand(o.commandPrefix(), report.lastIntactTime().orElse(null)));
       }
       if (redis != null && !o.stop()) {
-        throw RedisOpsException.refused("Redis at " + endpoint + " (pid " + facts.pid() + ") is running on this AOF;"
-            + " stop it first, or add --stop to let redis-ops stop it (SHUTDOWN NOSAVE) and start it again");
+        throw RedisOpsException.refused("Redis at " + endpoint + " (pid " + pid + ") is running on this AOF;"
+            + " stop it first, or add --stop to let redis-ops stop it (" + target.commands().describeStop()
+            + ") and start it again");
       }
       if (redis != null) {
-        RedisServerControl.checkRestartable(facts, endpoint);
+        checkRestartable(server, pid, target, "the repair");
       }
       findings.add("the repair cuts " + loss);
-      Path quarantine = Quarantine.folderFor(location, clock, "repair");
-      List<AofStep> steps = new ArrayList<>();
-      if (redis != null) {
-        steps.add(new AofSteps.StopRedis());
-        steps.add(new AofSteps.RecheckDamage(damaged));
-      }
-      steps.add(new AofSteps.QuarantineCopy(quarantine));
-      steps.add(new AofSteps.Fix(damaged));
-      steps.add(new AofSteps.CheckAfter());
-      if (redis != null) {
-        steps.add(new AofSteps.StartRedis());
-      }
-      return new AofPlan("repair", run, findings, steps, damaged.bytesAfter(), damaged.commandsAfter(), List.of(),
-          false, quarantine);
-    } catch (RuntimeException e) {
+      AofState state = new AofState(AofState.FORMAT_VERSION, "repair", clock.instant(), ProcessHandle.current().pid(),
+          endpoint.address(), location.dataDir().toString(), server, pid, keys, quarantine.toString(), damaged, null,
+          -1, damaged.bytesAfter(), damaged.commandsAfter(), List.of(), report.lastIntactTime().orElse(null),
+          List.of(), null);
+      return plan(state, AofPlan.Mode.NEW, location, report, findings, target, o.commandPrefix());
+    } finally {
       closeQuietly(redis);
-      throw e;
     }
   }
 
@@ -130,6 +160,12 @@ public final class AofService {
    * @throws RedisOpsException refused (5) saying why it cannot be undone, with the restore command
    */
   public AofPlan planUndoFlushall(RedisEndpoint endpoint, String commandPrefix) {
+    return planUndoFlushall(Target.of(endpoint), commandPrefix);
+  }
+
+  /** The undo plan for {@code target}, whose stop and start commands it uses; see {@link #planUndoFlushall}. */
+  public AofPlan planUndoFlushall(Target target, String commandPrefix) {
+    RedisEndpoint endpoint = target.endpoint();
     RedisSession redis = connect(endpoint);
     try {
       String restore = restoreCommand(commandPrefix, null);
@@ -143,7 +179,10 @@ public final class AofService {
             + ": it drops the flush from the log; if it has finished, the flush cannot be undone; restore: " + restore);
       }
       AofLocation location = AofLocator.fromRedis(redis);
-      RedisServerControl.ServerFacts facts = RedisServerControl.facts(redis);
+      refuseIfInterrupted(location.dataDir(), commandPrefix);
+      ProcessControl.Server server = ProcessControl.Server.probe(redis, "the AOF");
+      long pid = pid(redis);
+      long keys = keys(redis);
       AofReport report = checker.check(location);
       if (!report.valid()) {
         throw new RedisOpsException(ExitCode.INTEGRITY, "the AOF is damaged (" + report.toolSays()
@@ -159,23 +198,156 @@ public final class AofService {
       if (scan.trailingFlush() == null) {
         throw RedisOpsException.refused(whyNot(location, scan, redis) + "; restore from a backup: " + restore);
       }
-      RedisServerControl.checkRestartable(facts, endpoint);
+      checkRestartable(server, pid, target, "the undo");
       CommandLog.TrailingFlush flush = scan.trailingFlush();
       List<String> findings = new ArrayList<>(findings(report));
       findings.add(last.name() + " ends with " + AofText.list(flush.commands()) + " (" + flush.bytes() + " bytes from byte "
           + flush.cutAt() + ")" + (scan.lastTimestamp() == null ? "" : ", logged at " + scan.lastTimestamp()));
-      findings.add("keys now: " + facts.keys());
-      Path quarantine = Quarantine.folderFor(location, clock, "undo-flushall");
-      List<AofStep> steps = List.of(new AofSteps.StopRedis(), new AofSteps.QuarantineCopy(quarantine),
-          new AofSteps.CutTrailingFlush(last, flush, size), new AofSteps.CheckAfter(), new AofSteps.StartRedis());
-      AofRun run = new AofRun(endpoint, checker, control, location, report, redis, facts);
+      findings.add("keys now: " + keys);
+      Path quarantine = Quarantine.folderFor(location.dataDir(), clock, "undo-flushall");
       long flushes = flush.commands().stream().filter(c -> c.startsWith("FLUSH")).count();
-      return new AofPlan("undo-flushall", run, findings, steps, flush.bytes(), flushes, flush.commands(), true,
-          quarantine);
-    } catch (RuntimeException e) {
+      AofState state = new AofState(AofState.FORMAT_VERSION, "undo-flushall", clock.instant(),
+          ProcessHandle.current().pid(), endpoint.address(), location.dataDir().toString(), server, pid, keys,
+          quarantine.toString(), null, flush, size, flush.bytes(), flushes, flush.commands(),
+          report.lastIntactTime().orElse(null), List.of(), null);
+      return plan(state, AofPlan.Mode.NEW, location, report, findings, target, commandPrefix);
+    } finally {
       closeQuietly(redis);
-      throw e;
     }
+  }
+
+  /**
+   * The rest of an interrupted {@code aof <action>} ({@code --resume}): its saved state, the steps it did not finish.
+   *
+   * @param dir the data directory ({@code --dir}), or null: asked from the running Redis, else read from the
+   *            configured config file
+   * @throws RedisOpsException not found (4) when no run of {@code action} was interrupted there
+   */
+  public AofPlan resume(String action, Path dir, Target target, String commandPrefix) {
+    return interruptedPlan(action, dir, target, commandPrefix, AofPlan.Mode.RESUME);
+  }
+
+  /** The undo of an interrupted {@code aof <action>} ({@code --rollback}); see {@link #resume}. */
+  public AofPlan rollback(String action, Path dir, Target target, String commandPrefix) {
+    return interruptedPlan(action, dir, target, commandPrefix, AofPlan.Mode.ROLLBACK);
+  }
+
+  private AofPlan interruptedPlan(String action, Path dir, Target target, String commandPrefix, AofPlan.Mode mode) {
+    Path dataDir = dataDir(dir, target);
+    StateStore<AofState> store = AofState.store(dataDir);
+    AofState state = store.load().orElseThrow(() -> RedisOpsException.notFound("no interrupted aof " + action
+        + " in " + dataDir + " (no " + store.file() + ")"));
+    String prefix = commandPrefix == null || commandPrefix.isBlank() ? "redis-ops" : commandPrefix;
+    if (!state.action().equals(action)) {
+      throw RedisOpsException.refused("the interrupted run in " + dataDir + " is an aof " + state.action() + "; run '"
+          + prefix + " aof " + state.action() + " --resume' or '--rollback'");
+    }
+    if (state.server() != null) {
+      ProcessControl.refuseUnmanageable(state.address(), state.server().supervisedBy(), target.commands(),
+          "the " + action);
+    }
+    AofLocation location = AofLocator.fromDir(Path.of(state.dataDir()));
+    AofReport report = checker.check(location);
+    List<String> findings = new ArrayList<>();
+    findings.add((mode == AofPlan.Mode.RESUME ? "resume" : "roll back") + " the interrupted aof " + action + " of "
+        + state.dataDir() + " (started " + state.startedAt() + ", interrupted " + state.where() + ")");
+    findings.add("finished steps: " + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
+    findings.add("the AOF as it was is copied in " + state.quarantine());
+    return plan(state, mode, location, report, findings, target, commandPrefix);
+  }
+
+  private AofPlan plan(AofState state, AofPlan.Mode mode, AofLocation location, AofReport report,
+      List<String> findings, Target target, String commandPrefix) {
+    ProcessControl control = state.server() == null ? null
+        : new ProcessControl(target.endpoint(), state.server(), target.commands(), timeouts, clock);
+    AofRun run = new AofRun(checker, location, control, Path.of(state.quarantine()));
+    return new AofPlan(state.action(), mode, run, report, findings, AofSteps.of(state, location, control), state,
+        AofState.store(location.dataDir()), clock, commandPrefix);
+  }
+
+  /**
+   * Refuses (exit 5) a new repair or undo while one in the same data directory waits for {@code --resume} or
+   * {@code --rollback}: a new one would edit an AOF whose state is unknown.
+   */
+  private static void refuseIfInterrupted(Path dataDir, String commandPrefix) {
+    StateStore<AofState> store = AofState.store(dataDir);
+    store.load().ifPresent(s -> {
+      String prefix = commandPrefix == null || commandPrefix.isBlank() ? "redis-ops" : commandPrefix;
+      throw RedisOpsException.refused("an aof " + s.action() + " of " + dataDir + " (started " + s.startedAt()
+          + ") was interrupted " + s.where() + "; the AOF as it was is in " + s.quarantine() + "; run '" + prefix
+          + " aof " + s.action() + " --resume' to finish it or '" + prefix + " aof " + s.action()
+          + " --rollback' to undo it");
+    });
+  }
+
+  /** The data directory: {@code --dir}, else the running Redis's {@code dir}, else the config file's. */
+  private Path dataDir(Path dir, Target target) {
+    if (dir != null) {
+      Path d = dir.toAbsolutePath().normalize();
+      // --dir names the data directory or the AOF folder inside it
+      return Files.exists(AofState.store(d).file()) || d.getParent() == null ? d
+          : Files.exists(AofState.store(d.getParent()).file()) ? d.getParent() : d;
+    }
+    Optional<RedisSession> running = tryConnect(target.endpoint());
+    if (running.isPresent()) {
+      try (RedisSession redis = running.get()) {
+        return Path.of(redis.configGet("dir").orElseThrow());
+      }
+    }
+    if (target.configFile() != null) {
+      try {
+        Optional<String> d = new RedisConfigFile(Path.of(target.configFile())).get("dir");
+        if (d.isPresent()) {
+          return Path.of(d.get().replaceAll("^[\"']|[\"']$", ""));
+        }
+      } catch (IOException e) {
+        throw RedisOpsException.usage("unable to read the config file " + target.configFile() + ": " + e.getMessage());
+      }
+    }
+    throw RedisOpsException.usage("Redis at " + target.endpoint() + " does not answer, so where its data is is"
+        + " unknown; give its data directory with --dir, or set datasets[].redis.config-file");
+  }
+
+  /**
+   * Checks up front that the stop and the start can work, so nothing is stopped that cannot be started: the process
+   * runs on this host; a service manager is obeyed (both commands configured); the default start has a config file.
+   *
+   * @throws RedisOpsException refused (5) naming what is missing
+   */
+  private static void checkRestartable(ProcessControl.Server server, long pid, Target target, String what) {
+    RedisEndpoint endpoint = target.endpoint();
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      throw RedisOpsException.refused("Redis at " + endpoint + " (pid " + pid + ") does not run on this host;"
+          + " stop it where it runs and give its data directory with --dir");
+    }
+    ProcessControl.refuseUnmanageable(endpoint.address(), server.supervisedBy(), target.commands(), what);
+    if (target.commands().start() != null) {
+      return;
+    }
+    if (server.configFile() == null) {
+      throw RedisOpsException.refused("Redis at " + endpoint + " was started without a config file, so redis-ops"
+          + " could not start it again; stop it yourself and give its data directory with --dir, or set"
+          + " datasets[].redis.start-command");
+    }
+    if (!Files.isReadable(Path.of(server.configFile()))) {
+      throw RedisOpsException.refused("the config file '" + server.configFile() + "' of Redis at " + endpoint
+          + " is not readable here; redis-ops could not start it again");
+    }
+  }
+
+  private static long pid(RedisSession redis) {
+    return Long.parseLong(redis.info("server").getOrDefault("process_id", "-1"));
+  }
+
+  /** Keys in all databases ({@code INFO keyspace}). */
+  static long keys(RedisSession redis) {
+    long n = 0;
+    for (Map.Entry<String, String> e : redis.info("keyspace").entrySet()) {
+      if (e.getKey().startsWith("db")) {
+        n += InfoParser.keyspaceEntry(e.getValue()).getOrDefault("keys", 0L);
+      }
+    }
+    return n;
   }
 
   /** Why the log's end cannot be cut: writes after the flush, or no flush in the log since the last rewrite. */
@@ -239,17 +411,18 @@ public final class AofService {
     }
   }
 
+  /** A session to the Redis at {@code endpoint}, or empty when nothing answers there. */
+  private Optional<RedisSession> tryConnect(RedisEndpoint endpoint) {
+    return ProcessControl.tryConnect(endpoint, connectTimeout);
+  }
+
   /** A session to the Redis at {@code endpoint} when it runs and uses this AOF; empty when it is down or another one. */
   private Optional<RedisSession> runningOn(RedisEndpoint endpoint, AofLocation location) {
-    RedisSession s;
-    try {
-      s = RedisConnector.connect(endpoint, connectTimeout);
-    } catch (RedisOpsException e) {
-      if (e.exitCode() == ExitCode.FAILED) {
-        return Optional.empty();
-      }
-      throw e;
+    Optional<RedisSession> connected = tryConnect(endpoint);
+    if (connected.isEmpty()) {
+      return Optional.empty();
     }
+    RedisSession s = connected.get();
     try {
       AofLocation its = AofLocator.fromRedis(s);
       if (same(its.aofDir(), location.aofDir())) {

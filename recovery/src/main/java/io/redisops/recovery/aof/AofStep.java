@@ -1,10 +1,10 @@
 package io.redisops.recovery.aof;
 
-/** One step of an AOF repair or undo: it says what it will do (for the plan and {@code --dry-run}) and does it. */
-public interface AofStep {
-  /** One line, in the imperative, with the figures ("cut 21 bytes (1 command) from appendonly.aof.1.incr.aof"). */
-  String describe();
+import io.redisops.recovery.kernel.Step;
 
-  /** Does the step. @throws io.redisops.error.RedisOpsException when it fails; later steps are not run */
-  void run(AofRun run);
-}
+/**
+ * One step of an AOF repair or undo, on the recovery kernel's step contract ({@link Step}): it says what it will do
+ * with the figures it works on (for the plan and {@code --dry-run}), does it (again, after a crash: {@code --resume})
+ * and undoes it ({@code --rollback}).
+ */
+public interface AofStep extends Step<AofRun> {}

@@ -1,38 +1,79 @@
 package io.redisops.recovery.aof;
 
+import io.redisops.progress.ProgressListener;
 import io.redisops.text.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
-import io.redisops.redis.RedisConnector;
+import io.redisops.recovery.kernel.ProcessControl;
+import io.redisops.recovery.kernel.Quarantine;
 import io.redisops.redis.RedisSession;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The steps AOF plans are made of. Each is small and says what it does with the figures it works on. */
 final class AofSteps {
   private AofSteps() {}
 
-  /** {@code SHUTDOWN NOSAVE} and wait for the process to go. */
+  /** The steps of a plan, made from its state: the same for a new run and a resumed one. */
+  static List<AofStep> of(AofState s, AofLocation location, ProcessControl control) {
+    List<AofStep> steps = new ArrayList<>();
+    boolean running = s.server() != null;
+    if (running) {
+      steps.add(new StopRedis(control.commands().stop() == null
+          ? "SHUTDOWN NOSAVE (nothing is saved; dump.rdb stays as it is)" : control.describeStop()));
+    }
+    if (s.damaged() != null) {
+      if (running) {
+        steps.add(new RecheckDamage(s.damaged()));
+      }
+      steps.add(new QuarantineCopy(Path.of(s.quarantine())));
+      steps.add(new Fix(s.damaged()));
+    } else {
+      steps.add(new QuarantineCopy(Path.of(s.quarantine())));
+      steps.add(new CutTrailingFlush(location.last(), s.flush(), s.expectedSize()));
+    }
+    steps.add(new CheckAfter());
+    if (running) {
+      steps.add(new StartRedis(control.describeStart()));
+    }
+    return List.copyOf(steps);
+  }
+
+  /** Stop Redis without letting it write, and wait for the process to go. */
   static final class StopRedis implements AofStep {
-    @Override
-    public String describe() {
-      return "stop Redis with SHUTDOWN NOSAVE (nothing is saved; dump.rdb stays as it is)";
+    private final String how;
+
+    StopRedis(String how) {
+      this.how = how;
     }
 
     @Override
-    public void run(AofRun run) {
-      run.control.stop(run.session, run.facts);
-      run.closeSession();
-      run.stopped = true;
+    public String name() {
+      return "stop";
+    }
+
+    @Override
+    public String describe() {
+      return "stop Redis with " + how;
+    }
+
+    @Override
+    public String run(AofRun run) {
+      return run.control.stop(false);
+    }
+
+    @Override
+    public boolean stopsRedis() {
+      return true;
     }
   }
 
-  /** Copy the AOF folder aside and verify the copy. */
+  /** Copy the AOF folder aside and verify the copy; the copy stays when undone (it is the data as it was). */
   static final class QuarantineCopy implements AofStep {
     private final Path folder;
 
@@ -41,14 +82,20 @@ final class AofSteps {
     }
 
     @Override
+    public String name() {
+      return "quarantine";
+    }
+
+    @Override
     public String describe() {
       return "copy the AOF as it is into " + folder + " (checked byte for byte)";
     }
 
     @Override
-    public void run(AofRun run) {
-      run.quarantined = Quarantine.copy(run.location, folder);
-      run.quarantine = folder;
+    public String run(AofRun run) throws IOException {
+      // Resumed after a crash in the middle of the copy: the AOF is untouched, copy it again.
+      Quarantine.deleteTree(folder);
+      return "copied " + Quarantine.copyIn(folder, run.location.copySource()).size() + " file(s) into " + folder;
     }
   }
 
@@ -61,12 +108,17 @@ final class AofSteps {
     }
 
     @Override
+    public String name() {
+      return "recheck";
+    }
+
+    @Override
     public String describe() {
       return "check again with redis-check-aof that the damage is still the one planned for";
     }
 
     @Override
-    public void run(AofRun run) {
+    public String run(AofRun run) {
       AofReport now = run.checker.check(run.location);
       AofFileReport f = now.damagedFile().orElse(null);
       if (f == null || !f.name().equals(planned.name()) || f.validUpTo() != planned.validUpTo()
@@ -75,6 +127,7 @@ final class AofSteps {
             + (f == null ? "valid" : f.name() + " valid up to " + f.validUpTo() + ", " + f.bytesAfter() + " bytes after")
             + "); nothing was changed, run the repair again");
       }
+      return "the damage is the one planned for";
     }
   }
 
@@ -87,14 +140,18 @@ final class AofSteps {
     }
 
     @Override
+    public String name() {
+      return "fix";
+    }
+
+    @Override
     public String describe() {
       return "run redis-check-aof --fix: cut " + damaged.name() + " from " + damaged.size() + " to " + damaged.validUpTo()
           + " bytes, losing " + damaged.bytesAfter() + " bytes (" + AofText.commands(damaged.commandsAfter()) + ")";
     }
 
     @Override
-    public void run(AofRun run) {
-      run.changed = true;
+    public String run(AofRun run) {
       // When the checker refused a base that redis-ops verified, it would refuse to fix past it: the last file is
       // fixed on its own (the only file a manifest-wide --fix would cut anyway).
       CheckAofTool.Output out = run.checker.tool().fix(run.checker.check(run.location).basesJudgedByRedisOps()
@@ -102,6 +159,16 @@ final class AofSteps {
       if (out.exitCode() != 0) {
         throw RedisOpsException.failed("redis-check-aof --fix failed (exit " + out.exitCode() + "): "
             + CheckAofOutput.parse(out).lastLine());
+      }
+      return "cut " + damaged.name() + " to " + damaged.validUpTo() + " bytes";
+    }
+
+    /** The damaged file as it was, from the quarantine. */
+    @Override
+    public void undo(AofRun run) {
+      AofFile last = run.location.last();
+      if (Files.exists(run.copyOf(last))) {
+        Quarantine.putBack(run.copyOf(last), last.path());
       }
     }
   }
@@ -119,26 +186,42 @@ final class AofSteps {
     }
 
     @Override
+    public String name() {
+      return "cut";
+    }
+
+    @Override
     public String describe() {
       return "remove " + String.join(", ", flush.commands()) + " from the end of " + file.name() + " (cut at byte "
           + flush.cutAt() + ", " + flush.bytes() + " bytes)";
     }
 
     @Override
-    public void run(AofRun run) {
+    public String run(AofRun run) {
+      long size = size(file.path());
+      if (size == flush.cutAt()) {
+        return "already cut at byte " + flush.cutAt(); // resumed after the cut
+      }
       // What is cut must still be exactly the flush found before the stop: no write may have slipped in.
       CommandLog.Scan now = CommandLog.scan(file.path(), 0, Long.MAX_VALUE);
-      long size = size(file.path());
       if (size != expectedSize || now.trailingFlush() == null || now.trailingFlush().cutAt() != flush.cutAt()) {
         throw RedisOpsException.refused("the AOF changed before the server stopped (" + file.name() + " is now "
             + size + " bytes, was " + expectedSize + "); nothing was changed, run undo-flushall again");
       }
-      run.changed = true;
       try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.WRITE)) {
         ch.truncate(flush.cutAt());
         ch.force(true);
       } catch (IOException e) {
         throw RedisOpsException.failed("unable to cut '" + file.path() + "': " + e.getMessage(), e);
+      }
+      return "cut " + file.name() + " at byte " + flush.cutAt();
+    }
+
+    /** The file with its flushes, from the quarantine. */
+    @Override
+    public void undo(AofRun run) {
+      if (Files.exists(run.copyOf(file))) {
+        Quarantine.putBack(run.copyOf(file), file.path());
       }
     }
   }
@@ -146,34 +229,56 @@ final class AofSteps {
   /** redis-check-aof again: the result must be valid. */
   static final class CheckAfter implements AofStep {
     @Override
+    public String name() {
+      return "check";
+    }
+
+    @Override
     public String describe() {
       return "check the result with redis-check-aof (it must be valid)";
     }
 
     @Override
-    public void run(AofRun run) {
+    public String run(AofRun run) {
       run.after = run.checker.check(run.location);
       if (!run.after.valid()) {
         throw new RedisOpsException(ExitCode.INTEGRITY, "the AOF is still not valid after the change ("
             + run.after.toolSays() + ")");
       }
+      return "valid";
     }
   }
 
-  /** Start Redis from its config file and wait for PONG; count the keys. */
+  /** Start Redis again and wait for PONG; count the keys. */
   static final class StartRedis implements AofStep {
-    @Override
-    public String describe() {
-      return "start Redis again (redis-server <config file> --daemonize yes) and wait until it answers PING";
+    private final String how;
+
+    StartRedis(String how) {
+      this.how = how;
     }
 
     @Override
-    public void run(AofRun run) {
-      run.startedPid = run.control.start(run.facts, run.endpoint);
-      run.stopped = false;
-      try (RedisSession s = RedisConnector.connect(run.endpoint, Duration.ofSeconds(10))) {
-        run.keysAfter = RedisServerControl.keys(s);
+    public String name() {
+      return "start";
+    }
+
+    @Override
+    public String describe() {
+      return "start Redis again (" + how + ") and wait until it answers PING";
+    }
+
+    @Override
+    public String run(AofRun run) {
+      // Resumed after a crash while Redis was already starting: wait for it rather than start a second one.
+      if (run.control.runningPid() > 0) {
+        run.startedPid = run.control.awaitReady(ProgressListener.NONE, java.time.Instant.EPOCH);
+      } else {
+        run.startedPid = run.control.start(ProgressListener.NONE).pid();
       }
+      try (RedisSession s = run.control.connect()) {
+        run.keysAfter = AofService.keys(s);
+      }
+      return "started (pid " + run.startedPid + "), " + run.keysAfter + " keys";
     }
   }
 

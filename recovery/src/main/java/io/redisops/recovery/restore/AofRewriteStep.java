@@ -1,7 +1,9 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.kernel.ProcessControl;
 import io.redisops.redis.RedisSession;
+import io.redisops.time.Deadline;
 import java.util.Map;
 
 /**
@@ -31,7 +33,7 @@ final class AofRewriteStep implements RestoreStep {
 
   @Override
   public String run(RestoreRun r) {
-    long t0 = System.nanoTime();
+    Deadline deadline = Deadline.after(r.control().clock(), timeout);
     try (RedisSession redis = r.control().connect()) {
       Map<String, String> p = redis.info("persistence");
       long before = Long.parseLong(p.getOrDefault("aof_rewrites", "0"));
@@ -46,7 +48,6 @@ final class AofRewriteStep implements RestoreStep {
       } else {
         before = -1; // resumed during the rewrite: its start was already counted
       }
-      long deadline = System.nanoTime() + timeout.toNanos();
       boolean shown = false;
       try {
         while (true) {
@@ -58,9 +59,9 @@ final class AofRewriteStep implements RestoreStep {
             }
             if (shown) {
               r.progress().status("AOF rewrite", "finished, aof_rewrites:" + p.get("aof_rewrites") + ", "
-                  + io.redisops.text.Sizes.seconds((System.nanoTime() - t0) / 1_000_000_000L), 100);
+                  + io.redisops.text.Sizes.seconds(deadline.elapsed().toSeconds()), 100);
             }
-            return String.format("AOF on, rewrite finished in %.1f s", (System.nanoTime() - t0) / 1e9);
+            return String.format("AOF on, rewrite finished in %.1f s", deadline.elapsed().toMillis() / 1000.0);
           }
           if ("err".equals(p.get("aof_last_bgrewrite_status"))) {
             // Redis would retry it forever (a full disk stays full): a restore does not wait on hope.
@@ -71,13 +72,13 @@ final class AofRewriteStep implements RestoreStep {
             throw RedisOpsException.failed("Redis switched AOF off again: the rewrite could not run"
                 + r.control().logTail());
           }
-          r.progress().status("AOF rewrite", rewriteStatus(p, (System.nanoTime() - t0) / 1_000_000_000L),
+          r.progress().status("AOF rewrite", rewriteStatus(p, deadline.elapsed().toSeconds()),
               rewritePercent(p));
           shown = true;
-          if (System.nanoTime() - deadline > 0) {
+          if (deadline.passed()) {
             throw RedisOpsException.failed("the AOF rewrite did not finish within " + timeout.toMinutes() + " min");
           }
-          RedisControl.pause();
+          ProcessControl.pause();
         }
       } finally {
         if (shown) {

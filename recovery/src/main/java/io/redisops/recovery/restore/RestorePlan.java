@@ -1,6 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
+import io.redisops.recovery.kernel.StepRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,18 +15,18 @@ public final class RestorePlan {
   private final RestoreRun run;
   private final List<RestoreStep> steps;
 
-  RestorePlan(RestoreRun run, ServiceCommands commands, RestoreTimeouts timeouts) {
+  RestorePlan(RestoreRun run, RestoreTimeouts timeouts) {
     this.run = run;
     RestoreTarget t = run.target();
     List<RestoreStep> s = new ArrayList<>();
     s.add(new FetchStep(run));
-    s.add(new StopStep(run, commands));
+    s.add(new StopStep(run));
     s.add(new QuarantineStep(run));
     if (t.aofInConfigFile()) {
       s.add(new AofOffStep(run));
     }
     s.add(new PlaceStep(run));
-    s.add(new StartStep(run, commands));
+    s.add(new StartStep(run));
     s.add(new KeyCountStep(run));
     if (t.aofOn()) {
       s.add(new AofRewriteStep(run, timeouts.rewrite()));
@@ -73,9 +74,7 @@ public final class RestorePlan {
       out.add("  supervised:  " + t.supervisedBy());
     }
     out.add("  quarantine:  " + run.quarantine());
-    for (int i = 0; i < steps.size(); i++) {
-      out.add(String.format("  %2d. %-12s %s", i + 1, steps.get(i).name(), steps.get(i).describe()));
-    }
+    out.addAll(StepRunner.describe(steps, null));
     return out;
   }
 }

@@ -2,6 +2,7 @@ package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.progress.ProgressListener;
+import io.redisops.recovery.kernel.ProcessControl;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -20,7 +21,7 @@ import java.util.function.Consumer;
  * @param notices    messages for the operator (fallbacks, paths)
  */
 public record RestoreRun(String dataset, Manifest backup, RestoreTarget target, BackupSources sources,
-    RedisControl control, Path staging, Path quarantine, ProgressListener progress, Consumer<String> notices) {
+    ProcessControl control, Path staging, Path quarantine, ProgressListener progress, Consumer<String> notices) {
 
   /** The copy of the original config file inside the quarantine. */
   Path configCopy() {

@@ -5,6 +5,10 @@ import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.kernel.ProcessControl;
+import io.redisops.recovery.kernel.Quarantine;
+import io.redisops.recovery.kernel.ServiceCommands;
+import io.redisops.recovery.kernel.StepRunner;
 import io.redisops.recovery.select.BackupSelector;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
@@ -15,14 +19,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Restores a backup into a running Redis with the safe sequence (docs/redis-facts.md, "The safe restore sequence"), and
@@ -35,9 +35,6 @@ import java.util.Set;
  * and the message names the quarantine folder and {@code restore --rollback}.
  */
 public final class RestoreService {
-  private static final DateTimeFormatter QUARANTINE_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-
   private final BackupContext context;
   private final BackupSources sources;
   private final Clock clock;
@@ -85,7 +82,7 @@ public final class RestoreService {
     });
     TargetProbe.checkBackup(target, m, disk);
     Path dir = target.dirPath();
-    Path quarantine = dir.resolve("redis-ops-quarantine-" + QUARANTINE_TIME.format(clock.instant()));
+    Path quarantine = Quarantine.folderFor(dir, clock, "restore");
     Path staging = dir.resolve(".redis-ops-restore-" + m.id() + ".rdb");
     return plan(t, m, target, staging, quarantine, listener);
   }
@@ -145,13 +142,7 @@ public final class RestoreService {
           + state.target().address() + " (started " + state.startedAt() + ", interrupted "
           + (state.current() == null ? "between steps" : "at step '" + state.current() + "'") + ")");
       lines.add("  finished steps: " + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
-      int n = 0;
-      for (RestoreStep s : plan.steps()) {
-        n++;
-        if (!state.done().contains(s.name())) {
-          lines.add(String.format(java.util.Locale.ROOT, "  %2d. %-12s %s", n, s.name(), s.describe()));
-        }
-      }
+      lines.addAll(StepRunner.describe(plan.steps(), state));
       lines.add("  the original data stays in " + state.quarantine());
       if (!consent.test(lines)) {
         throw RedisOpsException.refused("'restore --resume' not confirmed; nothing was changed");
@@ -174,12 +165,7 @@ public final class RestoreService {
           + (state.current() == null ? "between steps" : "at step '" + state.current() + "'") + ")");
       lines.add("  stop Redis at " + state.target().address() + " if it runs on restored files (SHUTDOWN NOSAVE NOW"
           + " FORCE: its data is discarded)");
-      List<String> undo = new ArrayList<>();
-      for (RestoreStep s : plan.steps()) {
-        if (state.done().contains(s.name()) || s.name().equals(state.current())) {
-          undo.add(0, s.name());
-        }
-      }
+      List<String> undo = StepRunner.toUndo(plan.steps(), state).stream().map(RestoreStep::name).toList();
       lines.add("  undo, last first: " + (undo.isEmpty() ? "nothing" : String.join(", ", undo)));
       lines.add("  start Redis on its original files from " + state.quarantine() + " and its original config file");
       if (!consent.test(lines)) {
@@ -199,35 +185,30 @@ public final class RestoreService {
   }
 
   private RestoreReport execute(RestorePlan plan, RestoreState state, RestoreListener listener, InterruptGuard store) {
-    List<RestoreStep> steps = plan.steps();
-    Set<String> done = new HashSet<>(state.done());
-    List<RestoreReport.StepRecord> records = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i++) {
-      RestoreStep step = steps.get(i);
-      if (done.contains(step.name())) {
-        continue;
-      }
-      state = state.running(step.name());
-      store.save(state);
-      Instant at = clock.instant();
-      long t0 = System.nanoTime();
-      listener.stepStarted(i + 1, steps.size(), step, at);
-      String outcome;
-      try {
-        outcome = step.run(plan.run());
-      } catch (IOException | RuntimeException e) {
-        String reason = e instanceof RedisOpsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        listener.stepFailed(i + 1, steps.size(), step, Duration.ofNanos(System.nanoTime() - t0), reason);
-        throw failed(plan, state, step, reason, e, listener, store);
-      }
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      listener.stepFinished(i + 1, steps.size(), step, took, outcome);
-      records.add(new RestoreReport.StepRecord(step.name(), at, took.toMillis(), outcome));
-      state = state.finished(step.name());
-      store.save(state);
+    StepRunner.Result<RestoreStep, RestoreState> result = StepRunner.run(plan.steps(), plan.run(), state, store::save,
+        clock, new StepRunner.Listener<RestoreStep>() {
+          @Override
+          public void started(int number, int total, RestoreStep step, Instant at) {
+            listener.stepStarted(number, total, step, at);
+          }
+
+          @Override
+          public void finished(int number, int total, RestoreStep step, Duration took, String outcome) {
+            listener.stepFinished(number, total, step, took, outcome);
+          }
+
+          @Override
+          public void failed(int number, int total, RestoreStep step, Duration took, String reason) {
+            listener.stepFailed(number, total, step, took, reason);
+          }
+        });
+    if (!result.ok()) {
+      throw failed(plan, result.state(), result.failed(), result.reason(), result.failure(), listener, store);
     }
     store.finished();
     listener.notice("the data that was replaced is kept in " + plan.quarantine() + "; delete it once satisfied");
+    List<RestoreReport.StepRecord> records = result.records().stream()
+        .map(r -> new RestoreReport.StepRecord(r.name(), r.at(), r.tookMillis(), r.outcome())).toList();
     return new RestoreReport(state.dataset(), plan.backup().id(), plan.backup().snapshotTime(), plan.target().address(),
         plan.quarantine().toString(), records);
   }
@@ -255,8 +236,7 @@ public final class RestoreService {
   }
 
   private static boolean touched(RestorePlan plan, RestoreState state) {
-    return plan.steps().stream().anyMatch(s -> s.stopsRedis()
-        && (state.done().contains(s.name()) || s.name().equals(state.current())));
+    return StepRunner.touched(plan.steps(), state);
   }
 
   /**
@@ -265,33 +245,15 @@ public final class RestoreService {
    */
   private String rollback(RestorePlan plan, RestoreState state, RestoreListener listener) throws IOException {
     RestoreRun run = plan.run();
-    List<RestoreStep> toUndo = new ArrayList<>();
-    for (RestoreStep s : plan.steps()) {
-      if (state.done().contains(s.name()) || s.name().equals(state.current())) {
-        toUndo.add(0, s);
-      }
-    }
-    boolean touched = touched(plan, state);
-    boolean wasDown = plan.target().pid() < 0; // restored as a stopped server
-    if (touched && !wasDown && run.control().runningPid() == plan.target().pid()) {
-      touched = false; // the stop did not happen: the original server still runs on its data; leave it alone
-    }
-    if (touched) {
-      listener.notice("rollback: " + run.control().stop(true));
-    }
-    for (RestoreStep s : toUndo) {
-      s.undo(run);
-      listener.notice("rollback: undid step '" + s.name() + "'");
-    }
-    if (!touched) {
+    StepRunner.RolledBack done = StepRunner.rollback(plan.steps(), state, run, run.control(), plan.target().pid(),
+        listener::notice, run.progress());
+    if (done == StepRunner.RolledBack.UNTOUCHED) {
       return "nothing had been changed; Redis kept serving its data";
     }
-    if (wasDown) {
+    if (done == StepRunner.RolledBack.LEFT_STOPPED) {
       // Starting it on the files it could not run on would only fail again.
       return "the original files and config file are back; Redis was down before the restore and is left stopped";
     }
-    String started = run.control().start(run.progress());
-    listener.notice("rollback: Redis " + started);
     try (RedisSession redis = run.control().connect()) {
       Map<Integer, Long> keys = KeyCounts.loaded(redis);
       return "the original files and config file are back and Redis serves the original data again ("
@@ -309,10 +271,10 @@ public final class RestoreService {
 
   private RestorePlan plan(Target t, Manifest m, RestoreTarget target, Path staging, Path quarantine,
       RestoreListener listener) {
-    RedisControl control = new RedisControl(t.endpoint(), target, t.commands(), timeouts);
+    ProcessControl control = new ProcessControl(t.endpoint(), target.server(), t.commands(), timeouts.control(), clock);
     RestoreRun run = new RestoreRun(t.dataset(), m, target, sources, control, staging, quarantine, listener.progress(),
         listener::notice);
-    return new RestorePlan(run, t.commands(), timeouts);
+    return new RestorePlan(run, timeouts);
   }
 
   /**

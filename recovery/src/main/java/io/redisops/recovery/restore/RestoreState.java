@@ -3,6 +3,7 @@ package io.redisops.recovery.restore;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.Manifest;
+import io.redisops.recovery.kernel.StepState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RestoreState(int formatVersion, String dataset, Instant startedAt, long toolPid, Manifest backup,
-    RestoreTarget target, String staging, String quarantine, List<String> done, String current) {
+    RestoreTarget target, String staging, String quarantine, List<String> done, String current)
+    implements StepState<RestoreState> {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -32,11 +34,13 @@ public record RestoreState(int formatVersion, String dataset, Instant startedAt,
     done = done == null ? List.of() : List.copyOf(done);
   }
 
-  RestoreState running(String step) {
+  @Override
+  public RestoreState running(String step) {
     return new RestoreState(formatVersion, dataset, startedAt, toolPid, backup, target, staging, quarantine, done, step);
   }
 
-  RestoreState finished(String step) {
+  @Override
+  public RestoreState finished(String step) {
     List<String> d = new ArrayList<>(done);
     d.add(step);
     return new RestoreState(formatVersion, dataset, startedAt, toolPid, backup, target, staging, quarantine, d, null);

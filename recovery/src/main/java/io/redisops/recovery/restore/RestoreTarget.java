@@ -2,6 +2,7 @@ package io.redisops.recovery.restore;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.recovery.kernel.ProcessControl;
 import io.redisops.redis.ServerIdentity;
 import java.nio.file.Path;
 
@@ -43,6 +44,11 @@ public record RestoreTarget(String address, String redisVersion, long pid, Strin
   ServerIdentity identity() {
     return engine == null ? new ServerIdentity(ServerIdentity.REDIS, redisVersion, redisVersion)
         : new ServerIdentity(engine, engineVersion == null ? redisVersion : engineVersion, redisVersion);
+  }
+
+  /** The server as the process control knows it: working directory = data directory, where pidfile and logfile are. */
+  ProcessControl.Server server() {
+    return new ProcessControl.Server(dir, configFile, executable, pidfile, logfile, supervisedBy, dbfilename);
   }
 
   Path dirPath() {

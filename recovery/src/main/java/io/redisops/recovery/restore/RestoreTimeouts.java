@@ -1,5 +1,6 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.recovery.kernel.ProcessControl;
 import java.time.Duration;
 
 /**
@@ -14,6 +15,11 @@ import java.time.Duration;
  */
 public record RestoreTimeouts(Duration redis, Duration command, Duration stop, Duration firstAnswer, Duration load,
     Duration rewrite) {
+
+  /** The waits of the process control. */
+  public ProcessControl.Timeouts control() {
+    return new ProcessControl.Timeouts(redis, command, stop, firstAnswer, load);
+  }
 
   public static RestoreTimeouts defaults() {
     return new RestoreTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(2),

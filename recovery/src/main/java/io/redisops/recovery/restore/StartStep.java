@@ -3,11 +3,9 @@ package io.redisops.recovery.restore;
 /** Step 6: start Redis on the restored RDB and wait until it has loaded it and answers PING. */
 final class StartStep implements RestoreStep {
   private final RestoreRun run;
-  private final ServiceCommands commands;
 
-  StartStep(RestoreRun run, ServiceCommands commands) {
+  StartStep(RestoreRun run) {
     this.run = run;
-    this.commands = commands;
   }
 
   @Override
@@ -17,7 +15,7 @@ final class StartStep implements RestoreStep {
 
   @Override
   public String describe() {
-    return "start Redis with " + commands.describeStart(run.target()) + "; wait until it answers PING"
+    return "start Redis with " + run.control().describeStart() + "; wait until it answers PING"
         + " (it answers LOADING meanwhile; the load progress is shown)";
   }
 
@@ -27,6 +25,6 @@ final class StartStep implements RestoreStep {
     if (r.control().runningPid() > 0) {
       return "already running (pid " + r.control().awaitReady(r.progress(), java.time.Instant.EPOCH) + ")";
     }
-    return r.control().start(r.progress());
+    return r.control().start(r.progress()).describe();
   }
 }

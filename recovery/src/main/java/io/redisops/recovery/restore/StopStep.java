@@ -3,11 +3,9 @@ package io.redisops.recovery.restore;
 /** Step 2: stop Redis without letting it write ({@code SHUTDOWN NOSAVE} or the configured stop command). */
 final class StopStep implements RestoreStep {
   private final RestoreRun run;
-  private final ServiceCommands commands;
 
-  StopStep(RestoreRun run, ServiceCommands commands) {
+  StopStep(RestoreRun run) {
     this.run = run;
-    this.commands = commands;
   }
 
   @Override
@@ -21,7 +19,7 @@ final class StopStep implements RestoreStep {
       return "nothing to stop: Redis at " + run.target().address() + " is down (checked again when the step runs)";
     }
     return "stop Redis at " + run.target().address() + " (pid " + run.target().pid() + ") with "
-        + commands.describeStop() + " and wait until the process has exited";
+        + run.control().describeStop() + " and wait until the process has exited";
   }
 
   @Override

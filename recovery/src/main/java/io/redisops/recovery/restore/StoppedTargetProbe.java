@@ -1,5 +1,7 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.recovery.kernel.ServiceCommands;
+
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
 import java.io.IOException;

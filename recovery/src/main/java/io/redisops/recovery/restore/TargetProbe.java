@@ -1,5 +1,9 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.recovery.kernel.ProcessControl;
+import io.redisops.recovery.kernel.ServiceCommands;
+import io.redisops.recovery.kernel.ServiceManager;
+
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.text.Sizes;
 import io.redisops.error.RedisOpsException;
@@ -55,13 +59,8 @@ final class TargetProbe {
       throw RedisOpsException.refused("Redis at " + address + " does not run on this host (process " + pid
           + " or data directory " + dir + " not found here); run the restore on the Redis host");
     }
-    String supervisedBy = ServiceManager.detect(server, ServiceManager.readCgroup(pid),
-        ServiceManager.readCgroup(ProcessHandle.current().pid())).orElse(null);
-    if (supervisedBy != null && !commands.bothConfigured()) {
-      throw RedisOpsException.refused("Redis at " + address + " runs under a service manager: " + supervisedBy
-          + "; it would restart Redis under the restore, so set datasets[].redis.stop-command and start-command"
-          + " (e.g. [systemctl, stop, redis-server] and [systemctl, start, redis-server])");
-    }
+    String supervisedBy = ServiceManager.detect(server).orElse(null);
+    ProcessControl.refuseUnmanageable(address, supervisedBy, commands, "the restore");
     String configFile = configuredConfigFile != null ? configuredConfigFile
         : server.getOrDefault("config_file", "").isEmpty() ? null : server.get("config_file");
     if (configFile == null) {

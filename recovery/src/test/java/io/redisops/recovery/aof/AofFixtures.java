@@ -18,7 +18,7 @@ final class AofFixtures {
     Map<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        out.put(f.getFileName().toString(), Quarantine.sha256(f));
+        out.put(f.getFileName().toString(), io.redisops.recovery.kernel.Quarantine.sha256(f));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -37,7 +37,8 @@ final class AofFixtures {
 
   /**
    * Stops a Redis that redis-ops started (a daemon, not a child of the test JVM) by its pid file, which
-   * {@link RedisServerControl} writes into the working directory: SIGTERM, then SIGKILL after a deadline.
+   * the default start command of {@link io.redisops.recovery.kernel.ProcessControl} names in the working directory:
+   * SIGTERM, then SIGKILL after a deadline.
    */
   static void stopRestarted(Path workingDir, int port) {
     Path pidFile = workingDir.resolve("redis-ops-" + port + ".pid");
@@ -50,6 +51,12 @@ final class AofFixtures {
     } catch (IOException | NumberFormatException e) {
       throw new IllegalStateException("unable to read " + pidFile, e);
     }
+  }
+
+  /** The service with the real redis-check-aof, the system clock and the default waits. */
+  static AofService service() {
+    return new AofService(new AofChecker(new CheckAofTool()), java.time.Clock.systemUTC(),
+        io.redisops.recovery.kernel.ProcessControl.Timeouts.defaults(), Duration.ofSeconds(2));
   }
 
   static void stopPid(long pid) {

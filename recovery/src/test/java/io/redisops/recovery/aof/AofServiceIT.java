@@ -7,6 +7,7 @@ import io.lettuce.core.FlushMode;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.kernel.Quarantine;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
@@ -21,7 +22,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +43,7 @@ class AofServiceIT {
       .config("auto-aof-rewrite-percentage", "0") // no rewrite unless a test asks for one
       .build();
 
-  private final AofService service = new AofService(new AofChecker(new CheckAofTool()),
-      new RedisServerControl(Clock.systemUTC(), Duration.ofSeconds(60)), Clock.systemUTC(), Duration.ofSeconds(2));
+  private final AofService service = AofFixtures.service();
   private final List<String> progress = new ArrayList<>();
 
   @AfterEach
@@ -117,6 +116,8 @@ class AofServiceIT {
     // The quarantine copy is byte for byte the damaged original.
     assertThat(AofFixtures.digests(out.quarantine().resolve("appendonlydir"))).isEqualTo(damaged);
     assertThat(out.quarantine().getParent()).isEqualTo(redis.dir().resolve(Quarantine.FOLDER));
+    // The one quarantine layout of restore and the AOF tools: <data dir>/redis-ops-quarantine/<UTC time>-repair
+    assertThat(out.quarantine().getFileName().toString()).matches("\\d{8}T\\d{6}Z-repair");
 
     redis.server().start();
     assertThat(KeyspaceDump.of(redis.sync())).isEqualTo(before);

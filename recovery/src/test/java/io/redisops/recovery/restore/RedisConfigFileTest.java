@@ -1,5 +1,7 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.recovery.kernel.ServiceManager;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.fixtures.TestBackupContext;
+import io.redisops.recovery.kernel.ServiceCommands;
 
 import static io.redisops.recovery.restore.RestoreSupport.adopt;
 import static io.redisops.recovery.restore.RestoreSupport.backup;

@@ -1,6 +1,8 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.fixtures.TestManifests;
+import io.redisops.recovery.kernel.Quarantine;
+import io.redisops.recovery.kernel.ServiceCommands;
 
 import static io.redisops.recovery.restore.RestoreSupport.adopt;
 import static io.redisops.recovery.restore.RestoreSupport.backup;
@@ -124,6 +126,9 @@ class RestoreServiceIT {
         .containsExactly("fetch", "stop", "quarantine", "place", "start", "check-keys", "verify");
     assertThat(Path.of(r.quarantine())).startsWith(s.dir()).isDirectory();
     assertThat(Path.of(r.quarantine()).resolve("snap-7.rdb")).isRegularFile();
+    // The one quarantine layout of restore and the AOF tools: <data dir>/redis-ops-quarantine/<UTC time>-restore
+    assertThat(Path.of(r.quarantine()).getParent().getFileName()).hasToString(Quarantine.FOLDER);
+    assertThat(Path.of(r.quarantine()).getFileName().toString()).matches("\\d{8}T\\d{6}Z-restore");
     assertThat(report).anyMatch(l -> l.contains("kept in " + r.quarantine()));
     assertThat(new RestoreStateStore(c.lockDir(), "ds").file()).doesNotExist();
     assertThat(info(s, "persistence", "aof_enabled")).isEqualTo("0");

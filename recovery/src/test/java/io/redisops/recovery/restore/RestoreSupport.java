@@ -1,6 +1,7 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.fixtures.TestBackupContext;
+import io.redisops.recovery.kernel.ServiceCommands;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,7 +1,6 @@
 package io.redisops.schedules.observe;
 
 import io.redisops.testkit.FreePorts;
-
 import io.redisops.config.NotifySettings;
 
 import io.redisops.testkit.MutableClock;
@@ -16,7 +15,6 @@ import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
 import io.redisops.testkit.Await;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.redisops.recovery.restore;
+package io.redisops.recovery.kernel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Whether a service manager supervises the Redis process: it would restart a Redis stopped under the restore (and
- * then load the wrong files), so stop and start must go through it.
+ * Whether a service manager supervises the Redis process: it would restart a Redis stopped under a restore or an AOF
+ * repair (and then load the wrong files, or fight the tool), so stop and start must go through it.
  */
-final class ServiceManager {
+public final class ServiceManager {
   private ServiceManager() {}
 
   /**
@@ -21,7 +21,7 @@ final class ServiceManager {
    * @param cgroup      the content of {@code /proc/<pid>/cgroup} of the Redis process, or null when unreadable
    * @param ownCgroup   the same for this process (a Redis in our own cgroup was started by us or our shell)
    */
-  static Optional<String> detect(Map<String, String> infoServer, String cgroup, String ownCgroup) {
+  public static Optional<String> detect(Map<String, String> infoServer, String cgroup, String ownCgroup) {
     String supervised = infoServer.getOrDefault("process_supervised", "no");
     if (!supervised.isEmpty() && !supervised.equals("no")) {
       return Optional.of(supervised + " (INFO server process_supervised:" + supervised + ")");
@@ -41,7 +41,7 @@ final class ServiceManager {
     return Optional.empty();
   }
 
-  static String readCgroup(long pid) {
+  public static String readCgroup(long pid) {
     try {
       return Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")).strip();
     } catch (IOException | RuntimeException e) {
@@ -49,4 +49,14 @@ final class ServiceManager {
     }
   }
 
+  /** What supervises the Redis whose {@code INFO server} this is, read from its and our own cgroup; or empty. */
+  public static Optional<String> detect(Map<String, String> infoServer) {
+    long pid;
+    try {
+      pid = Long.parseLong(infoServer.getOrDefault("process_id", "-1"));
+    } catch (NumberFormatException e) {
+      pid = -1;
+    }
+    return detect(infoServer, pid < 0 ? null : readCgroup(pid), readCgroup(ProcessHandle.current().pid()));
+  }
 }
