@@ -18,9 +18,9 @@ scripts/ensure-packages.sh redis-server:redis-server redis-cli:redis-tools
 
 jar=cli/target/redis-ops.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml */pom.xml */src -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
-  echo "quickstart: building redis-ops (mvn package, tests skipped; ./run-tests.sh runs them)..."
+  echo "quickstart: building redis-ops (./mvnw package, tests skipped; ./run-tests.sh runs them)..."
   # batch mode, no download progress, no colours: plain lines, no stray escape codes in a log or a pipe
-  mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package
+  ./mvnw -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package
 fi
 
 throwaway_pid=""

@@ -15,4 +15,8 @@ if [ "${REDIS_OPS_SKIP_SERVER_BUILDS:-0}" != 1 ]; then
 fi
 echo "compatibility matrix: $(for d in "${REDIS_OPS_SERVERS:-$HOME/.cache/redis-ops/servers}"/*/; do
   [ -f "$d/ok" ] && printf '%s ' "$(basename "$d")"; done)+ redis-7.0 (Debian)" >&2
-exec mvn -B verify "$@"
+status=0
+./mvnw -B verify "$@" || status=$?
+# JaCoCo: one line per module (target/site/jacoco-all/jacoco.csv: unit tests and ITs)
+scripts/coverage-summary.sh || true
+exit $status

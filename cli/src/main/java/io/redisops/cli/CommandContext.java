@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -31,7 +32,7 @@ final class CommandContext {
   private Settings settings;
 
   CommandContext(CommandSpec spec) {
-    this(spec, Clock.systemDefaultZone());
+    this(spec, Clock.system(ZoneId.systemDefault()));
   }
 
   CommandContext(CommandSpec spec, Clock clock) {
@@ -107,7 +108,7 @@ final class CommandContext {
       // Readable but not writable (a read-only mount, or backups owned by another user): reading works, locking there
       // cannot. An unreadable repository keeps its own path, so the error names it (permission denied).
       return Files.getFileStore(repository).isReadOnly()
-          || Files.isReadable(repository) && Files.isExecutable(repository) && !Files.isWritable(repository);
+          || (Files.isReadable(repository) && Files.isExecutable(repository) && !Files.isWritable(repository));
     } catch (java.io.IOException e) {
       return false;
     }
@@ -148,7 +149,7 @@ final class CommandContext {
   /** A progress bar on a terminal (never with --json), and a log line every few seconds for -v and the daemon. */
   ProgressListener progress() {
     ProgressListener logging = new LoggingProgress(clock, Duration.ofSeconds(5));
-    if (!root.json && System.console() != null) {
+    if (!root.json && Terminals.console() != null) {
       return ProgressListener.both(new TerminalProgress(), logging);
     }
     return logging;

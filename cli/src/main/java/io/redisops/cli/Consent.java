@@ -29,7 +29,7 @@ final class Consent {
     if (yes.yes) {
       return;
     }
-    Console console = System.console();
+    Console console = Terminals.console();
     if (console == null) {
       throw RedisOpsException.refused("'" + what + "' needs confirmation and there is no terminal to ask on;"
           + " nothing was changed; rerun with --yes to go ahead (the plan is above)");

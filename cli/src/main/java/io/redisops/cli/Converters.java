@@ -90,7 +90,8 @@ final class Converters {
     cl.registerConverter(Where.class, Converters::where);
     cl.registerConverter(BackupSources.From.class, Converters::from);
     cl.registerConverter(ByteSize.class, Converters::size);
-    cl.registerConverter(RestoreAt.class, text -> restoreAt(text, Clock.systemDefaultZone()));
+    // TIME is read in the operator's own zone, as the restore command always did
+    cl.registerConverter(RestoreAt.class, text -> restoreAt(text, Clock.system(java.time.ZoneId.systemDefault())));
     cl.registerConverter(Duration.class, Converters::duration);
   }
 

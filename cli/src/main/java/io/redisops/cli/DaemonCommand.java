@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /** {@code redis-ops daemon}: run the schedules until SIGTERM or SIGINT. */
 @Command(name = "daemon", description = "Run the backup schedules (hourly, daily, retention) until stopped by SIGTERM/SIGINT.")
@@ -27,13 +26,7 @@ final class DaemonCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     // Our own handlers: the JVM's default would exit with 143 and run no orderly stop; an operator's
     // `systemctl stop` must end with a finished or cleanly abandoned capture and exit 0.
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal.handle(new Signal(name), s -> stop.countDown());
-      } catch (IllegalArgumentException e) {
-        // SIGINT is ignored for background jobs of a script: nothing to handle then
-      }
-    }
+    Signals.onStop(stop::countDown);
     daemon.start();
     ctx.err().flush();
     stop.await();

@@ -43,6 +43,7 @@ final class DeleteCommand implements Callable<Integer> {
   record DeleteJson(String dataset, String id, boolean deleted, boolean dryRun) {}
 
   @Override
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
     String dataset = ctx.dataset().name();

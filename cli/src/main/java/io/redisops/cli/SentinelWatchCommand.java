@@ -22,7 +22,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code redis-ops sentinel watch}: every sentinel's events as readable lines (time, sentinel, event, instance, what it
@@ -51,13 +50,7 @@ final class SentinelWatchCommand implements Callable<Integer> {
     ObjectWriter json = ManifestCodec.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
     ZoneId zone = ctx.clock().getZone();
     CountDownLatch stop = new CountDownLatch(1);
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal.handle(new Signal(name), s -> stop.countDown());
-      } catch (IllegalArgumentException e) {
-        // SIGINT is ignored for background jobs of a script
-      }
-    }
+    Signals.onStop(stop::countDown);
     try (SentinelClient client = new SentinelClient()) {
       SentinelTarget target = parent.target(ctx, client);
       try (TopologyView view = new TopologyView(client, target, ctx.clock(), Duration.ofSeconds(2))) {

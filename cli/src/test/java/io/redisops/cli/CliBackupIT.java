@@ -3,6 +3,7 @@ package io.redisops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.redisops.testkit.RedisServerExtension;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class CliBackupIT {
     r.sadd("set:1", "x", "y");
     r.zadd("zset:1", 1.0, "first");
     r.zadd("zset:1", 2.0, "second");
-    r.setex("ttl:1", 3600, "expires in an hour");
+    r.set("ttl:1", "expires in an hour", SetArgs.Builder.ex(3600));
     r.select(2);
     r.set("db2:string", "in db2");
     r.hset("db2:hash", "f", "v");
@@ -116,7 +117,7 @@ class CliBackupIT {
     for (JsonNode b : backups) {
       tiersById.put(b.path("id").asText(), b.path("tiers").toString());
       Map<Integer, Long> keys = new TreeMap<>();
-      b.path("keys").fields().forEachRemaining(e -> keys.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
+      b.path("keys").properties().forEach(e -> keys.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
       assertThat(keys).as("keys of %s vs INFO keyspace", b.path("id")).isEqualTo(keyspace);
       assertThat(b.path("total_keys").asLong()).isEqualTo(total);
     }

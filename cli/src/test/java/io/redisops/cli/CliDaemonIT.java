@@ -108,7 +108,7 @@ class CliDaemonIT {
   }
 
   private void assertRefused(String yaml, String key) throws Exception {
-    Path file = Files.writeString(tmp.resolve("bad-" + Math.abs(yaml.hashCode()) + ".yaml"), yaml);
+    Path file = Files.writeString(tmp.resolve("bad-" + Integer.toHexString(yaml.hashCode()) + ".yaml"), yaml);
     RedisOpsProcess.Result r = RedisOpsProcess.run("-c", file.toString(), "daemon");
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
     assertThat(r.stderrLines()).as(r.describe()).hasSize(1);

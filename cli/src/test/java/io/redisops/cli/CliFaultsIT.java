@@ -134,8 +134,8 @@ class CliFaultsIT {
   @Test
   void fetchIntoAFolderIsRefusedAtOnceAndAKilledFetchLeavesNothingForTheNext() throws Exception {
     Path cfg = offsiteConfig("fetch");
-    String id = backupId(withS3("-c", cfg.toString(), "backup").run(Duration.ofSeconds(120)));
-    RedisOpsProcess.Result push = withS3("-c", cfg.toString(), "push").run(Duration.ofSeconds(120));
+    String id = backupId(withS3("-c", cfg.toString(), "backup").run(Duration.ofMinutes(2)));
+    RedisOpsProcess.Result push = withS3("-c", cfg.toString(), "push").run(Duration.ofMinutes(2));
     assertThat(push.exitCode()).as(push.describe()).isZero();
 
     // a folder as --output: exit 2 before anything is downloaded (nothing appears in the folder)
@@ -173,7 +173,7 @@ class CliFaultsIT {
     }
     assertThat(parts(tmp, "fetched.rdb")).isNotEmpty();
     // ...and the next fetch into the same file removes it, and says so
-    RedisOpsProcess.Result again = withS3("-c", cfg.toString(), "fetch", id, "-o", target.toString()).run(Duration.ofSeconds(120));
+    RedisOpsProcess.Result again = withS3("-c", cfg.toString(), "fetch", id, "-o", target.toString()).run(Duration.ofMinutes(2));
     assertThat(again.exitCode()).as(again.describe()).isZero();
     assertThat(again.stderr()).contains("left by an interrupted fetch");
     assertThat(parts(tmp, "fetched.rdb")).isEmpty();
@@ -279,7 +279,7 @@ class CliFaultsIT {
     String script = "mount -t tmpfs -o size=" + bytes + ",mode=0700 tmpfs \"$0\" || exit 99; \"$@\"; rc=$?;"
         + " echo '--- left on disk:'; find \"$0\" -mindepth 2 -not -name .lock | sort; exit $rc";
     return RedisOpsProcess.of(cli(repo, "backup")).wrap("unshare", "-m", "sh", "-c", script, repo.toString())
-        .run(Duration.ofSeconds(120));
+        .run(Duration.ofMinutes(2));
   }
 
   @Test

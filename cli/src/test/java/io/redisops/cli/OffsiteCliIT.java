@@ -77,7 +77,7 @@ class OffsiteCliIT {
   }
 
   private Path config(String dataset, String bucket, String endpoint, String extra) throws IOException {
-    Path f = tmp.resolve(dataset + "-" + bucket + "-" + Math.abs(extra.hashCode()) + ".yaml");
+    Path f = tmp.resolve(dataset + "-" + bucket + "-" + Integer.toHexString(extra.hashCode()) + ".yaml");
     Files.writeString(f, String.join("\n",
         "datasets:",
         "  - name: " + dataset,

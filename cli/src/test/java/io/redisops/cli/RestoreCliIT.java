@@ -118,7 +118,7 @@ class RestoreCliIT {
   /** Whether anything accepts connections on the Redis port. */
   private boolean listening() {
     try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress("127.0.0.1", redis.port()), 1000);
+      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), redis.port()), 1000);
       return true;
     } catch (java.io.IOException e) {
       return false;

@@ -48,7 +48,7 @@ public final class Secret {
   @Override
   public boolean equals(Object o) {
     // Never reveals a deferred secret: comparing settings must not read (or fail on) a password file.
-    return o instanceof Secret s && (source != null && source == s.source || value != null && value.equals(s.value));
+    return o instanceof Secret s && ((source != null && source == s.source) || (value != null && value.equals(s.value)));
   }
 
   @Override

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@SuppressWarnings("CanonicalDuration") // retention is stated in hours (48 h), as in the docs
 class DurationsTest {
 
   @Test

@@ -70,6 +70,7 @@ class SettingsTest {
   }
 
   @Test
+  @SuppressWarnings("CanonicalDuration") // the default is stated in hours (48 h), as in the docs
   void anEmptyFileGivesTheDefaults() throws IOException {
     Settings s = resolve("");
 

@@ -52,7 +52,7 @@ public final class SentinelSourceResolver implements SourceResolver {
           + t.master().state() + " and no replica is linked");
     }
     Topology.Instance source = chosen.get();
-    String role = source == t.master() ? "master" : "replica";
+    String role = source.equals(t.master()) ? "master" : "replica";
     if (isLocal(source)) {
       return Choice.of(local);
     }

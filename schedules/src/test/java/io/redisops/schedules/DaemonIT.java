@@ -90,7 +90,7 @@ class DaemonIT {
 
   @Test
   void hourlyAndDailyDueTogetherGiveOneCaptureWithBothTiers() {
-    BackupContext c = context(Clock.systemDefaultZone());
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
     TimeZone utc = TimeZone.getTimeZone("UTC");
     Map<Tier, TierSchedule> schedules = Map.of(
         Tier.HOURLY, new TierSchedule(Tier.HOURLY, "0 0 * * * ?", utc),
@@ -116,7 +116,7 @@ class DaemonIT {
 
   @Test
   void scheduledRunsAtSecondResolutionNeverDuplicateASlot() {
-    BackupContext c = context(Clock.systemDefaultZone());
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
     // hourly every 2 s, daily every 4 s: every daily slot is also an hourly slot. Under load triggers may run late,
     // one after the other, each for its own slot.
     Daemon daemon = new Daemon(settings("*/2 * * * * ?", "*/4 * * * * ?", Duration.ofSeconds(1), dataset("a", redis.uri())),
@@ -142,7 +142,7 @@ class DaemonIT {
     Instant now = Instant.now();
     backupAt(now.minus(Duration.ofHours(3)), Tier.HOURLY);       // the daemon was down for three hours
     backupAt(now.minus(Duration.ofDays(2)), Tier.DAILY);          // and missed a daily too
-    BackupContext c = context(Clock.systemDefaultZone());
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
     StatusRegistry status = new StatusRegistry();
     Daemon daemon = new Daemon(settings("0 0 * * * ?", "0 5 0 * * ?", Duration.ofSeconds(30), dataset("a", redis.uri())),
         c, status);
@@ -164,7 +164,7 @@ class DaemonIT {
     Instant now = Instant.now();
     backupAt(now.minus(Duration.ofMinutes(20)), Tier.HOURLY);
     backupAt(now.minus(Duration.ofHours(5)), Tier.DAILY);
-    BackupContext c = context(Clock.systemDefaultZone());
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
     StatusRegistry status = new StatusRegistry();
     TimeZone zone = TimeZone.getTimeZone(ZoneId.systemDefault());
     Map<Tier, TierSchedule> schedules = Map.of(
@@ -182,7 +182,7 @@ class DaemonIT {
     BackupService.standard(c2).backup(new BackupRequest("a", RedisEndpoint.parse(redis.uri()), Set.of(Tier.DAILY),
         SnapshotMethod.BGSAVE), ProgressListener.NONE);
     DatasetWorker onlyDailyFresh = new DatasetWorker("a", RedisEndpoint.parse(redis.uri()), BackupService.standard(c2),
-        c2.catalog("a"), schedules, status, Clock.systemDefaultZone());
+        c2.catalog("a"), schedules, status, Clock.system(ZoneId.systemDefault()));
     assertThat(onlyDailyFresh.missedTiers()).containsExactly(Tier.HOURLY);
   }
 
@@ -191,7 +191,7 @@ class DaemonIT {
     Instant now = Instant.now();
     backupAt(now.minus(Duration.ofHours(49)), Tier.HOURLY); // past the 48 h of the hourly tier
     backupAt(now.minus(Duration.ofHours(3)), Tier.HOURLY);
-    BackupContext c = context(Clock.systemDefaultZone());
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
     String oldest = backups(c, "a").get(1).id();
     Daemon daemon = new Daemon(settings("0 0 * * * ?", "0 5 0 * * ?", Duration.ofSeconds(30), dataset("a", redis.uri())),
         c, new StatusRegistry());
@@ -209,7 +209,7 @@ class DaemonIT {
   void oneUnreachableTargetDoesNotDisturbTheOther() throws IOException {
     int closedPort;
     closedPort = FreePorts.next();
-    BackupContext c = context(Clock.systemDefaultZone());
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
     StatusRegistry status = new StatusRegistry();
     Daemon daemon = new Daemon(settings("*/2 * * * * ?", "0 5 0 * * ?", Duration.ofSeconds(30),
         dataset("good", redis.uri()), dataset("down", "redis://127.0.0.1:" + closedPort)), c, status);
@@ -227,7 +227,7 @@ class DaemonIT {
 
   @Test
   void aFailedBackupIsRetriedWithBackoffWithinItsPeriod() {
-    BackupContext c = context(Clock.systemDefaultZone());
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
     StatusRegistry status = new StatusRegistry();
     try (RedisServer flaky = RedisServer.builder().start()) {
       String uri = flaky.uri();

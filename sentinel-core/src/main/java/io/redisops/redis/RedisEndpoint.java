@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -51,7 +52,7 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
     } catch (URISyntaxException e) {
       throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "' is not valid; use redis://[user:password@]host:port");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("unix")) {
       throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "': unix sockets are not supported; let"
           + " Redis listen on a TCP port (port/bind in redis.conf) and use redis://127.0.0.1:PORT");

@@ -58,7 +58,7 @@ public final class SentinelEvents implements AutoCloseable {
   public void subscribe(List<RedisEndpoint> sentinels, Duration every) {
     sentinels.forEach(s -> wanted.putIfAbsent(s.address(), s));
     connectMissing();
-    retry.scheduleWithFixedDelay(this::connectMissing, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    var unused = retry.scheduleWithFixedDelay(this::connectMissing, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Sentinels we currently hold a subscription to (Lettuce may be reconnecting some of them). */

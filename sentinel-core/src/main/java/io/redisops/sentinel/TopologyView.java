@@ -67,7 +67,7 @@ public final class TopologyView implements AutoCloseable {
       }
     });
     events.subscribe(reader.target().sentinels(), Duration.ofSeconds(2));
-    executor.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    var unused = executor.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 

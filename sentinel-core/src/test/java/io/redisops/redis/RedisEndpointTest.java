@@ -189,11 +189,11 @@ class RedisEndpointTest {
 
   @Test
   void aPortThatIsNotANumberAndUnixSocketsAreNamed() {
-    RedisOpsException port = catchThrowableOfType(() -> RedisEndpoint.parse("redis://127.0.0.1:abc"), RedisOpsException.class);
+    RedisOpsException port = catchThrowableOfType(RedisOpsException.class, () -> RedisEndpoint.parse("redis://127.0.0.1:abc"));
     assertThat(port.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(port.getMessage()).contains("port that is not a number").doesNotContain("has no host");
-    RedisOpsException unix = catchThrowableOfType(() -> RedisEndpoint.parse("unix:///run/redis/redis.sock"),
-        RedisOpsException.class);
+    RedisOpsException unix = catchThrowableOfType(RedisOpsException.class,
+        () -> RedisEndpoint.parse("unix:///run/redis/redis.sock"));
     assertThat(unix.getMessage()).contains("unix sockets are not supported").contains("redis://127.0.0.1:PORT");
   }
 }

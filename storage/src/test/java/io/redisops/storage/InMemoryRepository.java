@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class InMemoryRepository implements Repository {
 
+  @SuppressWarnings("ArrayRecordComponent") // never compared or hashed, only read back
   private record Entry(byte[] bytes, Instant lastModified) {}
 
   private final Map<String, Entry> objects = new ConcurrentSkipListMap<>();

@@ -1,6 +1,7 @@
 package io.redisops.testkit;
 
 import io.lettuce.core.Consumer;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -41,7 +42,7 @@ public final class DataFixture {
       redis.hset("db3:fttl", Map.of("x", "1", "y", "2"));
       redis.hexpire("db3:fttl", 600, "y");
       try {
-        redis.hsetex("db3:hsetex", io.lettuce.core.HSetExArgs.Builder.ex(java.time.Duration.ofSeconds(900)),
+        redis.hsetex("db3:hsetex", io.lettuce.core.HSetExArgs.Builder.ex(java.time.Duration.ofMinutes(15)),
             Map.of("p", "1", "q", "2"));
       } catch (io.lettuce.core.RedisCommandExecutionException e) {
         redis.hset("db3:hsetex", Map.of("p", "1", "q", "2")); // Redis 7.4 has HEXPIRE but not HSETEX
@@ -72,8 +73,8 @@ public final class DataFixture {
       redis.set("str:empty", "");
       redis.set("str:long", "abc".repeat(10_000));
       redis.set("str:binaryish", "caf\u00e9 \u2603 \t\r\n end");
-      redis.setex("ttl:seconds", 3600, "expires in an hour");
-      redis.psetex("ttl:millis", 7_200_123, "expires in two hours and some ms");
+      redis.set("ttl:seconds", "expires in an hour", SetArgs.Builder.ex(3600));
+      redis.set("ttl:millis", "expires in two hours and some ms", SetArgs.Builder.px(7_200_123));
       redis.hset("hash:small", Map.of("a", "1", "b", "2"));
       Map<String, String> big = new HashMap<>();
       for (int i = 0; i < 1000 * scale; i++) {
@@ -107,10 +108,8 @@ public final class DataFixture {
       }
       redis.xgroupCreate(XReadArgs.StreamOffset.from("stream:events", "0-0"), "workers", XGroupCreateArgs.Builder.mkstream());
       redis.xgroupCreate(XReadArgs.StreamOffset.from("stream:events", "$"), "late");
-      redis.xreadgroup(Consumer.from("workers", "alice"), XReadArgs.Builder.count(20),
-          XReadArgs.StreamOffset.lastConsumed("stream:events"));
-      redis.xreadgroup(Consumer.from("workers", "bob"), XReadArgs.Builder.count(5),
-          XReadArgs.StreamOffset.lastConsumed("stream:events"));
+      readGroup(redis, "alice", 20);
+      readGroup(redis, "bob", 5);
       redis.select(2);
       redis.set("db2:key", "in database two");
       redis.hset("db2:hash", "f", "v");
@@ -120,5 +119,12 @@ public final class DataFixture {
     } finally {
       redis.select(0);
     }
+  }
+
+  // Lettuce's xreadgroup(Consumer, XReadArgs, StreamOffset<K>...) is not @SafeVarargs; one offset is safe
+  @SuppressWarnings("unchecked")
+  private static void readGroup(RedisCommands<String, String> redis, String consumer, long count) {
+    redis.xreadgroup(Consumer.from("workers", consumer), XReadArgs.Builder.count(count),
+        XReadArgs.StreamOffset.lastConsumed("stream:events"));
   }
 }

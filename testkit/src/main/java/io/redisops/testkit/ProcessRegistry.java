@@ -40,7 +40,7 @@ public final class ProcessRegistry {
    * Stops the process a pid file names, if it runs: SIGTERM, up to 10 s, then SIGKILL. For servers that the code under
    * test restarted itself (a restore or an AOF repair starts Redis again as a daemon, outside the testkit).
    *
-   * @param pidFile a Redis {@code pidfile}; nothing happens when it does not exist or holds no number
+   * @param pidFile the pid file a Redis server wrote; nothing happens when it does not exist or holds no number
    */
   public static void stopByPidFile(Path pidFile) {
     long pid;

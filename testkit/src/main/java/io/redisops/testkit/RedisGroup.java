@@ -202,7 +202,7 @@ public final class RedisGroup implements AutoCloseable {
     private String masterName = "mymaster";
     private int quorum = 2;
     private Duration downAfter = Duration.ofMillis(1500);
-    private Duration failoverTimeout = Duration.ofMillis(5000);
+    private Duration failoverTimeout = Duration.ofSeconds(5);
     private String password;
     private final List<String[]> config = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(30);

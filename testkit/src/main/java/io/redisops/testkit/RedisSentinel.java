@@ -99,7 +99,7 @@ public final class RedisSentinel extends RedisProcess {
     private int masterPort;
     private int quorum;
     private Duration downAfter = Duration.ofMillis(1500);
-    private Duration failoverTimeout = Duration.ofMillis(5000);
+    private Duration failoverTimeout = Duration.ofSeconds(5);
     private String authUser;
     private String authPass;
     private String password;

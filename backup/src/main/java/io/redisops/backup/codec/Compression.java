@@ -68,7 +68,7 @@ public enum Compression {
   public InputStream decompress(InputStream in) throws IOException {
     return switch (this) {
       case ZSTD -> new ZstdCompressorInputStream(in);
-      case GZIP -> new GzipCompressorInputStream(in, true);
+      case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
       case NONE -> in;
     };
   }

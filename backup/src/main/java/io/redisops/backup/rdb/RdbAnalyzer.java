@@ -53,6 +53,7 @@ public final class RdbAnalyzer {
     private static final int FIRST_VERSION_WITH_CRC = 5;
 
     /** Valkey 9.2 forkless save: an inline replication command (layout not followed). */
+    @SuppressWarnings("unused") // names the opcode; the analyzer stops on it like on any unknown one
     private static final int OP_VALKEY_UPDATE = 0xF2;
     /** Redis 8.6: key metadata before a key's type; Valkey 9: slot import state (layout not followed). */
     private static final int OP_KEY_META = 0xF3;

@@ -211,7 +211,7 @@ final class RdbEncodings {
             entryInt = enc;
         } else if (enc < 0xC0) { // 6-bit string
             lenBytes = 1;
-            entryLen = 1 + (enc & 0x3f);
+            entryLen = 1L + (enc & 0x3f);
             entryStr = p + 1;
             this.entryLen = enc & 0x3f;
         } else if (enc < 0xE0) { // 13-bit int
@@ -338,7 +338,7 @@ final class RdbEncodings {
                         if (e + 1 > last) {
                             return "ziplist entry " + count + " header runs past the end";
                         }
-                        len = ((enc & 0x3f) << 8) | (b[e + 1] & 0xff);
+                        len = ((enc & 0x3fL) << 8) | (b[e + 1] & 0xff);
                     }
                     default -> {
                         lenSize = 5;
@@ -360,7 +360,7 @@ final class RdbEncodings {
                     default -> {
                         if (enc >= 0xF1 && enc <= 0xFD) {
                             len = 0;
-                            intVal = (enc & 0x0f) - 1;
+                            intVal = (enc & 0x0f) - 1L;
                         } else {
                             return "ziplist entry " + count + " has the invalid encoding 0x"
                                     + Integer.toHexString(enc);
@@ -371,7 +371,7 @@ final class RdbEncodings {
             if (e + lenSize > last) {
                 return "ziplist entry " + count + " header runs past the end";
             }
-            long headerSize = prevLenSize + lenSize;
+            long headerSize = (long) prevLenSize + lenSize;
             if (p + headerSize + len > last) {
                 return "ziplist entry " + count + " runs past the end";
             }

@@ -32,7 +32,7 @@ final class RdbPrimitives {
             case 0:
                 return first & 0x3f;
             case 1:
-                return ((first & 0x3f) << 8) | src.readU8();
+                return ((first & 0x3fL) << 8) | src.readU8();
             case 2:
                 return readWideLength(first, start);
             default:

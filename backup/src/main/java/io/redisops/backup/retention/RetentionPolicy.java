@@ -11,6 +11,7 @@ import java.util.Optional;
  * deleted by hand.
  */
 public final class RetentionPolicy {
+  @SuppressWarnings("CanonicalDuration") // retention is stated in hours (48 h), as in the docs
   public static final Duration DEFAULT_HOURLY = Duration.ofHours(48);
   public static final Duration DEFAULT_DAILY = Duration.ofDays(30);
 

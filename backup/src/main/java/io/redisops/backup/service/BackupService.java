@@ -65,6 +65,7 @@ public final class BackupService {
   }
 
   /** As {@link #backup(BackupRequest, ProgressListener)}, abandonable from another thread through {@code abort}. */
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public BackupResult backup(BackupRequest request, ProgressListener progress, AbortHandle abort) {
     BackupCatalog catalog = context.catalog(request.dataset());
     Clock clock = context.clock();

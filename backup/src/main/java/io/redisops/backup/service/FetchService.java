@@ -40,6 +40,7 @@ public final class FetchService {
    * @throws RedisOpsException exit 4 for an unknown id, exit 3 when a check fails (wrong key, tampered or damaged
    *     object), exit 1 when the download fails
    */
+  @SuppressWarnings("AssignmentExpression") // the catch below must know whether the download was opened
   public Manifest fetch(String dataset, String id, Path targetFile, ProgressListener progress) {
     var catalog = offsite.remote().catalog(dataset);
     String where = offsite.remote().repository().describe();

@@ -71,7 +71,7 @@ public final class ImportLayout {
   }
 
   /**
-   * The snapshot time of an RDB copy: its {@code ctime} AUX field (Redis 3.2 and later write it), else the time its
+   * The snapshot time of an RDB copy: its ctime AUX field (Redis 3.2 and later write it), else the time its
    * folder names (in {@code zone}), else {@code mtime}. The RDB's own field wins because a copy can be older than its
    * folder: the crontab copied whatever {@code dump.rdb} Redis had last saved.
    */

@@ -70,6 +70,7 @@ public final class ImportService {
    * @throws RedisOpsException exit 2 for a missing path (nothing is touched), 4 when no {@code *.rdb} file was
    *         found, 5 when another operation holds the dataset's lock
    */
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public ImportResult importFiles(ImportRequest request, Consumer<FileOutcome> each, ProgressListener progress) {
     String dataset = request.dataset();
     // 1. Every path must exist before anything is done; folders are searched for *.rdb.

@@ -45,6 +45,7 @@ public final class PushService {
    * @throws RedisOpsException exit 1 when the off-site store fails (unreachable, 5xx after retries), exit 2 when it
    *     refuses the configuration (credentials, bucket), exit 5 when another push of the dataset runs
    */
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public PushResult push(String dataset, boolean dryRun, ProgressListener progress) {
     BackupCatalog here = local.catalog(dataset);
     BackupCatalog there = offsite.remote().catalog(dataset);

@@ -14,6 +14,7 @@ import java.util.Arrays;
  * @param declaredLength payload length, or -1 when diskless
  * @param eofMark the 40-byte end mark when diskless, else null
  */
+@SuppressWarnings("ArrayRecordComponent") // never compared or hashed; the mark is read once, where it arrived
 record RdbBulkHeader(long declaredLength, byte[] eofMark) {
 
   static final int EOF_MARK_LENGTH = 40;

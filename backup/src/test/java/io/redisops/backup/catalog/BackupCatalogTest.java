@@ -236,8 +236,8 @@ class BackupCatalogTest {
     assertThat(catalog.lookup("20261122T130000Z").problem()).isEqualTo(scan.unusable().get(1).problem());
     assertThat(catalog.lookup("20261122T150000Z").exists()).isFalse();
     // even a manifest built by hand cannot open a file outside its folder
-    assertThat(catchThrowableOfType(() -> catalog.openObject(
-        TestManifests.from(escaping).object("../../etc/passwd").build()), RedisOpsException.class).exitCode())
+    assertThat(catchThrowableOfType(RedisOpsException.class, () -> catalog.openObject(
+        TestManifests.from(escaping).object("../../etc/passwd").build())).exitCode())
         .isEqualTo(ExitCode.INTEGRITY);
   }
 

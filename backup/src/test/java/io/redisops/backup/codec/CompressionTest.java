@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,7 +26,7 @@ class CompressionTest {
     byte[] noise = new byte[1024 * 1024];
     random.nextBytes(noise);
     System.arraycopy(noise, 0, data, 0, noise.length);
-    byte[] pattern = "key:0001 value=redis-ops ".getBytes();
+    byte[] pattern = "key:0001 value=redis-ops ".getBytes(StandardCharsets.UTF_8);
     for (int i = noise.length; i < data.length; i++) {
       data[i] = pattern[i % pattern.length];
     }
@@ -79,7 +80,7 @@ class CompressionTest {
     java.nio.file.Path back = dir.resolve("object");
     Process p = new ProcessBuilder("zstd", "-q", "-d", zst.toString(), "-o", back.toString())
         .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(output).isZero();
     assertThat(java.nio.file.Files.readAllBytes(back)).isEqualTo(data);
   }

@@ -44,6 +44,7 @@ import io.redisops.testkit.RedisServerExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -211,7 +212,8 @@ abstract class OffsiteContract {
     assertThat(remote.object()).isEqualTo(a.object() + ".enc");
     assertThat(remote.encryption()).isEqualTo("aes-256-gcm-stream");
     assertThat(remote.encryptionKeyId()).isEqualTo(key.id());
-    String manifestJson = new String(o.remote().repository().read("ds/" + a.id() + "/manifest.json").readAllBytes());
+    String manifestJson = new String(o.remote().repository().read("ds/" + a.id() + "/manifest.json").readAllBytes(),
+        StandardCharsets.UTF_8);
     assertThat(manifestJson).contains(key.id()).doesNotContain(Hex.of(random(32, 1)));
     byte[] stored = o.remote().repository().read("ds/" + a.id() + "/" + remote.object()).readAllBytes();
     byte[] plain;

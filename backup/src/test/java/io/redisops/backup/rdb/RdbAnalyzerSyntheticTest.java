@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Layouts the local Redis 7.0.15 cannot write: older and newer RDB versions, modules, stream v3. */
@@ -66,7 +67,7 @@ class RdbAnalyzerSyntheticTest {
         b.op(0xF6).str("lib2").str("LUA").len(0).str("code");
         b.op(0xF5).str("#!lua name=x\n");
         b.op(0xFE).len(0).op(0xFC).zeros(8).op(0xF9).raw(5).op(0xF8).len(100);
-        b.op(3).str("oldzset").len(4).str("a").raw(3).raw("1.5".getBytes()).str("b").raw(253).str("c").raw(254)
+        b.op(3).str("oldzset").len(4).str("a").raw(3).raw("1.5".getBytes(StandardCharsets.US_ASCII)).str("b").raw(253).str("c").raw(254)
                 .str("d").raw(255);
         b.op(20).str("lpset").blob(RdbBytes.listpack("a", "b", 7));
         b.op(5).str("zset2").len(1).str("m").zeros(8);

@@ -88,6 +88,7 @@ class RealServerBlobCorruptionIT {
     }
 
     /** An RDB of every encoding the servers write small, saved by a real server of {@code build}. */
+    @SuppressWarnings("unchecked") // Lettuce's xreadgroup(..., StreamOffset<K>...) is not @SafeVarargs; one offset is safe
     private byte[] makeRdb(ServerBuild build) throws Exception {
         try (RedisServer redis = RedisServer.builder().server(build).dir(dir.resolve("server")).start()) {
             RedisCommands<String, String> c = redis.sync();

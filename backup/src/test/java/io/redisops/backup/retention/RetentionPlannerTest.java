@@ -8,26 +8,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.retention.RetentionPlanner.Decision;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("CanonicalDuration") // retention is stated in hours (48 h), as in the docs
 class RetentionPlannerTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
-  private static final Instant NOW = CLOCK.instant();
+  private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
   private final RetentionPlanner defaults = new RetentionPlanner(RetentionPolicy.defaults());
   private int seq;
 
   /** A backup of the given age; ids are unique, the time is what matters. */
   private Manifest aged(Duration age, Tier... tiers) {
-    return manifest("ds", "b" + (seq++), NOW.minus(age), tiers);
+    return manifest("ds", "b" + seq++, NOW.minus(age), tiers);
   }
 
   /** The newest backup, so that the "always keep the newest" rule does not hide the rule under test. */
@@ -36,7 +34,7 @@ class RetentionPlannerTest {
   }
 
   private static boolean kept(List<Decision> plan, Manifest m) {
-    return plan.stream().filter(d -> d.backup() == m).findFirst().orElseThrow().keep();
+    return plan.stream().filter(d -> d.backup().equals(m)).findFirst().orElseThrow().keep();
   }
 
   @Test

@@ -93,6 +93,11 @@ class ReplicationRdbStreamFramingTest {
       public int read() {
         throw new AssertionError("read past what has arrived");
       }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        throw new AssertionError("read past what has arrived");
+      }
     });
     ReplicationRdbStream s = ReplicationRdbStream.fromReplicationStream(neverEnding, SERVER, CLOCK, () -> {});
 

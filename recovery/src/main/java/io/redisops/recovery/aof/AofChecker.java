@@ -133,7 +133,7 @@ public final class AofChecker {
 
   private static boolean toolRefuses(CheckAofOutput out, AofFile f) {
     CheckAofOutput.Analyzed a = out.analyzed().get(f.name());
-    return f.name().equals(out.badRdb()) || (a != null && a.diff() > 0) || !out.allValid() && a == null;
+    return f.name().equals(out.badRdb()) || (a != null && a.diff() > 0) || (!out.allValid() && a == null);
   }
 
   /** The checker on each command file alone, in load order, until the first damaged one (as it does itself). */
@@ -159,7 +159,7 @@ public final class AofChecker {
 
   /** The commands of a file's command part up to {@code limit}; nothing for RDB files. */
   private static CommandLog.Scan commandsIn(AofFile f, long limit) {
-    if (!f.type().holdsCommands() && !f.name().endsWith(".aof") || startsWithRdb(f.path())) {
+    if ((!f.type().holdsCommands() && !f.name().endsWith(".aof")) || startsWithRdb(f.path())) {
       return new CommandLog.Scan(-1, 0, 0, null, -1, null, null, null, -1);
     }
     return CommandLog.scan(f.path(), 0, limit);

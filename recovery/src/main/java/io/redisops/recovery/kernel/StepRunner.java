@@ -44,7 +44,7 @@ public final class StepRunner {
    * @param tookMillis how long it took
    * @param outcome    what it said
    */
-  public record Record(String name, Instant at, long tookMillis, String outcome) {}
+  public record StepRecord(String name, Instant at, long tookMillis, String outcome) {}
 
   /**
    * How a run ended.
@@ -55,7 +55,7 @@ public final class StepRunner {
    * @param failure its exception, or null
    * @param reason  the failure in one line, or null
    */
-  public record Result<T, S>(S state, List<Record> records, T failed, Exception failure, String reason) {
+  public record Result<T, S>(S state, List<StepRecord> records, T failed, Exception failure, String reason) {
     public boolean ok() {
       return failed == null;
     }
@@ -69,7 +69,7 @@ public final class StepRunner {
    */
   public static <C, T extends Step<C>, S extends StepState<S>> Result<T, S> run(List<T> steps, C run, S state,
       Saver<S> saver, Clock clock, Listener<? super T> listener) {
-    List<Record> records = new ArrayList<>();
+    List<StepRecord> records = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       T step = steps.get(i);
       if (state.done().contains(step.name())) {
@@ -90,7 +90,7 @@ public final class StepRunner {
       }
       Duration took = Duration.between(at, clock.instant());
       listener.finished(i + 1, steps.size(), step, took, outcome);
-      records.add(new Record(step.name(), at, took.toMillis(), outcome));
+      records.add(new StepRecord(step.name(), at, took.toMillis(), outcome));
       state = state.finished(step.name());
       saver.save(state);
     }

@@ -106,8 +106,8 @@ public final class RedisConfigFile {
     }
     String key = s.substring(0, sp).toLowerCase(Locale.ROOT);
     String value = s.substring(sp).strip();
-    if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-        || value.startsWith("'") && value.endsWith("'"))) {
+    if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\""))
+        || (value.startsWith("'") && value.endsWith("'")))) {
       value = value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
     }
     return new String[] {key, value};

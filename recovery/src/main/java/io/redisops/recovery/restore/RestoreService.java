@@ -117,6 +117,7 @@ public final class RestoreService {
    *
    * @return the report, or empty when consent was refused (nothing changed)
    */
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public Optional<RestoreReport> restore(Target t, Selection selection, Consent consent, RestoreListener listener)
       throws IOException {
     try (DatasetLock lock = context.lock(t.dataset())) {
@@ -133,6 +134,7 @@ public final class RestoreService {
   }
 
   /** Finishes an interrupted restore from the step it was in (exit 4 when there is none). */
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public RestoreReport resume(Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener) {
     try (DatasetLock lock = context.lock(t.dataset())) {
       RestoreState state = requireInterrupted(t.dataset());
@@ -154,6 +156,7 @@ public final class RestoreService {
   }
 
   /** Undoes an interrupted restore: the original files and config back, Redis started on them (exit 4 when none). */
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public String rollback(Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener)
       throws IOException {
     try (DatasetLock lock = context.lock(t.dataset())) {
@@ -177,6 +180,7 @@ public final class RestoreService {
     }
   }
 
+  @SuppressWarnings("ClosingStandardOutputStreams") // closing the guard removes its hook, never System.err
   private RestoreReport execute(RestorePlan plan, RestoreState state, RestoreListener listener) {
     try (InterruptGuard guard = new InterruptGuard(plan, state, store(state.dataset()), st -> touched(plan, st),
         listener::command, System.err)) {
@@ -293,10 +297,6 @@ public final class RestoreService {
           + "; run '" + command.apply("--resume") + "' to finish it or '" + command.apply("--rollback")
           + "' to undo it");
     }
-  }
-
-  private void refuseIfInterrupted(String dataset) {
-    refuseIfInterrupted(dataset, option -> "redis-ops restore " + option);
   }
 
   private RestoreState requireInterrupted(String dataset) {

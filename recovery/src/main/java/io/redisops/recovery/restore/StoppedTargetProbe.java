@@ -141,7 +141,7 @@ final class StoppedTargetProbe {
 
   private static String unquote(String v) {
     String s = v.strip();
-    if (s.length() >= 2 && (s.startsWith("\"") && s.endsWith("\"") || s.startsWith("'") && s.endsWith("'"))) {
+    if (s.length() >= 2 && ((s.startsWith("\"") && s.endsWith("\"")) || (s.startsWith("'") && s.endsWith("'")))) {
       return s.substring(1, s.length() - 1);
     }
     return s;

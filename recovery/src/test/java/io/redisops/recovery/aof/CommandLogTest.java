@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +82,7 @@ class CommandLogTest {
       assertThat(s.trailingFlush()).as(flush.toString()).isNotNull();
       assertThat(s.trailingFlush().cutAt()).isEqualTo(writes.length());
       assertThat(s.trailingFlush().bytes()).isEqualTo(tail.length());
-      assertThat(s.trailingFlush().commands()).containsExactly(String.join(" ", flush).toUpperCase());
+      assertThat(s.trailingFlush().commands()).containsExactly(String.join(" ", flush).toUpperCase(Locale.ROOT));
     }
   }
 

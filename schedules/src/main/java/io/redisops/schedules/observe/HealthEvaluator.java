@@ -74,7 +74,7 @@ public final class HealthEvaluator {
 
   /** {@code 2h10m}, {@code 1d3h}, {@code 45s}: whole seconds, zero parts left out. */
   static String compact(Duration d) {
-    long s = Math.max(0, d.getSeconds());
+    long s = Math.max(0, d.toSeconds());
     if (s == 0) {
       return "0s";
     }
