@@ -1,7 +1,10 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.recovery.aof.AofChecker;
-import io.redisops.recovery.aof.AofFileReport;
 import io.redisops.recovery.aof.AofOutcome;
 import io.redisops.recovery.aof.AofPlan;
 import io.redisops.recovery.aof.AofReport;
@@ -12,9 +15,7 @@ import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.config.Settings;
 import io.redisops.redis.RedisConnector;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -65,71 +66,56 @@ final class AofCommand implements Runnable {
 
   /** How the operator calls redis-ops, for advice lines: config file and dataset, never the URI (it may hold a password). */
   static String commandPrefix(CommandSpec spec) {
-    RedisOpsCommand root = spec.root().commandLine().getCommand();
-    StringBuilder s = new StringBuilder("redis-ops");
-    if (root.config != null) {
-      s.append(" -c ").append(root.config);
-    }
-    if (root.dataset != null) {
-      s.append(" --dataset ").append(root.dataset);
-    }
-    return s.toString();
+    return new CommandContext(spec).commandPrefix();
   }
 
-  static Map<String, Object> json(AofReport r) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("aof", r.location().target().toString());
-    doc.put("valid", r.valid());
-    doc.put("damage", r.damage().name().toLowerCase(java.util.Locale.ROOT));
-    List<Map<String, Object>> files = new ArrayList<>();
-    for (AofFileReport f : r.files()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", f.name());
-      m.put("type", f.type().name().toLowerCase(java.util.Locale.ROOT));
-      m.put("status", f.status().name().toLowerCase(java.util.Locale.ROOT));
-      m.put("size", f.size());
-      m.put("valid_up_to", f.validUpTo());
-      m.put("bytes_after", f.bytesAfter());
-      m.put("commands_after", f.commandsAfter());
-      m.put("commands", f.commands());
-      m.put("last_intact_time", f.lastIntactTime() == null ? null : f.lastIntactTime().toString());
-      m.put("problem", f.problem());
-      files.add(m);
-    }
-    doc.put("files", files);
-    doc.put("redis_check_aof_says", r.toolSays());
-    return doc;
+  /** The {@code --json} document of {@code aof check}, also the {@code check} of repair and undo-flushall. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record CheckJson(String aof, boolean valid, String damage, List<FileJson> files, String redisCheckAofSays) {}
+
+  /** One file of the AOF. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record FileJson(String name, String type, String status, long size, long validUpTo, long bytesAfter,
+      long commandsAfter, long commands, String lastIntactTime, String problem) {}
+
+  /** The {@code --json} document of {@code aof repair} and {@code aof undo-flushall}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record PlanJson(String action, boolean dryRun, boolean nothingToDo, List<String> findings, List<String> plan,
+      String quarantine, long removedBytes, long removedCommands, List<String> removed, String lastIntactTime,
+      boolean done, @JsonUnwrapped DoneJson outcome, CheckJson check,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String rolledBack) {}
+
+  /** What only a plan that ran has. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record DoneJson(long keysBefore, long keysAfter, long startedPid, boolean validAfter) {}
+
+  static CheckJson json(AofReport r) {
+    return new CheckJson(r.location().target().toString(), r.valid(), lower(r.damage().name()),
+        r.files().stream().map(f -> new FileJson(f.name(), lower(f.type().name()), lower(f.status().name()), f.size(),
+            f.validUpTo(), f.bytesAfter(), f.commandsAfter(), f.commands(),
+            f.lastIntactTime() == null ? null : f.lastIntactTime().toString(), f.problem())).toList(),
+        r.toolSays());
   }
 
-  static Map<String, Object> json(AofPlan plan, boolean dryRun, AofOutcome out) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("action", plan.action());
-    doc.put("dry_run", dryRun);
-    doc.put("nothing_to_do", plan.nothingToDo());
-    doc.put("findings", plan.findings());
-    doc.put("plan", plan.describe());
-    doc.put("quarantine", plan.quarantineFolder() == null ? null : plan.quarantineFolder().toString());
-    doc.put("removed_bytes", plan.removedBytes());
-    doc.put("removed_commands", plan.removedCommands());
-    doc.put("removed", plan.removed());
-    doc.put("last_intact_time", plan.report().lastIntactTime().map(Object::toString).orElse(null));
-    doc.put("done", out != null);
-    if (out != null) {
-      doc.put("keys_before", out.keysBefore());
-      doc.put("keys_after", out.keysAfter());
-      doc.put("started_pid", out.startedPid());
-      doc.put("valid_after", out.after() != null && out.after().valid());
-    }
-    doc.put("check", json(plan.report()));
-    return doc;
+  static PlanJson json(AofPlan plan, boolean dryRun, AofOutcome out) {
+    return new PlanJson(plan.action(), dryRun, plan.nothingToDo(), plan.findings(), plan.describe(),
+        plan.quarantineFolder() == null ? null : plan.quarantineFolder().toString(), plan.removedBytes(),
+        plan.removedCommands(), plan.removed(), plan.report().lastIntactTime().map(Object::toString).orElse(null),
+        out != null, out == null ? null : new DoneJson(out.keysBefore(), out.keysAfter(), out.startedPid(),
+            out.after() != null && out.after().valid()),
+        json(plan.report()), out == null ? null : out.rolledBack());
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
-   * Shows the plan, asks, runs it and reports: what {@code repair} and {@code undo-flushall} share.
+   * Shows the plan, asks ({@link Consent}), runs it and reports: what {@code repair} and {@code undo-flushall} share.
    *
    * @return the exit code (0); refusals and failures are thrown
    */
-  static int runPlan(CommandContext ctx, AofPlan plan, boolean dryRun, boolean yes) {
+  static int runPlan(CommandContext ctx, AofPlan plan, boolean dryRun, Mixins.Yes yes) {
     boolean text = !ctx.json();
     if (text) {
       plan.findings().forEach(l -> ctx.out().println(l));
@@ -141,16 +127,15 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    if (text) {
-      ctx.out().println("Plan (" + plan.action() + "):");
-      List<String> steps = plan.describe();
-      for (int i = 0; i < steps.size(); i++) {
-        ctx.out().println("  " + (i + 1) + ". " + steps.get(i));
-      }
-      ctx.out().flush();
+    List<String> lines = new ArrayList<>();
+    lines.add("Plan (" + plan.action() + "):");
+    List<String> steps = plan.describe();
+    for (int i = 0; i < steps.size(); i++) {
+      lines.add("  " + (i + 1) + ". " + steps.get(i));
     }
     if (dryRun) {
       if (text) {
+        lines.forEach(ctx.out()::println);
         ctx.out().println("dry run: nothing was changed");
       } else {
         ctx.printJson(json(plan, true, null));
@@ -158,18 +143,14 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    Consent.obtain(ctx, "aof " + plan.action() + (plan.mode() == AofPlan.Mode.NEW ? ""
-        : plan.mode() == AofPlan.Mode.RESUME ? " --resume" : " --rollback"), yes);
+    Consent.obtain(ctx, yes, "aof " + plan.action() + (plan.mode() == AofPlan.Mode.NEW ? ""
+        : plan.mode() == AofPlan.Mode.RESUME ? " --resume" : " --rollback"), lines);
     AofOutcome out = plan.execute(step -> {
-      (text ? ctx.out() : ctx.err()).println("==> " + step);
-      (text ? ctx.out() : ctx.err()).flush();
+      ctx.report().println("==> " + step);
+      ctx.report().flush();
     });
     if (ctx.json()) {
-      Map<String, Object> doc = json(plan, false, out);
-      if (out.rolledBack() != null) {
-        doc.put("rolled_back", out.rolledBack());
-      }
-      ctx.printJson(doc);
+      ctx.printJson(json(plan, false, out));
       return 0;
     }
     if (out.rolledBack() != null) {

@@ -5,6 +5,7 @@ import io.redisops.recovery.aof.AofService;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,16 +27,16 @@ final class AofRepairCommand implements Callable<Integer> {
 
   @Option(names = "--max-loss", paramLabel = "SIZE", defaultValue = "4KiB",
       description = "Without --force, the most a repair may cut (default: ${DEFAULT-VALUE}; 512, 4KiB, 1MiB, ...).")
-  String maxLoss;
+  Converters.ByteSize maxLoss;
 
   @Option(names = "--force", description = "Cut whatever redis-check-aof --fix cuts, however much.")
   boolean force;
 
-  @Option(names = "--yes", description = "Do not ask for confirmation.")
-  boolean yes;
+  @Mixin
+  Mixins.Yes yes;
 
-  @Option(names = "--dry-run", description = "Show the findings and the plan; change nothing.")
-  boolean dryRun;
+  @Mixin
+  Mixins.DryRun dryRun;
 
   @Option(names = "--resume", description = "Finish a repair that was interrupted.")
   boolean resume;
@@ -46,11 +47,11 @@ final class AofRepairCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    long limit = ByteSizes.parse(maxLoss, "--max-loss");
-    AofService.RepairOptions options = new AofService.RepairOptions(dir, stop, limit, force, AofCommand.commandPrefix(spec));
-    try (AofPlan plan = AofCommand.plan(ctx, spec, "repair", dir, resume, rollback, dryRun,
+    AofService.RepairOptions options = new AofService.RepairOptions(dir, stop, maxLoss.bytes(), force,
+        AofCommand.commandPrefix(spec));
+    try (AofPlan plan = AofCommand.plan(ctx, spec, "repair", dir, resume, rollback, dryRun.dryRun,
         () -> AofCommand.service(ctx).planRepair(options, AofCommand.target(ctx)))) {
-      return AofCommand.runPlan(ctx, plan, dryRun, yes);
+      return AofCommand.runPlan(ctx, plan, dryRun.dryRun, yes);
     }
   }
 }

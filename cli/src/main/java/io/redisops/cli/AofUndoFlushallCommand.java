@@ -3,6 +3,7 @@ package io.redisops.cli;
 import io.redisops.recovery.aof.AofPlan;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,11 +16,11 @@ final class AofUndoFlushallCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--yes", description = "Do not ask for confirmation.")
-  boolean yes;
+  @Mixin
+  Mixins.Yes yes;
 
-  @Option(names = "--dry-run", description = "Show the findings and the plan; change nothing.")
-  boolean dryRun;
+  @Mixin
+  Mixins.DryRun dryRun;
 
   @Option(names = "--resume", description = "Finish an undo that was interrupted.")
   boolean resume;
@@ -30,9 +31,9 @@ final class AofUndoFlushallCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    try (AofPlan plan = AofCommand.plan(ctx, spec, "undo-flushall", null, resume, rollback, dryRun,
+    try (AofPlan plan = AofCommand.plan(ctx, spec, "undo-flushall", null, resume, rollback, dryRun.dryRun,
         () -> AofCommand.service(ctx).planUndoFlushall(AofCommand.target(ctx), AofCommand.commandPrefix(spec)))) {
-      return AofCommand.runPlan(ctx, plan, dryRun, yes);
+      return AofCommand.runPlan(ctx, plan, dryRun.dryRun, yes);
     }
   }
 }

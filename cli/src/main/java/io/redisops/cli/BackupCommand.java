@@ -1,5 +1,7 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.catalog.Tier;
@@ -10,9 +12,8 @@ import io.redisops.backup.service.BackupResult;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.config.Settings;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,31 +27,32 @@ final class BackupCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--tier", paramLabel = "TIER", defaultValue = "manual",
+  @Option(names = "--tier", paramLabel = "TIER", defaultValue = "manual", completionCandidates = Converters.TierValues.class,
       description = "hourly, daily or manual (default: ${DEFAULT-VALUE}); retention is decided per tier.")
-  String tier;
+  Tier tier;
 
   @Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
+      completionCandidates = Converters.MethodValues.class,
       description = "bgsave, replication or auto (default: bgsave when the data directory is readable here, else replication).")
-  String method;
+  SnapshotMethod method;
+
+  /** The {@code --json} document: the new backup's manifest, and what retention removed. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record BackupJson(Manifest backup, String repository, int leftoversRemoved, List<String> pruned) {}
 
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    Tier t = Tier.parse(tier);
-    SnapshotMethod m = SnapshotMethod.parse(method);
+    Tier t = tier;
+    SnapshotMethod m = method;
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
     BackupService service = BackupService.standard(bc);
     BackupResult r = service.backup(new BackupRequest(ds.name(), ds.endpoint(), Set.of(t), m), ctx.progress());
     Manifest b = r.manifest();
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("backup", b);
-      doc.put("repository", bc.repository().describe());
-      doc.put("leftovers_removed", r.leftoversRemoved());
-      doc.put("pruned", r.pruned().stream().map(Manifest::id).toList());
-      ctx.printJson(doc);
+      ctx.printJson(new BackupJson(b, bc.repository().describe(), r.leftoversRemoved(),
+          r.pruned().stream().map(Manifest::id).toList()));
     } else {
       ctx.out().printf(Locale.ROOT, "backup %s of %s: %s keys%s, %s raw, %s stored (%s), %s, %.2f s%n", b.id(), b.dataset(),
           b.describeTotalKeys(), b.keys().isEmpty() ? "" : " (" + Manifest.describeKeys(b.keys()) + ")", Sizes.human(b.rawSize()),

@@ -1,6 +1,5 @@
 package io.redisops.cli;
 
-import io.redisops.error.RedisOpsException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,10 +10,11 @@ final class ByteSizes {
 
   private ByteSizes() {}
 
-  static long parse(String text, String option) {
+  /** @throws IllegalArgumentException saying what was expected (a size, or a smaller one) */
+  static long parse(String text) {
     Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw RedisOpsException.usage(option + ": '" + text + "' is not a size (examples: 512, 4KiB, 1MiB)");
+      throw new IllegalArgumentException("a size: 512, 4KiB, 1MiB, ...");
     }
     int shift = switch (m.group(2)) {
       case "k" -> 10;
@@ -26,7 +26,7 @@ final class ByteSizes {
     try {
       return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
     } catch (ArithmeticException | NumberFormatException e) {
-      throw RedisOpsException.usage(option + ": '" + text + "' is too large");
+      throw new IllegalArgumentException("a size below 8 EiB");
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.ManifestCodec;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -20,10 +20,11 @@ final class Cli {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new RedisOpsCommand());
+    Converters.register(cl);
     cl.setExecutionStrategy(parseResult -> {
       RedisOpsCommand root = parseResult.commandSpec().commandLine().getCommand();
       Logging.configure(root.verbosity(), root.isDaemon(parseResult));
-      if (root.json && root.isDaemon(parseResult)) {
+      if (root.global.json && root.isDaemon(parseResult)) {
         // The daemon runs until stopped and logs on stderr: there is no single document to print.
         throw new CommandLine.ParameterException(parseResult.subcommand().commandSpec().commandLine(), "daemon does not"
             + " take --json (it runs until stopped and logs on stderr); use /metrics and /health for machine-readable status");
@@ -35,12 +36,13 @@ final class Cli {
       String cmd = c.getCommandSpec().qualifiedName();
       // --json may not have been parsed yet when the parse failed: look at the raw arguments.
       boolean json = Arrays.asList(args).contains("--json");
-      return report(c, json, "redis-ops: " + oneLine(ex.getMessage()) + " (see '" + cmd + " --help')",
-          ExitCode.USAGE, null, 0);
+      String badValue = Converters.message(ex);
+      return report(c, json, "redis-ops: " + (badValue != null ? badValue
+          : oneLine(ex.getMessage()) + " (see '" + cmd + " --help')"), ExitCode.USAGE, null, 0);
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       RedisOpsCommand root = parseResult.commandSpec().root().commandLine().getCommand();
-      boolean json = root.json;
+      boolean json = root.global.json;
       int v = root.verbosity();
       AccessDeniedException denied = deniedIn(ex);
       if (denied != null && !(ex instanceof RedisOpsException e && e.exitCode() != ExitCode.FAILED
@@ -50,6 +52,10 @@ final class Cli {
             + "; give the user running redis-ops access to it (its owner and mode; for the repository see --repo or"
             + " repository.path)",
             ExitCode.USAGE, ex, v);
+      }
+      if (ex instanceof ReportedFailure e) {
+        // the command printed its result (and its one JSON document): only the line and the code are left
+        return report(commandLine, false, "redis-ops: " + oneLine(e.getMessage()), e.exitCode(), null, v);
       }
       if (ex instanceof RedisOpsException e) {
         return report(commandLine, json, "redis-ops: " + oneLine(e.getMessage()), e.exitCode(), e.getCause(), v);
@@ -64,6 +70,10 @@ final class Cli {
     return cl;
   }
 
+  /** The {@code --json} document of an error. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ErrorJson(String error, int exitCode) {}
+
   /** Prints the error line on stderr (and the JSON document on stdout with --json); returns the exit code. */
   private static int report(CommandLine c, boolean json, String line, ExitCode code, Throwable trace, int verbosity) {
     PrintWriter err = c.getErr();
@@ -73,9 +83,8 @@ final class Cli {
     }
     err.flush();
     if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("error", line.startsWith("redis-ops: ") ? line.substring("redis-ops: ".length()) : line);
-      doc.put("exit_code", code.code());
+      ErrorJson doc = new ErrorJson(line.startsWith("redis-ops: ") ? line.substring("redis-ops: ".length()) : line,
+          code.code());
       try {
         c.getOut().println(ManifestCodec.mapper().writer().without(
             com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));

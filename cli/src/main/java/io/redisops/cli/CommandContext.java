@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * context, the output writers and a progress listener fit for where the output goes.
  */
 final class CommandContext {
-  private final RedisOpsCommand root;
+  private final GlobalOptions root;
   private final CommandSpec spec;
   private final Clock clock;
   private Settings settings;
@@ -37,7 +37,7 @@ final class CommandContext {
 
   CommandContext(CommandSpec spec, Clock clock) {
     this.spec = spec;
-    this.root = spec.root().commandLine().getCommand();
+    this.root = ((RedisOpsCommand) spec.root().commandLine().getCommand()).global;
     this.clock = clock;
   }
 
@@ -134,6 +134,16 @@ final class CommandContext {
 
   PrintWriter err() {
     return spec.commandLine().getErr();
+  }
+
+  /** Where plans and step reports go: stdout, or stderr under --json (stdout holds the one JSON document then). */
+  PrintWriter report() {
+    return json() ? err() : out();
+  }
+
+  /** How the operator calls redis-ops, for advice lines: -c and --dataset, never the URI (it may hold a password). */
+  String commandPrefix() {
+    return root.commandPrefix();
   }
 
   /** A progress bar on a terminal (never with --json), and a log line every few seconds for -v and the daemon. */

@@ -1,5 +1,7 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.text.Sizes;
@@ -7,15 +9,12 @@ import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -33,11 +32,15 @@ final class DeleteCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "The backup (see 'redis-ops list').")
   String id;
 
-  @Option(names = "--yes", description = "Do not ask for confirmation (needed without a terminal).")
-  boolean yes;
+  @Mixin
+  Mixins.Yes yes;
 
-  @Option(names = "--dry-run", description = "Show what would be deleted; delete nothing.")
-  boolean dryRun;
+  @Mixin
+  Mixins.DryRun dryRun;
+
+  /** The {@code --json} document. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record DeleteJson(String dataset, String id, boolean deleted, boolean dryRun) {}
 
   @Override
   @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
@@ -46,21 +49,19 @@ final class DeleteCommand implements Callable<Integer> {
     String dataset = ctx.dataset().name();
     BackupContext bc = ctx.backupContext();
     BackupCatalog catalog = bc.catalog(dataset);
-    PrintWriter report = ctx.json() ? ctx.err() : ctx.out();
     // The same lock as backup, prune and restore: nobody reads or writes this backup while it goes.
-    try (DatasetLock lock = dryRun ? null : bc.lock(dataset)) {
+    try (DatasetLock lock = dryRun.dryRun ? null : bc.lock(dataset)) {
       BackupCatalog.Entry entry = catalog.lookup(id);
       if (!entry.exists()) {
         throw RedisOpsException.notFound("no backup '" + id + "' of dataset " + dataset + " in "
             + bc.repository().describe() + "; see 'redis-ops list'");
       }
       List<String> plan = plan(catalog, entry);
-      plan.forEach(report::println);
-      report.flush();
-      if (dryRun) {
+      if (dryRun.dryRun) {
+        plan.forEach(ctx.report()::println);
         return done(ctx, dataset, false, "dry run: nothing was deleted");
       }
-      Consent.obtain(ctx, "delete backup " + dataset + "/" + id, yes);
+      Consent.obtain(ctx, yes, "delete backup " + dataset + "/" + id, plan);
       catalog.delete(id);
       return done(ctx, dataset, true, "deleted backup " + dataset + "/" + id);
     }
@@ -89,12 +90,7 @@ final class DeleteCommand implements Callable<Integer> {
 
   private int done(CommandContext ctx, String dataset, boolean deleted, String line) {
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      doc.put("id", id);
-      doc.put("deleted", deleted);
-      doc.put("dry_run", dryRun);
-      ctx.printJson(doc);
+      ctx.printJson(new DeleteJson(dataset, id, deleted, dryRun.dryRun));
     } else {
       ctx.out().println(line);
       ctx.out().flush();

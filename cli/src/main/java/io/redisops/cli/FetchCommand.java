@@ -1,12 +1,12 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.text.Sizes;
 import io.redisops.backup.service.FetchService;
 import io.redisops.backup.service.Offsite;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,6 +27,10 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the RDB (replaced).")
   Path output;
 
+  /** The {@code --json} document. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record FetchJson(String dataset, String id, String file, long rawSize, String rawSha256, Long totalKeys) {}
+
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
@@ -38,14 +42,8 @@ final class FetchCommand implements Callable<Integer> {
       m = new FetchService(offsite).fetch(dataset, id, output, ctx.progress());
     }
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      doc.put("id", m.id());
-      doc.put("file", output.toAbsolutePath().toString());
-      doc.put("raw_size", m.rawSize());
-      doc.put("raw_sha256", m.rawSha256());
-      doc.put("total_keys", m.totalKeys());
-      ctx.printJson(doc);
+      ctx.printJson(new FetchJson(dataset, m.id(), output.toAbsolutePath().toString(), m.rawSize(), m.rawSha256(),
+          m.totalKeys()));
     } else {
       ctx.out().printf("fetched %s/%s to %s: %s, %s keys, every checksum matches%n", dataset, m.id(),
           output.toAbsolutePath(), Sizes.human(m.rawSize()), m.describeTotalKeys());

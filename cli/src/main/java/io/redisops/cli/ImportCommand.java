@@ -1,5 +1,9 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.text.Sizes;
@@ -17,10 +21,8 @@ import io.redisops.error.RedisOpsException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -40,7 +42,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--tier", paramLabel = "TIER", defaultValue = "auto",
       description = "auto (default: from the crontab folder layout, YYYYMMDDHH or YYYYMMDD plus a space-padded hour "
           + "is hourly, YYYYMMDD daily, anything else manual), hourly, daily or manual.")
-  String tier;
+  Converters.ImportTier tier;
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "An RDB file, or a folder searched recursively for *.rdb.")
   List<Path> paths;
@@ -48,7 +50,7 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    Optional<Tier> t = "auto".equals(tier) ? Optional.empty() : Optional.of(parseTier(tier));
+    Optional<Tier> t = Optional.ofNullable(tier.tier());
     if (!ctx.datasetGiven() && !ctx.datasetsConfigured()) {
       // without a configured dataset the name would be made up from --redis: imports must go where the operator says
       throw RedisOpsException.usage("import needs --dataset NAME (no dataset is configured); nothing was imported");
@@ -68,20 +70,10 @@ final class ImportCommand implements Callable<Integer> {
         r.files().size(), r.files().size() == 1 ? "" : "s", r.count(Status.IMPORTED), r.count(Status.SKIPPED),
         r.count(Status.REFUSED), r.count(Status.FAILED));
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      doc.put("repository", bc.repository().describe());
-      doc.put("files", r.files().stream().map(ImportCommand::json).toList());
-      doc.put("imported", r.count(Status.IMPORTED));
-      doc.put("skipped", r.count(Status.SKIPPED));
-      doc.put("refused", r.count(Status.REFUSED));
-      doc.put("failed", r.count(Status.FAILED));
-      doc.put("leftovers_removed", r.leftoversRemoved());
-      doc.put("pruned", r.pruned().stream().map(Manifest::id).toList());
-      doc.put("kept_past_retention", r.keptPastRetention().stream()
-          .map(d -> Map.of("id", d.backup().id(), "reason", d.reason())).toList());
-      doc.put("exit_code", exit);
-      ctx.printJson(doc);
+      ctx.printJson(new ImportJson(dataset, bc.repository().describe(), r.files().stream().map(ImportCommand::json).toList(),
+          r.count(Status.IMPORTED), r.count(Status.SKIPPED), r.count(Status.REFUSED), r.count(Status.FAILED),
+          r.leftoversRemoved(), r.pruned().stream().map(Manifest::id).toList(), r.keptPastRetention().stream()
+              .map(d -> new KeptJson(d.backup().id(), d.reason())).toList(), exit));
     } else {
       for (RetentionPlanner.Decision d : r.keptPastRetention()) {
         out.printf("kept     %s: %s; the next prune removes it (import it with --tier manual to keep it)%n",
@@ -97,21 +89,11 @@ final class ImportCommand implements Callable<Integer> {
       List<String> bad = r.files().stream()
           .filter(f -> f.status() == (exit == ExitCode.INTEGRITY.code() ? Status.REFUSED : Status.FAILED))
           .map(f -> f.path().toString()).toList();
-      PrintWriter err = ctx.err();
-      err.println("redis-ops: " + bad.size() + (exit == ExitCode.INTEGRITY.code()
-          ? " file(s) failed verification and were not imported (the others were): "
+      throw new ReportedFailure(exit == ExitCode.INTEGRITY.code() ? ExitCode.INTEGRITY : ExitCode.FAILED, bad.size()
+          + (exit == ExitCode.INTEGRITY.code() ? " file(s) failed verification and were not imported (the others were): "
           : " file(s) could not be imported (the others were): ") + String.join(", ", bad));
-      err.flush();
     }
-    return exit;
-  }
-
-  private static Tier parseTier(String text) {
-    try {
-      return Tier.parse(text);
-    } catch (RedisOpsException e) {
-      throw RedisOpsException.usage("unknown tier '" + text + "'; use auto, hourly, daily or manual");
-    }
+    return 0;
   }
 
   /** One line per file: what happened and why. */
@@ -135,22 +117,29 @@ final class ImportCommand implements Callable<Integer> {
     };
   }
 
-  private static Map<String, Object> json(FileOutcome f) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", f.path().toString());
-    m.put("status", f.status().name().toLowerCase(Locale.ROOT));
-    if (f.backup() != null) {
-      m.put("id", f.backup().id());
-    }
-    if (f.status() == Status.IMPORTED) {
-      m.put("tiers", f.backup().sortedTiers().stream().map(Tier::id).toList());
-      m.put("snapshot_time", f.backup().snapshotTime().toString());
-      m.put("time_source", f.timeSource().id());
-      m.put("total_keys", f.backup().keysKnown() ? f.backup().totalKeys() : null);
-      m.put("verification", f.backup().verificationLevel().label());
-    } else {
-      m.put("reason", f.reason());
-    }
-    return m;
+  /** The {@code --json} document: every file's outcome, the counts, retention's work and the exit code. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ImportJson(String dataset, String repository, List<FileJson> files, long imported, long skipped, long refused,
+      long failed, int leftoversRemoved, List<String> pruned, List<KeptJson> keptPastRetention, int exitCode) {}
+
+  /** A backup past retention that the import spared for now. */
+  record KeptJson(String id, String reason) {}
+
+  /** One file: imported (with what it became) or not (with the reason); {@code id} when a backup is known. */
+  record FileJson(String path, String status, @JsonInclude(JsonInclude.Include.NON_NULL) String id,
+      @JsonUnwrapped ImportedJson imported, @JsonUnwrapped NotImportedJson notImported) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ImportedJson(List<String> tiers, String snapshotTime, String timeSource, Long totalKeys, String verification) {}
+
+  record NotImportedJson(String reason) {}
+
+  private static FileJson json(FileOutcome f) {
+    Manifest b = f.backup();
+    return new FileJson(f.path().toString(), f.status().name().toLowerCase(Locale.ROOT), b == null ? null : b.id(),
+        f.status() != Status.IMPORTED ? null : new ImportedJson(b.sortedTiers().stream().map(Tier::id).toList(),
+            b.snapshotTime().toString(), f.timeSource().id(), b.keysKnown() ? b.totalKeys() : null,
+            b.verificationLevel().label()),
+        f.status() == Status.IMPORTED ? null : new NotImportedJson(f.reason()));
   }
 }

@@ -1,5 +1,7 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
@@ -10,14 +12,14 @@ import java.io.IOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops list [--where local|offsite|all]}: one row per complete backup, and where it lives. */
@@ -28,20 +30,29 @@ final class ListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
-      description = "local (default), offsite or all (both, one row per backup).")
-  String where;
+  @Mixin
+  Mixins.WhereOption where;
 
   /** One backup, the places that hold it, and those where a verification found it bad. */
   private record Row(Manifest manifest, List<String> where, List<String> bad) {}
 
-  /** A backup folder whose manifest cannot be used (see {@code BackupCatalog.Unusable}). */
-  private record UnusableRow(String id, String where, String problem) {}
+  /** A backup folder whose manifest cannot be used (see {@code BackupCatalog.Unusable}); also its {@code --json}. */
+  record UnusableRow(String id, String where, String problem) {}
+
+  /** The {@code --json} document. */
+  record ListJson(String dataset, String repository, List<RowJson> backups, List<UnusableRow> unusable) {}
+
+  /** One backup in {@code --json}: its manifest's figures, where it lives, and its state. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record RowJson(String id, String snapshotTime, List<String> tiers, long rawSize, long storedSize,
+      SortedMap<Integer, Long> keys, Long totalKeys, Long serverKeys, String rdbFormat, String verification,
+      String verificationNote, String originPath, String method, Manifest.Source source, List<String> where,
+      String state, List<String> knownBad) {}
 
   @Override
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    Where w = Where.parse(where);
+    Where w = where.where;
     String dataset = ctx.dataset().name();
     BackupContext bc = ctx.backupContext();
     // newest first, one row per id
@@ -61,13 +72,8 @@ final class ListCommand implements Callable<Integer> {
     List<Row> sorted = new ArrayList<>(rows.values());
     sorted.sort((a, b) -> io.redisops.backup.catalog.BackupCatalog.NEWEST_FIRST.compare(a.manifest(), b.manifest()));
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      doc.put("repository", String.join(", ", repositories));
-      doc.put("backups", sorted.stream().map(ListCommand::row).toList());
-      doc.put("unusable", unusable.stream().map(u -> Map.of("id", u.id(), "where", u.where(), "problem", u.problem()))
-          .toList());
-      ctx.printJson(doc);
+      ctx.printJson(new ListJson(dataset, String.join(", ", repositories), sorted.stream().map(ListCommand::row).toList(),
+          unusable));
       return 0;
     }
     if (sorted.isEmpty() && unusable.isEmpty()) {
@@ -116,27 +122,12 @@ final class ListCommand implements Callable<Integer> {
     return r.bad().isEmpty() ? "ok" : "BAD";
   }
 
-  private static Map<String, Object> row(Row row) {
+  private static RowJson row(Row row) {
     Manifest m = row.manifest();
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("id", m.id());
-    r.put("snapshot_time", m.snapshotTime().toString());
-    r.put("tiers", m.sortedTiers().stream().map(Tier::id).toList());
-    r.put("raw_size", m.rawSize());
-    r.put("stored_size", m.storedSize());
-    r.put("keys", m.keys());
-    r.put("total_keys", m.keysKnown() ? m.totalKeys() : null);
-    r.put("server_keys", m.serverKeys());
-    r.put("rdb_format", m.rdbFormat());
-    r.put("verification", m.verificationLevel().label());
-    r.put("verification_note", m.verificationNote());
-    r.put("origin_path", m.originPath());
-    r.put("method", m.method());
-    r.put("source", m.source());
-    r.put("where", row.where());
-    r.put("state", state(row).toLowerCase(java.util.Locale.ROOT));
-    r.put("known_bad", row.bad());
-    return r;
+    return new RowJson(m.id(), m.snapshotTime().toString(), m.sortedTiers().stream().map(Tier::id).toList(), m.rawSize(),
+        m.storedSize(), m.keys(), m.keysKnown() ? m.totalKeys() : null, m.serverKeys(), m.rdbFormat(),
+        m.verificationLevel().label(), m.verificationNote(), m.originPath(), m.method(), m.source(), row.where(),
+        state(row).toLowerCase(java.util.Locale.ROOT), row.bad());
   }
 
   static String tiers(Manifest m) {

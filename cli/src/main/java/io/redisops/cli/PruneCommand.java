@@ -1,68 +1,129 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.retention.RetentionPlanner;
+import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.DatasetLock;
 import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.PruneService;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code redis-ops prune [--dry-run] [--where local|offsite|all]}: apply retention. */
+/**
+ * {@code redis-ops prune [--dry-run] [--where local|offsite|all] [--yes]}: apply retention. Destructive, so when
+ * anything would go it follows the consent rule ({@link Consent}); the dataset's lock is held from the plan to the
+ * deletions, so what goes is what was shown.
+ */
 @Command(name = "prune", description = {"Apply retention: hourly and daily backups are kept as long as retention.hourly and"
     + " retention.daily say (retention.offsite-* off-site), manual ones until 'redis-ops delete'; the newest backup"
-    + " not known bad is always kept.", "Unusable backups (see 'list') are never pruned; remove them with 'delete'."})
+    + " not known bad is always kept.", "Unusable backups (see 'list') are never pruned; remove them with 'delete'.",
+    "Shows what goes and asks; without a terminal deleting needs --yes (exit 5)."})
 final class PruneCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--dry-run", description = "Show what would be deleted; delete nothing.")
-  boolean dryRun;
+  @Mixin
+  Mixins.DryRun dryRun;
 
-  @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
-      description = "local (default), offsite (retention.offsite-*) or all.")
-  String where;
+  @Mixin
+  Mixins.WhereOption where;
+
+  @Mixin
+  Mixins.Yes yes;
+
+  /** One decision in {@code --json}. */
+  record DecisionJson(String id, boolean keep, String reason) {
+    static List<DecisionJson> of(List<RetentionPlanner.Decision> plan) {
+      return plan == null ? null : plan.stream().map(d -> new DecisionJson(d.backup().id(), d.keep(), d.reason())).toList();
+    }
+  }
+
+  /** The {@code --json} document; a place not pruned has no key. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record PruneJson(String dataset, boolean dryRun, @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> decisions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> offsiteDecisions) {}
 
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    Where w = Where.parse(where);
+    Where w = where.where;
     String dataset = ctx.dataset().name();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("dataset", dataset);
-    doc.put("dry_run", dryRun);
-    if (w.local()) {
-      report(ctx, dataset, "local", new PruneService(ctx.backupContext()).prune(dataset, dryRun, false), doc);
-    }
-    if (w.offsite()) {
-      try (Offsite offsite = ctx.offsite()) {
-        report(ctx, dataset, "offsite", new PruneService(offsite.remote()).prune(dataset, dryRun, false), doc);
+    boolean dry = dryRun.dryRun;
+    Map<String, BackupContext> places = new LinkedHashMap<>();
+    List<AutoCloseable> open = new ArrayList<>();
+    try {
+      if (w.local()) {
+        places.put("local", ctx.backupContext());
+      }
+      if (w.offsite()) {
+        Offsite offsite = ctx.offsite();
+        open.add(offsite);
+        places.put("offsite", offsite.remote());
+      }
+      if (!dry) {
+        for (BackupContext c : places.values()) {
+          DatasetLock lock = c.lock(dataset);
+          open.add(0, lock);
+        }
+      }
+      Map<String, List<RetentionPlanner.Decision>> plans = new LinkedHashMap<>();
+      places.forEach((place, c) -> plans.put(place, new PruneService(c).prune(dataset, true, true)));
+      long going = plans.values().stream().flatMap(List::stream).filter(d -> !d.keep()).count();
+      if (!dry && going > 0) {
+        List<String> lines = new ArrayList<>();
+        plans.forEach((place, plan) -> lines.addAll(lines(place, plan, "delete")));
+        Consent.obtain(ctx, yes, "prune: delete " + going + " backup(s) of " + dataset, lines);
+        // only what was shown goes: the kept ones are spared even if they aged past retention meanwhile
+        places.forEach((place, c) -> {
+          Set<String> kept = plans.get(place).stream().filter(RetentionPlanner.Decision::keep).map(d -> d.backup().id())
+              .collect(Collectors.toSet());
+          plans.put(place, new PruneService(c).prune(dataset, false, true, kept));
+        });
+      }
+      if (ctx.json()) {
+        ctx.printJson(new PruneJson(dataset, dry, DecisionJson.of(plans.get("local")),
+            DecisionJson.of(plans.get("offsite"))));
+        return 0;
+      }
+      plans.forEach((place, plan) -> {
+        if (dry || going == 0) {
+          lines(place, plan, dry ? "would delete" : "delete").forEach(ctx.out()::println);
+        }
+        long deleted = plan.stream().filter(d -> !d.keep()).count();
+        // the local line keeps its earlier wording: scripts read it
+        ctx.out().printf("%s%d of %d %sbackup(s) of %s%n", dry ? "dry run: would delete " : "deleted ", deleted,
+            plan.size(), place.equals("local") ? "" : "off-site ", dataset);
+      });
+      ctx.out().flush();
+      return 0;
+    } finally {
+      for (AutoCloseable c : open) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          ctx.err().println("redis-ops: warning: " + Cli.oneLine(String.valueOf(e.getMessage())));
+        }
       }
     }
-    if (ctx.json()) {
-      ctx.printJson(doc);
-    }
-    return 0;
   }
 
-  private void report(CommandContext ctx, String dataset, String place, List<RetentionPlanner.Decision> plan,
-      Map<String, Object> doc) {
-    if (ctx.json()) {
-      doc.put(place.equals("local") ? "decisions" : "offsite_decisions",
-          plan.stream().map(d -> Map.of("id", d.backup().id(), "keep", d.keep(), "reason", d.reason())).toList());
-      return;
-    }
-    long deleted = plan.stream().filter(d -> !d.keep()).count();
+  private static List<String> lines(String place, List<RetentionPlanner.Decision> plan, String delete) {
+    List<String> lines = new ArrayList<>();
     for (RetentionPlanner.Decision d : plan) {
-      ctx.out().printf("%-6s %s  %s%n", d.keep() ? "keep" : (dryRun ? "would delete" : "delete"), d.backup().id(), d.reason());
+      lines.add(String.format("%-6s %s  %s%s", d.keep() ? "keep" : delete, d.backup().id(), d.reason(),
+          place.equals("local") ? "" : " (off-site)"));
     }
-    // the local line keeps its earlier wording: scripts read it
-    ctx.out().printf("%s%d of %d %sbackup(s) of %s%n", dryRun ? "dry run: would delete " : "deleted ", deleted, plan.size(),
-        place.equals("local") ? "" : "off-site ", dataset);
-    ctx.out().flush();
+    return lines;
   }
 }

@@ -1,7 +1,7 @@
 package io.redisops.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
@@ -16,38 +16,9 @@ import picocli.CommandLine.ScopeType;
         + " 5 refused for safety."})
 public final class RedisOpsCommand implements java.util.concurrent.Callable<Integer> {
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
-      description = "YAML configuration file (every key optional).")
-  String config;
-
-  @Option(names = "--dataset", paramLabel = "NAME", scope = ScopeType.INHERIT,
-      description = "Dataset to work on (default: the only one configured, else <host>-<port> of --redis).")
-  String dataset;
-
-  @Option(names = "--redis", paramLabel = "URI", scope = ScopeType.INHERIT,
-      description = "redis://[user:password@]host:port or rediss:// (default: redis://127.0.0.1:6379).")
-  String redis;
-
-  @Option(names = "--tls-ca-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
-      description = "PEM certificate authority to trust for rediss:// (default: the JVM's trust store).")
-  String tlsCaFile;
-
-  @Option(names = "--repo", paramLabel = "DIR", scope = ScopeType.INHERIT,
-      description = "Local repository folder (default: /var/lib/redis-ops/backups).")
-  String repo;
-
-  @Option(names = "--offsite", paramLabel = "URI", scope = ScopeType.INHERIT,
-      description = "Off-site repository s3://bucket/prefix (overrides offsite.uri).")
-  String offsite;
-
-  @Option(names = "--json", scope = ScopeType.INHERIT,
-      description = "Print exactly one JSON document on stdout, errors included ('sentinel watch': one object per"
-          + " line, a stream); logs and progress go to stderr. Not for 'daemon'.")
-  boolean json;
-
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-      description = "More log output on stderr (repeat for debug); stack traces on errors.")
-  boolean[] verbose = new boolean[0];
+  /** The global options: every command sees them through {@link CommandContext}. */
+  @Mixin
+  GlobalOptions global = new GlobalOptions();
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -61,7 +32,7 @@ public final class RedisOpsCommand implements java.util.concurrent.Callable<Inte
   }
 
   int verbosity() {
-    return verbose == null ? 0 : verbose.length;
+    return global.verbosity();
   }
 
   boolean isDaemon(ParseResult parseResult) {

@@ -1,5 +1,8 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.recovery.restore.RestoreTarget;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
@@ -15,21 +18,19 @@ import io.redisops.recovery.restore.RestoreStep;
 import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.recovery.restore.Selection;
 import io.redisops.recovery.kernel.ServiceCommands;
-import io.redisops.recovery.select.RestoreTime;
 import io.redisops.progress.ProgressListener;
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,7 +56,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   static final class What {
     @Option(names = "--at", paramLabel = "TIME", description = "The newest backup taken at or before TIME.")
-    String at;
+    Converters.RestoreAt at;
 
     @Option(names = "--backup", paramLabel = "ID", description = "This backup.")
     String backup;
@@ -70,20 +71,31 @@ final class RestoreCommand implements Callable<Integer> {
     boolean rollback;
   }
 
-  @Option(names = "--from", paramLabel = "WHERE", defaultValue = "auto",
+  @Option(names = "--from", paramLabel = "WHERE", defaultValue = "auto", completionCandidates = Converters.FromValues.class,
       description = "auto (local copy, else the off-site one), local or offsite (default: ${DEFAULT-VALUE}).")
-  String from;
+  BackupSources.From from;
 
-  @Option(names = "--dry-run", description = "Print the plan with its concrete values and change nothing.")
-  boolean dryRun;
+  @Mixin
+  Mixins.DryRun dryRun;
 
-  @Option(names = "--yes", description = "Do not ask for consent (needed without a terminal).")
-  boolean yes;
+  @Mixin
+  Mixins.Yes yes;
 
   @Option(names = "--config-file", paramLabel = "FILE",
       description = "Redis's config file (default: datasets[].redis.config-file, else config_file from INFO); with it a"
           + " Redis that is down (crashed, or not loading its files) is restored from what the file says.")
   String configFile;
+
+  /** The {@code --json} document of {@code --dry-run}: the plan. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record DryRunJson(boolean dryRun, String backup, RestoreTarget target, String quarantine, List<StepJson> steps) {}
+
+  /** One step of the plan. */
+  record StepJson(String name, String does) {}
+
+  /** The {@code --json} document of {@code --rollback}. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record RollbackJson(String dataset, boolean rolledBack, String summary) {}
 
   /** The off-site connection this run opened, closed when the command ends. */
   private Offsite openedOffsite;
@@ -101,10 +113,10 @@ final class RestoreCommand implements Callable<Integer> {
 
   private Integer restore() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    if ((what.resume || what.rollback) && dryRun) {
+    if ((what.resume || what.rollback) && dryRun.dryRun) {
       throw RedisOpsException.usage("--dry-run applies to a new restore, not to --resume or --rollback");
     }
-    BackupSources.From f = BackupSources.From.parse(from);
+    BackupSources.From f = from;
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
     // The off-site repository, when configured, is the fallback of --from auto and the source of --from offsite.
@@ -116,31 +128,26 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(),
         configFile != null ? java.nio.file.Path.of(configFile).toAbsolutePath().toString() : ds.configFile(),
         new ServiceCommands(ds.startCommand(), ds.stopCommand()));
-    PrintWriter report = ctx.json() ? ctx.err() : ctx.out();
+    PrintWriter report = ctx.report();
     RestoreListener listener = listener(ctx, report);
 
     if (what.rollback) {
-      String summary = service.rollback(target, lines -> consent(ctx, lines, report, "restore --rollback"), listener);
-      return done(ctx, Map.of("dataset", ds.name(), "rolled_back", true, "summary", summary), "rollback done: " + summary);
+      String summary = service.rollback(target, lines -> consent(ctx, "restore --rollback", lines), listener);
+      return done(ctx, new RollbackJson(ds.name(), true, summary), "rollback done: " + summary);
     }
     if (what.resume) {
-      RestoreReport r = service.resume(target, lines -> consent(ctx, lines, report, "restore --resume"), listener);
+      RestoreReport r = service.resume(target, lines -> consent(ctx, "restore --resume", lines), listener);
       return done(ctx, r, "restore of backup " + r.backupId() + " finished; the replaced data is in " + r.quarantine());
     }
     Selection selection = what.backup != null ? Selection.byId(what.backup)
-        : what.at != null ? Selection.at(new RestoreTime(ctx.clock(), ctx.clock().getZone()).parse(what.at))
+        : what.at != null ? Selection.at(what.at.instant())
         : Selection.latest();
-    if (dryRun) {
+    if (dryRun.dryRun) {
       service.refuseIfInterrupted(ds.name(), listener::command); // what the real command would say, exit 5
       RestorePlan plan = service.plan(target, selection, listener);
       if (ctx.json()) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("dry_run", true);
-        doc.put("backup", plan.backup().id());
-        doc.put("target", plan.target());
-        doc.put("quarantine", plan.quarantine().toString());
-        doc.put("steps", plan.steps().stream().map(s -> Map.of("name", s.name(), "does", s.describe())).toList());
-        ctx.printJson(doc);
+        ctx.printJson(new DryRunJson(true, plan.backup().id(), plan.target(), plan.quarantine().toString(),
+            plan.steps().stream().map(s -> new StepJson(s.name(), s.describe())).toList()));
       } else {
         plan.describe().forEach(report::println);
         report.println("dry run: nothing was changed");
@@ -148,7 +155,8 @@ final class RestoreCommand implements Callable<Integer> {
       }
       return 0;
     }
-    Optional<RestoreReport> r = service.restore(target, selection, plan -> consent(plan, report), listener);
+    Optional<RestoreReport> r = service.restore(target, selection, plan -> consent(ctx, "restore of backup "
+        + plan.backup().id() + " over all data of " + plan.target().address(), plan.describe()), listener);
     if (r.isEmpty()) {
       throw RedisOpsException.refused("restore not confirmed; nothing was changed");
     }
@@ -166,28 +174,9 @@ final class RestoreCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Shows the plan and asks on the terminal; without one and without --yes it refuses (exit 5). */
-  private boolean consent(RestorePlan plan, PrintWriter report) {
-    plan.describe().forEach(report::println);
-    report.flush();
-    if (yes) {
-      return true;
-    }
-    Console console = Terminals.console();
-    if (console == null) {
-      throw RedisOpsException.refused("restore replaces all data of " + plan.target().address() + " and there is no"
-          + " terminal to ask for consent; add --yes to proceed (see the plan above, or --dry-run)");
-    }
-    String answer = console.readLine("Replace the data of %s with backup %s? [y/N] ", plan.target().address(),
-        plan.backup().id());
-    return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
-  }
-
-  /** The consent rule for --resume and --rollback: their plan, then the question (exit 5 when refused). */
-  private boolean consent(CommandContext ctx, java.util.List<String> lines, PrintWriter report, String what) {
-    lines.forEach(report::println);
-    report.flush();
-    Consent.obtain(ctx, what, yes);
+  /** The consent rule ({@link Consent}): the plan, then --yes or the question; refused (exit 5) otherwise. */
+  private boolean consent(CommandContext ctx, String what, java.util.List<String> plan) {
+    Consent.obtain(ctx, yes, what, plan);
     return true;
   }
 

@@ -1,13 +1,14 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.error.ExitCode;
 import io.redisops.sentinel.CheckResult;
 import io.redisops.sentinel.DeploymentChecker;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.TopologyReader;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +24,13 @@ final class SentinelCheckCommand implements Callable<Integer> {
   @ParentCommand
   SentinelCommand parent;
 
+  /** One check in {@code --json}. */
+  record CheckLine(String check, String level, String reason) {}
+
+  /** The {@code --json} document. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record CheckJson(String masterName, String master, List<CheckLine> checks, long pass, long warn, long fail) {}
+
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
@@ -35,20 +43,9 @@ final class SentinelCheckCommand implements Callable<Integer> {
     long fails = count(results, CheckResult.Level.FAIL);
     long warns = count(results, CheckResult.Level.WARN);
     if (ctx.json()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("master_name", report.topology().masterName());
-      m.put("master", report.topology().master().address());
-      m.put("checks", results.stream().map(r -> {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("check", r.name());
-        x.put("level", r.level().name());
-        x.put("reason", r.reason());
-        return x;
-      }).toList());
-      m.put("pass", count(results, CheckResult.Level.PASS));
-      m.put("warn", warns);
-      m.put("fail", fails);
-      ctx.printJson(m);
+      ctx.printJson(new CheckJson(report.topology().masterName(), report.topology().master().address(),
+          results.stream().map(r -> new CheckLine(r.name(), r.level().name(), r.reason())).toList(),
+          count(results, CheckResult.Level.PASS), warns, fails));
     } else {
       PrintWriter out = ctx.out();
       Table t = new Table("RESULT", "CHECK", "REASON");
@@ -58,7 +55,11 @@ final class SentinelCheckCommand implements Callable<Integer> {
           report.topology().master().address(), count(results, CheckResult.Level.PASS), warns, fails);
       out.flush();
     }
-    return fails > 0 ? 1 : 0;
+    if (fails > 0) {
+      throw new ReportedFailure(ExitCode.FAILED, fails + " check(s) failed: " + String.join(", ", results.stream()
+          .filter(r -> r.level() == CheckResult.Level.FAIL).map(CheckResult::name).toList()) + "; see each reason above");
+    }
+    return 0;
   }
 
   private static long count(List<CheckResult> results, CheckResult.Level level) {

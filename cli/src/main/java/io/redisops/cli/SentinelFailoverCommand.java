@@ -1,19 +1,16 @@
 package io.redisops.cli;
 
-import io.redisops.error.RedisOpsException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.sentinel.FailoverControl;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.TopologyReader;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -30,8 +27,13 @@ final class SentinelFailoverCommand implements Callable<Integer> {
   @ParentCommand
   SentinelCommand parent;
 
-  @Option(names = "--yes", description = "Do not ask for confirmation.")
-  boolean yes;
+  @Mixin
+  Mixins.Yes yes;
+
+  /** The {@code --json} document: the move, and the topology after it. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record FailoverJson(String masterName, String oldMaster, String newMaster, long configEpoch, long tookMs,
+      boolean verified, boolean oldMasterFollows, SentinelStatusCommand.TopologyJson topology) {}
 
   @Override
   public Integer call() {
@@ -41,35 +43,15 @@ final class SentinelFailoverCommand implements Callable<Integer> {
       FailoverControl control = new FailoverControl(client, reader, ctx.clock());
       FailoverControl.Plan plan = control.plan();
       // the plan goes to stderr with --json so that stdout holds exactly one JSON document
-      PrintWriter planOut = ctx.json() ? ctx.err() : ctx.out();
-      plan.lines().forEach(planOut::println);
-      planOut.flush();
-      if (!yes) {
-        Console console = Terminals.console();
-        if (console == null) {
-          throw RedisOpsException.refused("refusing to fail over without confirmation: no terminal to ask on;"
-              + " pass --yes to proceed");
-        }
-        String answer = console.readLine("Proceed with the failover? [y/N] ");
-        if (answer == null || !answer.trim().toLowerCase(Locale.ROOT).startsWith("y")) {
-          throw RedisOpsException.refused("failover not confirmed; nothing was changed");
-        }
-      }
+      PrintWriter planOut = ctx.report();
+      Consent.obtain(ctx, yes, "failover of master '" + plan.before().masterName() + "'", plan.lines());
       Instant started = control.start(plan);
       planOut.println("SENTINEL FAILOVER sent; verifying...");
       planOut.flush();
       FailoverControl.Result r = control.verify(plan, started);
       if (ctx.json()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("master_name", plan.before().masterName());
-        m.put("old_master", r.oldMaster());
-        m.put("new_master", r.newMaster());
-        m.put("config_epoch", r.configEpoch());
-        m.put("took_ms", r.took().toMillis());
-        m.put("verified", true);
-        m.put("old_master_follows", r.oldMasterFollows());
-        m.put("topology", SentinelStatusCommand.toJson(r.after()));
-        ctx.printJson(m);
+        ctx.printJson(new FailoverJson(plan.before().masterName(), r.oldMaster(), r.newMaster(), r.configEpoch(),
+            r.took().toMillis(), true, r.oldMasterFollows(), SentinelStatusCommand.toJson(r.after())));
       } else {
         PrintWriter out = ctx.out();
         out.printf("failover done and verified in %.1f s: master '%s' moved from %s to %s (config epoch %d);"

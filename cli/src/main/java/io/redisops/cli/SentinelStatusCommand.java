@@ -1,13 +1,13 @@
 package io.redisops.cli;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.Topology;
 import io.redisops.sentinel.TopologyReader;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,53 +66,37 @@ final class SentinelStatusCommand implements Callable<Integer> {
     out.flush();
   }
 
-  static Map<String, Object> toJson(Topology t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("master_name", t.masterName());
-    m.put("master", instance(t.master()));
-    List<Object> replicas = new ArrayList<>();
-    t.replicas().forEach(i -> replicas.add(instance(i)));
-    m.put("replicas", replicas);
-    List<Object> sentinels = new ArrayList<>();
-    for (Topology.SentinelState s : t.sentinels()) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("address", s.address());
-      x.put("reachable", s.reachable());
-      x.put("error", s.error());
-      x.put("configured", s.configured());
-      x.put("run_id", s.runId());
-      x.put("master", s.masterAddress());
-      x.put("config_epoch", s.configEpoch());
-      x.put("flags", s.flags().stream().sorted().toList());
-      sentinels.add(x);
-    }
-    m.put("sentinels", sentinels);
-    m.put("quorum", t.quorum());
-    m.put("config_epoch", t.configEpoch());
-    m.put("down_after_ms", t.downAfter().toMillis());
-    m.put("failover_timeout_ms", t.failoverTimeout().toMillis());
-    m.put("master_repl_offset", t.masterReplOffset());
-    m.put("observed_at", t.observedAt().toString());
-    m.put("stale", t.stale());
-    m.put("stale_reason", t.staleReason());
-    return m;
+  /** The {@code --json} document of a topology (also inside {@code failover} and {@code watch}). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record TopologyJson(String masterName, InstanceJson master, List<InstanceJson> replicas, List<SentinelJson> sentinels,
+      int quorum, long configEpoch, long downAfterMs, long failoverTimeoutMs, Long masterReplOffset, String observedAt,
+      boolean stale, String staleReason) {}
+
+  /** A master or replica; a replica also has its link (absent for the master). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record InstanceJson(String address, String host, int port, String runId, String state, List<String> flags,
+      @JsonUnwrapped LinkJson link) {}
+
+  /** What only a replica has. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record LinkJson(String link, String follows, long offset, Long lagBytes, int priority) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record SentinelJson(String address, boolean reachable, String error, boolean configured, String runId, String master,
+      long configEpoch, List<String> flags) {}
+
+  static TopologyJson toJson(Topology t) {
+    return new TopologyJson(t.masterName(), instance(t.master()),
+        t.replicas().stream().map(SentinelStatusCommand::instance).toList(),
+        t.sentinels().stream().map(s -> new SentinelJson(s.address(), s.reachable(), s.error(), s.configured(), s.runId(),
+            s.masterAddress(), s.configEpoch(), s.flags().stream().sorted().toList())).toList(),
+        t.quorum(), t.configEpoch(), t.downAfter().toMillis(), t.failoverTimeout().toMillis(), t.masterReplOffset(),
+        t.observedAt().toString(), t.stale(), t.staleReason());
   }
 
-  static Map<String, Object> instance(Topology.Instance i) {
-    Map<String, Object> x = new LinkedHashMap<>();
-    x.put("address", i.address());
-    x.put("host", i.host());
-    x.put("port", i.port());
-    x.put("run_id", i.runId());
-    x.put("state", i.state());
-    x.put("flags", i.flags().stream().sorted().toList());
-    if (i.linkStatus() != null) {
-      x.put("link", i.linkStatus());
-      x.put("follows", i.masterAddress());
-      x.put("offset", i.replOffset());
-      x.put("lag_bytes", i.lagBytes());
-      x.put("priority", i.priority());
-    }
-    return x;
+  static InstanceJson instance(Topology.Instance i) {
+    return new InstanceJson(i.address(), i.host(), i.port(), i.runId(), i.state(), i.flags().stream().sorted().toList(),
+        i.linkStatus() == null ? null
+            : new LinkJson(i.linkStatus(), i.masterAddress(), i.replOffset(), i.lagBytes(), i.priority()));
   }
 }

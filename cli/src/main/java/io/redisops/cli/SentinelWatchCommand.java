@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.redisops.backup.catalog.ManifestCodec;
-import io.redisops.text.Durations;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.SentinelEvent;
 import io.redisops.sentinel.SentinelTarget;
@@ -14,7 +13,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,12 +40,12 @@ final class SentinelWatchCommand implements Callable<Integer> {
   SentinelCommand parent;
 
   @Option(names = "--for", paramLabel = "DURATION", description = "Stop after this long (e.g. 90s, 15m); default: until stopped.")
-  String duration;
+  Duration duration;
 
   @Override
   public Integer call() throws InterruptedException {
     CommandContext ctx = new CommandContext(spec);
-    Duration limit = duration == null ? null : Durations.parse(duration, "--for");
+    Duration limit = duration;
     PrintWriter out = ctx.out();
     ObjectWriter json = ManifestCodec.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
     ZoneId zone = ctx.clock().getZone();
@@ -84,7 +82,7 @@ final class SentinelWatchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void line(PrintWriter out, ObjectWriter json, boolean asJson, Map<String, Object> doc, String text) {
+  private static void line(PrintWriter out, ObjectWriter json, boolean asJson, Object doc, String text) {
     if (asJson) {
       try {
         out.println(json.writeValueAsString(doc));
@@ -110,15 +108,12 @@ final class SentinelWatchCommand implements Callable<Integer> {
         + t.reachableSentinels().size() + "/" + t.sentinels().size() + " sentinels answering";
   }
 
-  private static Map<String, Object> topologyJson(Topology t) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("time", t.observedAt().toString());
-    m.put("sentinel", null);
-    m.put("event", "topology");
-    m.put("instance", "master " + t.masterName() + " " + t.master().address());
-    m.put("master", t.masterName());
-    m.put("meaning", describe(t));
-    m.put("topology", SentinelStatusCommand.toJson(t));
-    return m;
+  /** The {@code topology} line of the stream: an event's fields, and the topology. */
+  record TopologyLine(String time, String sentinel, String event, String instance, String master, String meaning,
+      SentinelStatusCommand.TopologyJson topology) {}
+
+  private static TopologyLine topologyJson(Topology t) {
+    return new TopologyLine(t.observedAt().toString(), null, "topology", "master " + t.masterName() + " "
+        + t.master().address(), t.masterName(), describe(t), SentinelStatusCommand.toJson(t));
   }
 }

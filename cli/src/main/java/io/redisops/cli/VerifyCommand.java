@@ -9,11 +9,10 @@ import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,14 +30,19 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Verify every backup of the dataset.")
   boolean all;
 
-  @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
-      description = "local (default), offsite (download, decrypt, decompress, check) or all.")
-  String where;
+  @Mixin
+  Mixins.WhereOption where;
+
+  /** The {@code --json} document. */
+  record VerifyJson(String dataset, List<ResultJson> results) {}
+
+  /** One backup verified. */
+  record ResultJson(String id, String where, boolean ok, List<String> problems) {}
 
   @Override
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    Where w = Where.parse(where);
+    Where w = where.where;
     if (all && !ids.isEmpty()) {
       throw RedisOpsException.usage("give backup ids or --all, not both");
     }
@@ -62,20 +66,13 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     if (ctx.json()) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("dataset", dataset);
-      List<Map<String, Object>> rs = new ArrayList<>();
+      List<ResultJson> rs = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
         VerifyService.Result r = results.get(i);
-        Map<String, Object> one = new LinkedHashMap<>();
-        one.put("id", r.id());
-        one.put("where", labels.get(i).trim().isEmpty() ? where : labels.get(i).trim());
-        one.put("ok", r.ok());
-        one.put("problems", r.problems());
-        rs.add(one);
+        rs.add(new ResultJson(r.id(), labels.get(i).trim().isEmpty() ? w.id() : labels.get(i).trim(), r.ok(),
+            r.problems()));
       }
-      doc.put("results", rs);
-      ctx.printJson(doc);
+      ctx.printJson(new VerifyJson(dataset, rs));
     }
     if (!bad.isEmpty()) {
       throw new RedisOpsException(ExitCode.INTEGRITY, bad.size() + " of " + results.size()

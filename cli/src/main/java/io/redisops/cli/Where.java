@@ -1,19 +1,8 @@
 package io.redisops.cli;
 
-import io.redisops.error.RedisOpsException;
-import java.util.Locale;
-
-/** The {@code --where} values of {@code list}, {@code verify} and {@code prune}. */
+/** The {@code --where} values of {@code list}, {@code verify} and {@code prune} (converted by {@link Converters}). */
 enum Where {
   LOCAL, OFFSITE, ALL;
-
-  static Where parse(String text) {
-    try {
-      return valueOf(text.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw RedisOpsException.usage("--where: unknown value '" + text + "'; use local, offsite or all");
-    }
-  }
 
   boolean local() {
     return this != OFFSITE;
@@ -21,5 +10,9 @@ enum Where {
 
   boolean offsite() {
     return this != LOCAL;
+  }
+
+  String id() {
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

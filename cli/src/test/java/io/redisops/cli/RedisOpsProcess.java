@@ -107,6 +107,63 @@ final class RedisOpsProcess {
     }
   }
 
+  /** util-linux {@code script}, which runs a command on a pseudo-terminal. */
+  static final Path SCRIPT = Path.of("/usr/bin/script");
+
+  /**
+   * Runs on a pseudo-terminal (util-linux {@code script}: stdin, stdout and stderr of the jar are the terminal) with
+   * {@code typed} as what the operator types; stdout and stderr arrive together in {@link Result#stdout()}. Same
+   * environment rules and deadline as {@link #run(Duration)}; the wrapper is not supported here.
+   */
+  Result runOnTerminal(String typed, Duration timeout) {
+    if (!wrapper.isEmpty()) {
+      throw new IllegalStateException("runOnTerminal does not support wrap()");
+    }
+    try {
+      StringBuilder cmd = new StringBuilder();
+      List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-XX:+UseSerialGC", "-jar", jar().toString()));
+      words.addAll(args);
+      for (String w : words) {
+        cmd.append('\'').append(w.replace("'", "'\\''")).append("' ");
+      }
+      Path in = Files.createTempFile("redis-ops-", ".typed");
+      Files.writeString(in, typed, StandardCharsets.UTF_8);
+      Path out = Files.createTempFile("redis-ops-", ".tty");
+      ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "-qefc", cmd.toString(), "/dev/null")
+          .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true);
+      if (workDir != null) {
+        pb.directory(workDir.toFile());
+      }
+      pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_OPS_"));
+      env.forEach((k, v) -> {
+        if (v == null) {
+          pb.environment().remove(k);
+        } else {
+          pb.environment().put(k, v);
+        }
+      });
+      Process p = pb.start();
+      try {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new AssertionError("redis-ops " + args + " on a terminal did not exit within " + timeout.toSeconds()
+              + " s; output:\n" + Background.read(out));
+        }
+        return new Result(args, p.exitValue(), Background.read(out), "");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for redis-ops", e);
+      } finally {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        Files.deleteIfExists(in);
+        Files.deleteIfExists(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("unable to start redis-ops " + args + " on a terminal", e);
+    }
+  }
+
   /**
    * JaCoCo's agent of this JVM (failsafe starts the ITs with it when the build measures coverage), passed on with
    * {@code -Dit.cli.coverage=true} so that what the CLI runs counts too (about 0.9 s more at each start). None under a

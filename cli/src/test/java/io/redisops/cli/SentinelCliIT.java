@@ -124,8 +124,29 @@ class SentinelCliIT {
     RedisOpsProcess.Result r = sentinel("failover");
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(5);
     assertThat(r.stdout()).contains("fail over master 'mymaster' now at " + address(group.master()));
-    assertThat(r.stderr()).contains("pass --yes");
+    assertThat(r.stderr()).contains("needs confirmation and there is no terminal").contains("--yes");
     assertThat(group.currentMaster()).isSameAs(group.master());
+  }
+
+  @Test
+  @Order(5)
+  void failoverDeclinedOnATerminalChangesNothing() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(RedisOpsProcess.SCRIPT),
+        "util-linux 'script' (a pseudo-terminal) is not installed");
+    long epoch = JSON.readTree(RedisOpsProcess.run("--json", "sentinel", "--sentinel", sentinels(), "status").stdout())
+        .get("config_epoch").asLong();
+    for (String answer : List.of("n\n", "yeah\n", "")) {
+      RedisOpsProcess.Result r = RedisOpsProcess.of("sentinel", "--sentinel", sentinels(), "failover")
+          .runOnTerminal(answer, RedisOpsProcess.DEFAULT_TIMEOUT);
+      assertThat(r.exitCode()).as(r.describe()).isEqualTo(5);
+      assertThat(r.stdout()).as(r.describe()).contains("fail over master 'mymaster' now at " + address(group.master()))
+          .contains("Go ahead with failover of master 'mymaster'? [y/N]")
+          .contains("not confirmed; nothing was changed");
+    }
+    assertThat(group.currentMaster()).isSameAs(group.master());
+    JsonNode after = JSON.readTree(RedisOpsProcess.run("--json", "sentinel", "--sentinel", sentinels(), "status").stdout());
+    assertThat(after.get("config_epoch").asLong()).isEqualTo(epoch);
+    assertThat(after.get("master").get("address").asText()).isEqualTo(address(group.master()));
   }
 
   @Test
