@@ -12,23 +12,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code redis-ops prune [--dry-run] [--where local|offsite|all] [--yes]}: apply retention. Destructive, so when
- * anything would go it follows the consent rule ({@link Consent}); the dataset's lock is held from the plan to the
- * deletions, so what goes is what was shown.
+ * {@code redis-ops prune [--dry-run] [--where local|offsite|all]}: apply retention. Not under the consent rule: it
+ * applies the configured policy, as every backup and the daemon do, and runs from cron; it never deletes the newest
+ * backup that is not known bad.
  */
 @Command(name = "prune", description = {"Apply retention: hourly and daily backups are kept as long as retention.hourly and"
     + " retention.daily say (retention.offsite-* off-site), manual ones until 'redis-ops delete'; the newest backup"
-    + " not known bad is always kept.", "Unusable backups (see 'list') are never pruned; remove them with 'delete'.",
-    "Shows what goes and asks; without a terminal deleting needs --yes (exit 5)."})
+    + " not known bad is always kept.", "Unusable backups (see 'list') are never pruned; remove them with 'delete'."})
 final class PruneCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -38,9 +35,6 @@ final class PruneCommand implements Callable<Integer> {
 
   @Mixin
   Mixins.WhereOption where;
-
-  @Mixin
-  Mixins.Yes yes;
 
   /** One decision in {@code --json}. */
   record DecisionJson(String id, boolean keep, String reason) {
@@ -78,28 +72,14 @@ final class PruneCommand implements Callable<Integer> {
         }
       }
       Map<String, List<RetentionPlanner.Decision>> plans = new LinkedHashMap<>();
-      places.forEach((place, c) -> plans.put(place, new PruneService(c).prune(dataset, true, true)));
-      long going = plans.values().stream().flatMap(List::stream).filter(d -> !d.keep()).count();
-      if (!dry && going > 0) {
-        List<String> lines = new ArrayList<>();
-        plans.forEach((place, plan) -> lines.addAll(lines(place, plan, "delete")));
-        Consent.obtain(ctx, yes, "prune: delete " + going + " backup(s) of " + dataset, lines);
-        // only what was shown goes: the kept ones are spared even if they aged past retention meanwhile
-        places.forEach((place, c) -> {
-          Set<String> kept = plans.get(place).stream().filter(RetentionPlanner.Decision::keep).map(d -> d.backup().id())
-              .collect(Collectors.toSet());
-          plans.put(place, new PruneService(c).prune(dataset, false, true, kept));
-        });
-      }
+      places.forEach((place, c) -> plans.put(place, new PruneService(c).prune(dataset, dry, true)));
       if (ctx.json()) {
         ctx.printJson(new PruneJson(dataset, dry, DecisionJson.of(plans.get("local")),
             DecisionJson.of(plans.get("offsite"))));
         return 0;
       }
       plans.forEach((place, plan) -> {
-        if (dry || going == 0) {
-          lines(place, plan, dry ? "would delete" : "delete").forEach(ctx.out()::println);
-        }
+        lines(place, plan, dry ? "would delete" : "delete").forEach(ctx.out()::println);
         long deleted = plan.stream().filter(d -> !d.keep()).count();
         // the local line keeps its earlier wording: scripts read it
         ctx.out().printf("%s%d of %d %sbackup(s) of %s%n", dry ? "dry run: would delete " : "deleted ", deleted,
