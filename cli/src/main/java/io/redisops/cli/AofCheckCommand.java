@@ -11,14 +11,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops aof check [--dir DIR]}: exit 0 valid, 3 damaged. */
-@Command(name = "check", description = "Check the AOF with redis-check-aof and report per file: size, valid up to,"
-    + " bytes and commands after, last #TS time. Exit 0 valid, 3 damaged.")
+@Command(
+    name = "check",
+    description =
+        "Check the AOF with redis-check-aof and report per file: size, valid up to,"
+            + " bytes and commands after, last #TS time. Exit 0 valid, 3 damaged.")
 final class AofCheckCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--dir", paramLabel = "DIR",
-      description = "Redis data directory (holding appendonlydir) or the AOF folder; default: ask the running Redis.")
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "Redis data directory (holding appendonlydir) or the AOF folder; default: ask the running Redis.")
   Path dir;
 
   @Override
@@ -31,14 +36,24 @@ final class AofCheckCommand implements Callable<Integer> {
     } else {
       ctx.out().println("AOF: " + r.location().target());
       r.files().forEach(f -> ctx.out().println("  " + AofReports.line(f)));
-      ctx.out().println(r.valid() ? "valid" : "DAMAGED (" + r.damage().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-          + ")");
+      ctx.out()
+          .println(
+              r.valid()
+                  ? "valid"
+                  : "DAMAGED ("
+                      + r.damage().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                      + ")");
       ctx.out().flush();
     }
     if (!r.valid()) {
-      throw RedisOpsException.integrity("the AOF in " + r.location().aofDir() + " is damaged"
-          + r.damagedFile().map(f -> ": " + f.name() + (f.problem() == null ? "" : " " + f.problem())).orElse("")
-          + "; see 'redis-ops aof repair --dry-run'");
+      throw RedisOpsException.integrity(
+          "the AOF in "
+              + r.location().aofDir()
+              + " is damaged"
+              + r.damagedFile()
+                  .map(f -> ": " + f.name() + (f.problem() == null ? "" : " " + f.problem()))
+                  .orElse("")
+              + "; see 'redis-ops aof repair --dry-run'");
     }
     return 0;
   }

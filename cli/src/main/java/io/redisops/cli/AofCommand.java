@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.config.Settings;
 import io.redisops.recovery.aof.AofChecker;
 import io.redisops.recovery.aof.AofOutcome;
 import io.redisops.recovery.aof.AofPlan;
@@ -12,7 +13,6 @@ import io.redisops.recovery.aof.AofService;
 import io.redisops.recovery.aof.CheckAofTool;
 import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.recovery.restore.RestoreTimeouts;
-import io.redisops.config.Settings;
 import io.redisops.redis.RedisConnector;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +20,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code redis-ops aof check | repair | undo-flushall}: the AOF emergencies. This class only groups them. */
-@Command(name = "aof", description = "Check and repair the append-only file, undo an accidental FLUSHALL.",
+/**
+ * {@code redis-ops aof check | repair | undo-flushall}: the AOF emergencies. This class only groups
+ * them.
+ */
+@Command(
+    name = "aof",
+    description = "Check and repair the append-only file, undo an accidental FLUSHALL.",
     subcommands = {AofCheckCommand.class, AofRepairCommand.class, AofUndoFlushallCommand.class})
 final class AofCommand implements Runnable {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
@@ -34,26 +38,42 @@ final class AofCommand implements Runnable {
 
   /** The service with the real redis-check-aof, on the context's clock, with restore's timeouts. */
   static AofService service(CommandContext ctx) {
-    return new AofService(new AofChecker(new CheckAofTool()), ctx.clock(), RestoreTimeouts.defaults().control(),
+    return new AofService(
+        new AofChecker(new CheckAofTool()),
+        ctx.clock(),
+        RestoreTimeouts.defaults().control(),
         RedisConnector.DEFAULT_TIMEOUT);
   }
 
-  /** The dataset's Redis with what restore is given too: config file, start-command and stop-command. */
+  /**
+   * The dataset's Redis with what restore is given too: config file, start-command and
+   * stop-command.
+   */
   static AofService.Target target(CommandContext ctx) {
     Settings.DatasetSettings ds = ctx.dataset();
-    return new AofService.Target(ds.endpoint(), ds.configFile(),
-        new ServiceCommands(ds.startCommand(), ds.stopCommand()));
+    return new AofService.Target(
+        ds.endpoint(), ds.configFile(), new ServiceCommands(ds.startCommand(), ds.stopCommand()));
   }
 
-  /** The plan of an AOF command: --resume and --rollback take the interrupted run, else {@code fresh}. */
-  static AofPlan plan(CommandContext ctx, CommandSpec spec, String action, java.nio.file.Path dir, boolean resume,
-      boolean rollback, boolean dryRun, java.util.function.Supplier<AofPlan> fresh) {
+  /**
+   * The plan of an AOF command: --resume and --rollback take the interrupted run, else {@code
+   * fresh}.
+   */
+  static AofPlan plan(
+      CommandContext ctx,
+      CommandSpec spec,
+      String action,
+      java.nio.file.Path dir,
+      boolean resume,
+      boolean rollback,
+      boolean dryRun,
+      java.util.function.Supplier<AofPlan> fresh) {
     if (resume && rollback) {
       throw io.redisops.error.RedisOpsException.usage("--resume and --rollback exclude each other");
     }
     if ((resume || rollback) && dryRun) {
-      throw io.redisops.error.RedisOpsException.usage("--dry-run applies to a new " + action + ", not to --resume or"
-          + " --rollback");
+      throw io.redisops.error.RedisOpsException.usage(
+          "--dry-run applies to a new " + action + ", not to --resume or" + " --rollback");
     }
     if (resume) {
       return service(ctx).resume(action, dir, target(ctx), commandPrefix(spec));
@@ -64,25 +84,52 @@ final class AofCommand implements Runnable {
     return fresh.get();
   }
 
-  /** How the operator calls redis-ops, for advice lines: config file and dataset, never the URI (it may hold a password). */
+  /**
+   * How the operator calls redis-ops, for advice lines: config file and dataset, never the URI (it
+   * may hold a password).
+   */
   static String commandPrefix(CommandSpec spec) {
     return new CommandContext(spec).commandPrefix();
   }
 
-  /** The {@code --json} document of {@code aof check}, also the {@code check} of repair and undo-flushall. */
+  /**
+   * The {@code --json} document of {@code aof check}, also the {@code check} of repair and
+   * undo-flushall.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record CheckJson(String aof, boolean valid, String damage, List<FileJson> files, String redisCheckAofSays) {}
+  record CheckJson(
+      String aof, boolean valid, String damage, List<FileJson> files, String redisCheckAofSays) {}
 
   /** One file of the AOF. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record FileJson(String name, String type, String status, long size, long validUpTo, long bytesAfter,
-      long commandsAfter, long commands, String lastIntactTime, String problem) {}
+  record FileJson(
+      String name,
+      String type,
+      String status,
+      long size,
+      long validUpTo,
+      long bytesAfter,
+      long commandsAfter,
+      long commands,
+      String lastIntactTime,
+      String problem) {}
 
   /** The {@code --json} document of {@code aof repair} and {@code aof undo-flushall}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record PlanJson(String action, boolean dryRun, boolean nothingToDo, List<String> findings, List<String> plan,
-      String quarantine, long removedBytes, long removedCommands, List<String> removed, String lastIntactTime,
-      boolean done, @JsonUnwrapped DoneJson outcome, CheckJson check,
+  record PlanJson(
+      String action,
+      boolean dryRun,
+      boolean nothingToDo,
+      List<String> findings,
+      List<String> plan,
+      String quarantine,
+      long removedBytes,
+      long removedCommands,
+      List<String> removed,
+      String lastIntactTime,
+      boolean done,
+      @JsonUnwrapped DoneJson outcome,
+      CheckJson check,
       @JsonInclude(JsonInclude.Include.NON_NULL) String rolledBack) {}
 
   /** What only a plan that ran has. */
@@ -90,20 +137,50 @@ final class AofCommand implements Runnable {
   record DoneJson(long keysBefore, long keysAfter, long startedPid, boolean validAfter) {}
 
   static CheckJson json(AofReport r) {
-    return new CheckJson(r.location().target().toString(), r.valid(), lower(r.damage().name()),
-        r.files().stream().map(f -> new FileJson(f.name(), lower(f.type().name()), lower(f.status().name()), f.size(),
-            f.validUpTo(), f.bytesAfter(), f.commandsAfter(), f.commands(),
-            f.lastIntactTime() == null ? null : f.lastIntactTime().toString(), f.problem())).toList(),
+    return new CheckJson(
+        r.location().target().toString(),
+        r.valid(),
+        lower(r.damage().name()),
+        r.files().stream()
+            .map(
+                f ->
+                    new FileJson(
+                        f.name(),
+                        lower(f.type().name()),
+                        lower(f.status().name()),
+                        f.size(),
+                        f.validUpTo(),
+                        f.bytesAfter(),
+                        f.commandsAfter(),
+                        f.commands(),
+                        f.lastIntactTime() == null ? null : f.lastIntactTime().toString(),
+                        f.problem()))
+            .toList(),
         r.toolSays());
   }
 
   static PlanJson json(AofPlan plan, boolean dryRun, AofOutcome out) {
-    return new PlanJson(plan.action(), dryRun, plan.nothingToDo(), plan.findings(), plan.describe(),
-        plan.quarantineFolder() == null ? null : plan.quarantineFolder().toString(), plan.removedBytes(),
-        plan.removedCommands(), plan.removed(), plan.report().lastIntactTime().map(Object::toString).orElse(null),
-        out != null, out == null ? null : new DoneJson(out.keysBefore(), out.keysAfter(), out.startedPid(),
-            out.after() != null && out.after().valid()),
-        json(plan.report()), out == null ? null : out.rolledBack());
+    return new PlanJson(
+        plan.action(),
+        dryRun,
+        plan.nothingToDo(),
+        plan.findings(),
+        plan.describe(),
+        plan.quarantineFolder() == null ? null : plan.quarantineFolder().toString(),
+        plan.removedBytes(),
+        plan.removedCommands(),
+        plan.removed(),
+        plan.report().lastIntactTime().map(Object::toString).orElse(null),
+        out != null,
+        out == null
+            ? null
+            : new DoneJson(
+                out.keysBefore(),
+                out.keysAfter(),
+                out.startedPid(),
+                out.after() != null && out.after().valid()),
+        json(plan.report()),
+        out == null ? null : out.rolledBack());
   }
 
   private static String lower(String name) {
@@ -111,7 +188,8 @@ final class AofCommand implements Runnable {
   }
 
   /**
-   * Shows the plan, asks ({@link Consent}), runs it and reports: what {@code repair} and {@code undo-flushall} share.
+   * Shows the plan, asks ({@link Consent}), runs it and reports: what {@code repair} and {@code
+   * undo-flushall} share.
    *
    * @return the exit code (0); refusals and failures are thrown
    */
@@ -143,12 +221,21 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    Consent.obtain(ctx, yes, "aof " + plan.action() + (plan.mode() == AofPlan.Mode.NEW ? ""
-        : plan.mode() == AofPlan.Mode.RESUME ? " --resume" : " --rollback"), lines);
-    AofOutcome out = plan.execute(step -> {
-      ctx.report().println("==> " + step);
-      ctx.report().flush();
-    });
+    Consent.obtain(
+        ctx,
+        yes,
+        "aof "
+            + plan.action()
+            + (plan.mode() == AofPlan.Mode.NEW
+                ? ""
+                : plan.mode() == AofPlan.Mode.RESUME ? " --resume" : " --rollback"),
+        lines);
+    AofOutcome out =
+        plan.execute(
+            step -> {
+              ctx.report().println("==> " + step);
+              ctx.report().flush();
+            });
     if (ctx.json()) {
       ctx.printJson(json(plan, false, out));
       return 0;
@@ -158,13 +245,30 @@ final class AofCommand implements Runnable {
       ctx.out().flush();
       return 0;
     }
-    ctx.out().println("done: " + plan.action() + " cut " + out.removedBytes() + " bytes ("
-        + (out.removed().isEmpty() ? out.removedCommands() + " command(s)" : String.join(", ", out.removed())) + ")"
-        + (out.lastIntactTime() == null ? "" : "; last command kept was logged at " + out.lastIntactTime()));
+    ctx.out()
+        .println(
+            "done: "
+                + plan.action()
+                + " cut "
+                + out.removedBytes()
+                + " bytes ("
+                + (out.removed().isEmpty()
+                    ? out.removedCommands() + " command(s)"
+                    : String.join(", ", out.removed()))
+                + ")"
+                + (out.lastIntactTime() == null
+                    ? ""
+                    : "; last command kept was logged at " + out.lastIntactTime()));
     ctx.out().println("the AOF as it was is kept in " + out.quarantine());
     if (out.startedPid() > 0) {
-      ctx.out().println("Redis is running again (pid " + out.startedPid() + "); keys before: "
-          + out.keysBefore() + ", after: " + out.keysAfter());
+      ctx.out()
+          .println(
+              "Redis is running again (pid "
+                  + out.startedPid()
+                  + "); keys before: "
+                  + out.keysBefore()
+                  + ", after: "
+                  + out.keysAfter());
     }
     ctx.out().flush();
     return 0;

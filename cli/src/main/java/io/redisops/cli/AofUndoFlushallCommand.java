@@ -9,30 +9,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops aof undo-flushall [--yes] [--dry-run]}. */
-@Command(name = "undo-flushall", description = "Undo FLUSHALL/FLUSHDB (any variant) at the end of the AOF: stop Redis"
-    + " (SHUTDOWN NOSAVE), copy the AOF into quarantine, cut the flushes, check, start Redis. Refused (exit 5) after a"
-    + " rewrite or later writes.")
+@Command(
+    name = "undo-flushall",
+    description =
+        "Undo FLUSHALL/FLUSHDB (any variant) at the end of the AOF: stop Redis"
+            + " (SHUTDOWN NOSAVE), copy the AOF into quarantine, cut the flushes, check, start Redis. Refused (exit 5) after a"
+            + " rewrite or later writes.")
 final class AofUndoFlushallCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  Mixins.Yes yes;
+  @Mixin Mixins.Yes yes;
 
-  @Mixin
-  Mixins.DryRun dryRun;
+  @Mixin Mixins.DryRun dryRun;
 
   @Option(names = "--resume", description = "Finish an undo that was interrupted.")
   boolean resume;
 
-  @Option(names = "--rollback", description = "Undo an interrupted undo-flushall: the AOF as it was, Redis on it.")
+  @Option(
+      names = "--rollback",
+      description = "Undo an interrupted undo-flushall: the AOF as it was, Redis on it.")
   boolean rollback;
 
   @Override
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
-    try (AofPlan plan = AofCommand.plan(ctx, spec, "undo-flushall", null, resume, rollback, dryRun.dryRun,
-        () -> AofCommand.service(ctx).planUndoFlushall(AofCommand.target(ctx), AofCommand.commandPrefix(spec)))) {
+    try (AofPlan plan =
+        AofCommand.plan(
+            ctx,
+            spec,
+            "undo-flushall",
+            null,
+            resume,
+            rollback,
+            dryRun.dryRun,
+            () ->
+                AofCommand.service(ctx)
+                    .planUndoFlushall(AofCommand.target(ctx), AofCommand.commandPrefix(spec)))) {
       return AofCommand.runPlan(ctx, plan, dryRun.dryRun, yes);
     }
   }

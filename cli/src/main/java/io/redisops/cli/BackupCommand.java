@@ -3,17 +3,17 @@ package io.redisops.cli;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.text.Sizes;
+import io.redisops.backup.rdb.Verification;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupResult;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.config.Settings;
-import java.util.Locale;
+import io.redisops.text.Sizes;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,23 +22,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops backup}: take one backup now, verify, store, prune. */
-@Command(name = "backup", description = "Take one backup now: capture, verify, store, then apply retention.")
+@Command(
+    name = "backup",
+    description = "Take one backup now: capture, verify, store, then apply retention.")
 final class BackupCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--tier", paramLabel = "TIER", defaultValue = "manual", completionCandidates = Converters.TierValues.class,
-      description = "hourly, daily or manual (default: ${DEFAULT-VALUE}); retention is decided per tier.")
+  @Option(
+      names = "--tier",
+      paramLabel = "TIER",
+      defaultValue = "manual",
+      completionCandidates = Converters.TierValues.class,
+      description =
+          "hourly, daily or manual (default: ${DEFAULT-VALUE}); retention is decided per tier.")
   Tier tier;
 
-  @Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
+  @Option(
+      names = "--method",
+      paramLabel = "METHOD",
+      defaultValue = "auto",
       completionCandidates = Converters.MethodValues.class,
-      description = "bgsave, replication or auto (default: bgsave when the data directory is readable here, else replication).")
+      description =
+          "bgsave, replication or auto (default: bgsave when the data directory is readable here, else replication).")
   SnapshotMethod method;
 
   /** The {@code --json} document: the new backup's manifest, and what retention removed. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record BackupJson(Manifest backup, String repository, int leftoversRemoved, List<String> pruned) {}
+  record BackupJson(
+      Manifest backup, String repository, int leftoversRemoved, List<String> pruned) {}
 
   @Override
   public Integer call() {
@@ -48,20 +59,38 @@ final class BackupCommand implements Callable<Integer> {
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
     BackupService service = BackupService.standard(bc);
-    BackupResult r = service.backup(new BackupRequest(ds.name(), ds.endpoint(), Set.of(t), m), ctx.progress());
+    BackupResult r =
+        service.backup(new BackupRequest(ds.name(), ds.endpoint(), Set.of(t), m), ctx.progress());
     Manifest b = r.manifest();
     if (ctx.json()) {
-      ctx.printJson(new BackupJson(b, bc.repository().describe(), r.leftoversRemoved(),
-          r.pruned().stream().map(Manifest::id).toList()));
+      ctx.printJson(
+          new BackupJson(
+              b,
+              bc.repository().describe(),
+              r.leftoversRemoved(),
+              r.pruned().stream().map(Manifest::id).toList()));
     } else {
-      ctx.out().printf(Locale.ROOT, "backup %s of %s: %s keys%s, %s raw, %s stored (%s), %s, %.2f s%n", b.id(), b.dataset(),
-          b.describeTotalKeys(), b.keys().isEmpty() ? "" : " (" + Manifest.describeKeys(b.keys()) + ")", Sizes.human(b.rawSize()),
-          Sizes.human(b.storedSize()), b.compression(), b.method(), b.durationMs() / 1000.0);
+      ctx.out()
+          .printf(
+              Locale.ROOT,
+              "backup %s of %s: %s keys%s, %s raw, %s stored (%s), %s, %.2f s%n",
+              b.id(),
+              b.dataset(),
+              b.describeTotalKeys(),
+              b.keys().isEmpty() ? "" : " (" + Manifest.describeKeys(b.keys()) + ")",
+              Sizes.human(b.rawSize()),
+              Sizes.human(b.storedSize()),
+              b.compression(),
+              b.method(),
+              b.durationMs() / 1000.0);
       if (b.verificationLevel() == Verification.CHECKSUM) {
         ctx.out().printf("verified by checksum only: %s%n", b.verificationNote());
       }
       for (Manifest p : r.pruned()) {
-        ctx.out().printf("pruned %s (%s)%n", p.id(), String.join(",", p.sortedTiers().stream().map(Tier::id).toList()));
+        ctx.out()
+            .printf(
+                "pruned %s (%s)%n",
+                p.id(), String.join(",", p.sortedTiers().stream().map(Tier::id).toList()));
       }
       ctx.out().flush();
     }

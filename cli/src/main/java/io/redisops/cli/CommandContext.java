@@ -2,28 +2,29 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisops.backup.catalog.ManifestCodec;
-import io.redisops.progress.LoggingProgress;
-import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
-import io.redisops.storage.LocalRepository;
 import io.redisops.config.Config;
 import io.redisops.config.ConfigLoader;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.LoggingProgress;
+import io.redisops.progress.ProgressListener;
 import io.redisops.redis.RedisConnector;
+import io.redisops.storage.LocalRepository;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What every command needs, resolved once from the global options and the configuration file: settings, the backup
- * context, the output writers and a progress listener fit for where the output goes.
+ * What every command needs, resolved once from the global options and the configuration file:
+ * settings, the backup context, the output writers and a progress listener fit for where the output
+ * goes.
  */
 final class CommandContext {
   private final GlobalOptions root;
@@ -50,7 +51,10 @@ final class CommandContext {
     return config;
   }
 
-  /** True when the configuration file names datasets (else the one dataset is made up from --redis/--dataset). */
+  /**
+   * True when the configuration file names datasets (else the one dataset is made up from
+   * --redis/--dataset).
+   */
   boolean datasetsConfigured() {
     return config().datasets() != null && !config().datasets().isEmpty();
   }
@@ -63,8 +67,12 @@ final class CommandContext {
   Settings settings() {
     if (settings == null) {
       Config config = config();
-      settings = Settings.resolve(config,
-          new Settings.Overrides(root.redis, root.repo, root.dataset, root.tlsCaFile, root.offsite), System.getenv());
+      settings =
+          Settings.resolve(
+              config,
+              new Settings.Overrides(
+                  root.redis, root.repo, root.dataset, root.tlsCaFile, root.offsite),
+              System.getenv());
     }
     return settings;
   }
@@ -76,27 +84,41 @@ final class CommandContext {
   BackupContext backupContext() {
     Settings s = settings();
     LocalRepository repository = new LocalRepository(s.repositoryPath());
-    return new BackupContext(repository, s.compression(), s.retention(), lockDir(repository.root(), System.getenv()),
-        clock, RedisConnector.DEFAULT_TIMEOUT, VersionProvider.version());
+    return new BackupContext(
+        repository,
+        s.compression(),
+        s.retention(),
+        lockDir(repository.root(), System.getenv()),
+        clock,
+        RedisConnector.DEFAULT_TIMEOUT,
+        VersionProvider.version());
   }
 
   /**
-   * Where the datasets' locks and restore state live: the repository itself, unless it can be read but not written (a
-   * recovery host that mounts the backups read-only must still restore from them). Then a folder of this host:
-   * {@code $REDIS_OPS_STATE_DIR}, else {@code $XDG_STATE_HOME/redis-ops}, else {@code ~/.local/state/redis-ops} (or
-   * {@code <tmp>/redis-ops-state-<user>} without a writable home), with one sub-folder per repository path. This user
-   * cannot write such a repository, so none of its backups needs the lock there.
+   * Where the datasets' locks and restore state live: the repository itself, unless it can be read
+   * but not written (a recovery host that mounts the backups read-only must still restore from
+   * them). Then a folder of this host: {@code $REDIS_OPS_STATE_DIR}, else {@code
+   * $XDG_STATE_HOME/redis-ops}, else {@code ~/.local/state/redis-ops} (or {@code
+   * <tmp>/redis-ops-state-<user>} without a writable home), with one sub-folder per repository
+   * path. This user cannot write such a repository, so none of its backups needs the lock there.
    */
   static Path lockDir(Path repository, Map<String, String> env) {
     if (!readOnly(repository)) {
       return repository;
     }
     Path home = Path.of(System.getProperty("user.home"));
-    Path base = env.get("REDIS_OPS_STATE_DIR") != null ? Path.of(env.get("REDIS_OPS_STATE_DIR"))
-        : env.get("XDG_STATE_HOME") != null ? Path.of(env.get("XDG_STATE_HOME"), "redis-ops")
-        : Files.isDirectory(home) && Files.isWritable(home) ? home.resolve(".local").resolve("state").resolve("redis-ops")
-        : Path.of(System.getProperty("java.io.tmpdir"), "redis-ops-state-" + System.getProperty("user.name"));
-    String name = repository.toAbsolutePath().normalize().toString().replaceAll("^/+", "").replace('/', '_');
+    Path base =
+        env.get("REDIS_OPS_STATE_DIR") != null
+            ? Path.of(env.get("REDIS_OPS_STATE_DIR"))
+            : env.get("XDG_STATE_HOME") != null
+                ? Path.of(env.get("XDG_STATE_HOME"), "redis-ops")
+                : Files.isDirectory(home) && Files.isWritable(home)
+                    ? home.resolve(".local").resolve("state").resolve("redis-ops")
+                    : Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "redis-ops-state-" + System.getProperty("user.name"));
+    String name =
+        repository.toAbsolutePath().normalize().toString().replaceAll("^/+", "").replace('/', '_');
     return base.resolve("read-only-repositories").resolve(name.isEmpty() ? "root" : name);
   }
 
@@ -105,10 +127,14 @@ final class CommandContext {
       return false;
     }
     try {
-      // Readable but not writable (a read-only mount, or backups owned by another user): reading works, locking there
-      // cannot. An unreadable repository keeps its own path, so the error names it (permission denied).
+      // Readable but not writable (a read-only mount, or backups owned by another user): reading
+      // works, locking there
+      // cannot. An unreadable repository keeps its own path, so the error names it (permission
+      // denied).
       return Files.getFileStore(repository).isReadOnly()
-          || (Files.isReadable(repository) && Files.isExecutable(repository) && !Files.isWritable(repository));
+          || (Files.isReadable(repository)
+              && Files.isExecutable(repository)
+              && !Files.isWritable(repository));
     } catch (java.io.IOException e) {
       return false;
     }
@@ -116,8 +142,14 @@ final class CommandContext {
 
   /** The off-site repository; a usage error when none is configured. Close it when done. */
   Offsite offsite() {
-    return settings().offsite().orElseThrow(() -> RedisOpsException.usage("no off-site repository is configured; set "
-        + "offsite.uri in the configuration file or give --offsite s3://bucket/prefix")).connect(backupContext());
+    return settings()
+        .offsite()
+        .orElseThrow(
+            () ->
+                RedisOpsException.usage(
+                    "no off-site repository is configured; set "
+                        + "offsite.uri in the configuration file or give --offsite s3://bucket/prefix"))
+        .connect(backupContext());
   }
 
   Clock clock() {
@@ -136,17 +168,26 @@ final class CommandContext {
     return spec.commandLine().getErr();
   }
 
-  /** Where plans and step reports go: stdout, or stderr under --json (stdout holds the one JSON document then). */
+  /**
+   * Where plans and step reports go: stdout, or stderr under --json (stdout holds the one JSON
+   * document then).
+   */
   PrintWriter report() {
     return json() ? err() : out();
   }
 
-  /** How the operator calls redis-ops, for advice lines: -c and --dataset, never the URI (it may hold a password). */
+  /**
+   * How the operator calls redis-ops, for advice lines: -c and --dataset, never the URI (it may
+   * hold a password).
+   */
   String commandPrefix() {
     return root.commandPrefix();
   }
 
-  /** A progress bar on a terminal (never with --json), and a log line every few seconds for -v and the daemon. */
+  /**
+   * A progress bar on a terminal (never with --json), and a log line every few seconds for -v and
+   * the daemon.
+   */
   ProgressListener progress() {
     ProgressListener logging = new LoggingProgress(clock, Duration.ofSeconds(5));
     if (!root.json && Terminals.console() != null) {

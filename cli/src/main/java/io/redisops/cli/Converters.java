@@ -1,11 +1,11 @@
 package io.redisops.cli;
 
 import io.redisops.backup.catalog.Tier;
-import io.redisops.text.Durations;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.error.RedisOpsException;
 import io.redisops.recovery.restore.BackupSources;
 import io.redisops.recovery.select.RestoreTime;
+import io.redisops.text.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,19 +17,25 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The option values redis-ops parses itself, registered once on the command line ({@link #register}). A bad value is
- * a usage error (exit 2) with one message form, made by {@link #message}:
- * {@code invalid value for --at: 'xx' (expected HH:MM[:SS], ...)}.
+ * The option values redis-ops parses itself, registered once on the command line ({@link
+ * #register}). A bad value is a usage error (exit 2) with one message form, made by {@link
+ * #message}: {@code invalid value for --at: 'xx' (expected HH:MM[:SS], ...)}.
  */
 final class Converters {
   /** What {@code restore --at} accepts (RestoreTime's forms). */
-  static final String TIME_FORMS = "HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z"
-      + " (2026-11-22T11:00:00Z), or -90m / -2h / -1d";
-  private static final Pattern FUTURE = Pattern.compile(".* is in the future \\((.*)\\); give a past time");
+  static final String TIME_FORMS =
+      "HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z"
+          + " (2026-11-22T11:00:00Z), or -90m / -2h / -1d";
+
+  private static final Pattern FUTURE =
+      Pattern.compile(".* is in the future \\((.*)\\); give a past time");
 
   private Converters() {}
 
-  /** A value the converter refuses; its message says what was expected, without the option or the value. */
+  /**
+   * A value the converter refuses; its message says what was expected, without the option or the
+   * value.
+   */
   static final class BadValue extends TypeConversionException {
     private static final long serialVersionUID = 1L;
 
@@ -41,13 +47,18 @@ final class Converters {
   /** A size in bytes ({@code --max-loss}): 512, 512B, 4K, 4KiB, 1MiB, 2G; units are binary. */
   record ByteSize(long bytes) {}
 
-  /** The {@code --tier} of {@code import}: a tier, or {@code auto} (null: from the folder layout). */
+  /**
+   * The {@code --tier} of {@code import}: a tier, or {@code auto} (null: from the folder layout).
+   */
   record ImportTier(Tier tier) {}
 
   /** The {@code TIME} of {@code restore --at}: the latest instant it covers, never after now. */
   record RestoreAt(Instant instant) {}
 
-  /** What shell completion offers for {@code --where} (the enum's constants would be offered in capitals). */
+  /**
+   * What shell completion offers for {@code --where} (the enum's constants would be offered in
+   * capitals).
+   */
   static final class WhereValues extends java.util.ArrayList<String> {
     private static final long serialVersionUID = 1L;
 
@@ -91,19 +102,24 @@ final class Converters {
     cl.registerConverter(BackupSources.From.class, Converters::from);
     cl.registerConverter(ByteSize.class, Converters::size);
     // TIME is read in the operator's own zone, as the restore command always did
-    cl.registerConverter(RestoreAt.class, text -> restoreAt(text, Clock.system(java.time.ZoneId.systemDefault())));
+    cl.registerConverter(
+        RestoreAt.class, text -> restoreAt(text, Clock.system(java.time.ZoneId.systemDefault())));
     cl.registerConverter(Duration.class, Converters::duration);
   }
 
   /**
-   * The one line of a bad value, or null when {@code e} is another usage error (unknown option, missing value, ...).
+   * The one line of a bad value, or null when {@code e} is another usage error (unknown option,
+   * missing value, ...).
    */
   static String message(CommandLine.ParameterException e) {
     if (!(e.getCause() instanceof BadValue bad)) {
       return null;
     }
     ArgSpec arg = e.getArgSpec();
-    String name = arg instanceof OptionSpec o ? o.longestName() : arg == null ? "a parameter" : arg.paramLabel();
+    String name =
+        arg instanceof OptionSpec o
+            ? o.longestName()
+            : arg == null ? "a parameter" : arg.paramLabel();
     return message(name, e.getValue(), bad.getMessage());
   }
 

@@ -11,10 +11,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code redis-ops daemon}: run the schedules until SIGTERM or SIGINT. */
-@Command(name = "daemon", description = "Run the backup schedules (hourly, daily, retention) until stopped by SIGTERM/SIGINT.")
+@Command(
+    name = "daemon",
+    description =
+        "Run the backup schedules (hourly, daily, retention) until stopped by SIGTERM/SIGINT.")
 final class DaemonCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -24,7 +26,8 @@ final class DaemonCommand implements Callable<Integer> {
     StatusRegistry status = new StatusRegistry();
     Daemon daemon = new Daemon(settings, backups, status);
     CountDownLatch stop = new CountDownLatch(1);
-    // Our own handlers: the JVM's default would exit with 143 and run no orderly stop; an operator's
+    // Our own handlers: the JVM's default would exit with 143 and run no orderly stop; an
+    // operator's
     // `systemctl stop` must end with a finished or cleanly abandoned capture and exit 0.
     Signals.onStop(stop::countDown);
     daemon.start();

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.text.Sizes;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
+import io.redisops.text.Sizes;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -22,32 +22,54 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code redis-ops list [--where local|offsite|all]}: one row per complete backup, and where it lives. */
-@Command(name = "list", description = "One row per complete backup: id, snapshot time, tiers, sizes, keys, source, where.")
+/**
+ * {@code redis-ops list [--where local|offsite|all]}: one row per complete backup, and where it
+ * lives.
+ */
+@Command(
+    name = "list",
+    description =
+        "One row per complete backup: id, snapshot time, tiers, sizes, keys, source, where.")
 final class ListCommand implements Callable<Integer> {
   static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  Mixins.WhereOption where;
+  @Mixin Mixins.WhereOption where;
 
   /** One backup, the places that hold it, and those where a verification found it bad. */
   private record Row(Manifest manifest, List<String> where, List<String> bad) {}
 
-  /** A backup folder whose manifest cannot be used (see {@code BackupCatalog.Unusable}); also its {@code --json}. */
+  /**
+   * A backup folder whose manifest cannot be used (see {@code BackupCatalog.Unusable}); also its
+   * {@code --json}.
+   */
   record UnusableRow(String id, String where, String problem) {}
 
   /** The {@code --json} document. */
-  record ListJson(String dataset, String repository, List<RowJson> backups, List<UnusableRow> unusable) {}
+  record ListJson(
+      String dataset, String repository, List<RowJson> backups, List<UnusableRow> unusable) {}
 
   /** One backup in {@code --json}: its manifest's figures, where it lives, and its state. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record RowJson(String id, String snapshotTime, List<String> tiers, long rawSize, long storedSize,
-      SortedMap<Integer, Long> keys, Long totalKeys, Long serverKeys, String rdbFormat, String verification,
-      String verificationNote, String originPath, String method, Manifest.Source source, List<String> where,
-      String state, List<String> knownBad) {}
+  record RowJson(
+      String id,
+      String snapshotTime,
+      List<String> tiers,
+      long rawSize,
+      long storedSize,
+      SortedMap<Integer, Long> keys,
+      Long totalKeys,
+      Long serverKeys,
+      String rdbFormat,
+      String verification,
+      String verificationNote,
+      String originPath,
+      String method,
+      Manifest.Source source,
+      List<String> where,
+      String state,
+      List<String> knownBad) {}
 
   @Override
   public Integer call() throws IOException {
@@ -70,10 +92,17 @@ final class ListCommand implements Callable<Integer> {
       }
     }
     List<Row> sorted = new ArrayList<>(rows.values());
-    sorted.sort((a, b) -> io.redisops.backup.catalog.BackupCatalog.NEWEST_FIRST.compare(a.manifest(), b.manifest()));
+    sorted.sort(
+        (a, b) ->
+            io.redisops.backup.catalog.BackupCatalog.NEWEST_FIRST.compare(
+                a.manifest(), b.manifest()));
     if (ctx.json()) {
-      ctx.printJson(new ListJson(dataset, String.join(", ", repositories), sorted.stream().map(ListCommand::row).toList(),
-          unusable));
+      ctx.printJson(
+          new ListJson(
+              dataset,
+              String.join(", ", repositories),
+              sorted.stream().map(ListCommand::row).toList(),
+              unusable));
       return 0;
     }
     if (sorted.isEmpty() && unusable.isEmpty()) {
@@ -81,14 +110,32 @@ final class ListCommand implements Callable<Integer> {
       ctx.out().flush();
       return 0;
     }
-    Table t = new Table("ID", "SNAPSHOT (local)", "TIERS", "RAW", "STORED", "KEYS", "VERIFIED", "SOURCE", "WHERE",
-        "STATE");
+    Table t =
+        new Table(
+            "ID",
+            "SNAPSHOT (local)",
+            "TIERS",
+            "RAW",
+            "STORED",
+            "KEYS",
+            "VERIFIED",
+            "SOURCE",
+            "WHERE",
+            "STATE");
     ZoneId zone = ctx.clock().getZone();
     for (Row r : sorted) {
       Manifest m = r.manifest();
-      t.add(m.id(), LOCAL_TIME.format(m.snapshotTime().atZone(zone)), tiers(m), Sizes.human(m.rawSize()),
-          Sizes.human(m.storedSize()), keys(m), m.verificationLevel().label(), m.source().describeServer(),
-          String.join(",", r.where()), state(r));
+      t.add(
+          m.id(),
+          LOCAL_TIME.format(m.snapshotTime().atZone(zone)),
+          tiers(m),
+          Sizes.human(m.rawSize()),
+          Sizes.human(m.storedSize()),
+          keys(m),
+          m.verificationLevel().label(),
+          m.source().describeServer(),
+          String.join(",", r.where()),
+          state(r));
     }
     for (UnusableRow u : unusable) {
       t.add(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE");
@@ -96,8 +143,15 @@ final class ListCommand implements Callable<Integer> {
     t.print(ctx.out());
     for (Row r : sorted) {
       if (!r.bad().isEmpty()) {
-        ctx.out().println(r.manifest().id() + " (" + String.join(",", r.bad()) + "): BAD: a verification found it damaged;"
-            + " retention does not count it as the newest; remove it with 'redis-ops delete " + r.manifest().id() + "'");
+        ctx.out()
+            .println(
+                r.manifest().id()
+                    + " ("
+                    + String.join(",", r.bad())
+                    + "): BAD: a verification found it damaged;"
+                    + " retention does not count it as the newest; remove it with 'redis-ops delete "
+                    + r.manifest().id()
+                    + "'");
       }
     }
     for (UnusableRow u : unusable) {
@@ -107,7 +161,8 @@ final class ListCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void add(Map<String, Row> rows, List<UnusableRow> unusable, BackupCatalog.Scan scan, String where) {
+  private static void add(
+      Map<String, Row> rows, List<UnusableRow> unusable, BackupCatalog.Scan scan, String where) {
     for (Manifest m : scan.usable()) {
       Row r = rows.computeIfAbsent(m.id(), k -> new Row(m, new ArrayList<>(), new ArrayList<>()));
       r.where().add(where);
@@ -124,10 +179,24 @@ final class ListCommand implements Callable<Integer> {
 
   private static RowJson row(Row row) {
     Manifest m = row.manifest();
-    return new RowJson(m.id(), m.snapshotTime().toString(), m.sortedTiers().stream().map(Tier::id).toList(), m.rawSize(),
-        m.storedSize(), m.keys(), m.keysKnown() ? m.totalKeys() : null, m.serverKeys(), m.rdbFormat(),
-        m.verificationLevel().label(), m.verificationNote(), m.originPath(), m.method(), m.source(), row.where(),
-        state(row).toLowerCase(java.util.Locale.ROOT), row.bad());
+    return new RowJson(
+        m.id(),
+        m.snapshotTime().toString(),
+        m.sortedTiers().stream().map(Tier::id).toList(),
+        m.rawSize(),
+        m.storedSize(),
+        m.keys(),
+        m.keysKnown() ? m.totalKeys() : null,
+        m.serverKeys(),
+        m.rdbFormat(),
+        m.verificationLevel().label(),
+        m.verificationNote(),
+        m.originPath(),
+        m.method(),
+        m.source(),
+        row.where(),
+        state(row).toLowerCase(java.util.Locale.ROOT),
+        row.bad());
   }
 
   static String tiers(Manifest m) {
@@ -136,9 +205,11 @@ final class ListCommand implements Callable<Integer> {
 
   static String keys(Manifest m) {
     if (!m.keysKnown()) {
-      // a checksum-only backup: the RDB's count is unknown; the server's count at capture is indicative only
+      // a checksum-only backup: the RDB's count is unknown; the server's count at capture is
+      // indicative only
       return "?" + (m.serverKeys() == null ? "" : " (~" + m.serverKeys() + ")");
     }
-    return m.totalKeys() + (m.keys().size() > 1 ? " (" + Manifest.describeKeys(m.keys()) + ")" : "");
+    return m.totalKeys()
+        + (m.keys().size() > 1 ? " (" + Manifest.describeKeys(m.keys()) + ")" : "");
   }
 }

@@ -6,8 +6,8 @@ import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.LoggerFactory;
 
 /**
- * Log levels: a CLI command keeps stderr for its one-line errors and progress (WARN), {@code -v} shows progress logs
- * (INFO), {@code -vv} everything (DEBUG). The daemon logs at INFO.
+ * Log levels: a CLI command keeps stderr for its one-line errors and progress (WARN), {@code -v}
+ * shows progress logs (INFO), {@code -vv} everything (DEBUG). The daemon logs at INFO.
  */
 final class Logging {
   private Logging() {}

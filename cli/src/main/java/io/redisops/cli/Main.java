@@ -1,7 +1,5 @@
 package io.redisops.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of the {@code redis-ops} command. */
 public final class Main {
   private Main() {}

@@ -14,13 +14,18 @@ final class Mixins {
 
   /** {@code --dry-run}: the plan with its concrete values, nothing changed. */
   static final class DryRun {
-    @Option(names = "--dry-run", description = "Show the plan with its concrete values; change nothing.")
+    @Option(
+        names = "--dry-run",
+        description = "Show the plan with its concrete values; change nothing.")
     boolean dryRun;
   }
 
   /** {@code --where local|offsite|all} of {@code list}, {@code verify} and {@code prune}. */
   static final class WhereOption {
-    @Option(names = "--where", paramLabel = "WHERE", defaultValue = "local",
+    @Option(
+        names = "--where",
+        paramLabel = "WHERE",
+        defaultValue = "local",
         completionCandidates = Converters.WhereValues.class,
         description = "local (default), offsite or all (both).")
     Where where;

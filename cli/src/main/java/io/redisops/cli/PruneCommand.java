@@ -19,33 +19,42 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code redis-ops prune [--dry-run] [--where local|offsite|all]}: apply retention. Not under the consent rule: it
- * applies the configured policy, as every backup and the daemon do, and runs from cron; it never deletes the newest
- * backup that is not known bad.
+ * {@code redis-ops prune [--dry-run] [--where local|offsite|all]}: apply retention. Not under the
+ * consent rule: it applies the configured policy, as every backup and the daemon do, and runs from
+ * cron; it never deletes the newest backup that is not known bad.
  */
-@Command(name = "prune", description = {"Apply retention: hourly and daily backups are kept as long as retention.hourly and"
-    + " retention.daily say (retention.offsite-* off-site), manual ones until 'redis-ops delete'; the newest backup"
-    + " not known bad is always kept.", "Unusable backups (see 'list') are never pruned; remove them with 'delete'."})
+@Command(
+    name = "prune",
+    description = {
+      "Apply retention: hourly and daily backups are kept as long as retention.hourly and"
+          + " retention.daily say (retention.offsite-* off-site), manual ones until 'redis-ops delete'; the newest backup"
+          + " not known bad is always kept.",
+      "Unusable backups (see 'list') are never pruned; remove them with 'delete'."
+    })
 final class PruneCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  Mixins.DryRun dryRun;
+  @Mixin Mixins.DryRun dryRun;
 
-  @Mixin
-  Mixins.WhereOption where;
+  @Mixin Mixins.WhereOption where;
 
   /** One decision in {@code --json}. */
   record DecisionJson(String id, boolean keep, String reason) {
     static List<DecisionJson> of(List<RetentionPlanner.Decision> plan) {
-      return plan == null ? null : plan.stream().map(d -> new DecisionJson(d.backup().id(), d.keep(), d.reason())).toList();
+      return plan == null
+          ? null
+          : plan.stream()
+              .map(d -> new DecisionJson(d.backup().id(), d.keep(), d.reason()))
+              .toList();
     }
   }
 
   /** The {@code --json} document; a place not pruned has no key. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record PruneJson(String dataset, boolean dryRun, @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> decisions,
+  record PruneJson(
+      String dataset,
+      boolean dryRun,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> decisions,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> offsiteDecisions) {}
 
   @Override
@@ -74,17 +83,28 @@ final class PruneCommand implements Callable<Integer> {
       Map<String, List<RetentionPlanner.Decision>> plans = new LinkedHashMap<>();
       places.forEach((place, c) -> plans.put(place, new PruneService(c).prune(dataset, dry, true)));
       if (ctx.json()) {
-        ctx.printJson(new PruneJson(dataset, dry, DecisionJson.of(plans.get("local")),
-            DecisionJson.of(plans.get("offsite"))));
+        ctx.printJson(
+            new PruneJson(
+                dataset,
+                dry,
+                DecisionJson.of(plans.get("local")),
+                DecisionJson.of(plans.get("offsite"))));
         return 0;
       }
-      plans.forEach((place, plan) -> {
-        lines(place, plan, dry ? "would delete" : "delete").forEach(ctx.out()::println);
-        long deleted = plan.stream().filter(d -> !d.keep()).count();
-        // the local line keeps its earlier wording: scripts read it
-        ctx.out().printf("%s%d of %d %sbackup(s) of %s%n", dry ? "dry run: would delete " : "deleted ", deleted,
-            plan.size(), place.equals("local") ? "" : "off-site ", dataset);
-      });
+      plans.forEach(
+          (place, plan) -> {
+            lines(place, plan, dry ? "would delete" : "delete").forEach(ctx.out()::println);
+            long deleted = plan.stream().filter(d -> !d.keep()).count();
+            // the local line keeps its earlier wording: scripts read it
+            ctx.out()
+                .printf(
+                    "%s%d of %d %sbackup(s) of %s%n",
+                    dry ? "dry run: would delete " : "deleted ",
+                    deleted,
+                    plan.size(),
+                    place.equals("local") ? "" : "off-site ",
+                    dataset);
+          });
       ctx.out().flush();
       return 0;
     } finally {
@@ -98,11 +118,17 @@ final class PruneCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> lines(String place, List<RetentionPlanner.Decision> plan, String delete) {
+  private static List<String> lines(
+      String place, List<RetentionPlanner.Decision> plan, String delete) {
     List<String> lines = new ArrayList<>();
     for (RetentionPlanner.Decision d : plan) {
-      lines.add(String.format("%-6s %s  %s%s", d.keep() ? "keep" : delete, d.backup().id(), d.reason(),
-          place.equals("local") ? "" : " (off-site)"));
+      lines.add(
+          String.format(
+              "%-6s %s  %s%s",
+              d.keep() ? "keep" : delete,
+              d.backup().id(),
+              d.reason(),
+              place.equals("local") ? "" : " (off-site)"));
     }
     return lines;
   }

@@ -4,10 +4,10 @@ import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 
 /**
- * A command's outcome that is not a success although its result was printed (under {@code --json} as its one
- * document, which then carries the exit code itself): {@code import} with refused files, {@code sentinel check} with a
- * failed check. {@link Cli}'s handler gives it the one stderr line and the exit code, like any other error, but no
- * second JSON document.
+ * A command's outcome that is not a success although its result was printed (under {@code --json}
+ * as its one document, which then carries the exit code itself): {@code import} with refused files,
+ * {@code sentinel check} with a failed check. {@link Cli}'s handler gives it the one stderr line
+ * and the exit code, like any other error, but no second JSON document.
  */
 final class ReportedFailure extends RedisOpsException {
   private static final long serialVersionUID = 1L;

@@ -2,30 +2,30 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.redisops.recovery.restore.RestoreTarget;
 import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.Offsite;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
-import io.redisops.backup.service.Offsite;
+import io.redisops.progress.ProgressListener;
+import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.recovery.restore.BackupSources;
-import io.redisops.recovery.restore.OffsiteBackupSource;
 import io.redisops.recovery.restore.LocalBackupSource;
+import io.redisops.recovery.restore.OffsiteBackupSource;
 import io.redisops.recovery.restore.RestoreListener;
 import io.redisops.recovery.restore.RestorePlan;
 import io.redisops.recovery.restore.RestoreReport;
 import io.redisops.recovery.restore.RestoreService;
 import io.redisops.recovery.restore.RestoreStep;
+import io.redisops.recovery.restore.RestoreTarget;
 import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.recovery.restore.Selection;
-import io.redisops.recovery.kernel.ServiceCommands;
-import io.redisops.progress.ProgressListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -36,26 +36,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code redis-ops restore (--at TIME | --backup ID | --latest) [--from auto|local|offsite] [--dry-run] [--yes]} and
- * {@code restore --resume | --rollback}: the plan, consent, then the safe sequence with each step reported.
+ * {@code redis-ops restore (--at TIME | --backup ID | --latest) [--from auto|local|offsite]
+ * [--dry-run] [--yes]} and {@code restore --resume | --rollback}: the plan, consent, then the safe
+ * sequence with each step reported.
  */
-@Command(name = "restore", description = {
-    "Replace the data of the dataset's Redis with a backup, by the safe sequence: verify the backup, SHUTDOWN NOSAVE,"
-        + " move the current files into a quarantine folder, appendonly no, place the RDB, start, check the keys,"
-        + " rewrite the AOF if it was on, only then appendonly yes; any failure is rolled back.",
-    "TIME: HH:MM[:SS] (the latest such moment not in the future), YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z,"
-        + " or -90m / -2h / -1d."})
+@Command(
+    name = "restore",
+    description = {
+      "Replace the data of the dataset's Redis with a backup, by the safe sequence: verify the backup, SHUTDOWN NOSAVE,"
+          + " move the current files into a quarantine folder, appendonly no, place the RDB, start, check the keys,"
+          + " rewrite the AOF if it was on, only then appendonly yes; any failure is rolled back.",
+      "TIME: HH:MM[:SS] (the latest such moment not in the future), YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z,"
+          + " or -90m / -2h / -1d."
+    })
 final class RestoreCommand implements Callable<Integer> {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   What what;
 
   static final class What {
-    @Option(names = "--at", paramLabel = "TIME", description = "The newest backup taken at or before TIME.")
+    @Option(
+        names = "--at",
+        paramLabel = "TIME",
+        description = "The newest backup taken at or before TIME.")
     Converters.RestoreAt at;
 
     @Option(names = "--backup", paramLabel = "ID", description = "This backup.")
@@ -67,28 +73,41 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Finish a restore that was interrupted.")
     boolean resume;
 
-    @Option(names = "--rollback", description = "Undo a restore that was interrupted: original files, config and data back.")
+    @Option(
+        names = "--rollback",
+        description = "Undo a restore that was interrupted: original files, config and data back.")
     boolean rollback;
   }
 
-  @Option(names = "--from", paramLabel = "WHERE", defaultValue = "auto", completionCandidates = Converters.FromValues.class,
-      description = "auto (local copy, else the off-site one), local or offsite (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--from",
+      paramLabel = "WHERE",
+      defaultValue = "auto",
+      completionCandidates = Converters.FromValues.class,
+      description =
+          "auto (local copy, else the off-site one), local or offsite (default: ${DEFAULT-VALUE}).")
   BackupSources.From from;
 
-  @Mixin
-  Mixins.DryRun dryRun;
+  @Mixin Mixins.DryRun dryRun;
 
-  @Mixin
-  Mixins.Yes yes;
+  @Mixin Mixins.Yes yes;
 
-  @Option(names = "--config-file", paramLabel = "FILE",
-      description = "Redis's config file (default: datasets[].redis.config-file, else config_file from INFO); with it a"
-          + " Redis that is down (crashed, or not loading its files) is restored from what the file says.")
+  @Option(
+      names = "--config-file",
+      paramLabel = "FILE",
+      description =
+          "Redis's config file (default: datasets[].redis.config-file, else config_file from INFO); with it a"
+              + " Redis that is down (crashed, or not loading its files) is restored from what the file says.")
   String configFile;
 
   /** The {@code --json} document of {@code --dry-run}: the plan. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  record DryRunJson(boolean dryRun, String backup, RestoreTarget target, String quarantine, List<StepJson> steps) {}
+  record DryRunJson(
+      boolean dryRun,
+      String backup,
+      RestoreTarget target,
+      String quarantine,
+      List<StepJson> steps) {}
 
   /** One step of the plan. */
   record StepJson(String name, String does) {}
@@ -114,40 +133,67 @@ final class RestoreCommand implements Callable<Integer> {
   private Integer restore() throws IOException {
     CommandContext ctx = new CommandContext(spec);
     if ((what.resume || what.rollback) && dryRun.dryRun) {
-      throw RedisOpsException.usage("--dry-run applies to a new restore, not to --resume or --rollback");
+      throw RedisOpsException.usage(
+          "--dry-run applies to a new restore, not to --resume or --rollback");
     }
     BackupSources.From f = from;
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
-    // The off-site repository, when configured, is the fallback of --from auto and the source of --from offsite.
-    Offsite offsite = f == BackupSources.From.LOCAL || ctx.settings().offsite().isEmpty() ? null : ctx.offsite();
+    // The off-site repository, when configured, is the fallback of --from auto and the source of
+    // --from offsite.
+    Offsite offsite =
+        f == BackupSources.From.LOCAL || ctx.settings().offsite().isEmpty() ? null : ctx.offsite();
     openedOffsite = offsite;
-    BackupSources sources = new BackupSources(new LocalBackupSource(bc),
-        offsite == null ? null : new OffsiteBackupSource(offsite), f);
-    RestoreService service = new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
-    RestoreService.Target target = new RestoreService.Target(ds.name(), ds.endpoint(),
-        configFile != null ? java.nio.file.Path.of(configFile).toAbsolutePath().toString() : ds.configFile(),
-        new ServiceCommands(ds.startCommand(), ds.stopCommand()));
+    BackupSources sources =
+        new BackupSources(
+            new LocalBackupSource(bc),
+            offsite == null ? null : new OffsiteBackupSource(offsite),
+            f);
+    RestoreService service =
+        new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
+    RestoreService.Target target =
+        new RestoreService.Target(
+            ds.name(),
+            ds.endpoint(),
+            configFile != null
+                ? java.nio.file.Path.of(configFile).toAbsolutePath().toString()
+                : ds.configFile(),
+            new ServiceCommands(ds.startCommand(), ds.stopCommand()));
     PrintWriter report = ctx.report();
     RestoreListener listener = listener(ctx, report);
 
     if (what.rollback) {
-      String summary = service.rollback(target, lines -> consent(ctx, "restore --rollback", lines), listener);
+      String summary =
+          service.rollback(target, lines -> consent(ctx, "restore --rollback", lines), listener);
       return done(ctx, new RollbackJson(ds.name(), true, summary), "rollback done: " + summary);
     }
     if (what.resume) {
-      RestoreReport r = service.resume(target, lines -> consent(ctx, "restore --resume", lines), listener);
-      return done(ctx, r, "restore of backup " + r.backupId() + " finished; the replaced data is in " + r.quarantine());
+      RestoreReport r =
+          service.resume(target, lines -> consent(ctx, "restore --resume", lines), listener);
+      return done(
+          ctx,
+          r,
+          "restore of backup "
+              + r.backupId()
+              + " finished; the replaced data is in "
+              + r.quarantine());
     }
-    Selection selection = what.backup != null ? Selection.byId(what.backup)
-        : what.at != null ? Selection.at(what.at.instant())
-        : Selection.latest();
+    Selection selection =
+        what.backup != null
+            ? Selection.byId(what.backup)
+            : what.at != null ? Selection.at(what.at.instant()) : Selection.latest();
     if (dryRun.dryRun) {
-      service.refuseIfInterrupted(ds.name(), listener::command); // what the real command would say, exit 5
+      service.refuseIfInterrupted(
+          ds.name(), listener::command); // what the real command would say, exit 5
       RestorePlan plan = service.plan(target, selection, listener);
       if (ctx.json()) {
-        ctx.printJson(new DryRunJson(true, plan.backup().id(), plan.target(), plan.quarantine().toString(),
-            plan.steps().stream().map(s -> new StepJson(s.name(), s.describe())).toList()));
+        ctx.printJson(
+            new DryRunJson(
+                true,
+                plan.backup().id(),
+                plan.target(),
+                plan.quarantine().toString(),
+                plan.steps().stream().map(s -> new StepJson(s.name(), s.describe())).toList()));
       } else {
         plan.describe().forEach(report::println);
         report.println("dry run: nothing was changed");
@@ -155,13 +201,30 @@ final class RestoreCommand implements Callable<Integer> {
       }
       return 0;
     }
-    Optional<RestoreReport> r = service.restore(target, selection, plan -> consent(ctx, "restore of backup "
-        + plan.backup().id() + " over all data of " + plan.target().address(), plan.describe()), listener);
+    Optional<RestoreReport> r =
+        service.restore(
+            target,
+            selection,
+            plan ->
+                consent(
+                    ctx,
+                    "restore of backup "
+                        + plan.backup().id()
+                        + " over all data of "
+                        + plan.target().address(),
+                    plan.describe()),
+            listener);
     if (r.isEmpty()) {
       throw RedisOpsException.refused("restore not confirmed; nothing was changed");
     }
-    return done(ctx, r.get(), "restore of backup " + r.get().backupId() + " done; the replaced data is in "
-        + r.get().quarantine() + " (delete it once satisfied)");
+    return done(
+        ctx,
+        r.get(),
+        "restore of backup "
+            + r.get().backupId()
+            + " done; the replaced data is in "
+            + r.get().quarantine()
+            + " (delete it once satisfied)");
   }
 
   private int done(CommandContext ctx, Object json, String line) {
@@ -174,20 +237,25 @@ final class RestoreCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The consent rule ({@link Consent}): the plan, then --yes or the question; refused (exit 5) otherwise. */
+  /**
+   * The consent rule ({@link Consent}): the plan, then --yes or the question; refused (exit 5)
+   * otherwise.
+   */
   private boolean consent(CommandContext ctx, String what, java.util.List<String> plan) {
     Consent.obtain(ctx, yes, what, plan);
     return true;
   }
 
   /**
-   * This run's command line with {@code option} in place of the restore's own options (--at, --backup, --latest,
-   * --from, --dry-run, --yes, --resume, --rollback): what the operator must type next, with their -c, --dataset, ...
+   * This run's command line with {@code option} in place of the restore's own options (--at,
+   * --backup, --latest, --from, --dry-run, --yes, --resume, --rollback): what the operator must
+   * type next, with their -c, --dataset, ...
    */
   private String commandWith(String option) {
     java.util.List<String> args = spec.root().commandLine().getParseResult().originalArgs();
     java.util.Set<String> withValue = java.util.Set.of("--at", "--backup", "--from");
-    java.util.Set<String> flags = java.util.Set.of("--latest", "--dry-run", "--yes", "--resume", "--rollback");
+    java.util.Set<String> flags =
+        java.util.Set.of("--latest", "--dry-run", "--yes", "--resume", "--rollback");
     StringBuilder b = new StringBuilder("redis-ops");
     boolean afterRestore = false;
     for (int i = 0; i < args.size(); i++) {
@@ -223,22 +291,42 @@ final class RestoreCommand implements Callable<Integer> {
 
       @Override
       public void stepStarted(int n, int total, RestoreStep step, Instant at) {
-        report.printf(Locale.ROOT, "[%s] %d/%d %s: %s%n", CLOCK.format(at.atZone(ctx.clock().getZone())), n, total,
-            step.name(), step.describe());
+        report.printf(
+            Locale.ROOT,
+            "[%s] %d/%d %s: %s%n",
+            CLOCK.format(at.atZone(ctx.clock().getZone())),
+            n,
+            total,
+            step.name(),
+            step.describe());
         report.flush();
       }
 
       @Override
       public void stepFinished(int n, int total, RestoreStep step, Duration took, String outcome) {
-        report.printf(Locale.ROOT, "[%s] %d/%d %s done in %.1f s: %s%n", now(), n, total, step.name(),
-            took.toMillis() / 1000.0, outcome);
+        report.printf(
+            Locale.ROOT,
+            "[%s] %d/%d %s done in %.1f s: %s%n",
+            now(),
+            n,
+            total,
+            step.name(),
+            took.toMillis() / 1000.0,
+            outcome);
         report.flush();
       }
 
       @Override
       public void stepFailed(int n, int total, RestoreStep step, Duration took, String reason) {
-        report.printf(Locale.ROOT, "[%s] %d/%d %s FAILED after %.1f s: %s%n", now(), n, total, step.name(),
-            took.toMillis() / 1000.0, reason);
+        report.printf(
+            Locale.ROOT,
+            "[%s] %d/%d %s FAILED after %.1f s: %s%n",
+            now(),
+            n,
+            total,
+            step.name(),
+            took.toMillis() / 1000.0,
+            reason);
         report.flush();
       }
 

@@ -13,17 +13,23 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress on stderr for a person at a terminal: a bar (bytes, rate, time left) when the size is known; otherwise, and
- * for server-side phases (BGSAVE, load, AOF rewrite), one line rewritten in place with what is known.
+ * Progress on stderr for a person at a terminal: a bar (bytes, rate, time left) when the size is
+ * known; otherwise, and for server-side phases (BGSAVE, load, AOF rewrite), one line rewritten in
+ * place with what is known.
  */
 final class TerminalProgress implements ProgressListener {
-  /** How often the line is redrawn: often enough to look alive, rarely enough not to flood a slow terminal. */
+  /**
+   * How often the line is redrawn: often enough to look alive, rarely enough not to flood a slow
+   * terminal.
+   */
   private static final long REDRAW_NANOS = 250_000_000L;
 
   private final PrintStream err;
   private ProgressBar bar;
+
   /** The task of the in-place line, null when none is shown. */
   private String lineTask;
+
   private long bytes;
   private long started;
   private long lastDraw;
@@ -42,22 +48,26 @@ final class TerminalProgress implements ProgressListener {
   public void begin(String task, long totalBytes) {
     end();
     if (totalBytes < 0) {
-      // The bar library would show "? % [=] 0/? MiB": say what is known instead (bytes so far, rate, time).
+      // The bar library would show "? % [=] 0/? MiB": say what is known instead (bytes so far,
+      // rate, time).
       lineTask = task;
       bytes = 0;
       started = System.nanoTime();
       draw(task + ": " + counted(), true);
       return;
     }
-    bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(totalBytes)
-        .setUnit(" MiB", 1024 * 1024)
-        .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT))) // "0.5 MiB/s", not ".5"
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(250)
-        .setConsumer(new ConsoleProgressBarConsumer(err))
-        .build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(totalBytes)
+            .setUnit(" MiB", 1024 * 1024)
+            .showSpeed(
+                new DecimalFormat(
+                    "0.0", DecimalFormatSymbols.getInstance(Locale.ROOT))) // "0.5 MiB/s", not ".5"
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(250)
+            .setConsumer(new ConsoleProgressBarConsumer(err))
+            .build();
   }
 
   @Override
@@ -100,7 +110,11 @@ final class TerminalProgress implements ProgressListener {
 
   private String counted() {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-    return Sizes.human(bytes) + ", " + Sizes.rate(bytes, elapsed) + ", " + Sizes.seconds(elapsed.toSeconds());
+    return Sizes.human(bytes)
+        + ", "
+        + Sizes.rate(bytes, elapsed)
+        + ", "
+        + Sizes.seconds(elapsed.toSeconds());
   }
 
   /** Rewrites the line in place; blanks what a longer previous text left. */

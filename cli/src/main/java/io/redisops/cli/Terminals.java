@@ -7,11 +7,13 @@ final class Terminals {
   private Terminals() {}
 
   /**
-   * The console when this process runs on a terminal, else null. {@code System.console()} alone is not enough from
-   * JDK 22 on: it returns a console even when input and output are redirected, and {@code Console.isTerminal()}
-   * (JDK 22) tells; it is called reflectively because the build targets Java 17.
+   * The console when this process runs on a terminal, else null. {@code System.console()} alone is
+   * not enough from JDK 22 on: it returns a console even when input and output are redirected, and
+   * {@code Console.isTerminal()} (JDK 22) tells; it is called reflectively because the build
+   * targets Java 17.
    */
-  @SuppressWarnings("SystemConsoleNull") // the JDK 22+ case is what the isTerminal() call below handles
+  @SuppressWarnings(
+      "SystemConsoleNull") // the JDK 22+ case is what the isTerminal() call below handles
   static Console console() {
     Console console = System.console();
     if (console == null) {

@@ -20,7 +20,8 @@ public final class VersionProvider implements IVersionProvider {
 
   private static Properties properties() {
     Properties p = new Properties();
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/redis-ops-version.properties")) {
+    try (InputStream in =
+        VersionProvider.class.getResourceAsStream("/redis-ops-version.properties")) {
       if (in != null) {
         p.load(in);
       }
@@ -33,6 +34,8 @@ public final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
     // The first line stays "redis-ops <version>": scripts compare it.
-    return new String[] {"redis-ops " + version(), "commit " + commit(), "Java " + System.getProperty("java.version")};
+    return new String[] {
+      "redis-ops " + version(), "commit " + commit(), "Java " + System.getProperty("java.version")
+    };
   }
 }

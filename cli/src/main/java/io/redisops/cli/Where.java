@@ -1,8 +1,13 @@
 package io.redisops.cli;
 
-/** The {@code --where} values of {@code list}, {@code verify} and {@code prune} (converted by {@link Converters}). */
+/**
+ * The {@code --where} values of {@code list}, {@code verify} and {@code prune} (converted by {@link
+ * Converters}).
+ */
 enum Where {
-  LOCAL, OFFSITE, ALL;
+  LOCAL,
+  OFFSITE,
+  ALL;
 
   boolean local() {
     return this != OFFSITE;

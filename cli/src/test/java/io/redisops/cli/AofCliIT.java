@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.redisops.testkit.RedisServerExtension;
 import io.redisops.testkit.ProcessRegistry;
+import io.redisops.testkit.RedisServerExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,25 +20,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code redis-ops aof ...} as an operator runs it: the packaged jar as a separate process with no terminal (stdin
- * from /dev/null), against a real redis-server, checking exit codes, the single JSON document and the refusal to act
- * without a terminal and without --yes.
+ * {@code redis-ops aof ...} as an operator runs it: the packaged jar as a separate process with no
+ * terminal (stdin from /dev/null), against a real redis-server, checking exit codes, the single
+ * JSON document and the refusal to act without a terminal and without --yes.
  */
 class AofCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension
-  final RedisServerExtension redis = RedisServerExtension.builder()
-      .config("appendonly", "yes")
-      .config("appendfsync", "always")
-      .config("aof-timestamp-enabled", "yes")
-      .config("aof-load-truncated", "no")
-      .config("auto-aof-rewrite-percentage", "0")
-      .build();
+  final RedisServerExtension redis =
+      RedisServerExtension.builder()
+          .config("appendonly", "yes")
+          .config("appendfsync", "always")
+          .config("aof-timestamp-enabled", "yes")
+          .config("aof-load-truncated", "no")
+          .config("auto-aof-rewrite-percentage", "0")
+          .build();
 
   @AfterEach
   void stopWhatRedisOpsStarted() throws IOException {
-    // redis-ops starts Redis again as a daemon with its pid file next to the data: stop that process by its pid.
+    // redis-ops starts Redis again as a daemon with its pid file next to the data: stop that
+    // process by its pid.
     ProcessRegistry.stopByPidFile(redis.dir().resolve("redis-ops-" + redis.port() + ".pid"));
   }
 
@@ -49,7 +50,10 @@ class AofCliIT {
     }
   }
 
-  /** The packaged jar as a separate process (see {@link RedisOpsProcess}: clean environment, deadline, stdin /dev/null). */
+  /**
+   * The packaged jar as a separate process (see {@link RedisOpsProcess}: clean environment,
+   * deadline, stdin /dev/null).
+   */
   private Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of("--redis", redis.uri()));
     all.addAll(List.of(args));
@@ -59,7 +63,11 @@ class AofCliIT {
 
   private Path lastIncr() throws IOException {
     try (Stream<Path> files = Files.list(redis.dir().resolve("appendonlydir"))) {
-      return files.filter(p -> p.toString().endsWith(".incr.aof")).sorted().reduce((a, b) -> b).orElseThrow();
+      return files
+          .filter(p -> p.toString().endsWith(".incr.aof"))
+          .sorted()
+          .reduce((a, b) -> b)
+          .orElseThrow();
     }
   }
 
@@ -86,7 +94,10 @@ class AofCliIT {
     Run check = cli("aof", "check", "--dir", dir);
     assertThat(check.exit()).as(check.err()).isEqualTo(3);
     assertThat(check.out()).contains("DAMAGED").contains("1 command) after it");
-    assertThat(check.err().strip()).startsWith("redis-ops: ").doesNotContain("\n").contains("is damaged");
+    assertThat(check.err().strip())
+        .startsWith("redis-ops: ")
+        .doesNotContain("\n")
+        .contains("is damaged");
 
     Run noTerminal = cli("aof", "repair", "--dir", dir);
     assertThat(noTerminal.exit()).as(noTerminal.err()).isEqualTo(5);
@@ -105,7 +116,10 @@ class AofCliIT {
     assertThat(doc.get("done").asBoolean()).isTrue();
     assertThat(doc.get("removed_commands").asLong()).isEqualTo(1);
     assertThat(doc.get("valid_after").asBoolean()).isTrue();
-    Path quarantined = Path.of(doc.get("quarantine").asText()).resolve("appendonlydir").resolve(incr.getFileName());
+    Path quarantined =
+        Path.of(doc.get("quarantine").asText())
+            .resolve("appendonlydir")
+            .resolve(incr.getFileName());
     assertThat(Files.readAllBytes(quarantined)).isEqualTo(damaged);
 
     redis.server().start();
@@ -113,31 +127,60 @@ class AofCliIT {
   }
 
   /**
-   * {@code aof repair --stop} on a dataset with {@code stop-command} and {@code start-command} stops and starts Redis
-   * with them, as restore does (a Redis under systemd must not be stopped behind the unit's back): the commands leave a
-   * marker and stop / start the real server by its pid; it comes back with the repaired data.
+   * {@code aof repair --stop} on a dataset with {@code stop-command} and {@code start-command}
+   * stops and starts Redis with them, as restore does (a Redis under systemd must not be stopped
+   * behind the unit's back): the commands leave a marker and stop / start the real server by its
+   * pid; it comes back with the repaired data.
    */
   @Test
-  void repairWithStopUsesTheConfiguredStopAndStartCommandsAsRestoreDoes(@TempDir Path tmp) throws Exception {
+  void repairWithStopUsesTheConfiguredStopAndStartCommandsAsRestoreDoes(@TempDir Path tmp)
+      throws Exception {
     for (int i = 1; i <= 10; i++) {
       redis.sync().set("k" + i, "v" + i);
     }
     long pid = redis.pid();
-    String program = redis.sync().info("server").lines().filter(l -> l.startsWith("executable:")).findFirst()
-        .orElseThrow().substring("executable:".length()).strip(); // the same server program again
-    Files.writeString(lastIncr(), "*3\r\n$3\r\nset\r\n$3\r\nk11\r\n$5\r\nval", StandardOpenOption.APPEND);
+    String program =
+        redis
+            .sync()
+            .info("server")
+            .lines()
+            .filter(l -> l.startsWith("executable:"))
+            .findFirst()
+            .orElseThrow()
+            .substring("executable:".length())
+            .strip(); // the same server program again
+    Files.writeString(
+        lastIncr(), "*3\r\n$3\r\nset\r\n$3\r\nk11\r\n$5\r\nval", StandardOpenOption.APPEND);
     Path stopped = tmp.resolve("stop-command-ran");
     Path started = tmp.resolve("start-command-ran");
     Path pidfile = tmp.resolve("started.pid");
     Path cfg = tmp.resolve("redis-ops.yaml");
-    Files.writeString(cfg, "datasets:\n  - name: ds\n    redis:\n      uri: " + redis.uri() + "\n"
-        + "      stop-command: [sh, -c, 'echo stop >> " + stopped + " && kill " + pid + "']\n"
-        + "      start-command: [sh, -c, 'echo start >> " + started + " && exec " + program + " " + redis.configFile()
-        + " --daemonize yes --pidfile " + pidfile + "']\n");
+    Files.writeString(
+        cfg,
+        "datasets:\n  - name: ds\n    redis:\n      uri: "
+            + redis.uri()
+            + "\n"
+            + "      stop-command: [sh, -c, 'echo stop >> "
+            + stopped
+            + " && kill "
+            + pid
+            + "']\n"
+            + "      start-command: [sh, -c, 'echo start >> "
+            + started
+            + " && exec "
+            + program
+            + " "
+            + redis.configFile()
+            + " --daemonize yes --pidfile "
+            + pidfile
+            + "']\n");
     try {
-      RedisOpsProcess.Result r = RedisOpsProcess.run("-c", cfg.toString(), "aof", "repair", "--stop", "--yes");
+      RedisOpsProcess.Result r =
+          RedisOpsProcess.run("-c", cfg.toString(), "aof", "repair", "--stop", "--yes");
       assertThat(r.exitCode()).as(r.stderr()).isZero();
-      assertThat(r.stdout()).contains("(configured stop-command)").contains("(configured start-command)")
+      assertThat(r.stdout())
+          .contains("(configured stop-command)")
+          .contains("(configured start-command)")
           .doesNotContain("SHUTDOWN NOSAVE");
       assertThat(stopped).hasContent("stop");
       assertThat(started).hasContent("start");
@@ -166,7 +209,8 @@ class AofCliIT {
     redis.server().kill9();
     Path incr = lastIncr();
     byte[] bytes = Files.readAllBytes(incr);
-    // Damage a command header a third of the way in (a byte inside a value could still be valid RESP).
+    // Damage a command header a third of the way in (a byte inside a value could still be valid
+    // RESP).
     int at = commandStartAfter(bytes, bytes.length / 3);
     bytes[at] = 'X';
     Files.write(incr, bytes);
@@ -207,10 +251,15 @@ class AofCliIT {
     assertThat(doc.get("keys_after").asLong()).isEqualTo(20);
     assertThat(doc.get("removed").get(0).asText()).isEqualTo("FLUSHALL");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-    assertThat(ProcessHandle.of(doc.get("started_pid").asLong()).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+    assertThat(
+            ProcessHandle.of(doc.get("started_pid").asLong())
+                .map(ProcessHandle::isAlive)
+                .orElse(false))
+        .isTrue();
     assertThat(undo.err()).contains("==> stop Redis with SHUTDOWN NOSAVE");
     assertThat(undo.out().strip()).startsWith("{").endsWith("}"); // exactly one JSON document
-    assertThat(new String(Files.readAllBytes(lastIncr()), StandardCharsets.UTF_8)).doesNotContainIgnoringCase("flushall");
+    assertThat(new String(Files.readAllBytes(lastIncr()), StandardCharsets.UTF_8))
+        .doesNotContainIgnoringCase("flushall");
   }
 
   /** The offset of the first {@code *} that starts a command at or after {@code from}. */

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 13, items 2 and 3, with the real jar and real backups of a real Redis: damaged catalogs are named and never
- * lead outside the repository, and retention never deletes the newest backup that is not known bad.
+ * Issue 13, items 2 and 3, with the real jar and real backups of a real Redis: damaged catalogs are
+ * named and never lead outside the repository, and retention never deletes the newest backup that
+ * is not known bad.
  */
 class CatalogFaultsIT {
   private static final String DATASET = "it-catalog";
@@ -31,8 +31,7 @@ class CatalogFaultsIT {
   @RegisterExtension
   static final RedisServerExtension redis = RedisServerExtension.builder().build();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void fill() {
@@ -42,7 +41,9 @@ class CatalogFaultsIT {
   }
 
   private String[] cli(Path repo, String... args) {
-    List<String> all = new ArrayList<>(List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
+    List<String> all =
+        new ArrayList<>(
+            List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
     all.addAll(List.of(args));
     return all.toArray(String[]::new);
   }
@@ -62,7 +63,8 @@ class CatalogFaultsIT {
   }
 
   @Test
-  void everyUnusableBackupIsNamedTheOthersAreCheckedAndNothingOutsideTheRepositoryIsTouched() throws Exception {
+  void everyUnusableBackupIsNamedTheOthersAreCheckedAndNothingOutsideTheRepositoryIsTouched()
+      throws Exception {
     Path repo = tmp.resolve("repo");
     String good = backup(repo);
     String truncated = backup(repo);
@@ -75,7 +77,8 @@ class CatalogFaultsIT {
     Files.write(tm, java.util.Arrays.copyOf(full, full.length / 2));
     // a missing data file
     Files.delete(ds.resolve(missing).resolve("dump.rdb.zst"));
-    // a manifest whose object lies outside the repository: a real backup object, so reading it would "work"
+    // a manifest whose object lies outside the repository: a real backup object, so reading it
+    // would "work"
     Path outside = tmp.resolve("outside");
     Files.createDirectories(outside);
     Path canary = outside.resolve("victim.zst");
@@ -93,11 +96,18 @@ class CatalogFaultsIT {
     assertThat(all.exitCode()).as(all.describe()).isEqualTo(3);
     assertThat(all.stdoutLines()).as(all.describe()).contains("OK   " + good);
     for (String id : unusable) {
-      assertThat(all.stdoutLines()).as(all.describe()).anyMatch(l -> l.startsWith("BAD  " + id + ": "));
+      assertThat(all.stdoutLines())
+          .as(all.describe())
+          .anyMatch(l -> l.startsWith("BAD  " + id + ": "));
     }
     String last = all.stderrLines().get(all.stderrLines().size() - 1);
-    assertThat(last).as(all.describe()).startsWith("redis-ops: 3 of 4 backup(s) failed verification")
-        .contains(truncated).contains(missing).contains(escaping).doesNotContain("Exception");
+    assertThat(last)
+        .as(all.describe())
+        .startsWith("redis-ops: 3 of 4 backup(s) failed verification")
+        .contains(truncated)
+        .contains(missing)
+        .contains(escaping)
+        .doesNotContain("Exception");
     assertThat(all.stdout() + all.stderr()).doesNotContain("IllegalArgumentException");
 
     // verify ID and show ID of an unusable backup: exit 3 with the reason, not "no backup" (4)
@@ -106,21 +116,29 @@ class CatalogFaultsIT {
     assertThat(one.stdout()).contains("truncated");
     RedisOpsProcess.Result show = RedisOpsProcess.run(cli(repo, "show", escaping));
     assertThat(show.exitCode()).as(show.describe()).isEqualTo(3);
-    assertThat(show.stderrLines()).as(show.describe()).last().asString().contains("unusable")
+    assertThat(show.stderrLines())
+        .as(show.describe())
+        .last()
+        .asString()
+        .contains("unusable")
         .contains("not a file of the backup's folder");
 
     // list marks them (table and JSON)
     RedisOpsProcess.Result list = RedisOpsProcess.run(cli(repo, "list"));
     assertThat(list.exitCode()).as(list.describe()).isZero();
     for (String id : unusable) {
-      assertThat(list.stdoutLines()).as(list.describe()).anyMatch(l -> l.startsWith(id) && l.contains("UNUSABLE"));
+      assertThat(list.stdoutLines())
+          .as(list.describe())
+          .anyMatch(l -> l.startsWith(id) && l.contains("UNUSABLE"));
     }
-    assertThat(list.stdoutLines()).anyMatch(l -> l.startsWith(missing + " (local): UNUSABLE: its data file"));
+    assertThat(list.stdoutLines())
+        .anyMatch(l -> l.startsWith(missing + " (local): UNUSABLE: its data file"));
     JsonNode lj = RepoTree.json(RedisOpsProcess.run(cli(repo, "--json", "list")).stdout());
     assertThat(lj.path("backups")).hasSize(1);
     assertThat(lj.path("unusable")).hasSize(3);
 
-    // prune never deletes outside the repository (nor the unusable backups, which retention does not judge)
+    // prune never deletes outside the repository (nor the unusable backups, which retention does
+    // not judge)
     RedisOpsProcess.Result prune = RedisOpsProcess.run(cli(repo, "prune"));
     assertThat(prune.exitCode()).as(prune.describe()).isZero();
     assertThat(canary).exists();
@@ -167,13 +185,20 @@ class CatalogFaultsIT {
     assertThat(Files.readAllBytes(newestManifest)).isEqualTo(manifestBefore);
 
     RedisOpsProcess.Result list = RedisOpsProcess.run(cli(repo, "list"));
-    assertThat(list.stdoutLines()).as(list.describe()).anyMatch(l -> l.startsWith(newest) && l.endsWith("BAD"));
+    assertThat(list.stdoutLines())
+        .as(list.describe())
+        .anyMatch(l -> l.startsWith(newest) && l.endsWith("BAD"));
     assertThat(list.stdoutLines()).anyMatch(l -> l.startsWith(old) && l.endsWith("ok"));
 
     RedisOpsProcess.Result prune = RedisOpsProcess.run(cli(repo, "prune"));
     assertThat(prune.exitCode()).as(prune.describe()).isZero();
-    assertThat(prune.stdoutLines()).as(prune.describe())
-        .anyMatch(l -> l.startsWith("keep") && l.contains(old) && l.contains("newest backup not known bad"));
+    assertThat(prune.stdoutLines())
+        .as(prune.describe())
+        .anyMatch(
+            l ->
+                l.startsWith("keep")
+                    && l.contains(old)
+                    && l.contains("newest backup not known bad"));
     assertThat(oldManifest).exists();
     RedisOpsProcess.Result good = RedisOpsProcess.run(cli(repo, "verify", old));
     assertThat(good.exitCode()).as(good.describe()).isZero();
@@ -182,6 +207,8 @@ class CatalogFaultsIT {
     String next = backup(repo, "--tier", "hourly");
     assertThat(oldManifest).doesNotExist();
     assertThat(ds.resolve(next).resolve("manifest.json")).exists();
-    assertThat(Files.readString(ds.resolve(newest).resolve("known-bad.json"), StandardCharsets.UTF_8)).contains("problems");
+    assertThat(
+            Files.readString(ds.resolve(newest).resolve("known-bad.json"), StandardCharsets.UTF_8))
+        .contains("problems");
   }
 }

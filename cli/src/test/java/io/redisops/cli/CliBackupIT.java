@@ -20,18 +20,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The happy path of the real {@code redis-ops} jar: backup (both methods), list, show, verify, prune. */
+/**
+ * The happy path of the real {@code redis-ops} jar: backup (both methods), list, show, verify,
+ * prune.
+ */
 class CliBackupIT {
   private static final String DATASET = "it-backup";
-  private static final Pattern BACKUP_LINE = Pattern.compile("^backup (\\S+) of (\\S+): (\\d+) keys.*");
+  private static final Pattern BACKUP_LINE =
+      Pattern.compile("^backup (\\S+) of (\\S+): (\\d+) keys.*");
 
   @RegisterExtension
-  static final RedisServerExtension redis = RedisServerExtension.builder()
-      .config("repl-diskless-sync-delay", "0")
-      .build();
+  static final RedisServerExtension redis =
+      RedisServerExtension.builder().config("repl-diskless-sync-delay", "0").build();
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   @BeforeAll
   static void fill() {
@@ -53,7 +55,9 @@ class CliBackupIT {
   }
 
   private String[] cli(Path repo, String... args) {
-    List<String> all = new ArrayList<>(List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
+    List<String> all =
+        new ArrayList<>(
+            List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
     all.addAll(List.of(args));
     return all.toArray(String[]::new);
   }
@@ -67,7 +71,9 @@ class CliBackupIT {
     RedisOpsProcess.Result h = RedisOpsProcess.run("--help");
     assertThat(h.exitCode()).as(h.describe()).isZero();
     for (String command : List.of("backup", "list", "show", "verify", "prune")) {
-      assertThat(h.stdoutLines()).as(h.describe()).anyMatch(l -> l.matches("\\s+" + command + "\\s+\\S.*"));
+      assertThat(h.stdoutLines())
+          .as(h.describe())
+          .anyMatch(l -> l.matches("\\s+" + command + "\\s+\\S.*"));
     }
   }
 
@@ -89,7 +95,8 @@ class CliBackupIT {
     assertThat(b1.stderr()).as(b1.describe()).isEmpty();
 
     // backup over the replication protocol, tier hourly
-    RedisOpsProcess.Result b2 = RedisOpsProcess.run(cli(repo, "backup", "--method", "replication", "--tier", "hourly"));
+    RedisOpsProcess.Result b2 =
+        RedisOpsProcess.run(cli(repo, "backup", "--method", "replication", "--tier", "hourly"));
     assertThat(b2.exitCode()).as(b2.describe()).isZero();
     Matcher m2 = BACKUP_LINE.matcher(b2.stdoutLines().get(0));
     assertThat(m2.matches()).as(b2.describe()).isTrue();
@@ -117,11 +124,14 @@ class CliBackupIT {
     for (JsonNode b : backups) {
       tiersById.put(b.path("id").asText(), b.path("tiers").toString());
       Map<Integer, Long> keys = new TreeMap<>();
-      b.path("keys").properties().forEach(e -> keys.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
+      b.path("keys")
+          .properties()
+          .forEach(e -> keys.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
       assertThat(keys).as("keys of %s vs INFO keyspace", b.path("id")).isEqualTo(keyspace);
       assertThat(b.path("total_keys").asLong()).isEqualTo(total);
     }
-    assertThat(tiersById).containsExactlyInAnyOrderEntriesOf(Map.of(id1, "[\"manual\"]", id2, "[\"hourly\"]"));
+    assertThat(tiersById)
+        .containsExactlyInAnyOrderEntriesOf(Map.of(id1, "[\"manual\"]", id2, "[\"hourly\"]"));
     assertThat(backups.get(0).path("method").asText()).isEqualTo("replication");
     assertThat(backups.get(1).path("method").asText()).isEqualTo("bgsave");
 
@@ -132,7 +142,8 @@ class CliBackupIT {
     assertThat(manifest.path("id").asText()).isEqualTo(id1);
     assertThat(manifest.path("compression").asText()).isEqualTo("zstd");
     assertThat(manifest.path("raw_sha256").asText()).matches("[0-9a-f]{64}");
-    assertThat(manifest.path("stored_sha256").asText()).matches("[0-9a-f]{64}")
+    assertThat(manifest.path("stored_sha256").asText())
+        .matches("[0-9a-f]{64}")
         .isNotEqualTo(manifest.path("raw_sha256").asText());
     assertThat(manifest.path("rdb_crc64").asText()).matches("[0-9a-f]{16}");
     assertThat(manifest.path("keys").path("0").asLong()).isEqualTo(keyspace.get(0));
@@ -142,46 +153,64 @@ class CliBackupIT {
     assertThat(RepoTree.sha256(object)).isEqualTo(manifest.path("stored_sha256").asText());
     assertThat(Files.size(object)).isEqualTo(manifest.path("stored_size").asLong());
     // what is on disk is what show prints
-    assertThat(RepoTree.json(repo.resolve(DATASET).resolve(id1).resolve("manifest.json"))).isEqualTo(manifest);
+    assertThat(RepoTree.json(repo.resolve(DATASET).resolve(id1).resolve("manifest.json")))
+        .isEqualTo(manifest);
 
     // show as text
     RedisOpsProcess.Result st = RedisOpsProcess.run(cli(repo, "show", id1));
     assertThat(st.exitCode()).as(st.describe()).isZero();
-    assertThat(st.stdoutLines()).as(st.describe())
-        .contains("id:             " + id1, "raw sha256:     " + manifest.path("raw_sha256").asText(),
+    assertThat(st.stdoutLines())
+        .as(st.describe())
+        .contains(
+            "id:             " + id1,
+            "raw sha256:     " + manifest.path("raw_sha256").asText(),
             "stored sha256:  " + manifest.path("stored_sha256").asText(),
             "rdb crc64:      " + manifest.path("rdb_crc64").asText())
-        .anyMatch(l -> l.startsWith("keys:") && l.contains(total + " (db0=" + keyspace.get(0) + " db2=" + keyspace.get(2) + ")"));
+        .anyMatch(
+            l ->
+                l.startsWith("keys:")
+                    && l.contains(
+                        total + " (db0=" + keyspace.get(0) + " db2=" + keyspace.get(2) + ")"));
 
     // verify --all
     RedisOpsProcess.Result v = RedisOpsProcess.run(cli(repo, "verify", "--all"));
     assertThat(v.exitCode()).as(v.describe()).isZero();
-    assertThat(v.stdoutLines()).as(v.describe()).containsExactlyInAnyOrder("OK   " + id1, "OK   " + id2);
+    assertThat(v.stdoutLines())
+        .as(v.describe())
+        .containsExactlyInAnyOrder("OK   " + id1, "OK   " + id2);
 
     // prune --dry-run: both are young, nothing would go, nothing goes
     Map<String, String> before = RepoTree.fingerprint(repo);
     RedisOpsProcess.Result p = RedisOpsProcess.run(cli(repo, "prune", "--dry-run"));
     assertThat(p.exitCode()).as(p.describe()).isZero();
-    assertThat(p.stdoutLines()).as(p.describe())
+    assertThat(p.stdoutLines())
+        .as(p.describe())
         .anyMatch(l -> l.startsWith("keep") && l.contains(id1))
         .anyMatch(l -> l.startsWith("keep") && l.contains(id2))
         .contains("dry run: would delete 0 of 2 backup(s) of " + DATASET);
     assertThat(RepoTree.fingerprint(repo)).isEqualTo(before);
 
-    // a backup holds all the data of a Redis: folders 0700, files 0600, the repository root included
+    // a backup holds all the data of a Redis: folders 0700, files 0600, the repository root
+    // included
     for (Path path : RepoTree.walk(repo)) {
       String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-      assertThat(perms).as(path.toString()).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
+      assertThat(perms)
+          .as(path.toString())
+          .isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
     }
-    assertThat(RepoTree.walk(repo)).anyMatch(x -> x.getFileName().toString().equals("manifest.json"));
+    assertThat(RepoTree.walk(repo))
+        .anyMatch(x -> x.getFileName().toString().equals("manifest.json"));
   }
 
   /** Parses stdout as JSON and checks nothing else was printed around the one document. */
   static JsonNode singleJsonDocument(String stdout) throws Exception {
-    try (com.fasterxml.jackson.core.JsonParser parser = RepoTree.JSON.getFactory().createParser(stdout)) {
+    try (com.fasterxml.jackson.core.JsonParser parser =
+        RepoTree.JSON.getFactory().createParser(stdout)) {
       JsonNode node = RepoTree.JSON.readTree(parser);
       assertThat(node).as("stdout: %s", stdout).isNotNull();
-      assertThat(parser.nextToken()).as("a second document or stray text after the first: %s", stdout).isNull();
+      assertThat(parser.nextToken())
+          .as("a second document or stray text after the first: %s", stdout)
+          .isNull();
       return node;
     }
   }

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad input of every kind: one line on stderr starting {@code redis-ops: }, no stack trace, the documented exit code,
- * and the backup already in the repository untouched. Credentials work as an ACL user and as the default user, with
- * both capture methods, and are never printed or stored.
+ * Bad input of every kind: one line on stderr starting {@code redis-ops: }, no stack trace, the
+ * documented exit code, and the backup already in the repository untouched. Credentials work as an
+ * ACL user and as the default user, with both capture methods, and are never printed or stored.
  */
 class CliBadInputIT {
   private static final String DATASET = "it-bad";
@@ -30,14 +30,14 @@ class CliBadInputIT {
   static final RedisServerExtension plain = RedisServerExtension.builder().build();
 
   @RegisterExtension
-  static final RedisServerExtension secured = RedisServerExtension.builder()
-      .password(PASSWORD)
-      .aclUser("alice", ALICE_PASSWORD, "on", "~*", "&*", "+@all")
-      .config("repl-diskless-sync-delay", "0")
-      .build();
+  static final RedisServerExtension secured =
+      RedisServerExtension.builder()
+          .password(PASSWORD)
+          .aclUser("alice", ALICE_PASSWORD, "on", "~*", "&*", "+@all")
+          .config("repl-diskless-sync-delay", "0")
+          .build();
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Path repo;
   static Map<String, String> goodState;
@@ -48,14 +48,20 @@ class CliBadInputIT {
     plain.sync().set("k2", "v2");
     secured.sync().set("secured:key", "value");
     repo = tmp.resolve("repo");
-    RedisOpsProcess.Result r = RedisOpsProcess.run("--redis", plain.uri(), "--repo", repo.toString(), "--dataset", DATASET,
-        "backup");
+    RedisOpsProcess.Result r =
+        RedisOpsProcess.run(
+            "--redis", plain.uri(), "--repo", repo.toString(), "--dataset", DATASET, "backup");
     assertThat(r.exitCode()).as(r.describe()).isZero();
     goodState = RepoTree.fingerprint(repo);
-    assertThat(goodState.keySet()).anyMatch(k -> k.endsWith("/manifest.json")).anyMatch(k -> k.endsWith("/dump.rdb.zst"));
+    assertThat(goodState.keySet())
+        .anyMatch(k -> k.endsWith("/manifest.json"))
+        .anyMatch(k -> k.endsWith("/dump.rdb.zst"));
   }
 
-  /** A case: its name, the expected exit code, the arguments, and a text the error line must contain (or null). */
+  /**
+   * A case: its name, the expected exit code, the arguments, and a text the error line must contain
+   * (or null).
+   */
   record Case(String name, int exit, List<String> args, String mentions, Map<String, String> env) {
     @Override
     public String toString() {
@@ -71,28 +77,130 @@ class CliBadInputIT {
     String repoArg = repo.toString();
     int nothingThere = RedisOpsProcess.freePort();
     return Stream.of(
-        new Case("unreachable Redis", 1, List.of("--redis", "redis://127.0.0.1:" + nothingThere, "--repo", repoArg,
-            "--dataset", DATASET, "backup"), "127.0.0.1:" + nothingThere, Map.of()),
-        new Case("wrong password", 2, List.of("--redis", "redis://:wr0ngpass@127.0.0.1:" + secured.port(), "--repo",
-            repoArg, "--dataset", DATASET, "backup"), "credentials", Map.of()),
-        new Case("wrong password from the environment", 2, List.of("--redis", "redis://127.0.0.1:" + secured.port(),
-            "--repo", repoArg, "--dataset", DATASET, "backup"), "credentials",
+        new Case(
+            "unreachable Redis",
+            1,
+            List.of(
+                "--redis",
+                "redis://127.0.0.1:" + nothingThere,
+                "--repo",
+                repoArg,
+                "--dataset",
+                DATASET,
+                "backup"),
+            "127.0.0.1:" + nothingThere,
+            Map.of()),
+        new Case(
+            "wrong password",
+            2,
+            List.of(
+                "--redis",
+                "redis://:wr0ngpass@127.0.0.1:" + secured.port(),
+                "--repo",
+                repoArg,
+                "--dataset",
+                DATASET,
+                "backup"),
+            "credentials",
+            Map.of()),
+        new Case(
+            "wrong password from the environment",
+            2,
+            List.of(
+                "--redis",
+                "redis://127.0.0.1:" + secured.port(),
+                "--repo",
+                repoArg,
+                "--dataset",
+                DATASET,
+                "backup"),
+            "credentials",
             Map.of("REDIS_OPS_REDIS_PASSWORD", "wr0ngpass")),
-        new Case("ACL user with a wrong password", 2, List.of("--redis",
-            "redis://alice:wr0ngpass@127.0.0.1:" + secured.port(), "--repo", repoArg, "--dataset", DATASET,
-            "backup", "--method", "replication"), "alice", Map.of()),
-        new Case("repository below a regular file", 2, List.of("--redis", plain.uri(), "--repo",
-            file.resolve("repo").toString(), "--dataset", DATASET, "backup"), file.toString(), Map.of()),
-        new Case("--tier weekly", 2, List.of("--redis", plain.uri(), "--repo", repoArg, "--dataset", DATASET,
-            "backup", "--tier", "weekly"), "weekly", Map.of()),
-        new Case("--method foo", 2, List.of("--redis", plain.uri(), "--repo", repoArg, "--dataset", DATASET,
-            "backup", "--method", "foo"), "foo", Map.of()),
-        new Case("unknown option", 2, List.of("--redis", plain.uri(), "--repo", repoArg, "--dataset", DATASET,
-            "backup", "--no-such-option"), "--no-such-option", Map.of()),
-        new Case("unknown key in the config file", 2, List.of("-c", badConfig.toString(), "--redis", plain.uri(),
-            "--dataset", DATASET, "backup"), "colour", Map.of()),
-        new Case("--redis ftp://x", 2, List.of("--redis", "ftp://x", "--repo", repoArg, "--dataset", DATASET,
-            "backup"), "ftp", Map.of()));
+        new Case(
+            "ACL user with a wrong password",
+            2,
+            List.of(
+                "--redis",
+                "redis://alice:wr0ngpass@127.0.0.1:" + secured.port(),
+                "--repo",
+                repoArg,
+                "--dataset",
+                DATASET,
+                "backup",
+                "--method",
+                "replication"),
+            "alice",
+            Map.of()),
+        new Case(
+            "repository below a regular file",
+            2,
+            List.of(
+                "--redis",
+                plain.uri(),
+                "--repo",
+                file.resolve("repo").toString(),
+                "--dataset",
+                DATASET,
+                "backup"),
+            file.toString(),
+            Map.of()),
+        new Case(
+            "--tier weekly",
+            2,
+            List.of(
+                "--redis",
+                plain.uri(),
+                "--repo",
+                repoArg,
+                "--dataset",
+                DATASET,
+                "backup",
+                "--tier",
+                "weekly"),
+            "weekly",
+            Map.of()),
+        new Case(
+            "--method foo",
+            2,
+            List.of(
+                "--redis",
+                plain.uri(),
+                "--repo",
+                repoArg,
+                "--dataset",
+                DATASET,
+                "backup",
+                "--method",
+                "foo"),
+            "foo",
+            Map.of()),
+        new Case(
+            "unknown option",
+            2,
+            List.of(
+                "--redis",
+                plain.uri(),
+                "--repo",
+                repoArg,
+                "--dataset",
+                DATASET,
+                "backup",
+                "--no-such-option"),
+            "--no-such-option",
+            Map.of()),
+        new Case(
+            "unknown key in the config file",
+            2,
+            List.of(
+                "-c", badConfig.toString(), "--redis", plain.uri(), "--dataset", DATASET, "backup"),
+            "colour",
+            Map.of()),
+        new Case(
+            "--redis ftp://x",
+            2,
+            List.of("--redis", "ftp://x", "--repo", repoArg, "--dataset", DATASET, "backup"),
+            "ftp",
+            Map.of()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -105,13 +213,19 @@ class CliBadInputIT {
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(c.exit());
     assertThat(r.stderrLines()).as(r.describe()).hasSize(1);
     String line = r.stderrLines().get(0);
-    assertThat(line).as(r.describe()).startsWith("redis-ops: ").doesNotContain("Exception").contains(c.mentions());
+    assertThat(line)
+        .as(r.describe())
+        .startsWith("redis-ops: ")
+        .doesNotContain("Exception")
+        .contains(c.mentions());
     assertThat(r.stderrLines()).noneMatch(l -> l.startsWith("\tat "));
     assertThat(r.stdout()).as(r.describe()).isEmpty();
     for (String secret : List.of(PASSWORD, ALICE_PASSWORD, "wr0ngpass")) {
       assertThat(r.stdout() + r.stderr()).as(r.describe()).doesNotContain(secret);
     }
-    assertThat(RepoTree.fingerprint(repo)).as("the repository after: " + c.name()).isEqualTo(goodState);
+    assertThat(RepoTree.fingerprint(repo))
+        .as("the repository after: " + c.name())
+        .isEqualTo(goodState);
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -120,9 +234,18 @@ class CliBadInputIT {
     String user = who.equals("alice") ? "alice" : "";
     String password = who.equals("alice") ? ALICE_PASSWORD : PASSWORD;
     Path okRepo = tmp.resolve("ok-" + who + "-" + method);
-    RedisOpsProcess.Result r = RedisOpsProcess.run("-v", "--redis",
-        "redis://" + user + ":" + password + "@127.0.0.1:" + secured.port(), "--repo", okRepo.toString(),
-        "--dataset", DATASET, "backup", "--method", method);
+    RedisOpsProcess.Result r =
+        RedisOpsProcess.run(
+            "-v",
+            "--redis",
+            "redis://" + user + ":" + password + "@127.0.0.1:" + secured.port(),
+            "--repo",
+            okRepo.toString(),
+            "--dataset",
+            DATASET,
+            "backup",
+            "--method",
+            method);
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.stdout()).as(r.describe()).startsWith("backup ").contains(method);
     assertThat(r.stderr()).as("-v logs something").isNotBlank();
@@ -141,22 +264,40 @@ class CliBadInputIT {
     assertThat(manifests).hasSize(1);
 
     // list --json with the same credentials prints no password either
-    RedisOpsProcess.Result l = RedisOpsProcess.run("--json", "--redis",
-        "redis://" + user + ":" + password + "@127.0.0.1:" + secured.port(), "--repo", okRepo.toString(),
-        "--dataset", DATASET, "list");
+    RedisOpsProcess.Result l =
+        RedisOpsProcess.run(
+            "--json",
+            "--redis",
+            "redis://" + user + ":" + password + "@127.0.0.1:" + secured.port(),
+            "--repo",
+            okRepo.toString(),
+            "--dataset",
+            DATASET,
+            "list");
     assertThat(l.exitCode()).as(l.describe()).isZero();
     assertThat(l.stdout() + l.stderr()).doesNotContain(PASSWORD).doesNotContain(ALICE_PASSWORD);
   }
 
   static Stream<org.junit.jupiter.params.provider.Arguments> logins() {
-    return Stream.of("default", "alice").flatMap(who -> Stream.of("bgsave", "replication")
-        .map(m -> org.junit.jupiter.params.provider.Arguments.of(who, m)));
+    return Stream.of("default", "alice")
+        .flatMap(
+            who ->
+                Stream.of("bgsave", "replication")
+                    .map(m -> org.junit.jupiter.params.provider.Arguments.of(who, m)));
   }
 
   @Test
   void theGoodBackupStillVerifies() {
-    RedisOpsProcess.Result v = RedisOpsProcess.run("--redis", plain.uri(), "--repo", repo.toString(), "--dataset",
-        DATASET, "verify", "--all");
+    RedisOpsProcess.Result v =
+        RedisOpsProcess.run(
+            "--redis",
+            plain.uri(),
+            "--repo",
+            repo.toString(),
+            "--dataset",
+            DATASET,
+            "verify",
+            "--all");
     assertThat(v.exitCode()).as(v.describe()).isZero();
     assertThat(v.stdoutLines()).hasSize(1).allMatch(l -> l.startsWith("OK"));
   }

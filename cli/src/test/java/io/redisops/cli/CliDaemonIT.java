@@ -14,13 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code redis-ops daemon} as a real process: stop on SIGTERM, and configuration refused up front. */
+/**
+ * {@code redis-ops daemon} as a real process: stop on SIGTERM, and configuration refused up front.
+ */
 class CliDaemonIT {
   @RegisterExtension
   static final RedisServerExtension redis = RedisServerExtension.builder().build();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void fill() {
@@ -36,21 +37,26 @@ class CliDaemonIT {
 
   private Path config(String stopGrace) throws Exception {
     // a save left running by an earlier test must not be taken for the daemon's
-    Await.until(Duration.ofSeconds(60), "no save running",
+    Await.until(
+        Duration.ofSeconds(60),
+        "no save running",
         () -> "0".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
     Path file = tmp.resolve("redis-ops.yaml");
-    Files.writeString(file, String.join("\n",
-        "datasets:",
-        "  - name: slow",
-        "    redis:",
-        "      uri: " + redis.uri(),
-        "repository:",
-        "  path: " + tmp.resolve("repo"),
-        "schedule:",
-        "  stop-grace: " + stopGrace,
-        "http:",
-        "  listen: \"off\"",
-        ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "datasets:",
+            "  - name: slow",
+            "    redis:",
+            "      uri: " + redis.uri(),
+            "repository:",
+            "  path: " + tmp.resolve("repo"),
+            "schedule:",
+            "  stop-grace: " + stopGrace,
+            "http:",
+            "  listen: \"off\"",
+            ""));
     return file;
   }
 
@@ -59,10 +65,14 @@ class CliDaemonIT {
     // 4000 keys at 3 ms each: the capture would take about 12 s; the stop grace is 1 s.
     redis.sync().configSet("rdb-key-save-delay", "3000");
     Path cfg = config("1s");
-    try (RedisOpsProcess.Background daemon = RedisOpsProcess.of("-c", cfg.toString(), "daemon").start()) {
-      Await.until(Duration.ofSeconds(60), "the daemon's catch-up capture to be running",
-          () -> daemon.stderrSoFar().contains("catch-up backup")
-              && "1".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
+    try (RedisOpsProcess.Background daemon =
+        RedisOpsProcess.of("-c", cfg.toString(), "daemon").start()) {
+      Await.until(
+          Duration.ofSeconds(60),
+          "the daemon's catch-up capture to be running",
+          () ->
+              daemon.stderrSoFar().contains("catch-up backup")
+                  && "1".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
       daemon.terminate();
       RedisOpsProcess.Result r = daemon.await(Duration.ofSeconds(60));
       assertThat(r.exitCode()).as(r.describe()).isZero();
@@ -81,10 +91,14 @@ class CliDaemonIT {
     // about 1 s of capture, 30 s of grace: the backup completes and is listed
     redis.sync().configSet("rdb-key-save-delay", "250");
     Path cfg = config("30s");
-    try (RedisOpsProcess.Background daemon = RedisOpsProcess.of("-c", cfg.toString(), "daemon").start()) {
-      Await.until(Duration.ofSeconds(60), "the daemon's catch-up capture to be running",
-          () -> daemon.stderrSoFar().contains("catch-up backup")
-              && "1".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
+    try (RedisOpsProcess.Background daemon =
+        RedisOpsProcess.of("-c", cfg.toString(), "daemon").start()) {
+      Await.until(
+          Duration.ofSeconds(60),
+          "the daemon's catch-up capture to be running",
+          () ->
+              daemon.stderrSoFar().contains("catch-up backup")
+                  && "1".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
       daemon.terminate();
       RedisOpsProcess.Result r = daemon.await(Duration.ofSeconds(60));
       assertThat(r.exitCode()).as(r.describe()).isZero();
@@ -108,7 +122,9 @@ class CliDaemonIT {
   }
 
   private void assertRefused(String yaml, String key) throws Exception {
-    Path file = Files.writeString(tmp.resolve("bad-" + Integer.toHexString(yaml.hashCode()) + ".yaml"), yaml);
+    Path file =
+        Files.writeString(
+            tmp.resolve("bad-" + Integer.toHexString(yaml.hashCode()) + ".yaml"), yaml);
     RedisOpsProcess.Result r = RedisOpsProcess.run("-c", file.toString(), "daemon");
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
     assertThat(r.stderrLines()).as(r.describe()).hasSize(1);

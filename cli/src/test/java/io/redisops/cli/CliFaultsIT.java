@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 13, items 12, 13, 15, 16, 17 and 19, with the real jar as a process: errors that tell the truth (one line on
- * stderr, the documented exit code, one JSON document with --json), leftovers cleaned up, the smaller contracts.
+ * Issue 13, items 12, 13, 15, 16, 17 and 19, with the real jar as a process: errors that tell the
+ * truth (one line on stderr, the documented exit code, one JSON document with --json), leftovers
+ * cleaned up, the smaller contracts.
  */
 class CliFaultsIT {
   private static final String DATASET = "it-faults";
@@ -40,15 +41,15 @@ class CliFaultsIT {
 
   @RegisterExtension
   static final RedisServerExtension redis = RedisServerExtension.builder().build();
-  @RegisterExtension
-  static final S3ProxyExtension s3 = new S3ProxyExtension();
 
-  @TempDir
-  Path tmp;
+  @RegisterExtension static final S3ProxyExtension s3 = new S3ProxyExtension();
+
+  @TempDir Path tmp;
 
   @BeforeAll
   static void fill() {
-    // about 12 MB of poorly compressible values, so that a fetch takes long enough to be killed midway
+    // about 12 MB of poorly compressible values, so that a fetch takes long enough to be killed
+    // midway
     Random random = new Random(13);
     Map<String, String> batch = new HashMap<>();
     for (int i = 0; i < 12_000; i++) {
@@ -65,7 +66,9 @@ class CliFaultsIT {
   }
 
   private String[] cli(Path repo, String... args) {
-    List<String> all = new ArrayList<>(List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
+    List<String> all =
+        new ArrayList<>(
+            List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
     all.addAll(List.of(args));
     return all.toArray(String[]::new);
   }
@@ -77,7 +80,9 @@ class CliFaultsIT {
     return m.group(1);
   }
 
-  /** The error contract: the exit code, one line on stderr starting "redis-ops: ", no stack trace. */
+  /**
+   * The error contract: the exit code, one line on stderr starting "redis-ops: ", no stack trace.
+   */
   private static String oneLineError(RedisOpsProcess.Result r, int exit) {
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(exit);
     List<String> err = r.stderrLines().stream().filter(l -> l.startsWith("redis-ops: ")).toList();
@@ -86,7 +91,8 @@ class CliFaultsIT {
     return err.get(0);
   }
 
-  // ---- item 12: an unreadable repository is "permission denied on <path>", exit 2, never "no backups"
+  // ---- item 12: an unreadable repository is "permission denied on <path>", exit 2, never "no
+  // backups"
 
   @Test
   void anUnreadableRepositoryIsPermissionDeniedNotEmpty() throws Exception {
@@ -95,12 +101,22 @@ class CliFaultsIT {
     backupId(RedisOpsProcess.run(cli(repo, "backup")));
     Files.setPosixFilePermissions(repo, PosixFilePermissions.fromString("rwx------"));
 
-    for (String[] command : List.of(new String[] {"list"}, new String[] {"verify"}, new String[] {"prune"},
-        new String[] {"backup"}, new String[] {"--json", "list"})) {
-      RedisOpsProcess.Result r = RedisOpsProcess.of(cli(repo, command))
-          .wrap("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups").run(Duration.ofSeconds(90));
+    for (String[] command :
+        List.of(
+            new String[] {"list"},
+            new String[] {"verify"},
+            new String[] {"prune"},
+            new String[] {"backup"},
+            new String[] {"--json", "list"})) {
+      RedisOpsProcess.Result r =
+          RedisOpsProcess.of(cli(repo, command))
+              .wrap("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups")
+              .run(Duration.ofSeconds(90));
       String line = oneLineError(r, 2);
-      assertThat(line).as(r.describe()).contains("permission denied on " + repo).doesNotContain("no backups");
+      assertThat(line)
+          .as(r.describe())
+          .contains("permission denied on " + repo)
+          .doesNotContain("no backups");
       if (command[0].equals("--json")) {
         JsonNode doc = RepoTree.json(r.stdout());
         assertThat(doc.path("exit_code").asInt()).isEqualTo(2);
@@ -114,14 +130,28 @@ class CliFaultsIT {
   private Path offsiteConfig(String bucket) throws Exception {
     s3.createBucket(bucket);
     Path f = tmp.resolve(bucket + ".yaml");
-    Files.writeString(f, String.join("\n", "datasets:", "  - name: " + DATASET, "    redis:", "      uri: " + redis.uri(),
-        "repository:", "  path: " + tmp.resolve("repo-" + bucket), "offsite:", "  uri: s3://" + bucket + "/redis",
-        "  endpoint: " + s3.endpoint(), "  path-style: true", "  credentials: env", ""));
+    Files.writeString(
+        f,
+        String.join(
+            "\n",
+            "datasets:",
+            "  - name: " + DATASET,
+            "    redis:",
+            "      uri: " + redis.uri(),
+            "repository:",
+            "  path: " + tmp.resolve("repo-" + bucket),
+            "offsite:",
+            "  uri: s3://" + bucket + "/redis",
+            "  endpoint: " + s3.endpoint(),
+            "  path-style: true",
+            "  credentials: env",
+            ""));
     return f;
   }
 
   private static RedisOpsProcess withS3(String... args) {
-    return RedisOpsProcess.of(args).env("REDIS_OPS_S3_ACCESS_KEY_ID", s3.accessKey())
+    return RedisOpsProcess.of(args)
+        .env("REDIS_OPS_S3_ACCESS_KEY_ID", s3.accessKey())
         .env("REDIS_OPS_S3_SECRET_ACCESS_KEY", s3.secretKey());
   }
 
@@ -140,15 +170,18 @@ class CliFaultsIT {
 
     // a folder as --output: exit 2 before anything is downloaded (nothing appears in the folder)
     Path folder = Files.createDirectories(tmp.resolve("into-folder"));
-    RedisOpsProcess.Result dir = withS3("-c", cfg.toString(), "fetch", id, "-o", folder.toString()).run(Duration.ofSeconds(60));
+    RedisOpsProcess.Result dir =
+        withS3("-c", cfg.toString(), "fetch", id, "-o", folder.toString())
+            .run(Duration.ofSeconds(60));
     assertThat(oneLineError(dir, 2)).contains(folder.toString()).contains("is a folder");
     assertThat(dir.stderr()).doesNotContain("damaged");
     try (Stream<Path> s = Files.list(folder)) {
       assertThat(s.toList()).isEmpty();
     }
     // with --json: exactly one JSON document on stdout (item 16)
-    RedisOpsProcess.Result dirJson = withS3("-c", cfg.toString(), "--json", "fetch", id, "-o", folder.toString())
-        .run(Duration.ofSeconds(60));
+    RedisOpsProcess.Result dirJson =
+        withS3("-c", cfg.toString(), "--json", "fetch", id, "-o", folder.toString())
+            .run(Duration.ofSeconds(60));
     assertThat(dirJson.exitCode()).isEqualTo(2);
     assertThat(RepoTree.json(dirJson.stdout()).path("exit_code").asInt()).isEqualTo(2);
 
@@ -156,8 +189,11 @@ class CliFaultsIT {
     Path target = tmp.resolve("fetched.rdb");
     boolean killedMidway = false;
     for (int attempt = 0; attempt < 3 && !killedMidway; attempt++) {
-      try (RedisOpsProcess.Background fetch = withS3("-c", cfg.toString(), "fetch", id, "-o", target.toString()).start()) {
-        Await.until(Duration.ofSeconds(60), "a part file or the end of the fetch",
+      try (RedisOpsProcess.Background fetch =
+          withS3("-c", cfg.toString(), "fetch", id, "-o", target.toString()).start()) {
+        Await.until(
+            Duration.ofSeconds(60),
+            "a part file or the end of the fetch",
             () -> !fetch.isAlive() || !partsQuietly(target).isEmpty());
         if (fetch.isAlive()) {
           fetch.kill9();
@@ -168,12 +204,15 @@ class CliFaultsIT {
     }
     if (!killedMidway) {
       // the download always won the race on this machine: leave the same leftover a kill leaves
-      System.err.println("CliFaultsIT: fetch finished before it could be killed; simulating its leftover");
+      System.err.println(
+          "CliFaultsIT: fetch finished before it could be killed; simulating its leftover");
       Files.write(tmp.resolve(".fetched.rdb.part-0badf00d"), new byte[4096]);
     }
     assertThat(parts(tmp, "fetched.rdb")).isNotEmpty();
     // ...and the next fetch into the same file removes it, and says so
-    RedisOpsProcess.Result again = withS3("-c", cfg.toString(), "fetch", id, "-o", target.toString()).run(Duration.ofMinutes(2));
+    RedisOpsProcess.Result again =
+        withS3("-c", cfg.toString(), "fetch", id, "-o", target.toString())
+            .run(Duration.ofMinutes(2));
     assertThat(again.exitCode()).as(again.describe()).isZero();
     assertThat(again.stderr()).contains("left by an interrupted fetch");
     assertThat(parts(tmp, "fetched.rdb")).isEmpty();
@@ -198,32 +237,62 @@ class CliFaultsIT {
     Path list = tmp.resolve("list.yaml");
     Files.writeString(list, "- name: cache\n- name: other\n");
     String yaml = oneLineError(RedisOpsProcess.run("-c", list.toString(), "list"), 2);
-    assertThat(yaml).contains(list.toString()).contains("must be a mapping of keys").doesNotContain("deserialize")
-        .doesNotContain("io.redisops").doesNotContain("JsonToken");
+    assertThat(yaml)
+        .contains(list.toString())
+        .contains("must be a mapping of keys")
+        .doesNotContain("deserialize")
+        .doesNotContain("io.redisops")
+        .doesNotContain("JsonToken");
 
-    String port = oneLineError(RedisOpsProcess.run("--redis", "redis://127.0.0.1:abc", "--repo", repo.toString(), "backup"), 2);
+    String port =
+        oneLineError(
+            RedisOpsProcess.run(
+                "--redis", "redis://127.0.0.1:abc", "--repo", repo.toString(), "backup"),
+            2);
     assertThat(port).contains("port that is not a number").doesNotContain("has no host");
 
-    String unix = oneLineError(RedisOpsProcess.run("--redis", "unix:///run/redis/redis.sock", "--repo", repo.toString(),
-        "backup"), 2);
+    String unix =
+        oneLineError(
+            RedisOpsProcess.run(
+                "--redis", "unix:///run/redis/redis.sock", "--repo", repo.toString(), "backup"),
+            2);
     assertThat(unix).contains("unix sockets are not supported");
 
     // a missing password file blocks only what logs in
     Path cfg = tmp.resolve("pw.yaml");
     Path missing = tmp.resolve("no-such.pass");
-    Files.writeString(cfg, "datasets:\n  - name: " + DATASET + "\n    redis:\n      uri: " + redis.uri()
-        + "\n      password-file: " + missing + "\nrepository:\n  path: " + repo + "\n");
+    Files.writeString(
+        cfg,
+        "datasets:\n  - name: "
+            + DATASET
+            + "\n    redis:\n      uri: "
+            + redis.uri()
+            + "\n      password-file: "
+            + missing
+            + "\nrepository:\n  path: "
+            + repo
+            + "\n");
     RedisOpsProcess.Result l = RedisOpsProcess.run("-c", cfg.toString(), "list");
     assertThat(l.exitCode()).as(l.describe()).isZero();
     assertThat(l.stdout()).contains(id);
     String pw = oneLineError(RedisOpsProcess.run("-c", cfg.toString(), "backup"), 2);
-    assertThat(pw).contains("password-file").contains(missing.toString()).contains("does not exist")
+    assertThat(pw)
+        .contains("password-file")
+        .contains(missing.toString())
+        .contains("does not exist")
         .doesNotContain("NoSuchFileException");
 
     // rediss:// to a plain server: at once, not after the 10 s handshake timeout
     long t0 = System.nanoTime();
-    RedisOpsProcess.Result tls = RedisOpsProcess.run("--redis", "rediss://127.0.0.1:" + redis.port(), "--repo",
-        repo.toString(), "--dataset", DATASET, "backup");
+    RedisOpsProcess.Result tls =
+        RedisOpsProcess.run(
+            "--redis",
+            "rediss://127.0.0.1:" + redis.port(),
+            "--repo",
+            repo.toString(),
+            "--dataset",
+            DATASET,
+            "backup");
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(oneLineError(tls, 2)).contains("speaks plain Redis, not TLS").contains("redis://");
     assertThat(tls.stderr()).doesNotContain("timed out");
@@ -232,21 +301,48 @@ class CliFaultsIT {
 
   @Test
   void aBackupWhileRedisLoadsSaysItIsLoading() throws Exception {
-    // a server that loads a dump slowly (key-load-delay, microseconds per key) for long enough to try a backup, and
+    // a server that loads a dump slowly (key-load-delay, microseconds per key) for long enough to
+    // try a backup, and
     // answers (LOADING) between keys as a real large load does between its 2 MB steps
     Path dir = Files.createDirectories(tmp.resolve("loading"));
     redis.sync().save();
     Files.copy(redis.dir().resolve("dump.rdb"), dir.resolve("dump.rdb"));
     int port = RedisOpsProcess.freePort();
-    Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--key-load-delay", "5000", "--loading-process-events-interval-bytes", "1024",
-        "--save", "", "--appendonly", "no")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+    Process server =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--key-load-delay",
+                "5000",
+                "--loading-process-events-interval-bytes",
+                "1024",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("log").toFile())
+            .start();
     ProcessRegistry.register(server.toHandle());
     try {
-      Await.until(Duration.ofSeconds(30), "the server answers LOADING", () -> ping(port).startsWith("-LOADING"));
-      RedisOpsProcess.Result b = RedisOpsProcess.run("--redis", "redis://127.0.0.1:" + port, "--repo",
-          tmp.resolve("repo-loading").toString(), "--dataset", "loading", "backup");
+      Await.until(
+          Duration.ofSeconds(30),
+          "the server answers LOADING",
+          () -> ping(port).startsWith("-LOADING"));
+      RedisOpsProcess.Result b =
+          RedisOpsProcess.run(
+              "--redis",
+              "redis://127.0.0.1:" + port,
+              "--repo",
+              tmp.resolve("repo-loading").toString(),
+              "--dataset",
+              "loading",
+              "backup");
       String line = oneLineError(b, 1);
       assertThat(line).contains("still loading its dataset").contains("try again");
       assertThat(ping(port)).as("still loading: the check was not vacuous").startsWith("-LOADING");
@@ -271,14 +367,22 @@ class CliFaultsIT {
     }
   }
 
-  // ---- items 15 and 17: a full disk names the path; a failed manifest write leaves no backup folder
+  // ---- items 15 and 17: a full disk names the path; a failed manifest write leaves no backup
+  // folder
 
-  /** Runs a backup into a tmpfs of {@code bytes} mounted over {@code repo} in a private mount namespace. */
+  /**
+   * Runs a backup into a tmpfs of {@code bytes} mounted over {@code repo} in a private mount
+   * namespace.
+   */
   private RedisOpsProcess.Result backupOnTmpfs(Path repo, long bytes) throws Exception {
     Files.createDirectories(repo);
-    String script = "mount -t tmpfs -o size=" + bytes + ",mode=0700 tmpfs \"$0\" || exit 99; \"$@\"; rc=$?;"
-        + " echo '--- left on disk:'; find \"$0\" -mindepth 2 -not -name .lock | sort; exit $rc";
-    return RedisOpsProcess.of(cli(repo, "backup")).wrap("unshare", "-m", "sh", "-c", script, repo.toString())
+    String script =
+        "mount -t tmpfs -o size="
+            + bytes
+            + ",mode=0700 tmpfs \"$0\" || exit 99; \"$@\"; rc=$?;"
+            + " echo '--- left on disk:'; find \"$0\" -mindepth 2 -not -name .lock | sort; exit $rc";
+    return RedisOpsProcess.of(cli(repo, "backup"))
+        .wrap("unshare", "-m", "sh", "-c", script, repo.toString())
         .run(Duration.ofMinutes(2));
   }
 
@@ -288,12 +392,24 @@ class CliFaultsIT {
     RedisOpsProcess.Result tiny = backupOnTmpfs(repo, 64 * 1024);
     assertThat(tiny.exitCode()).as(tiny.describe()).isNotEqualTo(99);
     String line = oneLineError(tiny, 1);
-    assertThat(line).contains(repo.toString()).contains("no space left on device").contains("KiB free");
-    assertThat(tiny.stdout().substring(tiny.stdout().indexOf("--- left on disk:")).lines().skip(1).toList()).isEmpty();
+    assertThat(line)
+        .contains(repo.toString())
+        .contains("no space left on device")
+        .contains("KiB free");
+    assertThat(
+            tiny.stdout()
+                .substring(tiny.stdout().indexOf("--- left on disk:"))
+                .lines()
+                .skip(1)
+                .toList())
+        .isEmpty();
 
-    // room for the data (and the lock file) but not for the manifest: the data goes at once, not at the next run.
-    // The sizing needs an object that does not end close to a page boundary (the manifest must not fit in the
-    // object's last page): when it does, a key of incompressible bytes moves the end, and the sizing runs again.
+    // room for the data (and the lock file) but not for the manifest: the data goes at once, not at
+    // the next run.
+    // The sizing needs an object that does not end close to a page boundary (the manifest must not
+    // fit in the
+    // object's last page): when it does, a key of incompressible bytes moves the end, and the
+    // sizing runs again.
     long stored = -1;
     for (int attempt = 0; attempt < 8; attempt++) {
       Path sizing = tmp.resolve("sizing-" + attempt);
@@ -311,13 +427,20 @@ class CliFaultsIT {
       redis.sync().set("sizing-noise-" + attempt, java.util.HexFormat.of().formatHex(noise));
     }
     long pages = (stored + 4095) / 4096;
-    assertThat(stored % 4096).as("no sizing ended away from a page boundary (stored %d)", stored)
+    assertThat(stored % 4096)
+        .as("no sizing ended away from a page boundary (stored %d)", stored)
         .isBetween(64L, 4096L - 64L);
     Path repo2 = tmp.resolve("almost");
     RedisOpsProcess.Result noManifest = backupOnTmpfs(repo2, (pages + 1) * 4096);
     String err = oneLineError(noManifest, 1);
     assertThat(err).contains("manifest.json").contains("no space left on device");
-    List<String> left = noManifest.stdout().substring(noManifest.stdout().indexOf("--- left on disk:")).lines().skip(1).toList();
+    List<String> left =
+        noManifest
+            .stdout()
+            .substring(noManifest.stdout().indexOf("--- left on disk:"))
+            .lines()
+            .skip(1)
+            .toList();
     assertThat(left).as(noManifest.describe()).isEmpty();
     assertThat(noManifest.stderr()).contains("its data was removed");
   }
@@ -328,14 +451,16 @@ class CliFaultsIT {
   void jsonErrorsAreOneDocumentAndDaemonRefusesJson() throws Exception {
     Path repo = tmp.resolve("repo-json");
     backupId(RedisOpsProcess.run(cli(repo, "backup")));
-    RedisOpsProcess.Result v = RedisOpsProcess.run(cli(repo, "--json", "verify", "20000101T000000Z"));
+    RedisOpsProcess.Result v =
+        RedisOpsProcess.run(cli(repo, "--json", "verify", "20000101T000000Z"));
     assertThat(v.exitCode()).isEqualTo(4);
     JsonNode doc = RepoTree.json(v.stdout());
     assertThat(doc.path("exit_code").asInt()).isEqualTo(4);
     assertThat(doc.path("error").asText()).contains("20000101T000000Z");
     assertThat(v.stdoutLines()).hasSize(1);
 
-    RedisOpsProcess.Result parse = RedisOpsProcess.run(cli(repo, "--json", "list", "--where", "nowhere"));
+    RedisOpsProcess.Result parse =
+        RedisOpsProcess.run(cli(repo, "--json", "list", "--where", "nowhere"));
     assertThat(parse.exitCode()).isEqualTo(2);
     assertThat(RepoTree.json(parse.stdout()).path("exit_code").asInt()).isEqualTo(2);
 
@@ -354,13 +479,19 @@ class CliFaultsIT {
 
     RedisOpsProcess.Result prune = RedisOpsProcess.run("prune", "--help");
     assertThat(prune.exitCode()).isZero();
-    assertThat(prune.stdout()).contains("retention.hourly").doesNotContain("48h").doesNotContain("30d");
+    assertThat(prune.stdout())
+        .contains("retention.hourly")
+        .doesNotContain("48h")
+        .doesNotContain("30d");
     RedisOpsProcess.Result watch = RedisOpsProcess.run("sentinel", "watch", "--help");
     assertThat(watch.stdout()).contains("stream").contains("one JSON object per line");
 
     RedisOpsProcess.Result version = RedisOpsProcess.run("--version");
-    Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").directory(RedisOpsProcess.projectRoot().toFile())
-        .redirectErrorStream(true).start();
+    Process git =
+        new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD")
+            .directory(RedisOpsProcess.projectRoot().toFile())
+            .redirectErrorStream(true)
+            .start();
     String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(git.waitFor()).isZero();
     assertThat(version.stdoutLines()).as(version.describe()).hasSizeGreaterThanOrEqualTo(2);
@@ -372,7 +503,11 @@ class CliFaultsIT {
     // scripts: Maven quiet and colourless; the benchmark online unless asked otherwise
     String quickstart = Files.readString(RedisOpsProcess.projectRoot().resolve("quickstart.sh"));
     assertThat(quickstart.lines().filter(l -> l.strip().startsWith("mvn ")))
-        .allMatch(l -> l.contains(" -B") && l.contains("--no-transfer-progress") && l.contains("-Dstyle.color=never"));
+        .allMatch(
+            l ->
+                l.contains(" -B")
+                    && l.contains("--no-transfer-progress")
+                    && l.contains("-Dstyle.color=never"));
     String bench = Files.readString(RedisOpsProcess.projectRoot().resolve("bench/run.sh"));
     assertThat(bench).contains("mvn_offline=\n").contains("BENCH_MVN_OFFLINE");
 
@@ -389,7 +524,9 @@ class CliFaultsIT {
     RedisOpsProcess.Result dry = RedisOpsProcess.run(cli(repo, "delete", id, "--dry-run"));
     assertThat(dry.exitCode()).isZero();
     assertThat(RepoTree.fingerprint(repo)).isEqualTo(before);
-    assertThat(oneLineError(RedisOpsProcess.run(cli(repo, "delete", "20000101T000000Z", "--yes")), 4)).contains("no backup");
+    assertThat(
+            oneLineError(RedisOpsProcess.run(cli(repo, "delete", "20000101T000000Z", "--yes")), 4))
+        .contains("no backup");
     RedisOpsProcess.Result yes = RedisOpsProcess.run(cli(repo, "delete", id, "--yes"));
     assertThat(yes.exitCode()).as(yes.describe()).isZero();
     assertThat(folder).doesNotExist();

@@ -18,21 +18,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kill -9} of {@code redis-ops} in the middle of a backup: nothing half-done is ever listed, the next run
- * cleans up and succeeds. {@code rdb-key-save-delay} (microseconds per key) makes a 20000-key save last seconds.
+ * {@code kill -9} of {@code redis-ops} in the middle of a backup: nothing half-done is ever listed,
+ * the next run cleans up and succeeds. {@code rdb-key-save-delay} (microseconds per key) makes a
+ * 20000-key save last seconds.
  */
 class CliKillIT {
   private static final int KEYS = 20_000;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @RegisterExtension
-  static final RedisServerExtension redis = RedisServerExtension.builder()
-      .config("rdb-key-save-delay", "200")
-      .config("repl-diskless-sync-delay", "0")
-      .build();
+  static final RedisServerExtension redis =
+      RedisServerExtension.builder()
+          .config("rdb-key-save-delay", "200")
+          .config("repl-diskless-sync-delay", "0")
+          .build();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void fill() {
@@ -49,12 +50,17 @@ class CliKillIT {
 
   @BeforeEach
   void slowSaves() {
-    Await.until(WAIT, "no save running on " + redis.uri(), () -> "0".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
+    Await.until(
+        WAIT,
+        "no save running on " + redis.uri(),
+        () -> "0".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
     redis.sync().configSet("rdb-key-save-delay", "200");
   }
 
   private static String[] cli(Path repo, String dataset, String... args) {
-    List<String> all = new java.util.ArrayList<>(List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", dataset));
+    List<String> all =
+        new java.util.ArrayList<>(
+            List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", dataset));
     all.addAll(List.of(args));
     return all.toArray(String[]::new);
   }
@@ -64,13 +70,21 @@ class CliKillIT {
     Path repo = tmp.resolve("repo");
     String dataset = "it-kill-repl";
     long keys = redis.sync().dbsize();
-    try (RedisOpsProcess.Background running = RedisOpsProcess.of(cli(repo, dataset, "backup", "--method", "replication")).start()) {
-      Await.until(WAIT, "a temporary object under " + repo, () -> {
-        if (!running.isAlive()) {
-          throw new AssertionError("redis-ops ended before it was killed: " + running.stdoutSoFar() + running.stderrSoFar());
-        }
-        return RepoTree.partFiles(repo).stream().anyMatch(p -> p.getFileName().toString().startsWith(".dump.rdb.zst.part-"));
-      });
+    try (RedisOpsProcess.Background running =
+        RedisOpsProcess.of(cli(repo, dataset, "backup", "--method", "replication")).start()) {
+      Await.until(
+          WAIT,
+          "a temporary object under " + repo,
+          () -> {
+            if (!running.isAlive()) {
+              throw new AssertionError(
+                  "redis-ops ended before it was killed: "
+                      + running.stdoutSoFar()
+                      + running.stderrSoFar());
+            }
+            return RepoTree.partFiles(repo).stream()
+                .anyMatch(p -> p.getFileName().toString().startsWith(".dump.rdb.zst.part-"));
+          });
       running.kill9();
     }
     // the kill left its temporary object behind...
@@ -94,13 +108,20 @@ class CliKillIT {
     Path repo = tmp.resolve("repo");
     String dataset = "it-kill-bgsave";
     long savesBefore = Long.parseLong(redis.info("persistence", "rdb_saves"));
-    try (RedisOpsProcess.Background running = RedisOpsProcess.of(cli(repo, dataset, "backup", "--method", "bgsave")).start()) {
-      Await.until(WAIT, "the BGSAVE of redis-ops running on " + redis.uri(), () -> {
-        if (!running.isAlive()) {
-          throw new AssertionError("redis-ops ended before it was killed: " + running.stdoutSoFar() + running.stderrSoFar());
-        }
-        return "1".equals(redis.info("persistence", "rdb_bgsave_in_progress"));
-      });
+    try (RedisOpsProcess.Background running =
+        RedisOpsProcess.of(cli(repo, dataset, "backup", "--method", "bgsave")).start()) {
+      Await.until(
+          WAIT,
+          "the BGSAVE of redis-ops running on " + redis.uri(),
+          () -> {
+            if (!running.isAlive()) {
+              throw new AssertionError(
+                  "redis-ops ended before it was killed: "
+                      + running.stdoutSoFar()
+                      + running.stderrSoFar());
+            }
+            return "1".equals(redis.info("persistence", "rdb_bgsave_in_progress"));
+          });
       running.kill9();
     }
     // Redis's save outlives the killed client; a key written now is not in that snapshot.
@@ -109,13 +130,19 @@ class CliKillIT {
     long keys = redis.sync().dbsize();
     redis.sync().configSet("rdb-key-save-delay", "0");
     assertThat(listedIds(repo, dataset)).isEmpty();
-    assertThat(redis.info("persistence", "rdb_bgsave_in_progress")).as("the old save still runs").isEqualTo("1");
+    assertThat(redis.info("persistence", "rdb_bgsave_in_progress"))
+        .as("the old save still runs")
+        .isEqualTo("1");
 
-    RedisOpsProcess.Result b = RedisOpsProcess.run(cli(repo, dataset, "--json", "backup", "--method", "bgsave"));
+    RedisOpsProcess.Result b =
+        RedisOpsProcess.run(cli(repo, dataset, "--json", "backup", "--method", "bgsave"));
     assertThat(b.exitCode()).as(b.describe()).isZero();
     JsonNode backup = CliBackupIT.singleJsonDocument(b.stdout()).path("backup");
-    assertThat(backup.path("total_keys").asLong()).as("the snapshot was taken after the key was written").isEqualTo(keys);
-    assertThat(Long.parseLong(redis.info("persistence", "rdb_saves"))).as("the killed run's save, then ours")
+    assertThat(backup.path("total_keys").asLong())
+        .as("the snapshot was taken after the key was written")
+        .isEqualTo(keys);
+    assertThat(Long.parseLong(redis.info("persistence", "rdb_saves")))
+        .as("the killed run's save, then ours")
         .isGreaterThanOrEqualTo(savesBefore + 2);
 
     assertCleanRepository(repo, dataset);
@@ -126,7 +153,9 @@ class CliKillIT {
     RedisOpsProcess.Result l = RedisOpsProcess.run(cli(repo, dataset, "--json", "list"));
     assertThat(l.exitCode()).as(l.describe()).isZero();
     List<String> ids = new java.util.ArrayList<>();
-    CliBackupIT.singleJsonDocument(l.stdout()).path("backups").forEach(b -> ids.add(b.path("id").asText()));
+    CliBackupIT.singleJsonDocument(l.stdout())
+        .path("backups")
+        .forEach(b -> ids.add(b.path("id").asText()));
     return ids;
   }
 
@@ -136,7 +165,9 @@ class CliKillIT {
     List<Path> folders = RepoTree.backupFolders(repo, dataset);
     assertThat(folders).hasSize(1);
     for (Path f : folders) {
-      assertThat(Files.isRegularFile(f.resolve("manifest.json"))).as(f + " has its manifest").isTrue();
+      assertThat(Files.isRegularFile(f.resolve("manifest.json")))
+          .as(f + " has its manifest")
+          .isTrue();
     }
   }
 }

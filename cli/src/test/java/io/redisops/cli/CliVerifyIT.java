@@ -18,15 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code verify} on damaged backups: exit 3 naming the backup, exit 4 for an unknown id. */
 class CliVerifyIT {
   private static final String DATASET = "it-verify";
-  /** Short enough (under 20 bytes) that Redis stores it as is, not LZF-compressed: its bytes appear in the RDB. */
+
+  /**
+   * Short enough (under 20 bytes) that Redis stores it as is, not LZF-compressed: its bytes appear
+   * in the RDB.
+   */
   private static final String MARKER = "marker-0123456789";
+
   private static final Pattern BACKUP_LINE = Pattern.compile("^backup (\\S+) of .*");
 
   @RegisterExtension
   static final RedisServerExtension redis = RedisServerExtension.builder().build();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void fill() {
@@ -37,7 +41,9 @@ class CliVerifyIT {
   }
 
   private String[] cli(Path repo, String... args) {
-    List<String> all = new ArrayList<>(List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
+    List<String> all =
+        new ArrayList<>(
+            List.of("--redis", redis.uri(), "--repo", repo.toString(), "--dataset", DATASET));
     all.addAll(List.of(args));
     return all.toArray(String[]::new);
   }
@@ -61,7 +67,9 @@ class CliVerifyIT {
 
     RedisOpsProcess.Result v = RedisOpsProcess.run(cli(repo, "verify", id));
     assertThat(v.exitCode()).as(v.describe()).isEqualTo(3);
-    assertThat(v.stdoutLines()).as(v.describe()).anyMatch(l -> l.startsWith("BAD") && l.contains(id));
+    assertThat(v.stdoutLines())
+        .as(v.describe())
+        .anyMatch(l -> l.startsWith("BAD") && l.contains(id));
     List<String> err = v.stderrLines();
     assertThat(err).as(v.describe()).isNotEmpty();
     assertThat(err.get(err.size() - 1)).startsWith("redis-ops: ").contains(id);
@@ -69,7 +77,9 @@ class CliVerifyIT {
     // --all names the bad one and vouches for the intact one
     RedisOpsProcess.Result all = RedisOpsProcess.run(cli(repo, "verify", "--all"));
     assertThat(all.exitCode()).as(all.describe()).isEqualTo(3);
-    assertThat(all.stdoutLines()).as(all.describe()).contains("OK   " + good)
+    assertThat(all.stdoutLines())
+        .as(all.describe())
+        .contains("OK   " + good)
         .anyMatch(l -> l.startsWith("BAD  " + id));
     String last = all.stderrLines().get(all.stderrLines().size() - 1);
     assertThat(last).contains(id).doesNotContain(good);
@@ -93,10 +103,16 @@ class CliVerifyIT {
     assertThat(at).as("the marker value is stored verbatim in the RDB").isPositive();
     RepoTree.flipByte(rdb, at + MARKER.length() / 2L);
 
-    RedisOpsProcess.Result v = RedisOpsProcess.run(cli(repo, "-c", config.toString(), "verify", id));
+    RedisOpsProcess.Result v =
+        RedisOpsProcess.run(cli(repo, "-c", config.toString(), "verify", id));
     assertThat(v.exitCode()).as(v.describe()).isEqualTo(3);
-    assertThat(v.stdoutLines()).as(v.describe())
-        .anyMatch(l -> l.startsWith("BAD") && l.contains(id) && (l.contains("CRC64") || l.contains("SHA-256")));
+    assertThat(v.stdoutLines())
+        .as(v.describe())
+        .anyMatch(
+            l ->
+                l.startsWith("BAD")
+                    && l.contains(id)
+                    && (l.contains("CRC64") || l.contains("SHA-256")));
     String last = v.stderrLines().get(v.stderrLines().size() - 1);
     assertThat(last).as(v.describe()).startsWith("redis-ops: ").contains(id);
   }

@@ -13,15 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The package phase generates, from the picocli model, a bash completion script ({@code target/redis-ops-completion.bash})
- * and one man page per command ({@code target/man/redis-ops-<command>[-<subcommand>].1}): every command of the model has
- * its page, and the completion offers every subcommand.
+ * The package phase generates, from the picocli model, a bash completion script ({@code
+ * target/redis-ops-completion.bash}) and one man page per command ({@code
+ * target/man/redis-ops-<command>[-<subcommand>].1}): every command of the model has its page, and
+ * the completion offers every subcommand.
  */
 class CompletionAndManPagesIT {
   private static final Path TARGET = RedisOpsProcess.moduleDir().resolve("target");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void everyCommandHasAManPage() throws Exception {
@@ -34,7 +34,9 @@ class CompletionAndManPagesIT {
       Path page = TARGET.resolve("man/" + name + ".1");
       assertThat(page).as("man page of '%s'", c.getCommandSpec().qualifiedName()).isRegularFile();
       String roff = Files.readString(page, StandardCharsets.UTF_8);
-      assertThat(roff).contains(".TH \"" + name.toUpperCase(java.util.Locale.ROOT).replace("-", "\\-") + "\" \"1\"");
+      assertThat(roff)
+          .contains(
+              ".TH \"" + name.toUpperCase(java.util.Locale.ROOT).replace("-", "\\-") + "\" \"1\"");
       if (c.getParent() != null && c.getParent().getParent() == null) {
         assertThat(top).as("redis-ops(1) names its command %s", name).contains(c.getCommandName());
       }
@@ -57,17 +59,30 @@ class CompletionAndManPagesIT {
     assertThat(complete(script, "redis-ops backup --ti")).containsExactly("--tier");
   }
 
-  /** What bash offers after {@code line} (which ends where the cursor is), with the generated script loaded. */
+  /**
+   * What bash offers after {@code line} (which ends where the cursor is), with the generated script
+   * loaded.
+   */
   private List<String> complete(Path script, String line) throws Exception {
     String words = line.endsWith(" ") ? line + "''" : line;
-    String program = "source '" + script + "'\n"
-        + "COMP_LINE=\"" + line + "\"; COMP_POINT=${#COMP_LINE}\n"
-        + "COMP_WORDS=(" + words + "); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
-        + "_complete_redis-ops redis-ops\n"
-        + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    String program =
+        "source '"
+            + script
+            + "'\n"
+            + "COMP_LINE=\""
+            + line
+            + "\"; COMP_POINT=${#COMP_LINE}\n"
+            + "COMP_WORDS=("
+            + words
+            + "); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+            + "_complete_redis-ops redis-ops\n"
+            + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
     Path out = tmp.resolve("complete.out");
-    Process p = new ProcessBuilder("bash", "-c", program).redirectOutput(out.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // compopt complains outside a real completion
+    Process p =
+        new ProcessBuilder("bash", "-c", program)
+            .redirectOutput(out.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start(); // compopt complains outside a real completion
     try {
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {

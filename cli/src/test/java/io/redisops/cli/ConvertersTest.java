@@ -21,12 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /**
- * The converters of the option values and their one message form: a bad value is refused while the command line is
- * parsed (before any command runs, so nothing is touched), with one line {@code redis-ops: invalid value for OPTION:
- * 'VALUE' (expected ...)} and exit 2; with {@code --json} also the one JSON document.
+ * The converters of the option values and their one message form: a bad value is refused while the
+ * command line is parsed (before any command runs, so nothing is touched), with one line {@code
+ * redis-ops: invalid value for OPTION: 'VALUE' (expected ...)} and exit 2; with {@code --json} also
+ * the one JSON document.
  */
 class ConvertersTest {
-  private static final Clock NOON = Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
+  private static final Clock NOON =
+      Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
 
   record Run(int exit, String out, String err) {}
 
@@ -42,27 +44,38 @@ class ConvertersTest {
 
   static Stream<Arguments> badValues() {
     return Stream.of(
-        Arguments.of(List.of("backup", "--tier", "weekly"),
+        Arguments.of(
+            List.of("backup", "--tier", "weekly"),
             "invalid value for --tier: 'weekly' (expected hourly, daily or manual)"),
-        Arguments.of(List.of("backup", "--method", "foo"),
+        Arguments.of(
+            List.of("backup", "--method", "foo"),
             "invalid value for --method: 'foo' (expected bgsave, replication or auto)"),
-        Arguments.of(List.of("import", "--tier", "weekly", "/nonexistent"),
+        Arguments.of(
+            List.of("import", "--tier", "weekly", "/nonexistent"),
             "invalid value for --tier: 'weekly' (expected auto, hourly, daily or manual)"),
-        Arguments.of(List.of("list", "--where", "moon"),
+        Arguments.of(
+            List.of("list", "--where", "moon"),
             "invalid value for --where: 'moon' (expected local, offsite or all)"),
-        Arguments.of(List.of("verify", "--where", "moon"),
+        Arguments.of(
+            List.of("verify", "--where", "moon"),
             "invalid value for --where: 'moon' (expected local, offsite or all)"),
-        Arguments.of(List.of("prune", "--where", "moon"),
+        Arguments.of(
+            List.of("prune", "--where", "moon"),
             "invalid value for --where: 'moon' (expected local, offsite or all)"),
-        Arguments.of(List.of("restore", "--latest", "--from", "tape"),
+        Arguments.of(
+            List.of("restore", "--latest", "--from", "tape"),
             "invalid value for --from: 'tape' (expected auto, local or offsite)"),
-        Arguments.of(List.of("restore", "--at", "half past ten"),
+        Arguments.of(
+            List.of("restore", "--at", "half past ten"),
             "invalid value for --at: 'half past ten' (expected " + Converters.TIME_FORMS + ")"),
-        Arguments.of(List.of("aof", "repair", "--max-loss", "4XB"),
+        Arguments.of(
+            List.of("aof", "repair", "--max-loss", "4XB"),
             "invalid value for --max-loss: '4XB' (expected a size: 512, 4KiB, 1MiB, ...)"),
-        Arguments.of(List.of("aof", "repair", "--max-loss", "99999999999T"),
+        Arguments.of(
+            List.of("aof", "repair", "--max-loss", "99999999999T"),
             "invalid value for --max-loss: '99999999999T' (expected a size below 8 EiB)"),
-        Arguments.of(List.of("sentinel", "watch", "--for", "5y"),
+        Arguments.of(
+            List.of("sentinel", "watch", "--for", "5y"),
             "invalid value for --for: '5y' (expected a number and a unit: 90s, 15m, 48h, 30d)"));
   }
 
@@ -80,7 +93,8 @@ class ConvertersTest {
     Run r = run("--json", "list", "--where", "moon");
     assertThat(r.exit()).isEqualTo(2);
     var doc = RepoTree.JSON.readTree(r.out());
-    assertThat(doc.path("error").asText()).isEqualTo("invalid value for --where: 'moon' (expected local, offsite or all)");
+    assertThat(doc.path("error").asText())
+        .isEqualTo("invalid value for --where: 'moon' (expected local, offsite or all)");
     assertThat(doc.path("exit_code").asInt()).isEqualTo(2);
   }
 
@@ -88,11 +102,14 @@ class ConvertersTest {
   void aTimeInTheFutureNamesItAndNow() {
     assertThatThrownBy(() -> Converters.restoreAt("2999-01-01 00:00", NOON))
         .isInstanceOf(Converters.BadValue.class)
-        .hasMessage("a past time; it is in the future: 2999-01-01T00:00Z, now is 2026-11-22T12:00Z");
+        .hasMessage(
+            "a past time; it is in the future: 2999-01-01T00:00Z, now is 2026-11-22T12:00Z");
     Run r = run("restore", "--at", "2999-01-01 00:00");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).startsWith("redis-ops: invalid value for --at: '2999-01-01 00:00' (expected a past time; it is"
-        + " in the future: 2999-01-01T00:00");
+    assertThat(r.err())
+        .startsWith(
+            "redis-ops: invalid value for --at: '2999-01-01 00:00' (expected a past time; it is"
+                + " in the future: 2999-01-01T00:00");
   }
 
   @Test
@@ -107,8 +124,10 @@ class ConvertersTest {
     assertThat(Converters.size("512").bytes()).isEqualTo(512);
     assertThat(Converters.size("1M").bytes()).isEqualTo(1 << 20);
     assertThat(Converters.duration("90s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(Converters.restoreAt("-2h", NOON).instant()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
-    assertThat(Converters.restoreAt("11:00", NOON).instant()).isEqualTo(Instant.parse("2026-11-22T11:00:59.999999999Z"));
+    assertThat(Converters.restoreAt("-2h", NOON).instant())
+        .isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
+    assertThat(Converters.restoreAt("11:00", NOON).instant())
+        .isEqualTo(Instant.parse("2026-11-22T11:00:59.999999999Z"));
   }
 
   @Test

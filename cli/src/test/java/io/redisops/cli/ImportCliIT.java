@@ -8,8 +8,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.redisops.backup.rdb.Crc64;
 import io.redisops.testkit.DataFixture;
-import io.redisops.testkit.ProcessRegistry;
 import io.redisops.testkit.KeyspaceDump;
+import io.redisops.testkit.ProcessRegistry;
 import io.redisops.testkit.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,31 +24,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code redis-ops import} as a separate process (the real jar) on the folder layout of the reference crontab scripts
- * ({@code cp dump.rdb snapshotting/$(date +%Y%m%d%k)/}), filled with RDBs a real redis-server saved, then
- * {@code restore --at} into that server choosing among the imported copies.
+ * {@code redis-ops import} as a separate process (the real jar) on the folder layout of the
+ * reference crontab scripts ({@code cp dump.rdb snapshotting/$(date +%Y%m%d%k)/}), filled with RDBs
+ * a real redis-server saved, then {@code restore --at} into that server choosing among the imported
+ * copies.
  *
- * <p>The copies are given the snapshot times the scripts would have seen: Redis wrote {@code ctime} (the moment of the
- * save) into each RDB, and the test sets it to a minute or two before its folder's hour (the last save before the
- * copy) and recomputes the CRC64, as Redis would have written it then. Times are relative to now (retention and
- * {@code --at} refuse the future), in a zone that is not UTC, given to the child by {@code TZ}.
+ * <p>The copies are given the snapshot times the scripts would have seen: Redis wrote {@code ctime}
+ * (the moment of the save) into each RDB, and the test sets it to a minute or two before its
+ * folder's hour (the last save before the copy) and recomputes the CRC64, as Redis would have
+ * written it then. Times are relative to now (retention and {@code --at} refuse the future), in a
+ * zone that is not UTC, given to the child by {@code TZ}.
  */
 class ImportCliIT {
   static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
   static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
   static final ObjectMapper JSON = new ObjectMapper();
+
   /** A 16-byte value (too short for LZF) whose bytes the damaged copy changes. */
   static final String DAMAGE_ME = "0123456789abcdef";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   RedisServer redis;
   Path seeds;
@@ -56,22 +57,34 @@ class ImportCliIT {
   Path config;
   LocalDate yesterday;
   LocalDate today;
+
   /** The keyspace of each saved state. */
   Map<String, Map<Integer, Map<String, KeyspaceDump.KeyState>>> states = new TreeMap<>();
+
   /** Folder name -> the RDB's ctime. */
   Map<String, Instant> ctimes = new TreeMap<>();
 
   @BeforeEach
   void seedsOfTheCrontabScripts() throws Exception {
     Path dir = tmp.resolve("redis");
-    redis = RedisServer.builder().dir(dir).config("pidfile", "\"" + dir.resolve("redis.pid") + "\"").start();
+    redis =
+        RedisServer.builder()
+            .dir(dir)
+            .config("pidfile", "\"" + dir.resolve("redis.pid") + "\"")
+            .start();
     repo = tmp.resolve("repo");
     seeds = tmp.resolve("snapshotting");
     today = LocalDate.now(ZONE);
     yesterday = today.minusDays(1);
     config = tmp.resolve("redis-ops.yaml");
-    Files.writeString(config, "datasets:\n  - name: ds\n    redis:\n      uri: " + redis.uri() + "\n"
-        + "repository:\n  path: " + repo + "\n");
+    Files.writeString(
+        config,
+        "datasets:\n  - name: ds\n    redis:\n      uri: "
+            + redis.uri()
+            + "\n"
+            + "repository:\n  path: "
+            + repo
+            + "\n");
 
     DataFixture.fill(redis.sync(), 1);
     redis.sync().select(0);
@@ -86,11 +99,13 @@ class ImportCliIT {
     copy(b, DAY.format(yesterday) + "15", yesterday.atTime(14, 59));
     Path damaged = copy(b, DAY.format(yesterday) + "16", yesterday.atTime(15, 59));
     flipByteOf(damaged, DAMAGE_ME);
-    // C: yesterday 23:59, copied at midnight by both scripts: "YYYYMMDD 0" (hourly) and "YYYYMMDD" (daily)
+    // C: yesterday 23:59, copied at midnight by both scripts: "YYYYMMDD 0" (hourly) and "YYYYMMDD"
+    // (daily)
     Path c = save("C", 7);
     copy(c, DAY.format(today) + " 0", yesterday.atTime(23, 59));
     copy(c, DAY.format(today), yesterday.atTime(23, 59));
-    // an operator's link to the newest copy: followed, and the same content (its "manual" tier is not added to C's)
+    // an operator's link to the newest copy: followed, and the same content (its "manual" tier is
+    // not added to C's)
     Files.createSymbolicLink(seeds.resolve("latest"), seeds.resolve(DAY.format(today) + " 0"));
     Files.writeString(seeds.resolve("README.txt"), "not an RDB: ignored");
     // what the server holds when the restore comes
@@ -110,26 +125,41 @@ class ImportCliIT {
     RedisOpsProcess.Result first = redisOps("import", seeds.toString());
     assertThat(first.exitCode()).as(first.describe()).isEqualTo(3);
     Path damaged = seeds.resolve(DAY.format(yesterday) + "16").resolve("dump.rdb");
-    assertThat(first.stdout()).as(first.describe())
+    assertThat(first.stdout())
+        .as(first.describe())
         .contains("refused  " + damaged + ": fails its CRC64 check")
-        .contains("skipped  " + seeds.resolve(DAY.format(today)).resolve("dump.rdb") + ": same content as "
-            + seeds.resolve(DAY.format(today) + " 0").resolve("dump.rdb"))
+        .contains(
+            "skipped  "
+                + seeds.resolve(DAY.format(today)).resolve("dump.rdb")
+                + ": same content as "
+                + seeds.resolve(DAY.format(today) + " 0").resolve("dump.rdb"))
         .contains("skipped  " + seeds.resolve("latest").resolve("dump.rdb") + ": same content as ")
         .contains("7 files: 4 imported, 2 skipped, 1 refused, 0 failed")
         .doesNotContain("README");
-    assertThat(first.stderrLines()).as(first.describe()).anyMatch(l -> l.startsWith("redis-ops: 1 file(s) failed "
-        + "verification") && l.endsWith(damaged.toString()));
+    assertThat(first.stderrLines())
+        .as(first.describe())
+        .anyMatch(
+            l ->
+                l.startsWith("redis-ops: 1 file(s) failed " + "verification")
+                    && l.endsWith(damaged.toString()));
     // the copy older than the hourly retention stays for now, and the output says until when
-    assertThat(first.stdout()).containsPattern("kept +" + id(today.minusDays(4).atTime(2, 59))
-        + ": kept for now \\(imported by this run\\), although older than the retention of its tiers \\[hourly\\]; "
-        + "the next prune removes it");
+    assertThat(first.stdout())
+        .containsPattern(
+            "kept +"
+                + id(today.minusDays(4).atTime(2, 59))
+                + ": kept for now \\(imported by this run\\), although older than the retention of its tiers \\[hourly\\]; "
+                + "the next prune removes it");
 
     // the catalog: four backups, method import, tiers from the folders, times from the RDBs' ctime
     JsonNode list = json(redisOps("--json", "list"));
     Map<String, JsonNode> byId = new TreeMap<>();
     list.get("backups").forEach(b -> byId.put(b.get("id").asText(), b));
-    assertThat(byId.keySet()).containsExactlyInAnyOrder(id(today.minusDays(4).atTime(2, 59)), id(yesterday.atTime(6, 58)),
-        id(yesterday.atTime(14, 59)), id(yesterday.atTime(23, 59)));
+    assertThat(byId.keySet())
+        .containsExactlyInAnyOrder(
+            id(today.minusDays(4).atTime(2, 59)),
+            id(yesterday.atTime(6, 58)),
+            id(yesterday.atTime(14, 59)),
+            id(yesterday.atTime(23, 59)));
     assertThat(tiers(byId.get(id(yesterday.atTime(6, 58))))).containsExactly("hourly");
     assertThat(tiers(byId.get(id(yesterday.atTime(14, 59))))).containsExactly("hourly");
     assertThat(tiers(byId.get(id(yesterday.atTime(23, 59))))).containsExactly("hourly", "daily");
@@ -142,19 +172,24 @@ class ImportCliIT {
       assertThat(b.get("origin_path").asText()).startsWith(seeds.toString()).endsWith("/dump.rdb");
     }
     JsonNode b = byId.get(id(yesterday.atTime(14, 59)));
-    assertThat(b.get("snapshot_time").asText()).isEqualTo(ctimes.get(DAY.format(yesterday) + "15").toString());
-    assertThat(b.get("origin_path").asText()).isEqualTo(seeds.resolve(DAY.format(yesterday) + "15/dump.rdb").toString());
+    assertThat(b.get("snapshot_time").asText())
+        .isEqualTo(ctimes.get(DAY.format(yesterday) + "15").toString());
+    assertThat(b.get("origin_path").asText())
+        .isEqualTo(seeds.resolve(DAY.format(yesterday) + "15/dump.rdb").toString());
     assertThat(b.get("total_keys").asLong()).isEqualTo(KeyspaceDump.count(states.get("B")));
 
     RedisOpsProcess.Result table = redisOps("list");
     assertThat(table.exitCode()).as(table.describe()).isZero();
     assertThat(table.stdout()).contains(" import ").doesNotContain("null");
     RedisOpsProcess.Result show = redisOps("show", id(yesterday.atTime(14, 59)));
-    assertThat(show.stdout()).as(show.describe()).contains("method:         import")
+    assertThat(show.stdout())
+        .as(show.describe())
+        .contains("method:         import")
         .contains("imported from:  " + seeds.resolve(DAY.format(yesterday) + "15/dump.rdb"))
         .contains("role=import, written by Redis 7.");
 
-    // a second import adds nothing: every valid copy is in the catalog already, the damaged one is refused again
+    // a second import adds nothing: every valid copy is in the catalog already, the damaged one is
+    // refused again
     Map<String, String> before = RepoTree.fingerprint(repo);
     JsonNode second = json(redisOps("--json", "import", seeds.toString()));
     assertThat(second.get("exit_code").asInt()).isEqualTo(3);
@@ -181,10 +216,13 @@ class ImportCliIT {
     String atNoon = yesterday.atTime(12, 0).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
     RedisOpsProcess.Result dry = redisOps("restore", "--at", atNoon, "--dry-run");
     assertThat(dry.exitCode()).as(dry.describe()).isZero();
-    assertThat(dry.stdout()).contains(id(yesterday.atTime(6, 58))).doesNotContain(id(yesterday.atTime(14, 59)));
+    assertThat(dry.stdout())
+        .contains(id(yesterday.atTime(6, 58)))
+        .doesNotContain(id(yesterday.atTime(14, 59)));
 
     // between B and C (23:59): B's data replaces what the server holds
-    String atEight = yesterday.atTime(20, 0).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+    String atEight =
+        yesterday.atTime(20, 0).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
     RedisOpsProcess.Result restore = redisOps("restore", "--at", atEight, "--yes");
     assertThat(restore.exitCode()).as(restore.describe()).isZero();
     assertThat(restore.stdout()).contains(id(yesterday.atTime(14, 59)));
@@ -201,14 +239,20 @@ class ImportCliIT {
     assertThat(redisOps("import", seeds.resolve(DAY.format(today)).toString()).exitCode()).isZero();
     Map<String, String> before = RepoTree.fingerprint(repo);
 
-    RedisOpsProcess.Result missing = redisOps("import", seeds.toString(), tmp.resolve("no-such-folder").toString());
+    RedisOpsProcess.Result missing =
+        redisOps("import", seeds.toString(), tmp.resolve("no-such-folder").toString());
     assertThat(missing.exitCode()).as(missing.describe()).isEqualTo(2);
-    assertThat(missing.stderrLines()).containsExactly("redis-ops: no such file or folder '" + tmp.resolve("no-such-folder")
-        + "'; nothing was imported");
+    assertThat(missing.stderrLines())
+        .containsExactly(
+            "redis-ops: no such file or folder '"
+                + tmp.resolve("no-such-folder")
+                + "'; nothing was imported");
     assertThat(missing.stdout()).isEmpty();
 
-    RedisOpsProcess.Result noDataset = RedisOpsProcess.of("--repo", repo.toString(), "import", seeds.toString())
-        .env("TZ", ZONE.getId()).run(RedisOpsProcess.DEFAULT_TIMEOUT);
+    RedisOpsProcess.Result noDataset =
+        RedisOpsProcess.of("--repo", repo.toString(), "import", seeds.toString())
+            .env("TZ", ZONE.getId())
+            .run(RedisOpsProcess.DEFAULT_TIMEOUT);
     assertThat(noDataset.exitCode()).as(noDataset.describe()).isEqualTo(2);
     assertThat(noDataset.stderr()).contains("--dataset");
     assertThat(RepoTree.fingerprint(repo)).isEqualTo(before);
@@ -219,7 +263,9 @@ class ImportCliIT {
   private RedisOpsProcess.Result redisOps(String... args) {
     List<String> all = new ArrayList<>(List.of("-c", config.toString()));
     all.addAll(List.of(args));
-    return RedisOpsProcess.of(all.toArray(String[]::new)).env("TZ", ZONE.getId()).run(Duration.ofMinutes(3));
+    return RedisOpsProcess.of(all.toArray(String[]::new))
+        .env("TZ", ZONE.getId())
+        .run(Duration.ofMinutes(3));
   }
 
   private static JsonNode json(RedisOpsProcess.Result r) throws Exception {
@@ -234,7 +280,9 @@ class ImportCliIT {
 
   /** The backup id of a snapshot taken at this local time. */
   private static String id(LocalDateTime local) {
-    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneId.of("UTC")).format(local.atZone(ZONE));
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .withZone(ZoneId.of("UTC"))
+        .format(local.atZone(ZONE));
   }
 
   /** Writes {@code extraKeys} keys marking this state, SAVEs and returns the RDB Redis wrote. */
@@ -250,7 +298,10 @@ class ImportCliIT {
     return copy;
   }
 
-  /** {@code cp} into {@code snapshotting/<folder>/dump.rdb}, with the RDB's ctime set to {@code savedAt} (local). */
+  /**
+   * {@code cp} into {@code snapshotting/<folder>/dump.rdb}, with the RDB's ctime set to {@code
+   * savedAt} (local).
+   */
   private Path copy(Path rdb, String folder, LocalDateTime savedAt) throws Exception {
     Path target = Files.createDirectories(seeds.resolve(folder)).resolve("dump.rdb");
     Instant ctime = savedAt.atZone(ZONE).toInstant();
@@ -260,8 +311,9 @@ class ImportCliIT {
   }
 
   /**
-   * The RDB with its {@code ctime} AUX field set: Redis 7 writes it as opcode 0xFA, the string "ctime", then the value
-   * as a 32-bit integer string encoding (0xC2 and 4 bytes little-endian); the CRC64 trailer is recomputed.
+   * The RDB with its {@code ctime} AUX field set: Redis 7 writes it as opcode 0xFA, the string
+   * "ctime", then the value as a 32-bit integer string encoding (0xC2 and 4 bytes little-endian);
+   * the CRC64 trailer is recomputed.
    */
   static byte[] withCtime(byte[] rdb, Instant ctime) {
     byte[] marker = {(byte) 0xFA, 5, 'c', 't', 'i', 'm', 'e', (byte) 0xC2};
@@ -278,7 +330,10 @@ class ImportCliIT {
     return rdb;
   }
 
-  /** Changes one byte inside {@code value} in the file: the structure stays, the CRC64 no longer matches. */
+  /**
+   * Changes one byte inside {@code value} in the file: the structure stays, the CRC64 no longer
+   * matches.
+   */
   static void flipByteOf(Path file, String value) throws Exception {
     byte[] bytes = Files.readAllBytes(file);
     int at = indexOf(bytes, value.getBytes(StandardCharsets.US_ASCII));

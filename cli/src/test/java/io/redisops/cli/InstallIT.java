@@ -13,22 +13,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The "Build and install" steps of docs/operations.md, run as written (without {@code sudo}, {@code /usr/local}
- * replaced by a temporary prefix), then {@code redis-ops --version} through the {@code bin/redis-ops} symlink they
- * create: the launcher must find the jar next to the script the link points to, not next to the link.
+ * The "Build and install" steps of docs/operations.md, run as written (without {@code sudo}, {@code
+ * /usr/local} replaced by a temporary prefix), then {@code redis-ops --version} through the {@code
+ * bin/redis-ops} symlink they create: the launcher must find the jar next to the script the link
+ * points to, not next to the link.
  */
 class InstallIT {
   private static final String PREFIX = "/usr/local";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theDocumentedInstallStepsGiveACommandThatStarts() throws Exception {
     Path prefix = tmp.resolve("usr-local");
-    Files.createDirectories(prefix.resolve("bin")); // exists on every system the install steps address
+    Files.createDirectories(
+        prefix.resolve("bin")); // exists on every system the install steps address
     List<String> steps = installSteps(prefix);
-    assertThat(steps).as("the install commands of docs/operations.md")
+    assertThat(steps)
+        .as("the install commands of docs/operations.md")
         .anySatisfy(s -> assertThat(s).startsWith("ln -sf"));
 
     for (String step : steps) {
@@ -63,9 +65,13 @@ class InstallIT {
     assertThat(r.output).contains("redis-ops ");
   }
 
-  /** The shell commands of docs/operations.md's install block, except the build, adapted to {@code prefix}. */
+  /**
+   * The shell commands of docs/operations.md's install block, except the build, adapted to {@code
+   * prefix}.
+   */
   private static List<String> installSteps(Path prefix) throws IOException {
-    List<String> lines = Files.readAllLines(RedisOpsProcess.projectRoot().resolve("docs/operations.md"));
+    List<String> lines =
+        Files.readAllLines(RedisOpsProcess.projectRoot().resolve("docs/operations.md"));
     int heading = lines.indexOf("## Build and install");
     assertThat(heading).as("docs/operations.md has a 'Build and install' section").isNotNegative();
     int open = heading + 1;
@@ -85,16 +91,24 @@ class InstallIT {
 
   private record Run(int exit, String output) {}
 
-  /** Runs a command to completion (output to a file, so no pipe can block it); JAVA is this JVM's java. */
+  /**
+   * Runs a command to completion (output to a file, so no pipe can block it); JAVA is this JVM's
+   * java.
+   */
   private Run sh(List<String> command, Path dir, Path extraPath) throws Exception {
     Path out = Files.createTempFile(tmp, "run-", ".out");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_OPS_"));
-    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment()
+        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (extraPath != null) {
-      pb.environment().put("PATH", extraPath + ":" + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
+      pb.environment()
+          .put("PATH", extraPath + ":" + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
     }
     Process p = pb.start();
     try {

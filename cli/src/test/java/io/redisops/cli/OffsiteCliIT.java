@@ -1,11 +1,10 @@
 package io.redisops.cli;
 
-import io.redisops.testkit.FreePorts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisServerExtension;
 import io.redisops.testkit.S3ProxyExtension;
 import java.io.IOException;
@@ -24,74 +23,96 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The off-site commands as an operator runs them: the real jar in its own JVM, with its heap capped at 128 MiB,
- * against a real redis-server and the embedded S3Proxy.
+ * The off-site commands as an operator runs them: the real jar in its own JVM, with its heap capped
+ * at 128 MiB, against a real redis-server and the embedded S3Proxy.
  */
 class OffsiteCliIT {
   @RegisterExtension
   static final RedisServerExtension redis = RedisServerExtension.builder().build();
-  @RegisterExtension
-  static final S3ProxyExtension s3 = new S3ProxyExtension();
+
+  @RegisterExtension static final S3ProxyExtension s3 = new S3ProxyExtension();
 
   private static final Path JAR = Path.of("target", "redis-ops.jar").toAbsolutePath();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   record Run(int exit, String out, String err) {}
 
   private Run run(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx128m", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-jar",
+                JAR.toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(tmp.resolve("out.txt").toFile())
-        .redirectError(tmp.resolve("err.txt").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(tmp.resolve("out.txt").toFile())
+            .redirectError(tmp.resolve("err.txt").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("REDIS_OPS_"));
     pb.environment().putAll(env);
     long t0 = System.nanoTime();
     Process p = pb.start();
     try {
       if (!p.waitFor(3, TimeUnit.MINUTES)) {
-        throw new AssertionError("redis-ops " + String.join(" ", args) + " did not end within 3 minutes");
+        throw new AssertionError(
+            "redis-ops " + String.join(" ", args) + " did not end within 3 minutes");
       }
     } finally {
       p.destroyForcibly();
     }
-    System.err.printf("redis-ops %s: exit %d in %d ms%n", String.join(" ", args), p.exitValue(), (System.nanoTime() - t0) / 1_000_000);
-    return new Run(p.exitValue(), Files.readString(tmp.resolve("out.txt")), Files.readString(tmp.resolve("err.txt")));
+    System.err.printf(
+        "redis-ops %s: exit %d in %d ms%n",
+        String.join(" ", args), p.exitValue(), (System.nanoTime() - t0) / 1_000_000);
+    return new Run(
+        p.exitValue(),
+        Files.readString(tmp.resolve("out.txt")),
+        Files.readString(tmp.resolve("err.txt")));
   }
 
   private Map<String, String> credentials() {
-    return Map.of("REDIS_OPS_S3_ACCESS_KEY_ID", s3.accessKey(), "REDIS_OPS_S3_SECRET_ACCESS_KEY", s3.secretKey());
+    return Map.of(
+        "REDIS_OPS_S3_ACCESS_KEY_ID",
+        s3.accessKey(),
+        "REDIS_OPS_S3_SECRET_ACCESS_KEY",
+        s3.secretKey());
   }
 
-  private Path config(String dataset, String bucket, String endpoint, String extra) throws IOException {
-    Path f = tmp.resolve(dataset + "-" + bucket + "-" + Integer.toHexString(extra.hashCode()) + ".yaml");
-    Files.writeString(f, String.join("\n",
-        "datasets:",
-        "  - name: " + dataset,
-        "    redis:",
-        "      uri: " + redis.uri(),
-        "repository:",
-        "  path: " + tmp.resolve("repo"),
-        "offsite:",
-        "  uri: s3://" + bucket + "/redis",
-        "  endpoint: " + endpoint,
-        "  path-style: true",
-        "  credentials: env",
-        extra,
-        ""));
+  private Path config(String dataset, String bucket, String endpoint, String extra)
+      throws IOException {
+    Path f =
+        tmp.resolve(dataset + "-" + bucket + "-" + Integer.toHexString(extra.hashCode()) + ".yaml");
+    Files.writeString(
+        f,
+        String.join(
+            "\n",
+            "datasets:",
+            "  - name: " + dataset,
+            "    redis:",
+            "      uri: " + redis.uri(),
+            "repository:",
+            "  path: " + tmp.resolve("repo"),
+            "offsite:",
+            "  uri: s3://" + bucket + "/redis",
+            "  endpoint: " + endpoint,
+            "  path-style: true",
+            "  credentials: env",
+            extra,
+            ""));
     return f;
   }
 
@@ -101,7 +122,11 @@ class OffsiteCliIT {
 
   private static void assertOneLine(Run r, int exit, String text) {
     assertThat(r.exit()).as(r.err()).isEqualTo(exit);
-    assertThat(r.err().strip()).as("stderr").doesNotContain("\n").startsWith("redis-ops: ").contains(text);
+    assertThat(r.err().strip())
+        .as("stderr")
+        .doesNotContain("\n")
+        .startsWith("redis-ops: ")
+        .contains(text);
   }
 
   @Test
@@ -123,7 +148,8 @@ class OffsiteCliIT {
       assertThat(push.out()).contains("pushed " + id).contains("pushed 1 backup(s)");
 
       Run list = run(credentials(), "-c", cfg.toString(), "--json", "list", "--where", "all");
-      assertThat(JSON.readTree(list.out()).at("/backups/0/where").toString()).isEqualTo("[\"local\",\"offsite\"]");
+      assertThat(JSON.readTree(list.out()).at("/backups/0/where").toString())
+          .isEqualTo("[\"local\",\"offsite\"]");
 
       Path rdb = tmp.resolve("fetched.rdb");
       Run fetch = run(credentials(), "-c", cfg.toString(), "fetch", id, "--output", rdb.toString());
@@ -139,12 +165,14 @@ class OffsiteCliIT {
   }
 
   @Test
-  void encryptedCopiesDecryptWithTheirKeyAndATamperedObjectOrAWrongKeyExitsThree() throws Exception {
+  void encryptedCopiesDecryptWithTheirKeyAndATamperedObjectOrAWrongKeyExitsThree()
+      throws Exception {
     s3.createBucket("enc");
     Path key = Files.writeString(tmp.resolve("key"), "11".repeat(32) + "\n");
     Path otherKey = Files.writeString(tmp.resolve("other"), "22".repeat(32) + "\n");
     Path cfg = config("enc", "enc", s3.endpoint().toString(), "  encryption-key-file: " + key);
-    Path wrong = config("enc", "enc", s3.endpoint().toString(), "  encryption-key-file: " + otherKey);
+    Path wrong =
+        config("enc", "enc", s3.endpoint().toString(), "  encryption-key-file: " + otherKey);
     redis.sync().set("k", "v");
     assertThat(run(Map.of(), "-c", cfg.toString(), "backup").exit()).isZero();
     Run push = run(credentials(), "-c", cfg.toString(), "--json", "push");
@@ -154,26 +182,63 @@ class OffsiteCliIT {
     Run verify = run(credentials(), "-c", cfg.toString(), "verify", "--where", "offsite", id);
     assertThat(verify.exit()).as(verify.err()).isZero();
     assertThat(verify.out()).startsWith("OK   " + id);
-    assertThat(run(credentials(), "-c", cfg.toString(), "fetch", id, "-o", tmp.resolve("a.rdb").toString()).exit()).isZero();
+    assertThat(
+            run(
+                    credentials(),
+                    "-c",
+                    cfg.toString(),
+                    "fetch",
+                    id,
+                    "-o",
+                    tmp.resolve("a.rdb").toString())
+                .exit())
+        .isZero();
 
-    assertOneLine(run(credentials(), "-c", wrong.toString(), "fetch", id, "-o", tmp.resolve("b.rdb").toString()), 3, "key");
+    assertOneLine(
+        run(
+            credentials(),
+            "-c",
+            wrong.toString(),
+            "fetch",
+            id,
+            "-o",
+            tmp.resolve("b.rdb").toString()),
+        3,
+        "key");
     assertThat(tmp.resolve("b.rdb")).doesNotExist();
 
     String objectKey = "redis/enc/" + id + "/dump.rdb.zst.enc";
-    try (S3Client client = S3Client.builder().endpointOverride(s3.endpoint()).forcePathStyle(true)
-        .region(Region.of(s3.region())).httpClient(Apache5HttpClient.create())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
-        .build()) {
+    try (S3Client client =
+        S3Client.builder()
+            .endpointOverride(s3.endpoint())
+            .forcePathStyle(true)
+            .region(Region.of(s3.region()))
+            .httpClient(Apache5HttpClient.create())
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+            .build()) {
       byte[] bytes = client.getObjectAsBytes(b -> b.bucket("enc").key(objectKey)).asByteArray();
       bytes[bytes.length - 20] ^= 0x01;
       client.putObject(b -> b.bucket("enc").key(objectKey), RequestBody.fromBytes(bytes));
     }
-    assertOneLine(run(credentials(), "-c", cfg.toString(), "fetch", id, "-o", tmp.resolve("c.rdb").toString()), 3, "tampered");
+    assertOneLine(
+        run(
+            credentials(),
+            "-c",
+            cfg.toString(),
+            "fetch",
+            id,
+            "-o",
+            tmp.resolve("c.rdb").toString()),
+        3,
+        "tampered");
     assertThat(tmp.resolve("c.rdb")).doesNotExist();
   }
 
   @Test
-  void wrongCredentialsMissingBucketAndBadEndpointAreOneLineWithTheirExitCodeAndLocalBackupsStay() throws Exception {
+  void wrongCredentialsMissingBucketAndBadEndpointAreOneLineWithTheirExitCodeAndLocalBackupsStay()
+      throws Exception {
     s3.createBucket("errs");
     Path cfg = config("errs", "errs");
     assertThat(run(Map.of(), "-c", cfg.toString(), "backup").exit()).isZero();
@@ -184,17 +249,39 @@ class OffsiteCliIT {
     wrongSecret.put("REDIS_OPS_S3_SECRET_ACCESS_KEY", "wrong-secret-value-42");
     Run refused = run(wrongSecret, "-c", cfg.toString(), "push");
     assertOneLine(refused, 2, "refused the credentials");
-    assertThat(refused.err() + refused.out()).doesNotContain("wrong-secret-value-42").doesNotContain(s3.secretKey());
+    assertThat(refused.err() + refused.out())
+        .doesNotContain("wrong-secret-value-42")
+        .doesNotContain(s3.secretKey());
 
-    assertOneLine(run(credentials(), "-c", config("errs", "no-such-bucket").toString(), "push"), 2, "bucket 'no-such-bucket' does not exist");
+    assertOneLine(
+        run(credentials(), "-c", config("errs", "no-such-bucket").toString(), "push"),
+        2,
+        "bucket 'no-such-bucket' does not exist");
 
     int port;
     port = FreePorts.next();
-    Run unreachable = run(credentials(), "-c", config("errs", "errs", "http://127.0.0.1:" + port, "").toString(), "push");
+    Run unreachable =
+        run(
+            credentials(),
+            "-c",
+            config("errs", "errs", "http://127.0.0.1:" + port, "").toString(),
+            "push");
     assertOneLine(unreachable, 1, "cannot reach http://127.0.0.1:" + port);
 
-    Path noOffsite = Files.writeString(tmp.resolve("plain.yaml"), "repository:\n  path: " + tmp.resolve("repo") + "\n");
-    assertOneLine(run(Map.of(), "-c", noOffsite.toString(), "--dataset", "errs", "list", "--where", "offsite"), 2,
+    Path noOffsite =
+        Files.writeString(
+            tmp.resolve("plain.yaml"), "repository:\n  path: " + tmp.resolve("repo") + "\n");
+    assertOneLine(
+        run(
+            Map.of(),
+            "-c",
+            noOffsite.toString(),
+            "--dataset",
+            "errs",
+            "list",
+            "--where",
+            "offsite"),
+        2,
         "no off-site repository is configured");
 
     assertThat(run(Map.of(), "-c", cfg.toString(), "list").out()).isEqualTo(before);
@@ -207,11 +294,15 @@ class OffsiteCliIT {
     try (Socket s = new Socket(redis.host(), redis.port())) {
       s.setSoTimeout(60_000);
       OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16);
-      out.write(("*2\r\n$6\r\nSELECT\r\n$" + String.valueOf(db).length() + "\r\n" + db + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("*2\r\n$6\r\nSELECT\r\n$" + String.valueOf(db).length() + "\r\n" + db + "\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       for (int i = 0; i < count; i++) {
         random.nextBytes(value);
         String key = "big:" + i;
-        out.write(("*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + size + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("*3\r\n$3\r\nSET\r\n$" + key.length() + "\r\n" + key + "\r\n$" + size + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(value);
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
       }

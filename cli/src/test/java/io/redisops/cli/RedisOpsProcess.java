@@ -1,7 +1,6 @@
 package io.redisops.cli;
 
 import io.redisops.testkit.FreePorts;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -18,10 +17,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real {@code redis-ops} jar ({@code cli/target/redis-ops.jar}, built by {@code package}) run as a separate
- * process: {@code java -jar redis-ops.jar args...}. Output goes to files (no pipe can fill up and block the child),
- * the environment is controlled (the caller's {@code REDIS_OPS_*} variables are removed), every run has a deadline,
- * and a process that outlives it is killed with SIGKILL by its PID.
+ * The real {@code redis-ops} jar ({@code cli/target/redis-ops.jar}, built by {@code package}) run
+ * as a separate process: {@code java -jar redis-ops.jar args...}. Output goes to files (no pipe can
+ * fill up and block the child), the environment is controlled (the caller's {@code REDIS_OPS_*}
+ * variables are removed), every run has a deadline, and a process that outlives it is killed with
+ * SIGKILL by its PID.
  */
 final class RedisOpsProcess {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
@@ -52,8 +52,9 @@ final class RedisOpsProcess {
   }
 
   /**
-   * Runs the JVM through this command (e.g. {@code setpriv --reuid=65534 ...} to run as another user, or
-   * {@code unshare -m sh -c '...; exec "$@"' sh} for a private mount), which must exec its arguments.
+   * Runs the JVM through this command (e.g. {@code setpriv --reuid=65534 ...} to run as another
+   * user, or {@code unshare -m sh -c '...; exec "$@"' sh} for a private mount), which must exec its
+   * arguments.
    */
   RedisOpsProcess wrap(String... command) {
     wrapper.addAll(Arrays.asList(command));
@@ -72,7 +73,10 @@ final class RedisOpsProcess {
     }
   }
 
-  /** Starts the process; close the returned handle (in a finally or try-with-resources) to be sure it is gone. */
+  /**
+   * Starts the process; close the returned handle (in a finally or try-with-resources) to be sure
+   * it is gone.
+   */
   Background start() {
     try {
       Path out = Files.createTempFile("redis-ops-", ".out");
@@ -86,21 +90,23 @@ final class RedisOpsProcess {
       command.add("-jar");
       command.add(jar().toString());
       command.addAll(args);
-      ProcessBuilder pb = new ProcessBuilder(command)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
       if (workDir != null) {
         pb.directory(workDir.toFile());
       }
       pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_OPS_"));
-      env.forEach((k, v) -> {
-        if (v == null) {
-          pb.environment().remove(k);
-        } else {
-          pb.environment().put(k, v);
-        }
-      });
+      env.forEach(
+          (k, v) -> {
+            if (v == null) {
+              pb.environment().remove(k);
+            } else {
+              pb.environment().put(k, v);
+            }
+          });
       return new Background(pb.start(), out, err, args);
     } catch (IOException e) {
       throw new UncheckedIOException("unable to start redis-ops " + args, e);
@@ -111,9 +117,10 @@ final class RedisOpsProcess {
   static final Path SCRIPT = Path.of("/usr/bin/script");
 
   /**
-   * Runs on a pseudo-terminal (util-linux {@code script}: stdin, stdout and stderr of the jar are the terminal) with
-   * {@code typed} as what the operator types; stdout and stderr arrive together in {@link Result#stdout()}. Same
-   * environment rules and deadline as {@link #run(Duration)}; the wrapper is not supported here.
+   * Runs on a pseudo-terminal (util-linux {@code script}: stdin, stdout and stderr of the jar are
+   * the terminal) with {@code typed} as what the operator types; stdout and stderr arrive together
+   * in {@link Result#stdout()}. Same environment rules and deadline as {@link #run(Duration)}; the
+   * wrapper is not supported here.
    */
   Result runOnTerminal(String typed, Duration timeout) {
     if (!wrapper.isEmpty()) {
@@ -121,8 +128,13 @@ final class RedisOpsProcess {
     }
     try {
       StringBuilder cmd = new StringBuilder();
-      List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-XX:+UseSerialGC", "-jar", jar().toString()));
+      List<String> words =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-XX:+UseSerialGC",
+                  "-jar",
+                  jar().toString()));
       words.addAll(args);
       for (String w : words) {
         cmd.append('\'').append(w.replace("'", "'\\''")).append("' ");
@@ -130,24 +142,33 @@ final class RedisOpsProcess {
       Path in = Files.createTempFile("redis-ops-", ".typed");
       Files.writeString(in, typed, StandardCharsets.UTF_8);
       Path out = Files.createTempFile("redis-ops-", ".tty");
-      ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "-qefc", cmd.toString(), "/dev/null")
-          .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(SCRIPT.toString(), "-qefc", cmd.toString(), "/dev/null")
+              .redirectInput(in.toFile())
+              .redirectOutput(out.toFile())
+              .redirectErrorStream(true);
       if (workDir != null) {
         pb.directory(workDir.toFile());
       }
       pb.environment().keySet().removeIf(k -> k.startsWith("REDIS_OPS_"));
-      env.forEach((k, v) -> {
-        if (v == null) {
-          pb.environment().remove(k);
-        } else {
-          pb.environment().put(k, v);
-        }
-      });
+      env.forEach(
+          (k, v) -> {
+            if (v == null) {
+              pb.environment().remove(k);
+            } else {
+              pb.environment().put(k, v);
+            }
+          });
       Process p = pb.start();
       try {
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new AssertionError("redis-ops " + args + " on a terminal did not exit within " + timeout.toSeconds()
-              + " s; output:\n" + Background.read(out));
+          throw new AssertionError(
+              "redis-ops "
+                  + args
+                  + " on a terminal did not exit within "
+                  + timeout.toSeconds()
+                  + " s; output:\n"
+                  + Background.read(out));
         }
         return new Result(args, p.exitValue(), Background.read(out), "");
       } catch (InterruptedException e) {
@@ -165,9 +186,10 @@ final class RedisOpsProcess {
   }
 
   /**
-   * JaCoCo's agent of this JVM (failsafe starts the ITs with it when the build measures coverage), passed on with
-   * {@code -Dit.cli.coverage=true} so that what the CLI runs counts too (about 0.9 s more at each start). None under a
-   * wrapper: it may run as a user who cannot write the coverage file.
+   * JaCoCo's agent of this JVM (failsafe starts the ITs with it when the build measures coverage),
+   * passed on with {@code -Dit.cli.coverage=true} so that what the CLI runs counts too (about 0.9 s
+   * more at each start). None under a wrapper: it may run as a user who cannot write the coverage
+   * file.
    */
   private static Optional<String> coverageAgent() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -179,14 +201,17 @@ final class RedisOpsProcess {
   static Path jar() {
     Path jar = moduleDir().resolve("target").resolve("redis-ops.jar");
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: run the integration tests with 'mvn verify' (package builds it)");
+      throw new IllegalStateException(
+          jar + " is missing: run the integration tests with 'mvn verify' (package builds it)");
     }
     return jar;
   }
 
   /** The cli module's folder (Maven runs tests there and sets {@code basedir}). */
   static Path moduleDir() {
-    return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().normalize();
+    return Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+        .toAbsolutePath()
+        .normalize();
   }
 
   /** The repository root: the parent of the cli module, where quickstart.sh lives. */
@@ -194,12 +219,17 @@ final class RedisOpsProcess {
     return moduleDir().getParent();
   }
 
-  /** A TCP port on 127.0.0.1 with nothing listening on it at the time of the call; never 6379 or 26379. */
+  /**
+   * A TCP port on 127.0.0.1 with nothing listening on it at the time of the call; never 6379 or
+   * 26379.
+   */
   static int freePort() {
     return FreePorts.next();
   }
 
-  /** A started {@code redis-ops} process. {@link #close()} kills it with SIGKILL if it still runs. */
+  /**
+   * A started {@code redis-ops} process. {@link #close()} kills it with SIGKILL if it still runs.
+   */
   static final class Background implements AutoCloseable {
     private final Process process;
     private final Path out;
@@ -226,8 +256,15 @@ final class RedisOpsProcess {
       try {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           kill9();
-          throw new AssertionError("redis-ops " + args + " did not exit within " + timeout.toSeconds()
-              + " s; stdout:\n" + read(out) + "\nstderr:\n" + read(err));
+          throw new AssertionError(
+              "redis-ops "
+                  + args
+                  + " did not exit within "
+                  + timeout.toSeconds()
+                  + " s; stdout:\n"
+                  + read(out)
+                  + "\nstderr:\n"
+                  + read(err));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -299,8 +336,14 @@ final class RedisOpsProcess {
 
     /** For assertion messages: the whole run in a few lines. */
     String describe() {
-      return "redis-ops " + String.join(" ", args) + "\nexit " + exitCode + "\n--- stdout ---\n" + stdout
-          + "--- stderr ---\n" + stderr;
+      return "redis-ops "
+          + String.join(" ", args)
+          + "\nexit "
+          + exitCode
+          + "\n--- stdout ---\n"
+          + stdout
+          + "--- stderr ---\n"
+          + stderr;
     }
   }
 }

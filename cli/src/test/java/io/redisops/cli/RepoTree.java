@@ -22,8 +22,9 @@ final class RepoTree {
   private RepoTree() {}
 
   /**
-   * Every entry under {@code root} (relative path -> SHA-256 for files, "dir" for folders). The dataset lock file holds
-   * the PID of the last process that took the lock, so only its presence is recorded, not its content.
+   * Every entry under {@code root} (relative path -> SHA-256 for files, "dir" for folders). The
+   * dataset lock file holds the PID of the last process that took the lock, so only its presence is
+   * recorded, not its content.
    */
   static Map<String, String> fingerprint(Path root) {
     Map<String, String> out = new TreeMap<>();
@@ -57,7 +58,10 @@ final class RepoTree {
       return List.of();
     }
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().contains(".part-"))
+      return s.filter(
+              p ->
+                  p.getFileName().toString().startsWith(".")
+                      && p.getFileName().toString().contains(".part-"))
           .toList();
     } catch (IOException | UncheckedIOException e) {
       // a temporary file may vanish while we walk: look again next poll

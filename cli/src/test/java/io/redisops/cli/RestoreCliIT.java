@@ -23,12 +23,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code redis-ops restore} as a separate process (the real jar) against a real redis-server with AOF on. */
+/**
+ * {@code redis-ops restore} as a separate process (the real jar) against a real redis-server with
+ * AOF on.
+ */
 class RestoreCliIT {
   static final Path JAR = Path.of("target", "redis-ops.jar").toAbsolutePath();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   RedisServer redis;
   Map<Integer, Map<String, KeyspaceDump.KeyState>> backedUp;
@@ -39,8 +41,12 @@ class RestoreCliIT {
   @BeforeEach
   void backupThenChange() throws Exception {
     Path dir = tmp.resolve("redis");
-    redis = RedisServer.builder().dir(dir).config("appendonly", "yes")
-        .config("pidfile", "\"" + dir.resolve("redis.pid") + "\"").start();
+    redis =
+        RedisServer.builder()
+            .dir(dir)
+            .config("appendonly", "yes")
+            .config("pidfile", "\"" + dir.resolve("redis.pid") + "\"")
+            .start();
     DataFixture.fill(redis.sync(), 1);
     backedUp = KeyspaceDump.of(redis.sync());
     assertThat(run(config(null), "backup").exit()).isZero();
@@ -58,27 +64,46 @@ class RestoreCliIT {
   /** A config file; {@code startCommand} (YAML list) or null for the default. */
   private Path config(String startCommand) throws Exception {
     Path f = tmp.resolve("c" + System.nanoTime() + ".yaml");
-    Files.writeString(f, "datasets:\n  - name: ds\n    redis:\n      uri: " + redis.uri() + "\n"
-        + (startCommand == null ? "" : "      start-command: " + startCommand + "\n")
-        + "repository:\n  path: " + tmp.resolve("repo") + "\n");
+    Files.writeString(
+        f,
+        "datasets:\n  - name: ds\n    redis:\n      uri: "
+            + redis.uri()
+            + "\n"
+            + (startCommand == null ? "" : "      start-command: " + startCommand + "\n")
+            + "repository:\n  path: "
+            + tmp.resolve("repo")
+            + "\n");
     return f;
   }
 
   private Run run(Path config, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-        JAR.toString(), "-c", config.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                JAR.toString(),
+                "-c",
+                config.toString()));
     cmd.addAll(List.of(args));
     Path out = tmp.resolve("out-" + System.nanoTime());
     Path err = tmp.resolve("err-" + System.nanoTime());
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
     ProcessRegistry.register(p.toHandle());
     if (!p.waitFor(3, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("redis-ops " + String.join(" ", args) + " did not finish");
     }
     ProcessRegistry.unregister(p.toHandle());
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 
   private <T> T with(Function<RedisCommands<String, String>, T> action) {
@@ -91,22 +116,29 @@ class RestoreCliIT {
   }
 
   /**
-   * Runs the jar on a pseudo-terminal (util-linux {@code script}) with {@code input} typed in; stdout and stderr
-   * arrive together in {@code out}.
+   * Runs the jar on a pseudo-terminal (util-linux {@code script}) with {@code input} typed in;
+   * stdout and stderr arrive together in {@code out}.
    */
   private Run onTerminal(String input, String... args) throws Exception {
-    StringBuilder cmd = new StringBuilder("'" + ProcessHandle.current().info().command().orElse("java") + "' -jar '"
-        + JAR + "'");
+    StringBuilder cmd =
+        new StringBuilder(
+            "'" + ProcessHandle.current().info().command().orElse("java") + "' -jar '" + JAR + "'");
     for (String a : args) {
       cmd.append(" '").append(a.replace("'", "'\\''")).append("'");
     }
     Path in = Files.writeString(tmp.resolve("typed-" + System.nanoTime()), input);
     Path out = tmp.resolve("tty-" + System.nanoTime());
-    Process p = new ProcessBuilder("/usr/bin/script", "-qefc", cmd.toString(), "/dev/null")
-        .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("/usr/bin/script", "-qefc", cmd.toString(), "/dev/null")
+            .redirectInput(in.toFile())
+            .redirectOutput(out.toFile())
+            .redirectErrorStream(true)
+            .start();
     ProcessRegistry.register(p.toHandle());
     try {
-      assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("redis-ops %s ended", String.join(" ", args)).isTrue();
+      assertThat(p.waitFor(3, TimeUnit.MINUTES))
+          .as("redis-ops %s ended", String.join(" ", args))
+          .isTrue();
     } finally {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
@@ -118,14 +150,19 @@ class RestoreCliIT {
   /** Whether anything accepts connections on the Redis port. */
   private boolean listening() {
     try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), redis.port()), 1000);
+      s.connect(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), redis.port()),
+          1000);
       return true;
     } catch (java.io.IOException e) {
       return false;
     }
   }
 
-  /** The restore's start command kills the redis-ops process itself: a restore killed midway, Redis down. */
+  /**
+   * The restore's start command kills the redis-ops process itself: a restore killed midway, Redis
+   * down.
+   */
   private Run killedRestore() throws Exception {
     Run killed = run(config("[sh, -c, 'kill -9 $PPID']"), "restore", "--latest", "--yes");
     assertThat(killed.exit()).isEqualTo(137);
@@ -139,8 +176,11 @@ class RestoreCliIT {
     killedRestore();
     Run again = run(config(null), "restore", "--latest", "--yes");
     assertThat(again.exit()).isEqualTo(5);
-    assertThat(again.err()).contains("was interrupted at step 'start'").contains("redis-ops-quarantine/")
-        .contains("--resume").contains("--rollback");
+    assertThat(again.err())
+        .contains("was interrupted at step 'start'")
+        .contains("redis-ops-quarantine/")
+        .contains("--resume")
+        .contains("--rollback");
 
     // the consent rule: no terminal and no --yes refuses, and changes nothing
     Path state = tmp.resolve("repo").resolve("ds").resolve(".restore-state.json");
@@ -148,7 +188,9 @@ class RestoreCliIT {
     Run unconfirmed = run(config(null), "restore", "--resume");
     assertThat(unconfirmed.exit()).as(unconfirmed.err()).isEqualTo(5);
     assertThat(unconfirmed.out()).contains("resume the interrupted restore").contains("start");
-    assertThat(unconfirmed.err()).contains("'restore --resume' needs confirmation").contains("nothing was changed");
+    assertThat(unconfirmed.err())
+        .contains("'restore --resume' needs confirmation")
+        .contains("nothing was changed");
     assertThat(Files.readString(state)).isEqualTo(stateBefore);
     assertThat(listening()).as("Redis was not started").isFalse();
     // --dry-run with a restore pending says what the real command says
@@ -158,7 +200,10 @@ class RestoreCliIT {
 
     Run resumed = run(config(null), "restore", "--resume", "--yes");
     assertThat(resumed.exit()).as(resumed.err()).isZero();
-    assertThat(resumed.out()).contains("resuming").contains("6/10 start").contains("10/10 verify done")
+    assertThat(resumed.out())
+        .contains("resuming")
+        .contains("6/10 start")
+        .contains("10/10 verify done")
         .doesNotContain("1/10 fetch");
     assertThat(with(KeyspaceDump::of)).isEqualTo(backedUp);
     assertThat(with(r -> r.info("persistence")).contains("aof_enabled:1")).isTrue();
@@ -171,7 +216,9 @@ class RestoreCliIT {
     killedRestore();
     Run unconfirmed = run(config(null), "restore", "--rollback");
     assertThat(unconfirmed.exit()).as(unconfirmed.err()).isEqualTo(5);
-    assertThat(unconfirmed.out()).contains("roll back the interrupted restore").contains("undo, last first: start");
+    assertThat(unconfirmed.out())
+        .contains("roll back the interrupted restore")
+        .contains("undo, last first: start");
     assertThat(unconfirmed.err()).contains("'restore --rollback' needs confirmation");
     assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
     assertThat(listening()).as("Redis was not started").isFalse();
@@ -180,7 +227,9 @@ class RestoreCliIT {
       // on a terminal the plan is followed by the question; answering no changes nothing either
       Run declined = onTerminal("n\n", "-c", config(null).toString(), "restore", "--rollback");
       assertThat(declined.exit()).as(declined.out()).isEqualTo(5);
-      assertThat(declined.out()).contains("roll back the interrupted restore").contains("Go ahead with restore --rollback?")
+      assertThat(declined.out())
+          .contains("roll back the interrupted restore")
+          .contains("Go ahead with restore --rollback?")
           .contains("'restore --rollback' not confirmed; nothing was changed");
       assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
       assertThat(listening()).as("Redis was not started").isFalse();
@@ -188,7 +237,9 @@ class RestoreCliIT {
 
     Run rolledBack = run(config(null), "restore", "--rollback", "--yes");
     assertThat(rolledBack.exit()).as(rolledBack.err()).isZero();
-    assertThat(rolledBack.out()).contains("rollback done").contains("serves the original data again");
+    assertThat(rolledBack.out())
+        .contains("rollback done")
+        .contains("serves the original data again");
     assertThat(with(KeyspaceDump::of)).isEqualTo(original);
     assertThat(Files.readString(redis.configFile())).isEqualTo(configBefore);
     assertThat(run(config(null), "restore", "--rollback", "--yes").exit()).isEqualTo(4);
@@ -199,9 +250,13 @@ class RestoreCliIT {
     long pid = redis.pid();
     Run dry = run(config(null), "restore", "--at", "-1s", "--dry-run");
     assertThat(dry.exit()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains("SHUTDOWN NOSAVE").contains(redis.configFile().toString())
-        .contains("redis-ops-quarantine/").contains("appendonly no").contains("redis-server " + redis.configFile()
-            + " --daemonize yes").contains("dry run: nothing was changed");
+    assertThat(dry.out())
+        .contains("SHUTDOWN NOSAVE")
+        .contains(redis.configFile().toString())
+        .contains("redis-ops-quarantine/")
+        .contains("appendonly no")
+        .contains("redis-server " + redis.configFile() + " --daemonize yes")
+        .contains("dry run: nothing was changed");
 
     Run noTerminal = run(config(null), "restore", "--latest");
     assertThat(noTerminal.exit()).isEqualTo(5);
@@ -228,40 +283,61 @@ class RestoreCliIT {
   @Test
   void ctrlCDuringTheFetchLeavesNothingPending() throws Exception {
     long pid = redis.pid();
-    // The stored object becomes a named pipe fed by this test: the fetch reads half of it, then waits, so the
+    // The stored object becomes a named pipe fed by this test: the fetch reads half of it, then
+    // waits, so the
     // signal surely lands during the fetch.
     Path object;
     try (java.util.stream.Stream<Path> files = Files.walk(tmp.resolve("repo").resolve("ds"))) {
-      object = files.filter(f -> f.getFileName().toString().startsWith("dump.rdb")).findFirst().orElseThrow();
+      object =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("dump.rdb"))
+              .findFirst()
+              .orElseThrow();
     }
     byte[] stored = Files.readAllBytes(object);
     Files.delete(object);
     assertThat(new ProcessBuilder("mkfifo", object.toString()).start().waitFor()).isZero();
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    Thread feeder = new Thread(() -> {
-      try (java.io.OutputStream out = Files.newOutputStream(object)) {
-        out.write(stored, 0, stored.length / 2);
-        out.flush();
-        release.await();
-      } catch (Exception e) {
-        // the reader is gone (killed): nothing more to feed
-      }
-    }, "fifo-feeder");
+    Thread feeder =
+        new Thread(
+            () -> {
+              try (java.io.OutputStream out = Files.newOutputStream(object)) {
+                out.write(stored, 0, stored.length / 2);
+                out.flush();
+                release.await();
+              } catch (Exception e) {
+                // the reader is gone (killed): nothing more to feed
+              }
+            },
+            "fifo-feeder");
     feeder.setDaemon(true);
     feeder.start();
 
     Path cfg = config(null);
     Path out = tmp.resolve("ctrl-c.out");
     Path err = tmp.resolve("ctrl-c.err");
-    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
-        "-c", cfg.toString(), "restore", "--latest", "--yes")
-        .redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+    Process p =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                JAR.toString(),
+                "-c",
+                cfg.toString(),
+                "restore",
+                "--latest",
+                "--yes")
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
     ProcessRegistry.register(p.toHandle());
     try {
-      io.redisops.testkit.Await.until(Duration.ofSeconds(60), "the fetch to be writing its partial copy",
+      io.redisops.testkit.Await.until(
+          Duration.ofSeconds(60),
+          "the fetch to be writing its partial copy",
           () -> read(out).contains("1/10 fetch:") && !partialCopies().isEmpty());
-      assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+      assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor())
+          .isZero();
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("redis-ops ended after SIGINT").isTrue();
     } finally {
       release.countDown();
@@ -270,8 +346,10 @@ class RestoreCliIT {
     }
     String said = read(err);
     assertThat(p.exitValue()).as(said).isEqualTo(130);
-    assertThat(said).contains("interrupted at step 'fetch', before Redis was touched: nothing was changed and nothing"
-        + " is pending");
+    assertThat(said)
+        .contains(
+            "interrupted at step 'fetch', before Redis was touched: nothing was changed and nothing"
+                + " is pending");
     assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).doesNotExist();
     assertThat(partialCopies()).isEmpty();
     assertThat(redis.pid()).isEqualTo(pid);
@@ -290,9 +368,14 @@ class RestoreCliIT {
     Path cfg = config("[sh, -c, 'kill -INT $PPID']");
     Run interrupted = run(cfg, "restore", "--latest", "--yes");
     assertThat(interrupted.exit()).as(interrupted.err()).isEqualTo(130);
-    assertThat(interrupted.err()).contains("interrupted at step 'start'")
-        .contains("run 'redis-ops -c " + cfg + " restore --resume' to finish the restore, or 'redis-ops -c " + cfg
-            + " restore --rollback' to undo it")
+    assertThat(interrupted.err())
+        .contains("interrupted at step 'start'")
+        .contains(
+            "run 'redis-ops -c "
+                + cfg
+                + " restore --resume' to finish the restore, or 'redis-ops -c "
+                + cfg
+                + " restore --rollback' to undo it")
         .contains("redis-ops-quarantine/");
     assertThat(tmp.resolve("repo").resolve("ds").resolve(".restore-state.json")).isRegularFile();
 
@@ -314,13 +397,25 @@ class RestoreCliIT {
     // without the config file nothing tells where its files are: one line saying what to give
     Run unknown = run(config(null), "restore", "--latest", "--yes");
     assertThat(unknown.exit()).as(unknown.err()).isEqualTo(1);
-    assertThat(unknown.err().strip()).doesNotContain("\n").contains("unable to connect")
+    assertThat(unknown.err().strip())
+        .doesNotContain("\n")
+        .contains("unable to connect")
         .contains("restore --config-file FILE");
 
-    Run restored = run(config(null), "restore", "--latest", "--yes", "--config-file", redis.configFile().toString());
+    Run restored =
+        run(
+            config(null),
+            "restore",
+            "--latest",
+            "--yes",
+            "--config-file",
+            redis.configFile().toString());
     assertThat(restored.exit()).as(restored.out() + restored.err()).isZero();
-    assertThat(restored.out()).contains("does not answer: restoring it as a stopped server")
-        .contains("nothing to stop").contains("stop done in").contains("Redis was not running")
+    assertThat(restored.out())
+        .contains("does not answer: restoring it as a stopped server")
+        .contains("nothing to stop")
+        .contains("stop done in")
+        .contains("Redis was not running")
         .contains("10/10 verify done");
     assertThat(with(KeyspaceDump::of)).isEqualTo(backedUp);
     assertThat(with(r -> r.info("persistence")).contains("aof_enabled:1")).isTrue();
@@ -331,7 +426,9 @@ class RestoreCliIT {
   /** The restore's partial copies in the data directory. */
   private List<Path> partialCopies() {
     try (java.util.stream.Stream<Path> files = Files.list(redis.dir())) {
-      return files.filter(f -> f.getFileName().toString().startsWith(".redis-ops-restore-")).toList();
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(".redis-ops-restore-"))
+          .toList();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -3,8 +3,8 @@ package io.redisops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.redisops.testkit.RedisServer;
 import io.redisops.testkit.ProcessRegistry;
+import io.redisops.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -24,16 +23,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 13, items 3 (restore), 6 and 7, with the real jar restoring a real redis-server: a manifest never leads the
- * restore outside the repository, {@code --at} with the time {@code list} shows picks that backup, and a read-only
- * repository can be restored from.
+ * Issue 13, items 3 (restore), 6 and 7, with the real jar restoring a real redis-server: a manifest
+ * never leads the restore outside the repository, {@code --at} with the time {@code list} shows
+ * picks that backup, and a read-only repository can be restored from.
  */
 class RestoreFaultsIT {
   private static final Pattern BACKUP_LINE = Pattern.compile("^backup (\\S+) of .*");
   private static final Duration RUN = Duration.ofMinutes(3);
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   RedisServer redis;
   Path config;
@@ -41,13 +39,22 @@ class RestoreFaultsIT {
   @BeforeEach
   void start() throws Exception {
     Path dir = tmp.resolve("redis");
-    redis = RedisServer.builder().dir(dir).config("pidfile", "\"" + dir.resolve("redis.pid") + "\"").start();
+    redis =
+        RedisServer.builder()
+            .dir(dir)
+            .config("pidfile", "\"" + dir.resolve("redis.pid") + "\"")
+            .start();
     for (int i = 0; i < 100; i++) {
       redis.sync().set("key:" + i, "v" + i);
     }
     config = tmp.resolve("c.yaml");
-    Files.writeString(config, "datasets:\n  - name: ds\n    redis:\n      uri: " + redis.uri() + "\nrepository:\n  path: "
-        + repo() + "\n");
+    Files.writeString(
+        config,
+        "datasets:\n  - name: ds\n    redis:\n      uri: "
+            + redis.uri()
+            + "\nrepository:\n  path: "
+            + repo()
+            + "\n");
   }
 
   @AfterEach
@@ -94,17 +101,27 @@ class RestoreFaultsIT {
     String earlier = backup();
     String listed = backup();
     RedisOpsProcess.Result list = cli("list").run(RUN);
-    String row = list.stdoutLines().stream().filter(l -> l.startsWith(listed)).findFirst().orElseThrow();
+    String row =
+        list.stdoutLines().stream().filter(l -> l.startsWith(listed)).findFirst().orElseThrow();
     Matcher time = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2})").matcher(row);
     assertThat(time.find()).as(row).isTrue();
-    Instant snapshot = Instant.parse(RepoTree.json(cli("--json", "show", listed).run(RUN).stdout())
-        .path("snapshot_time").asText());
-    String iso = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(snapshot.truncatedTo(ChronoUnit.SECONDS)
-        .atZone(ZoneId.systemDefault()).toOffsetDateTime());
+    Instant snapshot =
+        Instant.parse(
+            RepoTree.json(cli("--json", "show", listed).run(RUN).stdout())
+                .path("snapshot_time")
+                .asText());
+    String iso =
+        DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+            snapshot
+                .truncatedTo(ChronoUnit.SECONDS)
+                .atZone(ZoneId.systemDefault())
+                .toOffsetDateTime());
     for (String at : List.of(time.group(1) + " " + time.group(2), time.group(2), iso)) {
       RedisOpsProcess.Result dry = cli("restore", "--at", at, "--dry-run").run(RUN);
       assertThat(dry.exitCode()).as(dry.describe()).isZero();
-      assertThat(dry.stdout()).as("--at %s (snapshot %s)", at, snapshot).contains("backup:      " + listed)
+      assertThat(dry.stdout())
+          .as("--at %s (snapshot %s)", at, snapshot)
+          .contains("backup:      " + listed)
           .doesNotContain("backup:      " + earlier);
     }
   }
@@ -131,7 +148,8 @@ class RestoreFaultsIT {
     assertThat(byId.stderr()).contains(evil).contains("unusable");
     assertThat(state()).isEqualTo("now");
 
-    // the newest usable one is restored; the unusable one is named, the file outside never read into Redis
+    // the newest usable one is restored; the unusable one is named, the file outside never read
+    // into Redis
     RedisOpsProcess.Result latest = cli("restore", "--latest", "--yes").run(RUN);
     assertThat(latest.exitCode()).as(latest.describe()).isZero();
     assertThat(latest.stdout()).contains("backup:      " + good);
@@ -148,17 +166,29 @@ class RestoreFaultsIT {
     Path stateDir = tmp.resolve("state");
     Map<String, String> before = RepoTree.fingerprint(repo());
     // a private mount namespace in which the repository is a read-only bind mount of itself
-    String[] readOnly = {"unshare", "-m", "sh", "-c",
-        "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && touch \"$0/probe\" 2>/dev/null && exit 98;"
-            + " exec \"$@\"", repo().toString()};
+    String[] readOnly = {
+      "unshare",
+      "-m",
+      "sh",
+      "-c",
+      "mount --bind \"$0\" \"$0\" && mount -o remount,bind,ro \"$0\" && touch \"$0/probe\" 2>/dev/null && exit 98;"
+          + " exec \"$@\"",
+      repo().toString()
+    };
 
-    for (String[] command : List.of(new String[] {"list"}, new String[] {"verify", "--all"}, new String[] {"show", id})) {
-      RedisOpsProcess.Result r = cli(command).wrap(readOnly).env("REDIS_OPS_STATE_DIR", stateDir.toString()).run(RUN);
+    for (String[] command :
+        List.of(
+            new String[] {"list"}, new String[] {"verify", "--all"}, new String[] {"show", id})) {
+      RedisOpsProcess.Result r =
+          cli(command).wrap(readOnly).env("REDIS_OPS_STATE_DIR", stateDir.toString()).run(RUN);
       assertThat(r.exitCode()).as(r.describe()).isZero();
       assertThat(r.stdout()).contains(id);
     }
-    RedisOpsProcess.Result restore = cli("restore", "--latest", "--yes").wrap(readOnly)
-        .env("REDIS_OPS_STATE_DIR", stateDir.toString()).run(RUN);
+    RedisOpsProcess.Result restore =
+        cli("restore", "--latest", "--yes")
+            .wrap(readOnly)
+            .env("REDIS_OPS_STATE_DIR", stateDir.toString())
+            .run(RUN);
     assertThat(restore.exitCode()).as(restore.describe()).isZero();
     assertThat(restore.stderr()).doesNotContain("Read-only file system");
     assertThat(stateAfterRestart()).isEqualTo("backed-up");

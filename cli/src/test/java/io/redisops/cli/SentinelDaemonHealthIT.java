@@ -20,45 +20,52 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one-daemon-per-host Sentinel setup of docs/operations.md, each host with its own local repository and a common
- * off-site store: the daemon whose Redis is not the chosen source takes no backup, and its /health is 200 once it sees
- * the source host's backup off-site (saying whose it is), 503 while it sees none.
+ * The one-daemon-per-host Sentinel setup of docs/operations.md, each host with its own local
+ * repository and a common off-site store: the daemon whose Redis is not the chosen source takes no
+ * backup, and its /health is 200 once it sees the source host's backup off-site (saying whose it
+ * is), 503 while it sees none.
  */
 class SentinelDaemonHealthIT {
   @RegisterExtension
-  static final RedisGroupExtension group = RedisGroupExtension.builder().config("save", "3600 1").build();
-  @RegisterExtension
-  static final S3ProxyExtension s3 = new S3ProxyExtension();
+  static final RedisGroupExtension group =
+      RedisGroupExtension.builder().config("save", "3600 1").build();
 
-  @TempDir
-  Path tmp;
+  @RegisterExtension static final S3ProxyExtension s3 = new S3ProxyExtension();
 
-  private Path config(String host, RedisServer local, int httpPort, boolean pushAfterBackup) throws Exception {
-    String nodes = group.sentinels().stream().map(s -> "\"" + s.host() + ":" + s.port() + "\"")
-        .collect(Collectors.joining(", "));
-    return Files.writeString(tmp.resolve(host + ".yaml"), String.join("\n",
-        "datasets:",
-        "  - redis:",
-        "      uri: " + local.uri(),
-        "    sentinel:",
-        "      master: mymaster",
-        "      nodes: [" + nodes + "]",
-        "      backup-from: master",
-        "repository:",
-        "  path: " + tmp.resolve("repo-" + host),     // each host its own local repository
-        "offsite:",
-        "  uri: s3://shared/redis",
-        "  endpoint: " + s3.endpoint(),
-        "  path-style: true",
-        "  credentials: env",
-        "  push-after-backup: " + pushAfterBackup,
-        "schedule:",
-        "  hourly: \"0/5 * * * * ?\"",
-        "  daily: \"0 0 3 1 1 ?\"",
-        "  retry-backoff: 1s",
-        "http:",
-        "  listen: \"127.0.0.1:" + httpPort + "\"",
-        ""));
+  @TempDir Path tmp;
+
+  private Path config(String host, RedisServer local, int httpPort, boolean pushAfterBackup)
+      throws Exception {
+    String nodes =
+        group.sentinels().stream()
+            .map(s -> "\"" + s.host() + ":" + s.port() + "\"")
+            .collect(Collectors.joining(", "));
+    return Files.writeString(
+        tmp.resolve(host + ".yaml"),
+        String.join(
+            "\n",
+            "datasets:",
+            "  - redis:",
+            "      uri: " + local.uri(),
+            "    sentinel:",
+            "      master: mymaster",
+            "      nodes: [" + nodes + "]",
+            "      backup-from: master",
+            "repository:",
+            "  path: " + tmp.resolve("repo-" + host), // each host its own local repository
+            "offsite:",
+            "  uri: s3://shared/redis",
+            "  endpoint: " + s3.endpoint(),
+            "  path-style: true",
+            "  credentials: env",
+            "  push-after-backup: " + pushAfterBackup,
+            "schedule:",
+            "  hourly: \"0/5 * * * * ?\"",
+            "  daily: \"0 0 3 1 1 ?\"",
+            "  retry-backoff: 1s",
+            "http:",
+            "  listen: \"127.0.0.1:" + httpPort + "\"",
+            ""));
   }
 
   private RedisOpsProcess.Background daemon(Path config) {
@@ -78,23 +85,38 @@ class SentinelDaemonHealthIT {
 
     try (RedisOpsProcess.Background onReplica = daemon(config("b", replica, replicaHttp, false))) {
       // no backup anywhere yet: nothing protects the dataset, and /health says why
-      Await.until(Duration.ofSeconds(60), "the replica's daemon to skip and say no backup is seen",
+      Await.until(
+          Duration.ofSeconds(60),
+          "the replica's daemon to skip and say no backup is seen",
           () -> {
             HttpResponse<String> h = health(replicaHttp);
-            return h != null && h.statusCode() == 503 && h.body().contains("no hourly backup of it seen yet");
+            return h != null
+                && h.statusCode() == 503
+                && h.body().contains("no hourly backup of it seen yet");
           });
-      assertThat(health(replicaHttp).body()).contains("no successful backup yet").contains("its own daemon takes the backup");
+      assertThat(health(replicaHttp).body())
+          .contains("no successful backup yet")
+          .contains("its own daemon takes the backup");
 
       try (RedisOpsProcess.Background onMaster = daemon(config("a", master, masterHttp, true))) {
         try {
-          Await.until(Duration.ofSeconds(90), "the replica's daemon to be healthy through the master host's backups",
+          Await.until(
+              Duration.ofSeconds(90),
+              "the replica's daemon to be healthy through the master host's backups",
               () -> {
                 HttpResponse<String> h = health(replicaHttp);
                 return h != null && h.statusCode() == 200;
               });
         } catch (AssertionError e) {
-          throw new AssertionError(e.getMessage() + "; /health: " + health(replicaHttp).body() + "\nreplica's daemon:\n"
-              + onReplica.stderrSoFar() + "\nmaster's daemon:\n" + onMaster.stderrSoFar(), e);
+          throw new AssertionError(
+              e.getMessage()
+                  + "; /health: "
+                  + health(replicaHttp).body()
+                  + "\nreplica's daemon:\n"
+                  + onReplica.stderrSoFar()
+                  + "\nmaster's daemon:\n"
+                  + onMaster.stderrSoFar(),
+              e);
         }
         JsonNode doc = RepoTree.json(health(replicaHttp).body());
         assertThat(doc.get("status").asText()).isEqualTo("ok");
@@ -104,7 +126,9 @@ class SentinelDaemonHealthIT {
             .contains("(off-site, completed");
         // it took nothing itself
         assertThat(RepoTree.backupFolders(tmp.resolve("repo-b"), "mymaster")).isEmpty();
-        assertThat(onReplica.stderrSoFar()).doesNotContain("starting from").doesNotContain("] failed:");
+        assertThat(onReplica.stderrSoFar())
+            .doesNotContain("starting from")
+            .doesNotContain("] failed:");
         assertThat(health(masterHttp).statusCode()).isEqualTo(200);
 
         onMaster.terminate();
@@ -118,8 +142,12 @@ class SentinelDaemonHealthIT {
   /** GET /health, or null while the daemon is not listening yet. */
   private static HttpResponse<String> health(int port) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (java.io.IOException e) {
       return null;
     } catch (InterruptedException e) {

@@ -16,15 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dist/redis-ops.service}: the JVM options reach the launcher whole. systemd splits an {@code Environment=}
- * value into words at unquoted white space and ignores every word that is not an assignment, so an unquoted
- * {@code REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xmx256m} loses the heap cap.
+ * {@code dist/redis-ops.service}: the JVM options reach the launcher whole. systemd splits an
+ * {@code Environment=} value into words at unquoted white space and ignores every word that is not
+ * an assignment, so an unquoted {@code REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xmx256m} loses the
+ * heap cap.
  */
 class SystemdUnitTest {
   private static final Path UNIT = RedisOpsProcess.projectRoot().resolve("dist/redis-ops.service");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theEnvironmentLineCapsTheHeap() throws Exception {
@@ -32,12 +32,15 @@ class SystemdUnitTest {
     assertThat(env.ignored()).as("words systemd would ignore").isEmpty();
     assertThat(env.assignments()).containsKey("REDIS_OPS_JAVA_OPTS");
     // the launcher word-splits the value into JVM options
-    assertThat(env.assignments().get("REDIS_OPS_JAVA_OPTS").split("\\s+")).contains("-Xmx256m", "-XX:+UseSerialGC");
+    assertThat(env.assignments().get("REDIS_OPS_JAVA_OPTS").split("\\s+"))
+        .contains("-Xmx256m", "-XX:+UseSerialGC");
   }
 
   @Test
   void theParserSeesTheDefectOfAnUnquotedValue() {
-    Environment env = environment(List.of("[Service]", "Environment=REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xmx256m"));
+    Environment env =
+        environment(
+            List.of("[Service]", "Environment=REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xmx256m"));
     assertThat(env.ignored()).containsExactly("-Xmx256m");
     assertThat(env.assignments()).containsEntry("REDIS_OPS_JAVA_OPTS", "-XX:+UseSerialGC");
   }
@@ -45,34 +48,57 @@ class SystemdUnitTest {
   @Test
   void theUnitIsHardened() throws Exception {
     List<String> lines = Files.readAllLines(UNIT, StandardCharsets.UTF_8);
-    assertThat(lines).contains("ProtectSystem=strict", "ReadWritePaths=/var/lib/redis-ops", "NoNewPrivileges=true",
-        "PrivateTmp=true", "PrivateDevices=true", "ProtectHome=true", "ProtectKernelTunables=true",
-        "ProtectKernelModules=true", "ProtectKernelLogs=true", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
-        "UMask=0077", "Restart=on-failure", "EnvironmentFile=-/etc/default/redis-ops",
-        "ExecStart=/usr/bin/redis-ops -c /etc/redis-ops/redis-ops.yaml daemon");
+    assertThat(lines)
+        .contains(
+            "ProtectSystem=strict",
+            "ReadWritePaths=/var/lib/redis-ops",
+            "NoNewPrivileges=true",
+            "PrivateTmp=true",
+            "PrivateDevices=true",
+            "ProtectHome=true",
+            "ProtectKernelTunables=true",
+            "ProtectKernelModules=true",
+            "ProtectKernelLogs=true",
+            "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+            "UMask=0077",
+            "Restart=on-failure",
+            "EnvironmentFile=-/etc/default/redis-ops",
+            "ExecStart=/usr/bin/redis-ops -c /etc/redis-ops/redis-ops.yaml daemon");
     // the JIT compiler needs writable executable memory: this setting would stop the JVM
     assertThat(lines).noneMatch(l -> l.startsWith("MemoryDenyWriteExecute=true"));
-    // EnvironmentFile= comes after Environment=, so /etc/default/redis-ops overrides the built-in default
+    // EnvironmentFile= comes after Environment=, so /etc/default/redis-ops overrides the built-in
+    // default
     assertThat(lines.indexOf("EnvironmentFile=-/etc/default/redis-ops"))
-        .isGreaterThan(lines.indexOf("Environment=\"REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xmx256m\""));
+        .isGreaterThan(
+            lines.indexOf("Environment=\"REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xmx256m\""));
   }
 
-  /** {@code dist/default/redis-ops} (installed as /etc/default/redis-ops): its JVM options reach the launcher whole. */
+  /**
+   * {@code dist/default/redis-ops} (installed as /etc/default/redis-ops): its JVM options reach the
+   * launcher whole.
+   */
   @Test
   void theDefaultsFileCapsTheHeap() throws Exception {
-    List<String> lines = Files.readAllLines(RedisOpsProcess.projectRoot().resolve("dist/default/redis-ops"));
+    List<String> lines =
+        Files.readAllLines(RedisOpsProcess.projectRoot().resolve("dist/default/redis-ops"));
     List<String> asUnit = new ArrayList<>();
     for (String l : lines) {
       if (!l.isBlank() && !l.startsWith("#")) {
-        asUnit.add("Environment=" + l); // an EnvironmentFile line is quoted and split like an Environment= word
+        asUnit.add(
+            "Environment="
+                + l); // an EnvironmentFile line is quoted and split like an Environment= word
       }
     }
     Environment env = environment(asUnit);
     assertThat(env.ignored()).isEmpty();
-    assertThat(env.assignments().get("REDIS_OPS_JAVA_OPTS").split("\\s+")).contains("-Xmx256m", "-XX:+UseSerialGC");
+    assertThat(env.assignments().get("REDIS_OPS_JAVA_OPTS").split("\\s+"))
+        .contains("-Xmx256m", "-XX:+UseSerialGC");
   }
 
-  /** {@code systemd-analyze security --offline=true}: the exposure score stays at or below 2.0 ("OK"). */
+  /**
+   * {@code systemd-analyze security --offline=true}: the exposure score stays at or below 2.0
+   * ("OK").
+   */
   @Test
   void systemdAnalyzeSecurityScoresTheUnitOk() throws Exception {
     Path analyze = Path.of("/usr/bin/systemd-analyze");
@@ -80,22 +106,30 @@ class SystemdUnitTest {
     Path copy = tmp.resolve("redis-ops.service");
     Files.copy(UNIT, copy);
     Path out = tmp.resolve("security.out");
-    Process p = new ProcessBuilder(analyze.toString(), "security", "--offline=true", "--no-pager", copy.toString())
-        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                analyze.toString(), "security", "--offline=true", "--no-pager", copy.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
     try {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("systemd-analyze ended").isTrue();
     } finally {
       p.destroyForcibly();
     }
     String said = Files.readString(out);
-    Assumptions.assumeFalse(said.contains("unrecognized option"), "this systemd-analyze has no --offline");
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Overall exposure level for \\S+: ([0-9.]+)")
-        .matcher(said);
+    Assumptions.assumeFalse(
+        said.contains("unrecognized option"), "this systemd-analyze has no --offline");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("Overall exposure level for \\S+: ([0-9.]+)").matcher(said);
     assertThat(m.find()).as(said).isTrue();
     assertThat(Double.parseDouble(m.group(1))).as(said).isLessThanOrEqualTo(2.0);
   }
 
-  /** systemd's own check, where it is installed; ExecStart pointed at a copy of the launcher so it exists. */
+  /**
+   * systemd's own check, where it is installed; ExecStart pointed at a copy of the launcher so it
+   * exists.
+   */
   @Test
   void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
     Path analyze = Path.of("/usr/bin/systemd-analyze");
@@ -103,26 +137,32 @@ class SystemdUnitTest {
     Path launcher = tmp.resolve("redis-ops");
     Files.copy(RedisOpsProcess.moduleDir().resolve("src/main/dist/redis-ops"), launcher);
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-    String unit = Files.readString(UNIT, StandardCharsets.UTF_8)
-        .replace("ExecStart=/usr/bin/redis-ops", "ExecStart=" + launcher);
+    String unit =
+        Files.readString(UNIT, StandardCharsets.UTF_8)
+            .replace("ExecStart=/usr/bin/redis-ops", "ExecStart=" + launcher);
     assertThat(unit).contains("ExecStart=" + launcher + " ");
     Path copy = tmp.resolve("redis-ops.service");
     Files.writeString(copy, unit, StandardCharsets.UTF_8);
 
-    // Documentation=man:... is checked with man(1): the pages this module's package phase generated, as installed
-    // (a build from clean runs this test before the package phase: then only the rest of the unit is verified)
+    // Documentation=man:... is checked with man(1): the pages this module's package phase
+    // generated, as installed
+    // (a build from clean runs this test before the package phase: then only the rest of the unit
+    // is verified)
     Path man1 = Files.createDirectories(tmp.resolve("man/man1"));
     for (String page : List.of("redis-ops.1", "redis-ops-daemon.1")) {
       Path generated = RedisOpsProcess.moduleDir().resolve("target/man/" + page);
       if (Files.isRegularFile(generated)) {
         Files.copy(generated, man1.resolve(page));
       } else {
-        Files.writeString(copy, Files.readString(copy).replaceAll("man:\\S+ ", ""), StandardCharsets.UTF_8);
+        Files.writeString(
+            copy, Files.readString(copy).replaceAll("man:\\S+ ", ""), StandardCharsets.UTF_8);
       }
     }
     Path out = tmp.resolve("verify.out");
-    ProcessBuilder pb = new ProcessBuilder(analyze.toString(), "verify", copy.toString())
-        .redirectErrorStream(true).redirectOutput(out.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(analyze.toString(), "verify", copy.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
     pb.environment().put("MANPATH", tmp.resolve("man").toString());
     Process p = pb.start();
     try {
@@ -138,8 +178,9 @@ class SystemdUnitTest {
   record Environment(Map<String, String> assignments, List<String> ignored) {}
 
   /**
-   * The {@code Environment=} lines of a unit read as systemd reads them: words separated by unquoted white space,
-   * double or single quotes group a word, backslash escapes the next character; a word without {@code =} is ignored.
+   * The {@code Environment=} lines of a unit read as systemd reads them: words separated by
+   * unquoted white space, double or single quotes group a word, backslash escapes the next
+   * character; a word without {@code =} is ignored.
    */
   static Environment environment(List<String> unitLines) {
     Map<String, String> assignments = new LinkedHashMap<>();

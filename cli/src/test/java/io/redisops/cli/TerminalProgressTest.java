@@ -9,10 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The terminal line for work of unknown size and for server-side phases: what is known, never "? %" or "0/?". */
+/**
+ * The terminal line for work of unknown size and for server-side phases: what is known, never "? %"
+ * or "0/?".
+ */
 class TerminalProgressTest {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-  private final TerminalProgress progress = new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+  private final TerminalProgress progress =
+      new TerminalProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
   private String shown() {
     return bytes.toString(StandardCharsets.UTF_8);
@@ -23,16 +27,24 @@ class TerminalProgressTest {
     progress.begin("download", -1);
     progress.advance(3 * 1024 * 1024);
     progress.end();
-    assertThat(shown()).contains("download: 3.0 MiB, ").contains("iB/s").doesNotContain("?").endsWith("\n");
+    assertThat(shown())
+        .contains("download: 3.0 MiB, ")
+        .contains("iB/s")
+        .doesNotContain("?")
+        .endsWith("\n");
   }
 
   @Test
   void aStatusLineIsRewrittenInPlaceAndEndsWithItsLastText() {
-    progress.status("BGSAVE on 127.0.0.1:7000", "rdb_bgsave_in_progress:1, 1 s, 10 of 100 keys", 10);
-    progress.status("BGSAVE on 127.0.0.1:7000", "rdb_bgsave_in_progress:1, 2 s, 50 of 100 keys", 50);
+    progress.status(
+        "BGSAVE on 127.0.0.1:7000", "rdb_bgsave_in_progress:1, 1 s, 10 of 100 keys", 10);
+    progress.status(
+        "BGSAVE on 127.0.0.1:7000", "rdb_bgsave_in_progress:1, 2 s, 50 of 100 keys", 50);
     progress.end();
-    assertThat(shown()).startsWith("\rBGSAVE on 127.0.0.1:7000: 10.0 %, rdb_bgsave_in_progress:1, 1 s")
-        .endsWith("\rBGSAVE on 127.0.0.1:7000: 50.0 %, rdb_bgsave_in_progress:1, 2 s, 50 of 100 keys\n");
+    assertThat(shown())
+        .startsWith("\rBGSAVE on 127.0.0.1:7000: 10.0 %, rdb_bgsave_in_progress:1, 1 s")
+        .endsWith(
+            "\rBGSAVE on 127.0.0.1:7000: 50.0 %, rdb_bgsave_in_progress:1, 2 s, 50 of 100 keys\n");
   }
 
   @Test

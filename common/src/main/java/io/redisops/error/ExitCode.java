@@ -1,6 +1,9 @@
 package io.redisops.error;
 
-/** The documented exit codes of {@code redis-ops} (docs/commands.md, "Exit codes"). Scripts rely on them. */
+/**
+ * The documented exit codes of {@code redis-ops} (docs/commands.md, "Exit codes"). Scripts rely on
+ * them.
+ */
 public enum ExitCode {
   /** Done. */
   OK(0),

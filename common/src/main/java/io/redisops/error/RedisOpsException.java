@@ -1,8 +1,9 @@
 package io.redisops.error;
 
 /**
- * An error the user can act on. Its message is the one line printed on stderr: it names what was wrong
- * and, where possible, what to do ("unable to read object 'x': reason"). It must never carry a secret.
+ * An error the user can act on. Its message is the one line printed on stderr: it names what was
+ * wrong and, where possible, what to do ("unable to read object 'x': reason"). It must never carry
+ * a secret.
  */
 public class RedisOpsException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -1,14 +1,16 @@
 package io.redisops.progress;
 
 import io.redisops.text.Sizes;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs a progress line at most every few seconds, so a long capture shows in the daemon's log that it moves. */
+/**
+ * Logs a progress line at most every few seconds, so a long capture shows in the daemon's log that
+ * it moves.
+ */
 public final class LoggingProgress implements ProgressListener {
   private static final Logger log = LoggerFactory.getLogger(LoggingProgress.class);
   private final Clock clock;
@@ -56,7 +58,10 @@ public final class LoggingProgress implements ProgressListener {
     log.info("{}: finished, {}", task, line(clock.instant()));
   }
 
-  /** The first status of a phase, then one line every few seconds: a long server-side wait shows that it moves. */
+  /**
+   * The first status of a phase, then one line every few seconds: a long server-side wait shows
+   * that it moves.
+   */
   @Override
   public void status(String task, String detail, double percent) {
     Instant now = clock.instant();
@@ -72,7 +77,8 @@ public final class LoggingProgress implements ProgressListener {
   private String line(Instant now) {
     String rate = Sizes.rate(done, Duration.between(started, now));
     if (total > 0) {
-      return String.format("%s of %s (%d%%), %s", Sizes.human(done), Sizes.human(total), done * 100 / total, rate);
+      return String.format(
+          "%s of %s (%d%%), %s", Sizes.human(done), Sizes.human(total), done * 100 / total, rate);
     }
     return Sizes.human(done) + ", " + rate;
   }

@@ -3,8 +3,9 @@ package io.redisops.secret;
 import java.util.Objects;
 
 /**
- * A password or key. Its {@link #toString()} never shows the value, so a secret that slips into a log line,
- * an exception or a manifest prints as {@code ****}. Read the value only where it is sent.
+ * A password or key. Its {@link #toString()} never shows the value, so a secret that slips into a
+ * log line, an exception or a manifest prints as {@code ****}. Read the value only where it is
+ * sent.
  */
 public final class Secret {
   private String value;
@@ -20,9 +21,9 @@ public final class Secret {
   }
 
   /**
-   * A secret read only when first revealed (a password file): commands that never log in, such as {@code list},
-   * must not fail because of a password file they do not need. The supplier's exceptions reach the caller of
-   * {@link #reveal()}.
+   * A secret read only when first revealed (a password file): commands that never log in, such as
+   * {@code list}, must not fail because of a password file they do not need. The supplier's
+   * exceptions reach the caller of {@link #reveal()}.
    */
   public static Secret deferred(java.util.function.Supplier<String> source) {
     return new Secret(null, Objects.requireNonNull(source, "source"));
@@ -47,8 +48,10 @@ public final class Secret {
 
   @Override
   public boolean equals(Object o) {
-    // Never reveals a deferred secret: comparing settings must not read (or fail on) a password file.
-    return o instanceof Secret s && ((source != null && source == s.source) || (value != null && value.equals(s.value)));
+    // Never reveals a deferred secret: comparing settings must not read (or fail on) a password
+    // file.
+    return o instanceof Secret s
+        && ((source != null && source == s.source) || (value != null && value.equals(s.value)));
   }
 
   @Override

@@ -15,7 +15,8 @@ public final class Durations {
   public static Duration parse(String text, String what) {
     Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
-      throw RedisOpsException.usage(what + ": '" + text + "' is not a duration; use a number and a unit: 90s, 15m, 48h, 30d");
+      throw RedisOpsException.usage(
+          what + ": '" + text + "' is not a duration; use a number and a unit: 90s, 15m, 48h, 30d");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

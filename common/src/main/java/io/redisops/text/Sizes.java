@@ -2,7 +2,10 @@ package io.redisops.text;
 
 import java.util.Locale;
 
-/** Byte counts, rates, percentages and durations for people: {@code 512 B}, {@code 1.5 KiB}, {@code 0.5 MiB/s}. */
+/**
+ * Byte counts, rates, percentages and durations for people: {@code 512 B}, {@code 1.5 KiB}, {@code
+ * 0.5 MiB/s}.
+ */
 public final class Sizes {
   private Sizes() {}
 
@@ -20,7 +23,10 @@ public final class Sizes {
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  /** Bytes per second over {@code elapsed}: {@code 0.5 MiB/s}, {@code 12.0 KiB/s} (always a digit before the point). */
+  /**
+   * Bytes per second over {@code elapsed}: {@code 0.5 MiB/s}, {@code 12.0 KiB/s} (always a digit
+   * before the point).
+   */
   public static String rate(long bytes, java.time.Duration elapsed) {
     double secs = Math.max(0.001, elapsed.toMillis() / 1000.0);
     return human((long) (bytes / secs)) + "/s";

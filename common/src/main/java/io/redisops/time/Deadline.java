@@ -6,8 +6,9 @@ import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 /**
- * A moment on an injected {@link Clock} by which something must have happened, and the pause between two probes of a
- * condition. Every wait of redis-ops goes through it, so that a test's clock decides what "too late" is.
+ * A moment on an injected {@link Clock} by which something must have happened, and the pause
+ * between two probes of a condition. Every wait of redis-ops goes through it, so that a test's
+ * clock decides what "too late" is.
  *
  * <pre>{@code
  * Deadline d = Deadline.after(clock, Duration.ofSeconds(60));

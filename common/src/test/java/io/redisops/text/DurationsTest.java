@@ -1,6 +1,5 @@
 package io.redisops.text;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -27,9 +26,12 @@ class DurationsTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {"10", "h", "-1h", "1w", "1.5h", "1 h", "1H", "2x", "1h30m", "9999999999d"})
+  @ValueSource(
+      strings = {"10", "h", "-1h", "1w", "1.5h", "1 h", "1H", "2x", "1h30m", "9999999999d"})
   void badDurationsAreUsageErrorsNamingTheKey(String text) {
-    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> Durations.parse(text, "retention.hourly"));
+    RedisOpsException e =
+        catchThrowableOfType(
+            RedisOpsException.class, () -> Durations.parse(text, "retention.hourly"));
     assertThat(e).as("parse(%s)", text).isNotNull();
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).startsWith("retention.hourly").contains("not a duration");

@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
- * The configuration file, as documented in docs/configuration.md. Every key is optional; {@link Settings} applies the
- * defaults and validates values; {@link NotYetSupported} refuses keys whose feature this version does not have yet.
- * Keys are kebab-case in YAML.
+ * The configuration file, as documented in docs/configuration.md. Every key is optional; {@link
+ * Settings} applies the defaults and validates values; {@link NotYetSupported} refuses keys whose
+ * feature this version does not have yet. Keys are kebab-case in YAML.
  */
 @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-public record Config(List<Dataset> datasets, Repository repository, Offsite offsite, Schedule schedule,
-    Retention retention, Http http, @JsonProperty("notify") Notify notifications) {
+public record Config(
+    List<Dataset> datasets,
+    Repository repository,
+    Offsite offsite,
+    Schedule schedule,
+    Retention retention,
+    Http http,
+    @JsonProperty("notify") Notify notifications) {
 
   public static Config empty() {
     return new Config(null, null, null, null, null, null, null);
@@ -23,48 +29,85 @@ public record Config(List<Dataset> datasets, Repository repository, Offsite offs
   public record Dataset(String name, Redis redis, Sentinel sentinel) {}
 
   /**
-   * How to reach it and how to stop and start it. The password comes from {@code password-file} or env
-   * {@code REDIS_OPS_REDIS_PASSWORD}. {@code stop-command} is {@code shutdown-nosave} or a command list.
+   * How to reach it and how to stop and start it. The password comes from {@code password-file} or
+   * env {@code REDIS_OPS_REDIS_PASSWORD}. {@code stop-command} is {@code shutdown-nosave} or a
+   * command list.
    */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Redis(String uri, String passwordFile, String tlsCaFile, String configFile, List<String> startCommand,
+  public record Redis(
+      String uri,
+      String passwordFile,
+      String tlsCaFile,
+      String configFile,
+      List<String> startCommand,
       Object stopCommand) {}
 
   /**
-   * The sentinels monitoring this dataset's Redis: master name, {@code host:port} of each sentinel (or a
-   * {@code redis://} / {@code rediss://} URI), their password ({@code password-file} or env
+   * The sentinels monitoring this dataset's Redis: master name, {@code host:port} of each sentinel
+   * (or a {@code redis://} / {@code rediss://} URI), their password ({@code password-file} or env
    * {@code REDIS_OPS_SENTINEL_PASSWORD}), their ACL user, and where scheduled backups come from.
    */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Sentinel(String master, List<String> nodes, String passwordFile, String user, String backupFrom) {}
+  public record Sentinel(
+      String master, List<String> nodes, String passwordFile, String user, String backupFrom) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Repository(String path, String compression) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Offsite(String uri, String endpoint, String region, Boolean pathStyle, String credentials,
-      String storageClass, String sse, String kmsKeyId, String encryptionKeyFile, Boolean pushAfterBackup) {
+  public record Offsite(
+      String uri,
+      String endpoint,
+      String region,
+      Boolean pathStyle,
+      String credentials,
+      String storageClass,
+      String sse,
+      String kmsKeyId,
+      String encryptionKeyFile,
+      Boolean pushAfterBackup) {
 
     /** Without {@code push-after-backup} (false). */
-    public Offsite(String uri, String endpoint, String region, Boolean pathStyle, String credentials,
-        String storageClass, String sse, String kmsKeyId, String encryptionKeyFile) {
-      this(uri, endpoint, region, pathStyle, credentials, storageClass, sse, kmsKeyId, encryptionKeyFile, null);
+    public Offsite(
+        String uri,
+        String endpoint,
+        String region,
+        Boolean pathStyle,
+        String credentials,
+        String storageClass,
+        String sse,
+        String kmsKeyId,
+        String encryptionKeyFile) {
+      this(
+          uri,
+          endpoint,
+          region,
+          pathStyle,
+          credentials,
+          storageClass,
+          sse,
+          kmsKeyId,
+          encryptionKeyFile,
+          null);
     }
   }
 
   /**
-   * Quartz cron expressions (local time zone), the first delay between retries of a failed backup (doubling each time,
-   * within the tier's period) and how long a stopping daemon lets a running capture finish.
+   * Quartz cron expressions (local time zone), the first delay between retries of a failed backup
+   * (doubling each time, within the tier's period) and how long a stopping daemon lets a running
+   * capture finish.
    */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Schedule(String hourly, String daily, String offsite, String retryBackoff, String stopGrace) {}
+  public record Schedule(
+      String hourly, String daily, String offsite, String retryBackoff, String stopGrace) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {}
 
   /**
-   * {@code listen}: {@code host:port} of /metrics and /health, or {@code off}; {@code health-grace}: how much later
-   * than its period a tier's newest backup may be before /health says unhealthy.
+   * {@code listen}: {@code host:port} of /metrics and /health, or {@code off}; {@code
+   * health-grace}: how much later than its period a tier's newest backup may be before /health says
+   * unhealthy.
    */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Http(String listen, String healthGrace) {}

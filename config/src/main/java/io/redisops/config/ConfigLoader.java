@@ -15,12 +15,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
-/** Reads the YAML configuration strictly: an unknown key or a value of the wrong shape is an error naming the key. */
+/**
+ * Reads the YAML configuration strictly: an unknown key or a value of the wrong shape is an error
+ * naming the key.
+ */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ConfigLoader() {}
 
@@ -29,9 +33,11 @@ public final class ConfigLoader {
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw RedisOpsException.usage("configuration file " + file + " does not exist; check --config");
+      throw RedisOpsException.usage(
+          "configuration file " + file + " does not exist; check --config");
     } catch (IOException e) {
-      throw RedisOpsException.usage("unable to read configuration file " + file + ": " + e.getMessage());
+      throw RedisOpsException.usage(
+          "unable to read configuration file " + file + ": " + e.getMessage());
     }
     if (text.isBlank()) {
       return Config.empty();
@@ -46,43 +52,71 @@ public final class ConfigLoader {
       return c;
     } catch (UnrecognizedPropertyException e) {
       String key = path(e);
-      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(String::valueOf)
-          .sorted().collect(Collectors.joining(", "));
-      throw RedisOpsException.usage(file + ": unknown key '" + key + "'" + (known.isEmpty() ? "" : "; known keys here: " + known));
+      String known =
+          e.getKnownPropertyIds() == null
+              ? ""
+              : e.getKnownPropertyIds().stream()
+                  .map(String::valueOf)
+                  .sorted()
+                  .collect(Collectors.joining(", "));
+      throw RedisOpsException.usage(
+          file
+              + ": unknown key '"
+              + key
+              + "'"
+              + (known.isEmpty() ? "" : "; known keys here: " + known));
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof StreamReadException syntax) {
         // a syntax error met inside a section arrives wrapped, with the section as its path
         throw notYaml(file, syntax);
       }
       if (path(e).isEmpty()) {
-        // The whole document has the wrong shape (a list, a single value): Jackson would name Java types.
-        throw RedisOpsException.usage(file + ": the configuration must be a mapping of keys (datasets:, repository:,"
-            + " offsite:, ...), not " + shape(e) + "; see docs/configuration.md");
+        // The whole document has the wrong shape (a list, a single value): Jackson would name Java
+        // types.
+        throw RedisOpsException.usage(
+            file
+                + ": the configuration must be a mapping of keys (datasets:, repository:,"
+                + " offsite:, ...), not "
+                + shape(e)
+                + "; see docs/configuration.md");
       }
       throw RedisOpsException.usage(file + ": bad value for key '" + path(e) + "': " + readable(e));
     } catch (JsonProcessingException e) {
       throw notYaml(file, e);
     } catch (IOException e) {
-      throw RedisOpsException.usage("unable to read configuration file " + file + ": " + e.getMessage());
+      throw RedisOpsException.usage(
+          "unable to read configuration file " + file + ": " + e.getMessage());
     }
   }
 
   private static RedisOpsException notYaml(Path file, JsonProcessingException e) {
-    return RedisOpsException.usage(file + ": not valid YAML at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
-        + ": " + firstLine(e.getOriginalMessage()));
+    return RedisOpsException.usage(
+        file
+            + ": not valid YAML at line "
+            + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+            + ": "
+            + firstLine(e.getOriginalMessage()));
   }
 
   private static String shape(JsonMappingException e) {
     String m = String.valueOf(e.getOriginalMessage());
-    return m.contains("Array value") ? "a list" : m.contains("String value") ? "a single value" : "this shape";
+    return m.contains("Array value")
+        ? "a list"
+        : m.contains("String value") ? "a single value" : "this shape";
   }
 
   /** Jackson's first line without its Java type names ("io.redisops.config.Config$Repository"). */
   private static String readable(JsonMappingException e) {
     String m = firstLine(e.getOriginalMessage());
     if (m.startsWith("Cannot deserialize value of type")) {
-      String from = m.contains("from Array value") ? "a list" : m.contains("from Object value") ? "a mapping"
-          : m.contains("from String value") || m.contains("from String \"") ? "a text" : "a value of another shape";
+      String from =
+          m.contains("from Array value")
+              ? "a list"
+              : m.contains("from Object value")
+                  ? "a mapping"
+                  : m.contains("from String value") || m.contains("from String \"")
+                      ? "a text"
+                      : "a value of another shape";
       return "expected " + expected(m) + ", found " + from;
     }
     return m.replaceAll("`?(java\\.[a-z.]+\\.|io\\.redisops\\.[a-z.]+\\.)", "");

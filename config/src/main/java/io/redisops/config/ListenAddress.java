@@ -15,18 +15,21 @@ import java.util.regex.Pattern;
 public record ListenAddress(String host, int port) {
   /** The default of {@code http.listen}: loopback only, so nothing is exposed unless asked for. */
   public static final String DEFAULT = "127.0.0.1:9121";
+
   /** The value that switches the endpoints off. */
   public static final String OFF = "off";
 
-  private static final Pattern FORMAT = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^\\s:\\[\\]/]+)):(\\d{1,5})");
+  private static final Pattern FORMAT =
+      Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^\\s:\\[\\]/]+)):(\\d{1,5})");
 
   /**
-   * Parses {@code host:port} ({@code [v6-literal]:port} for IPv6) or {@code off}; null means the default.
+   * Parses {@code host:port} ({@code [v6-literal]:port} for IPv6) or {@code off}; null means the
+   * default.
    *
    * @param key the configuration key, named in the error
    * @return the address, or empty when the endpoints are switched off
-   * @throws RedisOpsException USAGE naming {@code key} when the value is malformed, the port out of range or the host
-   *     unknown
+   * @throws RedisOpsException USAGE naming {@code key} when the value is malformed, the port out of
+   *     range or the host unknown
    */
   public static Optional<ListenAddress> parse(String text, String key) {
     String value = text == null ? DEFAULT : text.trim();
@@ -35,8 +38,13 @@ public record ListenAddress(String host, int port) {
     }
     Matcher m = FORMAT.matcher(value);
     if (!m.matches()) {
-      throw RedisOpsException.usage(key + ": '" + text + "' is not host:port or 'off' (e.g. " + DEFAULT
-          + ", [::1]:9121, 0.0.0.0:9121)");
+      throw RedisOpsException.usage(
+          key
+              + ": '"
+              + text
+              + "' is not host:port or 'off' (e.g. "
+              + DEFAULT
+              + ", [::1]:9121, 0.0.0.0:9121)");
     }
     int port = Integer.parseInt(m.group(3));
     if (port < 1 || port > 65535) {

@@ -1,7 +1,7 @@
 package io.redisops.config;
 
-import io.redisops.text.Durations;
 import io.redisops.error.RedisOpsException;
+import io.redisops.text.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -33,20 +33,23 @@ public record NotifySettings(List<String> command, URI webhook, Duration timeout
   /**
    * Validates the {@code notify} section (null: no hooks, default timeout).
    *
-   * @throws RedisOpsException USAGE naming the key: an empty command or argument, a webhook that is not an absolute
-   *     http(s) URL, a bad or zero timeout
+   * @throws RedisOpsException USAGE naming the key: an empty command or argument, a webhook that is
+   *     not an absolute http(s) URL, a bad or zero timeout
    */
   public static NotifySettings from(Config.Notify n) {
     if (n == null) {
       return none();
     }
     List<String> command = n.command() == null ? List.of() : n.command();
-    if (n.command() != null && (command.isEmpty() || command.stream().anyMatch(a -> a == null || a.isEmpty()))) {
-      throw RedisOpsException.usage("notify.command: give the program and its arguments as a non-empty list of"
-          + " non-empty strings, e.g. [/usr/local/bin/notify.sh]");
+    if (n.command() != null
+        && (command.isEmpty() || command.stream().anyMatch(a -> a == null || a.isEmpty()))) {
+      throw RedisOpsException.usage(
+          "notify.command: give the program and its arguments as a non-empty list of"
+              + " non-empty strings, e.g. [/usr/local/bin/notify.sh]");
     }
     URI webhook = n.webhook() == null ? null : webhook(n.webhook());
-    Duration timeout = n.timeout() == null ? DEFAULT_TIMEOUT : Durations.parse(n.timeout(), "notify.timeout");
+    Duration timeout =
+        n.timeout() == null ? DEFAULT_TIMEOUT : Durations.parse(n.timeout(), "notify.timeout");
     if (timeout.isZero()) {
       throw RedisOpsException.usage("notify.timeout: must be more than 0");
     }
@@ -56,19 +59,27 @@ public record NotifySettings(List<String> command, URI webhook, Duration timeout
   private static URI webhook(String text) {
     try {
       URI u = new URI(text.trim());
-      if (u.getScheme() != null && (u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
+      if (u.getScheme() != null
+          && (u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
           && u.getHost() != null) {
         return u;
       }
     } catch (URISyntaxException e) {
-      // fall through to the one message below; the URL itself may hold a token, so it is not repeated
+      // fall through to the one message below; the URL itself may hold a token, so it is not
+      // repeated
     }
     throw RedisOpsException.usage("notify.webhook: not an absolute http:// or https:// URL");
   }
 
-  /** The webhook without path, query or user info: webhook URLs often embed a token, so logs show only this. */
+  /**
+   * The webhook without path, query or user info: webhook URLs often embed a token, so logs show
+   * only this.
+   */
   public static String redacted(URI webhook) {
-    return webhook.getScheme() + "://" + webhook.getHost() + (webhook.getPort() < 0 ? "" : ":" + webhook.getPort())
+    return webhook.getScheme()
+        + "://"
+        + webhook.getHost()
+        + (webhook.getPort() < 0 ? "" : ":" + webhook.getPort())
         + "/...";
   }
 }

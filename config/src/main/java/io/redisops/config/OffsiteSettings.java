@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code offsite} section: where the S3 copies go, how they are encrypted, how long they are kept. Its shape is
- * validated when the configuration is read; credentials and the key file are read only by {@link #connect}, so a
- * local backup never fails because of an off-site secret missing from its environment. {@link #connect} builds what
- * {@code push}, {@code fetch}, the {@code --where offsite} commands and the daemon's off-site job use.
+ * The {@code offsite} section: where the S3 copies go, how they are encrypted, how long they are
+ * kept. Its shape is validated when the configuration is read; credentials and the key file are
+ * read only by {@link #connect}, so a local backup never fails because of an off-site secret
+ * missing from its environment. {@link #connect} builds what {@code push}, {@code fetch}, the
+ * {@code --where offsite} commands and the daemon's off-site job use.
  */
 public final class OffsiteSettings {
   private final Config.Offsite config;
@@ -22,14 +23,21 @@ public final class OffsiteSettings {
   private final RetentionPolicy retention;
   private final Map<String, String> env;
 
-  OffsiteSettings(Config.Offsite config, String uriOverride, RetentionPolicy retention, Map<String, String> env) {
+  OffsiteSettings(
+      Config.Offsite config,
+      String uriOverride,
+      RetentionPolicy retention,
+      Map<String, String> env) {
     this.config = config;
     this.uriOverride = uriOverride;
     this.retention = retention;
     this.env = env;
   }
 
-  /** {@code offsite.push-after-backup}: the daemon also pushes right after each successful backup (default false). */
+  /**
+   * {@code offsite.push-after-backup}: the daemon also pushes right after each successful backup
+   * (default false).
+   */
   public boolean pushAfterBackup() {
     return Boolean.TRUE.equals(config.pushAfterBackup());
   }
@@ -39,7 +47,10 @@ public final class OffsiteSettings {
     return retention;
   }
 
-  /** Where and how to reach the store, credentials included (a usage error when they cannot be read). */
+  /**
+   * Where and how to reach the store, credentials included (a usage error when they cannot be
+   * read).
+   */
   public S3Settings s3() {
     return OffsiteConfig.s3(config, uriOverride, env, true);
   }
@@ -51,14 +62,23 @@ public final class OffsiteSettings {
   }
 
   /**
-   * Opens the off-site repository next to a local one. Its lock files live in {@code <lockDir>/.offsite}, apart from
-   * the local ones, so a long push never blocks a scheduled backup. Close the result when done.
+   * Opens the off-site repository next to a local one. Its lock files live in {@code
+   * <lockDir>/.offsite}, apart from the local ones, so a long push never blocks a scheduled backup.
+   * Close the result when done.
    */
   public Offsite connect(BackupContext local) {
     ObjectEncryption encryption = new ObjectEncryption(encryptionKey());
     S3Repository repo = new S3Repository(s3());
-    return new Offsite(new BackupContext(repo, local.compression(), retention, local.lockDir().resolve(".offsite"),
-        local.clock(), local.redisTimeout(), local.toolVersion()), encryption);
+    return new Offsite(
+        new BackupContext(
+            repo,
+            local.compression(),
+            retention,
+            local.lockDir().resolve(".offsite"),
+            local.clock(),
+            local.redisTimeout(),
+            local.toolVersion()),
+        encryption);
   }
 
   @Override

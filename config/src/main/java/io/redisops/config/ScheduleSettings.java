@@ -1,7 +1,7 @@
 package io.redisops.config;
 
-import io.redisops.text.Durations;
 import io.redisops.error.RedisOpsException;
+import io.redisops.text.Durations;
 import java.text.ParseException;
 import java.time.Duration;
 import org.quartz.CronExpression;
@@ -12,10 +12,13 @@ import org.quartz.CronExpression;
  * @param hourly cron of the hourly tier (default {@code 0 0 * * * ?}: minute 0 of every hour)
  * @param daily cron of the daily tier (default {@code 0 5 0 * * ?}: 00:05)
  * @param offsite cron of the off-site push (default {@code 0 30 1 * * ?}: 01:30)
- * @param retryBackoff first delay before retrying a failed backup; doubles each attempt (default 30s)
- * @param stopGrace how long SIGTERM lets a running capture finish before abandoning it (default 30s)
+ * @param retryBackoff first delay before retrying a failed backup; doubles each attempt (default
+ *     30s)
+ * @param stopGrace how long SIGTERM lets a running capture finish before abandoning it (default
+ *     30s)
  */
-public record ScheduleSettings(String hourly, String daily, String offsite, Duration retryBackoff, Duration stopGrace) {
+public record ScheduleSettings(
+    String hourly, String daily, String offsite, Duration retryBackoff, Duration stopGrace) {
   public static final String DEFAULT_HOURLY = "0 0 * * * ?";
   public static final String DEFAULT_DAILY = "0 5 0 * * ?";
   public static final String DEFAULT_OFFSITE = "0 30 1 * * ?";
@@ -26,8 +29,12 @@ public record ScheduleSettings(String hourly, String daily, String offsite, Dura
         cron(c.hourly(), DEFAULT_HOURLY, "schedule.hourly"),
         cron(c.daily(), DEFAULT_DAILY, "schedule.daily"),
         cron(c.offsite(), DEFAULT_OFFSITE, "schedule.offsite"),
-        c.retryBackoff() == null ? Duration.ofSeconds(30) : positive(c.retryBackoff(), "schedule.retry-backoff"),
-        c.stopGrace() == null ? Duration.ofSeconds(30) : Durations.parse(c.stopGrace(), "schedule.stop-grace"));
+        c.retryBackoff() == null
+            ? Duration.ofSeconds(30)
+            : positive(c.retryBackoff(), "schedule.retry-backoff"),
+        c.stopGrace() == null
+            ? Duration.ofSeconds(30)
+            : Durations.parse(c.stopGrace(), "schedule.stop-grace"));
   }
 
   /** A parsed expression (each call a new instance: CronExpression is not thread-safe). */
@@ -35,7 +42,8 @@ public record ScheduleSettings(String hourly, String daily, String offsite, Dura
     try {
       return new CronExpression(expression);
     } catch (ParseException e) {
-      throw new IllegalStateException("validated cron expression no longer parses: " + expression, e);
+      throw new IllegalStateException(
+          "validated cron expression no longer parses: " + expression, e);
     }
   }
 
@@ -44,8 +52,13 @@ public record ScheduleSettings(String hourly, String daily, String offsite, Dura
     try {
       CronExpression.validateExpression(expr);
     } catch (ParseException e) {
-      throw RedisOpsException.usage(key + ": '" + expr + "' is not a valid Quartz cron expression (" + e.getMessage()
-          + "); the form is 'sec min hour day-of-month month day-of-week', e.g. \"0 0 * * * ?\"");
+      throw RedisOpsException.usage(
+          key
+              + ": '"
+              + expr
+              + "' is not a valid Quartz cron expression ("
+              + e.getMessage()
+              + "); the form is 'sec min hour day-of-month month day-of-week', e.g. \"0 0 * * * ?\"");
     }
     return expr;
   }

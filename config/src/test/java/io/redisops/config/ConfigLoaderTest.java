@@ -21,7 +21,8 @@ class ConfigLoaderTest {
 
   private RedisOpsException refused(String text) throws IOException {
     Path file = yaml(text);
-    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> ConfigLoader.load(file));
+    RedisOpsException e =
+        catchThrowableOfType(RedisOpsException.class, () -> ConfigLoader.load(file));
     assertThat(e).as("load should refuse:%n%s", text).isNotNull();
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains(file.toString());
@@ -30,7 +31,10 @@ class ConfigLoaderTest {
 
   @Test
   void readsAFullFile() throws IOException {
-    Config c = ConfigLoader.load(yaml("""
+    Config c =
+        ConfigLoader.load(
+            yaml(
+                """
         datasets:
           - name: cache
             redis:
@@ -47,12 +51,15 @@ class ConfigLoaderTest {
           offsite-daily: 60d
         """));
 
-    assertThat(c.datasets()).singleElement().satisfies(d -> {
-      assertThat(d.name()).isEqualTo("cache");
-      assertThat(d.redis().uri()).isEqualTo("redis://10.0.0.5:6380");
-      assertThat(d.redis().passwordFile()).isEqualTo("/etc/redis-ops/cache.pass");
-      assertThat(d.redis().tlsCaFile()).isEqualTo("/etc/redis-ops/ca.pem");
-    });
+    assertThat(c.datasets())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.name()).isEqualTo("cache");
+              assertThat(d.redis().uri()).isEqualTo("redis://10.0.0.5:6380");
+              assertThat(d.redis().passwordFile()).isEqualTo("/etc/redis-ops/cache.pass");
+              assertThat(d.redis().tlsCaFile()).isEqualTo("/etc/redis-ops/ca.pem");
+            });
     assertThat(c.repository()).isEqualTo(new Config.Repository("/srv/backups", "gzip"));
     assertThat(c.retention()).isEqualTo(new Config.Retention("24h", "14d", "12h", "60d"));
   }
@@ -66,11 +73,15 @@ class ConfigLoaderTest {
 
   @Test
   void aFileOfCommentsOnlyIsTheEmptyConfig() throws IOException {
-    assertThat(ConfigLoader.load(yaml("""
+    assertThat(
+            ConfigLoader.load(
+                yaml(
+                    """
         # redis-ops configuration: every key is optional
         # repository:
         #   path: /var/lib/redis-ops/backups
-        """))).isEqualTo(Config.empty());
+        """)))
+        .isEqualTo(Config.empty());
   }
 
   @Test
@@ -86,7 +97,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknownKeyInsideADatasetNamesItsIndex() throws IOException {
-    RedisOpsException e = refused("""
+    RedisOpsException e =
+        refused(
+            """
         datasets:
           - name: a
           - name: b
@@ -98,8 +111,11 @@ class ConfigLoaderTest {
 
   @Test
   void sentinelSectionIsRead() throws IOException {
-    Config c = ConfigLoader.load(yaml("datasets:\n  - sentinel:\n      master: mymaster\n      nodes: [\"a:26379\", b]\n"
-        + "      password-file: /etc/redis-ops/sentinel.pass\n      user: watcher\n      backup-from: master\n"));
+    Config c =
+        ConfigLoader.load(
+            yaml(
+                "datasets:\n  - sentinel:\n      master: mymaster\n      nodes: [\"a:26379\", b]\n"
+                    + "      password-file: /etc/redis-ops/sentinel.pass\n      user: watcher\n      backup-from: master\n"));
     Config.Sentinel s = c.datasets().get(0).sentinel();
     assertThat(s.master()).isEqualTo("mymaster");
     assertThat(s.nodes()).containsExactly("a:26379", "b");
@@ -117,13 +133,16 @@ class ConfigLoaderTest {
   @Test
   void valueOfTheWrongShapeNamesTheKey() throws IOException {
     assertThat(refused("datasets: cache\n").getMessage()).contains("bad value for key 'datasets'");
-    assertThat(refused("repository:\n  path: [a, b]\n").getMessage()).contains("bad value for key 'repository.path'");
+    assertThat(refused("repository:\n  path: [a, b]\n").getMessage())
+        .contains("bad value for key 'repository.path'");
   }
 
   @Test
   void badYamlSyntaxGivesTheLine() throws IOException {
     RedisOpsException e = refused("repository:\n  path: /srv\n  compression: \"zstd\n");
-    assertThat(e.getMessage()).containsPattern("not valid YAML at line \\d+").doesNotContain("bad value");
+    assertThat(e.getMessage())
+        .containsPattern("not valid YAML at line \\d+")
+        .doesNotContain("bad value");
 
     e = refused("repository:\n  path: /srv\n compression: zstd\n");
     assertThat(e.getMessage()).contains("not valid YAML at line 3");
@@ -132,7 +151,8 @@ class ConfigLoaderTest {
   @Test
   void missingFileIsRefusedNamingIt() {
     Path missing = dir.resolve("nope.yaml");
-    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> ConfigLoader.load(missing));
+    RedisOpsException e =
+        catchThrowableOfType(RedisOpsException.class, () -> ConfigLoader.load(missing));
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains(missing.toString()).contains("does not exist");
   }
@@ -141,10 +161,15 @@ class ConfigLoaderTest {
   void aListOrAValueAsTheWholeConfigurationIsNamedWithoutJavaTypes() throws IOException {
     for (String text : new String[] {"- name: cache\n- name: other\n", "just a string\n"}) {
       String m = refused(text).getMessage();
-      assertThat(m).contains("must be a mapping of keys").doesNotContain("io.redisops").doesNotContain("JsonToken")
+      assertThat(m)
+          .contains("must be a mapping of keys")
+          .doesNotContain("io.redisops")
+          .doesNotContain("JsonToken")
           .doesNotContain("deserialize");
     }
-    assertThat(refused("repository:\n  path: [a, b]\n").getMessage()).contains("repository.path")
-        .contains("expected a text, found a list").doesNotContain("java.");
+    assertThat(refused("repository:\n  path: [a, b]\n").getMessage())
+        .contains("repository.path")
+        .contains("expected a text, found a list")
+        .doesNotContain("java.");
   }
 }

@@ -1,6 +1,5 @@
 package io.redisops.config;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,13 +21,18 @@ class NotifySettingsTest {
     NotifySettings s = NotifySettings.from(null);
     assertFalse(s.enabled());
     assertEquals(Duration.ofSeconds(10), s.timeout());
-    assertEquals(Duration.ofSeconds(10), NotifySettings.from(new Config.Notify(null, null, null)).timeout());
+    assertEquals(
+        Duration.ofSeconds(10), NotifySettings.from(new Config.Notify(null, null, null)).timeout());
   }
 
   @Test
   void commandWebhookAndTimeout() {
-    NotifySettings s = NotifySettings.from(new Config.Notify(List.of("/usr/local/bin/notify.sh", "--to", "ops"),
-        "https://hooks.example.com/T000/secret", "30s"));
+    NotifySettings s =
+        NotifySettings.from(
+            new Config.Notify(
+                List.of("/usr/local/bin/notify.sh", "--to", "ops"),
+                "https://hooks.example.com/T000/secret",
+                "30s"));
     assertTrue(s.enabled());
     assertEquals(List.of("/usr/local/bin/notify.sh", "--to", "ops"), s.command());
     assertEquals(URI.create("https://hooks.example.com/T000/secret"), s.webhook());
@@ -57,8 +61,10 @@ class NotifySettingsTest {
 
   @Test
   void badWebhookMessageDoesNotRepeatTheUrl() {
-    RedisOpsException e = assertThrows(RedisOpsException.class,
-        () -> NotifySettings.from(new Config.Notify(null, "ftp://h/SECRET-TOKEN", null)));
+    RedisOpsException e =
+        assertThrows(
+            RedisOpsException.class,
+            () -> NotifySettings.from(new Config.Notify(null, "ftp://h/SECRET-TOKEN", null)));
     assertFalse(e.getMessage().contains("SECRET-TOKEN"), e.getMessage());
   }
 }

@@ -21,7 +21,9 @@ class ScheduleSettingsTest {
 
   @Test
   void secondResolutionExpressionsAreAccepted() {
-    ScheduleSettings s = ScheduleSettings.resolve(new Config.Schedule("*/2 * * * * ?", "*/4 * * * * ?", null, "1s", "0s"));
+    ScheduleSettings s =
+        ScheduleSettings.resolve(
+            new Config.Schedule("*/2 * * * * ?", "*/4 * * * * ?", null, "1s", "0s"));
     assertThat(s.hourly()).isEqualTo("*/2 * * * * ?");
     assertThat(s.retryBackoff()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.stopGrace()).isZero();
@@ -37,9 +39,12 @@ class ScheduleSettingsTest {
   }
 
   private static void assertRefused(Config.Schedule s, String key) {
-    assertThatThrownBy(() -> ScheduleSettings.resolve(s)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-      assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
-      assertThat(e.getMessage()).startsWith(key);
-    });
+    assertThatThrownBy(() -> ScheduleSettings.resolve(s))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+              assertThat(e.getMessage()).startsWith(key);
+            });
   }
 }

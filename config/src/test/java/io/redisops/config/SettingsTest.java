@@ -44,7 +44,9 @@ class SettingsTest {
 
   @Test
   void aFullFileResolvesToItsValues() throws IOException {
-    Settings s = resolve("""
+    Settings s =
+        resolve(
+            """
         datasets:
           - name: cache
             redis:
@@ -78,11 +80,14 @@ class SettingsTest {
     assertThat(s.compression()).isEqualTo(Compression.ZSTD);
     assertThat(s.retention().maxAge(Tier.HOURLY)).contains(Duration.ofHours(48));
     assertThat(s.retention().maxAge(Tier.DAILY)).contains(Duration.ofDays(30));
-    assertThat(s.datasets()).singleElement().satisfies(d -> {
-      assertThat(d.name()).isEqualTo("127.0.0.1-6379");
-      assertThat(d.endpoint()).hasToString("redis://127.0.0.1:6379");
-      assertThat(d.endpoint().password()).isNull();
-    });
+    assertThat(s.datasets())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.name()).isEqualTo("127.0.0.1-6379");
+              assertThat(d.endpoint()).hasToString("redis://127.0.0.1:6379");
+              assertThat(d.endpoint().password()).isNull();
+            });
   }
 
   @Test
@@ -93,8 +98,11 @@ class SettingsTest {
 
   @Test
   void commandLineOptionsOverrideTheFile() throws IOException {
-    Config c = load("repository:\n  path: /srv/backups\ndatasets:\n  - name: cache\n    redis:\n      uri: redis://h:1\n");
-    Settings s = Settings.resolve(c, new Overrides("redis://other:2", "/tmp/repo", null, null), NO_ENV);
+    Config c =
+        load(
+            "repository:\n  path: /srv/backups\ndatasets:\n  - name: cache\n    redis:\n      uri: redis://h:1\n");
+    Settings s =
+        Settings.resolve(c, new Overrides("redis://other:2", "/tmp/repo", null, null), NO_ENV);
     assertThat(s.repositoryPath()).isEqualTo(Path.of("/tmp/repo"));
     assertThat(s.dataset(null).name()).isEqualTo("cache");
     assertThat(s.dataset(null).endpoint().address()).isEqualTo("other:2");
@@ -126,27 +134,34 @@ class SettingsTest {
     Path pass = Files.writeString(dir.resolve("cache.pass"), "s3cret\n");
     Settings s = resolve(datasetWithPasswordFile(pass));
 
-    assertThat(s.dataset(null).endpoint().password().reveal()).isEqualTo(Secret.of("s3cret").reveal());
+    assertThat(s.dataset(null).endpoint().password().reveal())
+        .isEqualTo(Secret.of("s3cret").reveal());
   }
 
   @Test
   void passwordFileKeepsOnlyTheFirstLine() throws IOException {
     Path pass = Files.writeString(dir.resolve("cache.pass"), "s3cret\r\nsecond line\n");
-    assertThat(resolve(datasetWithPasswordFile(pass)).dataset(null).endpoint().password().reveal()).isEqualTo("s3cret");
+    assertThat(resolve(datasetWithPasswordFile(pass)).dataset(null).endpoint().password().reveal())
+        .isEqualTo("s3cret");
   }
 
   @Test
   void environmentPasswordWinsOverThePasswordFile() throws IOException {
     Path pass = Files.writeString(dir.resolve("cache.pass"), "from-file\n");
-    Settings s = Settings.resolve(load(datasetWithPasswordFile(pass)), Overrides.none(),
-        Map.of("REDIS_OPS_REDIS_PASSWORD", "from-env"));
+    Settings s =
+        Settings.resolve(
+            load(datasetWithPasswordFile(pass)),
+            Overrides.none(),
+            Map.of("REDIS_OPS_REDIS_PASSWORD", "from-env"));
 
     assertThat(s.dataset(null).endpoint().password().reveal()).isEqualTo("from-env");
   }
 
   @Test
   void environmentPasswordAppliesWithoutAFile() throws IOException {
-    Settings s = Settings.resolve(Config.empty(), Overrides.none(), Map.of("REDIS_OPS_REDIS_PASSWORD", "from-env"));
+    Settings s =
+        Settings.resolve(
+            Config.empty(), Overrides.none(), Map.of("REDIS_OPS_REDIS_PASSWORD", "from-env"));
     assertThat(s.dataset(null).endpoint().password().reveal()).isEqualTo("from-env");
   }
 
@@ -156,16 +171,22 @@ class SettingsTest {
     // commands that never log in (list, show, verify, prune) are not blocked by it
     Settings s = Settings.resolve(c, Overrides.none(), NO_ENV);
     RedisOpsException e = usage(() -> s.dataset(null).endpoint().password().reveal());
-    assertThat(e.getMessage()).contains("datasets[0].redis.password-file").contains("missing.pass")
-        .contains("does not exist").doesNotContain("Exception");
+    assertThat(e.getMessage())
+        .contains("datasets[0].redis.password-file")
+        .contains("missing.pass")
+        .contains("does not exist")
+        .doesNotContain("Exception");
   }
 
   @Test
   void thePasswordNeverAppearsInTheEndpointsToString() throws IOException {
     Path pass = Files.writeString(dir.resolve("cache.pass"), "hunter2\n");
     Settings fromFile = resolve(datasetWithPasswordFile(pass));
-    Settings fromEnv = Settings.resolve(Config.empty(), Overrides.none(), Map.of("REDIS_OPS_REDIS_PASSWORD", "hunter2"));
-    Settings fromUri = resolve("datasets:\n  - name: a\n    redis:\n      uri: redis://backup:hunter2@h:1\n");
+    Settings fromEnv =
+        Settings.resolve(
+            Config.empty(), Overrides.none(), Map.of("REDIS_OPS_REDIS_PASSWORD", "hunter2"));
+    Settings fromUri =
+        resolve("datasets:\n  - name: a\n    redis:\n      uri: redis://backup:hunter2@h:1\n");
 
     for (Settings s : new Settings[] {fromFile, fromEnv, fromUri}) {
       assertThat(s.dataset(null).endpoint().password().reveal()).isEqualTo("hunter2");
@@ -197,7 +218,9 @@ class SettingsTest {
 
   @Test
   void duplicateDatasetNamesAreRefused() throws IOException {
-    Config c = load("""
+    Config c =
+        load(
+            """
         datasets:
           - name: cache
             redis:
@@ -212,7 +235,8 @@ class SettingsTest {
 
   @Test
   void duplicateDefaultNamesAreRefused() throws IOException {
-    Config c = load("datasets:\n  - redis:\n      uri: redis://h:1\n  - redis:\n      uri: redis://h:1\n");
+    Config c =
+        load("datasets:\n  - redis:\n      uri: redis://h:1\n  - redis:\n      uri: redis://h:1\n");
     RedisOpsException e = usage(() -> Settings.resolve(c, Overrides.none(), NO_ENV));
     assertThat(e.getMessage()).contains("'h-1'");
   }
@@ -225,7 +249,9 @@ class SettingsTest {
   }
 
   private static String datasetWithPasswordFile(Path pass) {
-    return "datasets:\n  - name: cache\n    redis:\n      uri: redis://10.0.0.5:6379\n      password-file: " + pass + "\n";
+    return "datasets:\n  - name: cache\n    redis:\n      uri: redis://10.0.0.5:6379\n      password-file: "
+        + pass
+        + "\n";
   }
 
   private static String twoDatasets() {
@@ -243,24 +269,35 @@ class SettingsTest {
   @Test
   void sentinelDatasetIsNamedAfterTheMasterAndFollowsItsSentinels() throws IOException {
     Path pass = Files.writeString(dir.resolve("sentinel.pass"), "sentinel-secret\n");
-    Settings s = resolve("datasets:\n  - redis:\n      uri: redis://:data-secret@10.0.0.1:6379\n    sentinel:\n"
-        + "      master: orders\n      nodes: [\"10.0.0.1:26379\", \"10.0.0.2\", \"rediss://10.0.0.3:26380\"]\n"
-        + "      password-file: " + pass + "\n");
+    Settings s =
+        resolve(
+            "datasets:\n  - redis:\n      uri: redis://:data-secret@10.0.0.1:6379\n    sentinel:\n"
+                + "      master: orders\n      nodes: [\"10.0.0.1:26379\", \"10.0.0.2\", \"rediss://10.0.0.3:26380\"]\n"
+                + "      password-file: "
+                + pass
+                + "\n");
     Settings.DatasetSettings d = s.dataset(null);
     assertThat(d.name()).isEqualTo("orders");
     assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.REPLICA);
     assertThat(d.sentinel().masterName()).isEqualTo("orders");
-    assertThat(d.sentinel().sentinels()).extracting(e -> e.address() + (e.tls() ? " tls" : ""))
+    assertThat(d.sentinel().sentinels())
+        .extracting(e -> e.address() + (e.tls() ? " tls" : ""))
         .containsExactly("10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26380 tls");
-    assertThat(d.sentinel().sentinels()).allSatisfy(e -> assertThat(e.password().reveal()).isEqualTo("sentinel-secret"));
+    assertThat(d.sentinel().sentinels())
+        .allSatisfy(e -> assertThat(e.password().reveal()).isEqualTo("sentinel-secret"));
     assertThat(d.sentinel().redisAt("10.0.0.2", 6379).password().reveal()).isEqualTo("data-secret");
     assertThat(s.toString()).doesNotContain("secret");
   }
 
   @Test
   void sentinelPasswordFromTheEnvironmentAndBackupFromMaster() throws IOException {
-    Settings s = Settings.resolve(load("datasets:\n  - name: keep\n    sentinel:\n      master: m\n      nodes: [a]\n"
-        + "      backup-from: master\n"), Overrides.none(), Map.of("REDIS_OPS_SENTINEL_PASSWORD", "from-env"));
+    Settings s =
+        Settings.resolve(
+            load(
+                "datasets:\n  - name: keep\n    sentinel:\n      master: m\n      nodes: [a]\n"
+                    + "      backup-from: master\n"),
+            Overrides.none(),
+            Map.of("REDIS_OPS_SENTINEL_PASSWORD", "from-env"));
     Settings.DatasetSettings d = s.dataset(null);
     assertThat(d.name()).isEqualTo("keep");
     assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.MASTER);
@@ -269,8 +306,13 @@ class SettingsTest {
 
   @Test
   void badSentinelValuesNameTheKey() throws IOException {
-    assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      master: m\n      nodes: [a]\n      backup-from: slave\n"))
-        .getMessage()).contains("datasets[0].sentinel.backup-from");
+    assertThat(
+            usage(
+                    () ->
+                        resolve(
+                            "datasets:\n  - sentinel:\n      master: m\n      nodes: [a]\n      backup-from: slave\n"))
+                .getMessage())
+        .contains("datasets[0].sentinel.backup-from");
     assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      nodes: [a]\n")).getMessage())
         .contains("datasets[0].sentinel.master");
     assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      master: m\n")).getMessage())

@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backup job of one dataset. One JobDetail per dataset carries every trigger of it (hourly, daily, catch-up,
- * retries), and Quartz never runs it twice at once: no overlap. The job only reads its trigger and calls the
- * dataset's {@link DatasetWorker}; on failure, when another operation held the dataset's lock, or when another host's
- * daemon took the run and its backup is not seen yet, it schedules a retry with a doubling delay while that still
- * comes before the tier's next regular run.
+ * The backup job of one dataset. One JobDetail per dataset carries every trigger of it (hourly,
+ * daily, catch-up, retries), and Quartz never runs it twice at once: no overlap. The job only reads
+ * its trigger and calls the dataset's {@link DatasetWorker}; on failure, when another operation
+ * held the dataset's lock, or when another host's daemon took the run and its backup is not seen
+ * yet, it schedules a retry with a doubling delay while that still comes before the tier's next
+ * regular run.
  */
 @DisallowConcurrentExecution
 public final class BackupJob implements Job {
@@ -65,36 +66,53 @@ public final class BackupJob implements Job {
       try {
         context.getScheduler().triggerJob(Daemon.offsiteJobKey(dataset));
       } catch (SchedulerException e) {
-        log.warn("{}: unable to start the off-site push after the backup: {}", dataset, e.getMessage());
+        log.warn(
+            "{}: unable to start the off-site push after the backup: {}", dataset, e.getMessage());
       }
     }
-    if (outcome == DatasetWorker.Outcome.FAILED || outcome == DatasetWorker.Outcome.BUSY
+    if (outcome == DatasetWorker.Outcome.FAILED
+        || outcome == DatasetWorker.Outcome.BUSY
         || outcome == DatasetWorker.Outcome.AWAITING_OTHER_HOST) {
       int attempt = data.containsKey(ATTEMPT) ? data.getInt(ATTEMPT) : 0;
       scheduleRetry(context, daemon, worker, tiers, covers, attempt + 1);
     }
   }
 
-  private static void scheduleRetry(JobExecutionContext context, DaemonContext daemon, DatasetWorker worker,
-      Set<Tier> tiers, Instant covers, int attempt) {
+  private static void scheduleRetry(
+      JobExecutionContext context,
+      DaemonContext daemon,
+      DatasetWorker worker,
+      Set<Tier> tiers,
+      Instant covers,
+      int attempt) {
     Instant now = daemon.clock().instant();
     Duration delay = daemon.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 20));
     Instant at = now.plus(delay);
-    Instant nextRegular = tiers.stream().map(t -> worker.schedules().get(t)).filter(java.util.Objects::nonNull)
-        .map(s -> s.nextAfter(now)).min(Instant::compareTo).orElse(Instant.MAX);
+    Instant nextRegular =
+        tiers.stream()
+            .map(t -> worker.schedules().get(t))
+            .filter(java.util.Objects::nonNull)
+            .map(s -> s.nextAfter(now))
+            .min(Instant::compareTo)
+            .orElse(Instant.MAX);
     if (!at.isBefore(nextRegular)) {
-      log.warn("{}: no retry of the backup before the next scheduled run at {}", worker.dataset(), nextRegular);
+      log.warn(
+          "{}: no retry of the backup before the next scheduled run at {}",
+          worker.dataset(),
+          nextRegular);
       return;
     }
-    JobDataMap data = new JobDataMap(Map.of(KIND, RETRY, TIERS, joinTiers(tiers), ATTEMPT, attempt));
+    JobDataMap data =
+        new JobDataMap(Map.of(KIND, RETRY, TIERS, joinTiers(tiers), ATTEMPT, attempt));
     if (covers != null) {
       data.put(COVERS, covers.toEpochMilli());
     }
-    Trigger retry = TriggerBuilder.newTrigger()
-        .forJob(context.getJobDetail())
-        .usingJobData(data)
-        .startAt(java.util.Date.from(at))
-        .build();
+    Trigger retry =
+        TriggerBuilder.newTrigger()
+            .forJob(context.getJobDetail())
+            .usingJobData(data)
+            .startAt(java.util.Date.from(at))
+            .build();
     try {
       context.getScheduler().scheduleJob(retry);
       log.info("{}: retry {} of the backup at {} (in {})", worker.dataset(), attempt, at, delay);

@@ -13,19 +13,24 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The newest backups of a dataset this daemon can see, per tier, in its local repository and off-site. In the
- * one-daemon-per-host Sentinel setup the backups are taken by the daemon of the chosen source's host: the others
- * find them here, locally when the repository is shared, else in the common off-site store.
+ * The newest backups of a dataset this daemon can see, per tier, in its local repository and
+ * off-site. In the one-daemon-per-host Sentinel setup the backups are taken by the daemon of the
+ * chosen source's host: the others find them here, locally when the repository is shared, else in
+ * the common off-site store.
  */
 final class BackupSightings {
   /** One backup seen, and where ({@code local} or {@code off-site}). */
   record Seen(Manifest manifest, String where) {}
 
-  /** What a look found: per tier the newest backup, and why a place could not be read (null when all could). */
+  /**
+   * What a look found: per tier the newest backup, and why a place could not be read (null when all
+   * could).
+   */
   record Result(Map<Tier, Seen> newest, String problem) {}
 
   private final BackupCatalog local;
   private final String dataset;
+
   /** Opens the off-site store; null when none is configured. */
   private final Supplier<Offsite> offsite;
 
@@ -55,13 +60,23 @@ final class BackupSightings {
         problems.add("the off-site store: " + e.getMessage());
       }
     }
-    return new Result(newest, problems.isEmpty() ? null : "unable to read " + String.join("; ", problems));
+    return new Result(
+        newest, problems.isEmpty() ? null : "unable to read " + String.join("; ", problems));
   }
 
-  private static void take(Map<Tier, Seen> newest, Set<Tier> tiers, List<Manifest> backups, String where) {
+  private static void take(
+      Map<Tier, Seen> newest, Set<Tier> tiers, List<Manifest> backups, String where) {
     for (Tier t : tiers) {
-      backups.stream().filter(m -> m.hasTier(t)).findFirst().ifPresent(m -> newest.merge(t, new Seen(m, where),
-          (a, b) -> b.manifest().completedAt().isAfter(a.manifest().completedAt()) ? b : a));
+      backups.stream()
+          .filter(m -> m.hasTier(t))
+          .findFirst()
+          .ifPresent(
+              m ->
+                  newest.merge(
+                      t,
+                      new Seen(m, where),
+                      (a, b) ->
+                          b.manifest().completedAt().isAfter(a.manifest().completedAt()) ? b : a));
     }
   }
 }

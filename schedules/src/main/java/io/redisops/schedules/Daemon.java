@@ -5,17 +5,17 @@ import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
 import io.redisops.config.DaemonSettings;
 import io.redisops.config.ScheduleSettings;
+import io.redisops.config.Settings;
+import io.redisops.error.RedisOpsException;
 import io.redisops.schedules.observe.DaemonMetrics;
 import io.redisops.schedules.observe.HealthEvaluator;
 import io.redisops.schedules.observe.Notifier;
 import io.redisops.schedules.observe.StatusHttpServer;
-import java.net.InetSocketAddress;
-import io.redisops.config.Settings;
-import io.redisops.error.RedisOpsException;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.TopologyView;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,10 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon: Quartz (in-memory job store) with, per dataset, an hourly and a daily backup trigger on one
- * non-concurrent job, a catch-up run at start for tiers whose newest backup is older than their period, retries of
- * failed runs, and a bounded graceful stop. One dataset failing never touches another: each has its own job, worker
- * and lock, and Quartz runs datasets in parallel.
+ * The daemon: Quartz (in-memory job store) with, per dataset, an hourly and a daily backup trigger
+ * on one non-concurrent job, a catch-up run at start for tiers whose newest backup is older than
+ * their period, retries of failed runs, and a bounded graceful stop. One dataset failing never
+ * touches another: each has its own job, worker and lock, and Quartz runs datasets in parallel.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -52,8 +52,10 @@ public final class Daemon implements AutoCloseable {
   private final StatusRegistry status;
   private final Map<String, DatasetWorker> workers = new LinkedHashMap<>();
   private final java.util.List<FailoverListener> failoverListeners = FailoverEvents.newList();
+
   /** Sentinel views and their client, opened for Sentinel-monitored datasets, closed at stop. */
   private final java.util.List<AutoCloseable> sentinelResources = new java.util.ArrayList<>();
+
   private Scheduler scheduler;
   private StatusHttpServer http;
   private Notifier notifier;
@@ -82,35 +84,68 @@ public final class Daemon implements AutoCloseable {
       Map<Tier, TierSchedule> tiers = new EnumMap<>(Tier.class);
       tiers.put(Tier.HOURLY, new TierSchedule(Tier.HOURLY, schedule.hourly(), zone));
       tiers.put(Tier.DAILY, new TierSchedule(Tier.DAILY, schedule.daily(), zone));
-      tiers.forEach((t, s) -> status.register(TierStatus.initial(ds.name(), t.id(), s.period(clock.instant()))));
+      tiers.forEach(
+          (t, s) ->
+              status.register(TierStatus.initial(ds.name(), t.id(), s.period(clock.instant()))));
       io.redisops.backup.catalog.BackupCatalog catalog = backupContext.catalog(ds.name());
-      BackupSightings sightings = new BackupSightings(ds.name(), catalog, settings.offsite()
-          .<java.util.function.Supplier<io.redisops.backup.service.Offsite>>map(o -> () -> o.connect(backupContext))
-          .orElse(null));
-      workers.put(ds.name(), new DatasetWorker(ds.name(), sourceOf(ds), service, catalog, tiers, status, clock,
-          sightings));
+      BackupSightings sightings =
+          new BackupSightings(
+              ds.name(),
+              catalog,
+              settings
+                  .offsite()
+                  .<java.util.function.Supplier<io.redisops.backup.service.Offsite>>map(
+                      o -> () -> o.connect(backupContext))
+                  .orElse(null));
+      workers.put(
+          ds.name(),
+          new DatasetWorker(
+              ds.name(), sourceOf(ds), service, catalog, tiers, status, clock, sightings));
     }
     DaemonSettings observe = settings.daemon();
     notifier = new Notifier(observe.notifications(), clock, Notifier.localHostName());
     if (notifier.enabled()) {
       status.addListener(notifier);
       Notifier hook = notifier;
-      failoverListeners.add((dataset, e) -> hook.send(FailoverEvents.notification(dataset, e, Notifier.localHostName())));
+      failoverListeners.add(
+          (dataset, e) ->
+              hook.send(FailoverEvents.notification(dataset, e, Notifier.localHostName())));
     }
     if (observe.listen().isPresent()) {
       // Before the scheduler: a port in use stops the start here, with nothing scheduled.
-      http = new StatusHttpServer(
-          new DaemonMetrics(status).bindRepositoryFilesystem(settings.repositoryPath()), new HealthEvaluator(clock, observe.healthGrace()), status);
+      http =
+          new StatusHttpServer(
+              new DaemonMetrics(status).bindRepositoryFilesystem(settings.repositoryPath()),
+              new HealthEvaluator(clock, observe.healthGrace()),
+              status);
       httpAddress = http.start(observe.listen().get().socketAddress());
-      log.info("/metrics and /health on http://{}:{}", httpAddress.getHostString(), httpAddress.getPort());
+      log.info(
+          "/metrics and /health on http://{}:{}",
+          httpAddress.getHostString(),
+          httpAddress.getPort());
     }
     try {
       scheduler = new StdSchedulerFactory(quartzProperties(workers.size())).getScheduler();
-      scheduler.getContext().put(DaemonContext.KEY, new DaemonContext(Map.copyOf(workers), clock, schedule.retryBackoff(),
-          settings.offsite().map(o -> o.pushAfterBackup()).orElse(false)));
+      scheduler
+          .getContext()
+          .put(
+              DaemonContext.KEY,
+              new DaemonContext(
+                  Map.copyOf(workers),
+                  clock,
+                  schedule.retryBackoff(),
+                  settings.offsite().map(o -> o.pushAfterBackup()).orElse(false)));
       if (settings.offsite().isPresent()) {
-        scheduler.getContext().put(OffsiteJob.Context.KEY, new OffsiteJob.Context(settings.offsite().get(),
-            backupContext, status, clock, schedule.retryBackoff()));
+        scheduler
+            .getContext()
+            .put(
+                OffsiteJob.Context.KEY,
+                new OffsiteJob.Context(
+                    settings.offsite().get(),
+                    backupContext,
+                    status,
+                    clock,
+                    schedule.retryBackoff()));
       }
       for (DatasetWorker w : workers.values()) {
         schedule(w);
@@ -122,16 +157,27 @@ public final class Daemon implements AutoCloseable {
     } catch (SchedulerException e) {
       throw RedisOpsException.failed("unable to start the scheduler: " + e.getMessage(), e);
     }
-    log.info("daemon started: {} dataset(s) {}, hourly '{}', daily '{}', repository {}", workers.size(), workers.keySet(),
-        schedule.hourly(), schedule.daily(), backupContext.repository().describe());
+    log.info(
+        "daemon started: {} dataset(s) {}, hourly '{}', daily '{}', repository {}",
+        workers.size(),
+        workers.keySet(),
+        schedule.hourly(),
+        schedule.daily(),
+        backupContext.repository().describe());
   }
 
-  /** Hears the failover events of Sentinel-monitored datasets (the notification hook); add before {@link #start()}. */
+  /**
+   * Hears the failover events of Sentinel-monitored datasets (the notification hook); add before
+   * {@link #start()}.
+   */
   public void addFailoverListener(FailoverListener l) {
     failoverListeners.add(l);
   }
 
-  /** A plain dataset backs up its configured Redis; a Sentinel-monitored one follows the sentinels' view. */
+  /**
+   * A plain dataset backs up its configured Redis; a Sentinel-monitored one follows the sentinels'
+   * view.
+   */
   private SourceResolver sourceOf(Settings.DatasetSettings ds) {
     if (ds.sentinel() == null) {
       return SourceResolver.fixed(ds.endpoint());
@@ -142,25 +188,30 @@ public final class Daemon implements AutoCloseable {
     sentinelResources.add(0, view);
     view.addEventListener(new FailoverEvents(ds.name(), clock, failoverListeners)::onEvent);
     view.start();
-    return new SentinelSourceResolver(ds.name(), view, client, ds.endpoint(), ds.backupFrom(), status);
+    return new SentinelSourceResolver(
+        ds.name(), view, client, ds.endpoint(), ds.backupFrom(), status);
   }
 
   private void schedule(DatasetWorker w) throws SchedulerException {
-    JobDetail job = JobBuilder.newJob(BackupJob.class)
-        .withIdentity(JobKey.jobKey("backup", w.dataset()))
-        .usingJobData(BackupJob.DATASET, w.dataset())
-        .storeDurably()
-        .build();
+    JobDetail job =
+        JobBuilder.newJob(BackupJob.class)
+            .withIdentity(JobKey.jobKey("backup", w.dataset()))
+            .usingJobData(BackupJob.DATASET, w.dataset())
+            .storeDurably()
+            .build();
     scheduler.addJob(job, false);
     for (TierSchedule s : w.schedules().values()) {
-      Trigger t = TriggerBuilder.newTrigger()
-          .withIdentity(s.tier().id(), w.dataset())
-          .forJob(job)
-          .usingJobData(BackupJob.KIND, BackupJob.SCHEDULED)
-          .usingJobData(BackupJob.TIER, s.tier().id())
-          .withSchedule(CronScheduleBuilder.cronSchedule(s.cron()).inTimeZone(TimeZone.getTimeZone(clock.getZone()))
-              .withMisfireHandlingInstructionFireAndProceed())
-          .build();
+      Trigger t =
+          TriggerBuilder.newTrigger()
+              .withIdentity(s.tier().id(), w.dataset())
+              .forJob(job)
+              .usingJobData(BackupJob.KIND, BackupJob.SCHEDULED)
+              .usingJobData(BackupJob.TIER, s.tier().id())
+              .withSchedule(
+                  CronScheduleBuilder.cronSchedule(s.cron())
+                      .inTimeZone(TimeZone.getTimeZone(clock.getZone()))
+                      .withMisfireHandlingInstructionFireAndProceed())
+              .build();
       scheduler.scheduleJob(t);
     }
     Set<Tier> missed;
@@ -171,34 +222,54 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     if (!missed.isEmpty()) {
-      log.info("{}: newest {} backup older than its period: catching up with one backup now", w.dataset(),
+      log.info(
+          "{}: newest {} backup older than its period: catching up with one backup now",
+          w.dataset(),
           BackupJob.joinTiers(missed));
-      scheduler.scheduleJob(TriggerBuilder.newTrigger()
-          .withIdentity("catch-up", w.dataset())
-          .forJob(job)
-          .usingJobData(BackupJob.KIND, BackupJob.CATCH_UP)
-          .usingJobData(BackupJob.TIERS, BackupJob.joinTiers(missed))
-          .startNow()
-          .build());
+      scheduler.scheduleJob(
+          TriggerBuilder.newTrigger()
+              .withIdentity("catch-up", w.dataset())
+              .forJob(job)
+              .usingJobData(BackupJob.KIND, BackupJob.CATCH_UP)
+              .usingJobData(BackupJob.TIERS, BackupJob.joinTiers(missed))
+              .startNow()
+              .build());
     }
   }
 
-  /** The dataset's off-site job: on its schedule, and once now (copies missed while the daemon or S3 was down). */
+  /**
+   * The dataset's off-site job: on its schedule, and once now (copies missed while the daemon or S3
+   * was down).
+   */
   private void scheduleOffsite(String dataset, String cron) throws SchedulerException {
-    status.register(TierStatus.initial(dataset, OffsiteJob.TIER,
-        new TierSchedule(Tier.DAILY, cron, TimeZone.getTimeZone(clock.getZone())).period(clock.instant())));
-    JobDetail job = JobBuilder.newJob(OffsiteJob.class)
-        .withIdentity(offsiteJobKey(dataset))
-        .usingJobData(BackupJob.DATASET, dataset)
-        .storeDurably()
-        .build();
+    status.register(
+        TierStatus.initial(
+            dataset,
+            OffsiteJob.TIER,
+            new TierSchedule(Tier.DAILY, cron, TimeZone.getTimeZone(clock.getZone()))
+                .period(clock.instant())));
+    JobDetail job =
+        JobBuilder.newJob(OffsiteJob.class)
+            .withIdentity(offsiteJobKey(dataset))
+            .usingJobData(BackupJob.DATASET, dataset)
+            .storeDurably()
+            .build();
     scheduler.addJob(job, false);
-    scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity("offsite", dataset).forJob(job)
-        .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(TimeZone.getTimeZone(clock.getZone()))
-            .withMisfireHandlingInstructionFireAndProceed())
-        .build());
-    scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity("offsite-catch-up", dataset).forJob(job)
-        .startAt(java.util.Date.from(clock.instant().plusSeconds(1))).build());
+    scheduler.scheduleJob(
+        TriggerBuilder.newTrigger()
+            .withIdentity("offsite", dataset)
+            .forJob(job)
+            .withSchedule(
+                CronScheduleBuilder.cronSchedule(cron)
+                    .inTimeZone(TimeZone.getTimeZone(clock.getZone()))
+                    .withMisfireHandlingInstructionFireAndProceed())
+            .build());
+    scheduler.scheduleJob(
+        TriggerBuilder.newTrigger()
+            .withIdentity("offsite-catch-up", dataset)
+            .forJob(job)
+            .startAt(java.util.Date.from(clock.instant().plusSeconds(1)))
+            .build());
   }
 
   static JobKey offsiteJobKey(String dataset) {
@@ -208,17 +279,20 @@ public final class Daemon implements AutoCloseable {
   private static Properties quartzProperties(int datasets) {
     Properties p = new Properties();
     p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "redis-ops");
-    p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, 2 * datasets + 1)));
+    p.setProperty(
+        "org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, 2 * datasets + 1)));
     p.setProperty("org.quartz.threadPool.threadNamePrefix", "redis-ops-job");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    // A trigger blocked behind its dataset's running capture still fires with its own scheduled time.
-    p.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(Duration.ofMinutes(30).toMillis()));
+    // A trigger blocked behind its dataset's running capture still fires with its own scheduled
+    // time.
+    p.setProperty(
+        "org.quartz.jobStore.misfireThreshold", Long.toString(Duration.ofMinutes(30).toMillis()));
     return p;
   }
 
   /**
-   * Stops: no new runs; a running capture gets {@code grace} to finish, then is abandoned (its half-written object is
-   * dropped, nothing partial is listed); returns when every job has ended.
+   * Stops: no new runs; a running capture gets {@code grace} to finish, then is abandoned (its
+   * half-written object is dropped, nothing partial is listed); returns when every job has ended.
    */
   public void stop(Duration grace) {
     if (scheduler == null) {
@@ -237,7 +311,8 @@ public final class Daemon implements AutoCloseable {
       }
       workers.values().forEach(DatasetWorker::abort);
       scheduler.shutdown(false);
-      // An abandoned capture fails within moments (its connection and stream are closed); bound the wait anyway.
+      // An abandoned capture fails within moments (its connection and stream are closed); bound the
+      // wait anyway.
       Instant hardDeadline = clock.instant().plusSeconds(10);
       while (anyRunning() && clock.instant().isBefore(hardDeadline)) {
         Thread.sleep(50);
@@ -271,7 +346,8 @@ public final class Daemon implements AutoCloseable {
       http = null;
     }
     if (notifier != null) {
-      notifier.close(); // lets a last notification (e.g. of an abandoned run) go out, within its timeout
+      notifier.close(); // lets a last notification (e.g. of an abandoned run) go out, within its
+      // timeout
       notifier = null;
     }
   }
@@ -298,5 +374,4 @@ public final class Daemon implements AutoCloseable {
   Map<String, DatasetWorker> workers() {
     return workers;
   }
-
 }

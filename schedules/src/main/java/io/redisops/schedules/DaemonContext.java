@@ -7,7 +7,11 @@ import org.quartz.JobExecutionContext;
 import org.quartz.SchedulerException;
 
 /** What jobs reach through the scheduler's context: the workers and the daemon's settings. */
-record DaemonContext(Map<String, DatasetWorker> workers, Clock clock, Duration retryBackoff, boolean pushAfterBackup) {
+record DaemonContext(
+    Map<String, DatasetWorker> workers,
+    Clock clock,
+    Duration retryBackoff,
+    boolean pushAfterBackup) {
   static final String KEY = "redis-ops";
 
   static DaemonContext of(JobExecutionContext context) {

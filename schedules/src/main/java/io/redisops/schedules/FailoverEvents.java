@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Passes the failover events of one dataset to the {@link FailoverListener}s, each once: the same event type about the
- * same instance from several sentinels within {@link #WINDOW} is one event (every sentinel publishes
- * {@code +switch-master}; {@code -failover-abort-not-elected} repeats at each retry).
+ * Passes the failover events of one dataset to the {@link FailoverListener}s, each once: the same
+ * event type about the same instance from several sentinels within {@link #WINDOW} is one event
+ * (every sentinel publishes {@code +switch-master}; {@code -failover-abort-not-elected} repeats at
+ * each retry).
  */
 final class FailoverEvents {
   static final Duration WINDOW = Duration.ofSeconds(30);
@@ -43,8 +44,18 @@ final class FailoverEvents {
       return;
     }
     seen.put(key, now);
-    seen.entrySet().removeIf(x -> Duration.between(x.getValue(), now).compareTo(WINDOW) >= 0 && !x.getKey().equals(key));
-    log.warn("{}: sentinel {} {}: {} (from {})", dataset, e.type(), e.instance(), e.meaning(), e.sentinel());
+    seen.entrySet()
+        .removeIf(
+            x ->
+                Duration.between(x.getValue(), now).compareTo(WINDOW) >= 0
+                    && !x.getKey().equals(key));
+    log.warn(
+        "{}: sentinel {} {}: {} (from {})",
+        dataset,
+        e.type(),
+        e.instance(),
+        e.meaning(),
+        e.sentinel());
     for (FailoverListener l : listeners) {
       try {
         l.failover(dataset, e);
@@ -55,10 +66,10 @@ final class FailoverEvents {
   }
 
   /**
-   * The notification of a failover event: {@code event} is {@code sentinel} plus the Sentinel event with its sign
-   * spelled out ({@code +switch-master} becomes {@code sentinel_switch_master}, {@code -failover-abort-not-elected}
-   * {@code sentinel_failover_abort_not_elected}), with the dataset, the instance, the meaning, the reporting sentinel
-   * and the raw Sentinel message.
+   * The notification of a failover event: {@code event} is {@code sentinel} plus the Sentinel event
+   * with its sign spelled out ({@code +switch-master} becomes {@code sentinel_switch_master},
+   * {@code -failover-abort-not-elected} {@code sentinel_failover_abort_not_elected}), with the
+   * dataset, the instance, the meaning, the reporting sentinel and the raw Sentinel message.
    */
   static NotificationEvent notification(String dataset, SentinelEvent e, String host) {
     Map<String, Object> f = new java.util.LinkedHashMap<>();

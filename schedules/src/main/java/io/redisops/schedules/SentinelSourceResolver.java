@@ -12,12 +12,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The source of a Sentinel-monitored dataset's scheduled backup, decided from the sentinels' current view at each run
- * (the view follows {@code +switch-master} at once, so no restart is needed after a failover):
- * {@code backup-from: replica} takes the healthy replica with the least lag, else the master; {@code master} takes
- * the master. Every host of the group may run a daemon for the same master name: only the one whose local Redis
- * ({@code redis.uri}) is the chosen source backs up; the others skip, log why and count the skip. The sentinels'
- * view is the only agreement needed: all daemons read the same one. A stale view is not acted on.
+ * The source of a Sentinel-monitored dataset's scheduled backup, decided from the sentinels'
+ * current view at each run (the view follows {@code +switch-master} at once, so no restart is
+ * needed after a failover): {@code backup-from: replica} takes the healthy replica with the least
+ * lag, else the master; {@code master} takes the master. Every host of the group may run a daemon
+ * for the same master name: only the one whose local Redis ({@code redis.uri}) is the chosen source
+ * backs up; the others skip, log why and count the skip. The sentinels' view is the only agreement
+ * needed: all daemons read the same one. A stale view is not acted on.
  */
 public final class SentinelSourceResolver implements SourceResolver {
   private final String dataset;
@@ -27,8 +28,13 @@ public final class SentinelSourceResolver implements SourceResolver {
   private final BackupFrom from;
   private final StatusRegistry status;
 
-  public SentinelSourceResolver(String dataset, TopologyView view, SentinelClient client, RedisEndpoint local,
-      BackupFrom from, StatusRegistry status) {
+  public SentinelSourceResolver(
+      String dataset,
+      TopologyView view,
+      SentinelClient client,
+      RedisEndpoint local,
+      BackupFrom from,
+      StatusRegistry status) {
     this.dataset = dataset;
     this.view = view;
     this.client = client;
@@ -44,12 +50,19 @@ public final class SentinelSourceResolver implements SourceResolver {
       return skip("no answer from the sentinels yet about dataset " + dataset);
     }
     if (t.stale()) {
-      return skip("the sentinels' view of '" + t.masterName() + "' cannot be trusted: " + t.staleReason());
+      return skip(
+          "the sentinels' view of '" + t.masterName() + "' cannot be trusted: " + t.staleReason());
     }
     Optional<Topology.Instance> chosen = choose(t, from);
     if (chosen.isEmpty()) {
-      return skip("no healthy source in '" + t.masterName() + "': master " + t.master().address() + " is "
-          + t.master().state() + " and no replica is linked");
+      return skip(
+          "no healthy source in '"
+              + t.masterName()
+              + "': master "
+              + t.master().address()
+              + " is "
+              + t.master().state()
+              + " and no replica is linked");
     }
     Topology.Instance source = chosen.get();
     String role = source.equals(t.master()) ? "master" : "replica";
@@ -57,9 +70,16 @@ public final class SentinelSourceResolver implements SourceResolver {
       return Choice.of(local);
     }
     status.recordSkip(dataset);
-    return Choice.otherHost("the chosen source is the " + role + " " + source.address() + " (backup-from "
-        + from.name().toLowerCase(java.util.Locale.ROOT) + "), not this host's Redis " + local.address()
-        + ": its own daemon takes the backup");
+    return Choice.otherHost(
+        "the chosen source is the "
+            + role
+            + " "
+            + source.address()
+            + " (backup-from "
+            + from.name().toLowerCase(java.util.Locale.ROOT)
+            + "), not this host's Redis "
+            + local.address()
+            + ": its own daemon takes the backup");
   }
 
   /** The server to back up from in {@code t}: pure, for tests. */
@@ -74,12 +94,13 @@ public final class SentinelSourceResolver implements SourceResolver {
   }
 
   /**
-   * Whether the source is this host's Redis: the same address, or (when the sentinels report another name or
-   * address for it) the same run id.
+   * Whether the source is this host's Redis: the same address, or (when the sentinels report
+   * another name or address for it) the same run id.
    */
   private boolean isLocal(Topology.Instance source) {
     if (source.port() == local.port()
-        && TopologyReader.canonicalHost(source.host()).equals(TopologyReader.canonicalHost(local.host()))) {
+        && TopologyReader.canonicalHost(source.host())
+            .equals(TopologyReader.canonicalHost(local.host()))) {
       return true;
     }
     if (source.runId() == null) {

@@ -29,12 +29,14 @@ public record TierSchedule(Tier tier, String cron, TimeZone zone) {
   }
 
   /**
-   * The time between two runs, measured on the next two fire times after {@code now}: a backup older than this
-   * has missed at least one run.
+   * The time between two runs, measured on the next two fire times after {@code now}: a backup
+   * older than this has missed at least one run.
    */
   public Duration period(Instant now) {
     Instant a = nextAfter(now);
     Instant b = nextAfter(a);
-    return a.equals(Instant.MAX) || b.equals(Instant.MAX) ? Duration.ofDays(36500) : Duration.between(a, b);
+    return a.equals(Instant.MAX) || b.equals(Instant.MAX)
+        ? Duration.ofDays(36500)
+        : Duration.between(a, b);
   }
 }

@@ -1,24 +1,22 @@
 package io.redisops.schedules;
 
-import io.redisops.backup.fixtures.TestBackupContext;
-
-import io.redisops.testkit.FreePorts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.backup.service.BackupContext;
-import io.redisops.storage.LocalRepository;
 import io.redisops.config.DaemonSettings;
+import io.redisops.config.ListenAddress;
+import io.redisops.config.NotifySettings;
 import io.redisops.config.ScheduleSettings;
 import io.redisops.config.Settings;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.schedules.observe.HealthEvaluator;
-import io.redisops.config.ListenAddress;
-import io.redisops.config.NotifySettings;
 import io.redisops.schedules.status.StatusRegistry;
+import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.Await;
+import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,28 +37,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The alert rules ({@code dist/prometheus/redis-ops.rules.yml}) and the Grafana dashboard
- * ({@code dist/grafana/redis-ops-dashboard.json}) only name series that a running daemon exports: every
- * {@code redis_ops_*} name they use appears in a real daemon's {@code /metrics} (the daemon backs up a real
- * redis-server, so every per-dataset and per-tier series is bound). {@code up} is Prometheus' own series.
+ * The alert rules ({@code dist/prometheus/redis-ops.rules.yml}) and the Grafana dashboard ({@code
+ * dist/grafana/redis-ops-dashboard.json}) only name series that a running daemon exports: every
+ * {@code redis_ops_*} name they use appears in a real daemon's {@code /metrics} (the daemon backs
+ * up a real redis-server, so every per-dataset and per-tier series is bound). {@code up} is
+ * Prometheus' own series.
  */
 class DaemonRulesAndDashboardIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern NAME = Pattern.compile("\\bredis_ops_[a-z0-9_]*[a-z0-9]\\b");
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void everySeriesOfTheRulesAndTheDashboardIsExported() throws Exception {
-    Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
+    Path root =
+        Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+            .toAbsolutePath()
+            .getParent();
     Set<String> used = new TreeSet<>();
     used.addAll(names(Files.readString(root.resolve("dist/prometheus/redis-ops.rules.yml"))));
     used.addAll(names(Files.readString(root.resolve("dist/grafana/redis-ops-dashboard.json"))));
-    assertThat(used).as("series named by the rules and the dashboard")
-        .contains("redis_ops_backup_last_success_timestamp_seconds", "redis_ops_backup_period_seconds",
-            "redis_ops_repository_filesystem_avail_bytes", "redis_ops_daemon_start_timestamp_seconds");
+    assertThat(used)
+        .as("series named by the rules and the dashboard")
+        .contains(
+            "redis_ops_backup_last_success_timestamp_seconds",
+            "redis_ops_backup_period_seconds",
+            "redis_ops_repository_filesystem_avail_bytes",
+            "redis_ops_daemon_start_timestamp_seconds");
 
     int port;
     port = FreePorts.next();
@@ -68,16 +74,29 @@ class DaemonRulesAndDashboardIT {
     BackupContext c = TestBackupContext.of(repo).redisTimeout(Duration.ofSeconds(5)).build();
     try (RedisServer redis = RedisServer.builder().start()) {
       redis.sync().set("k", "v");
-      Settings settings = new Settings(repo.root(), Compression.ZSTD, RetentionPolicy.defaults(),
-          List.of(new Settings.DatasetSettings("f", RedisEndpoint.parse(redis.uri()))),
-          new ScheduleSettings("*/2 * * * * ?", ScheduleSettings.DEFAULT_DAILY, ScheduleSettings.DEFAULT_OFFSITE,
-              Duration.ofSeconds(1), Duration.ofSeconds(5)),
-          new DaemonSettings(Optional.of(new ListenAddress("127.0.0.1", port)), HealthEvaluator.DEFAULT_GRACE,
-              new NotifySettings(List.of(), null, Duration.ofSeconds(10))));
+      Settings settings =
+          new Settings(
+              repo.root(),
+              Compression.ZSTD,
+              RetentionPolicy.defaults(),
+              List.of(new Settings.DatasetSettings("f", RedisEndpoint.parse(redis.uri()))),
+              new ScheduleSettings(
+                  "*/2 * * * * ?",
+                  ScheduleSettings.DEFAULT_DAILY,
+                  ScheduleSettings.DEFAULT_OFFSITE,
+                  Duration.ofSeconds(1),
+                  Duration.ofSeconds(5)),
+              new DaemonSettings(
+                  Optional.of(new ListenAddress("127.0.0.1", port)),
+                  HealthEvaluator.DEFAULT_GRACE,
+                  new NotifySettings(List.of(), null, Duration.ofSeconds(10))));
       Daemon daemon = new Daemon(settings, c, new StatusRegistry());
       daemon.start();
       try {
-        Await.until(WAIT, "/health 200 after the first backups", () -> get(port, "/health").statusCode() == 200);
+        Await.until(
+            WAIT,
+            "/health 200 after the first backups",
+            () -> get(port, "/health").statusCode() == 200);
         String metrics = get(port, "/metrics").body();
         Set<String> exported = new TreeSet<>();
         for (String line : metrics.split("\n")) {
@@ -105,8 +124,11 @@ class DaemonRulesAndDashboardIT {
 
   private HttpResponse<String> get(int port, String path) {
     try {
-      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(5))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -3,7 +3,10 @@ package io.redisops.redis;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Parses the text of {@code INFO}: {@code key:value} lines, {@code # Section} headers and blank lines ignored. */
+/**
+ * Parses the text of {@code INFO}: {@code key:value} lines, {@code # Section} headers and blank
+ * lines ignored.
+ */
 public final class InfoParser {
   private InfoParser() {}
 

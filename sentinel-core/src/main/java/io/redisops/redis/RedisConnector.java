@@ -19,46 +19,59 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Opens Lettuce connections to one Redis server, with AUTH (password or ACL user) and TLS, failing fast with clear errors. */
+/**
+ * Opens Lettuce connections to one Redis server, with AUTH (password or ACL user) and TLS, failing
+ * fast with clear errors.
+ */
 public final class RedisConnector {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private RedisConnector() {}
 
   /**
-   * Connects and authenticates. Failures become a {@link RedisOpsException}: unreachable server (FAILED),
-   * refused credentials (USAGE). The message names the server without its password.
+   * Connects and authenticates. Failures become a {@link RedisOpsException}: unreachable server
+   * (FAILED), refused credentials (USAGE). The message names the server without its password.
    */
   public static RedisSession connect(RedisEndpoint endpoint, Duration timeout) {
     if (endpoint.tls()) {
       refusePlainServer(endpoint, timeout);
     }
-    RedisURI.Builder uri = RedisURI.builder()
-        .withHost(endpoint.host())
-        .withPort(endpoint.port())
-        .withSsl(endpoint.tls())
-        .withVerifyPeer(endpoint.tls())
-        .withTimeout(timeout);
-    endpoint.passwordIfAny().ifPresent(pw -> {
-      if (endpoint.username() != null) {
-        uri.withAuthentication(endpoint.username(), pw.reveal().toCharArray());
-      } else {
-        uri.withPassword(pw.reveal().toCharArray());
-      }
-    });
-    // Two I/O and two computation threads (Lettuce's minimum) are plenty for a CLI or a job talking to a single server.
-    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    RedisURI.Builder uri =
+        RedisURI.builder()
+            .withHost(endpoint.host())
+            .withPort(endpoint.port())
+            .withSsl(endpoint.tls())
+            .withVerifyPeer(endpoint.tls())
+            .withTimeout(timeout);
+    endpoint
+        .passwordIfAny()
+        .ifPresent(
+            pw -> {
+              if (endpoint.username() != null) {
+                uri.withAuthentication(endpoint.username(), pw.reveal().toCharArray());
+              } else {
+                uri.withPassword(pw.reveal().toCharArray());
+              }
+            });
+    // Two I/O and two computation threads (Lettuce's minimum) are plenty for a CLI or a job talking
+    // to a single server.
+    ClientResources resources =
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     RedisClient client = RedisClient.create(resources);
-    ClientOptions.Builder options = ClientOptions.builder()
-        // A backup tool must see a lost connection as a failure, not silently reconnect mid-operation.
-        .autoReconnect(false)
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-        .timeoutOptions(TimeoutOptions.enabled(timeout));
+    ClientOptions.Builder options =
+        ClientOptions.builder()
+            // A backup tool must see a lost connection as a failure, not silently reconnect
+            // mid-operation.
+            .autoReconnect(false)
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .timeoutOptions(TimeoutOptions.enabled(timeout));
     if (endpoint.tls() && endpoint.caFile() != null) {
       if (!Files.isReadable(endpoint.caFile())) {
-        throw RedisOpsException.usage("TLS CA file '" + endpoint.caFile() + "' is not readable; check --tls-ca-file");
+        throw RedisOpsException.usage(
+            "TLS CA file '" + endpoint.caFile() + "' is not readable; check --tls-ca-file");
       }
-      options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(endpoint.caFile().toFile()).build());
+      options.sslOptions(
+          SslOptions.builder().jdkSslProvider().trustManager(endpoint.caFile().toFile()).build());
     }
     client.setOptions(options.build());
     try {
@@ -71,20 +84,26 @@ public final class RedisConnector {
   }
 
   /**
-   * A TLS handshake with a plain Redis hangs until its timeout (the server waits for a line that never comes) and then
-   * says only "timed out". A plain server answers {@code PING} at once, a TLS one never does: ask first, fail fast.
+   * A TLS handshake with a plain Redis hangs until its timeout (the server waits for a line that
+   * never comes) and then says only "timed out". A plain server answers {@code PING} at once, a TLS
+   * one never does: ask first, fail fast.
    */
   private static void refusePlainServer(RedisEndpoint endpoint, Duration timeout) {
     try (java.net.Socket socket = new java.net.Socket()) {
       int ms = (int) Math.min(timeout.toMillis(), 2000);
       socket.connect(new java.net.InetSocketAddress(endpoint.host(), endpoint.port()), ms);
       socket.setSoTimeout(ms);
-      socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       int first = socket.getInputStream().read();
       if (first == '+' || first == '-') {
-        throw RedisOpsException.usage("the server at " + endpoint.address() + " speaks plain Redis, not TLS: use"
-            + " redis:// instead of rediss:// (or enable tls-port on the server)");
+        throw RedisOpsException.usage(
+            "the server at "
+                + endpoint.address()
+                + " speaks plain Redis, not TLS: use"
+                + " redis:// instead of rediss:// (or enable tls-port on the server)");
       }
     } catch (IOException e) {
       // no answer, a TLS alert or a refused connection: the real connection attempt reports it
@@ -102,24 +121,50 @@ public final class RedisConnector {
     }
     String msg = String.valueOf(root.getMessage());
     String upper = msg.toUpperCase(Locale.ROOT);
-    if (upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH") || upper.contains("INVALID PASSWORD")
+    if (upper.startsWith("WRONGPASS")
+        || upper.startsWith("NOAUTH")
+        || upper.contains("INVALID PASSWORD")
         || upper.contains("INVALID USERNAME-PASSWORD")) {
-      return new RedisOpsException(ExitCode.USAGE,
-          "Redis at " + endpoint + " refused the credentials: " + firstLine(msg) + "; check the password or ACL user", e);
+      return new RedisOpsException(
+          ExitCode.USAGE,
+          "Redis at "
+              + endpoint
+              + " refused the credentials: "
+              + firstLine(msg)
+              + "; check the password or ACL user",
+          e);
     }
     if (upper.startsWith("NOPERM")) {
-      return new RedisOpsException(ExitCode.USAGE,
-          "Redis at " + endpoint + " refused a command: " + firstLine(msg) + "; give the ACL user the permission", e);
+      return new RedisOpsException(
+          ExitCode.USAGE,
+          "Redis at "
+              + endpoint
+              + " refused a command: "
+              + firstLine(msg)
+              + "; give the ACL user the permission",
+          e);
     }
     if (upper.startsWith("LOADING")) {
-      return new RedisOpsException(ExitCode.FAILED, "Redis at " + endpoint + " is still loading its dataset into memory"
-          + " (it answers LOADING); try again once it has finished (INFO persistence: loading:0)", e);
+      return new RedisOpsException(
+          ExitCode.FAILED,
+          "Redis at "
+              + endpoint
+              + " is still loading its dataset into memory"
+              + " (it answers LOADING); try again once it has finished (INFO persistence: loading:0)",
+          e);
     }
     if (root instanceof ConnectException || e instanceof RedisConnectionException) {
-      return new RedisOpsException(ExitCode.FAILED, "unable to connect to Redis at " + endpoint + ": "
-          + firstLine(root instanceof ConnectException ? "connection refused" : msg) + "; check --redis and that the server runs", e);
+      return new RedisOpsException(
+          ExitCode.FAILED,
+          "unable to connect to Redis at "
+              + endpoint
+              + ": "
+              + firstLine(root instanceof ConnectException ? "connection refused" : msg)
+              + "; check --redis and that the server runs",
+          e);
     }
-    return new RedisOpsException(ExitCode.FAILED, "Redis at " + endpoint + " failed: " + firstLine(msg), e);
+    return new RedisOpsException(
+        ExitCode.FAILED, "Redis at " + endpoint + " failed: " + firstLine(msg), e);
   }
 
   private static String firstLine(String s) {

@@ -11,17 +11,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where a Redis server is and how to log in: {@code redis://[user:password@]host:port} or {@code rediss://} for TLS.
- * {@link #toString()} never shows the password.
+ * Where a Redis server is and how to log in: {@code redis://[user:password@]host:port} or {@code
+ * rediss://} for TLS. {@link #toString()} never shows the password.
  *
  * @param host host name or address
  * @param port TCP port
  * @param tls whether to speak TLS ({@code rediss://})
  * @param username ACL user, or null for the default user
  * @param password password, or null for none
- * @param caFile PEM file of the certificate authority to trust for TLS, or null for the JVM's default trust store
+ * @param caFile PEM file of the certificate authority to trust for TLS, or null for the JVM's
+ *     default trust store
  */
-public record RedisEndpoint(String host, int port, boolean tls, String username, Secret password, Path caFile) {
+public record RedisEndpoint(
+    String host, int port, boolean tls, String username, Secret password, Path caFile) {
 
   public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
 
@@ -35,8 +37,8 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
   }
 
   /**
-   * Parses {@code redis://[user:password@]host[:port]} (port defaults to 6379) or {@code rediss://...}.
-   * A bare {@code host:port} is taken as {@code redis://host:port}.
+   * Parses {@code redis://[user:password@]host[:port]} (port defaults to 6379) or {@code
+   * rediss://...}. A bare {@code host:port} is taken as {@code redis://host:port}.
    */
   public static RedisEndpoint parse(String text) {
     if (text == null || text.isBlank()) {
@@ -50,22 +52,35 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
     try {
       uri = new URI(s);
     } catch (URISyntaxException e) {
-      throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "' is not valid; use redis://[user:password@]host:port");
+      throw RedisOpsException.usage(
+          "Redis URI '"
+              + redactUserInfo(text)
+              + "' is not valid; use redis://[user:password@]host:port");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("unix")) {
-      throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "': unix sockets are not supported; let"
-          + " Redis listen on a TCP port (port/bind in redis.conf) and use redis://127.0.0.1:PORT");
+      throw RedisOpsException.usage(
+          "Redis URI '"
+              + redactUserInfo(text)
+              + "': unix sockets are not supported; let"
+              + " Redis listen on a TCP port (port/bind in redis.conf) and use redis://127.0.0.1:PORT");
     }
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-      throw RedisOpsException.usage("Redis URI scheme '" + scheme + "' is not supported; use redis:// or rediss://");
+      throw RedisOpsException.usage(
+          "Redis URI scheme '" + scheme + "' is not supported; use redis:// or rediss://");
     }
     if (uri.getHost() == null && s.matches("(?i)rediss?://([^@/]*@)?[^@/:]+:[^/]*\\D[^/]*/?")) {
-      throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "' has a port that is not a number; use"
-          + " redis://[user:password@]host:port with a port from 1 to 65535");
+      throw RedisOpsException.usage(
+          "Redis URI '"
+              + redactUserInfo(text)
+              + "' has a port that is not a number; use"
+              + " redis://[user:password@]host:port with a port from 1 to 65535");
     }
     if (uri.getHost() == null) {
-      throw RedisOpsException.usage("Redis URI '" + redactUserInfo(text) + "' has no host; use redis://[user:password@]host:port");
+      throw RedisOpsException.usage(
+          "Redis URI '"
+              + redactUserInfo(text)
+              + "' has no host; use redis://[user:password@]host:port");
     }
     String user = null;
     Secret password = null;
@@ -84,7 +99,8 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
     int port = uri.getPort() == -1 ? 6379 : uri.getPort();
     String host = uri.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
-      // URI keeps the brackets of an IPv6 literal; the host itself is the bare address (address() adds them back)
+      // URI keeps the brackets of an IPv6 literal; the host itself is the bare address (address()
+      // adds them back)
       host = host.substring(1, host.length() - 1);
     }
     return new RedisEndpoint(host, port, scheme.equals("rediss"), user, password, null);
@@ -118,8 +134,9 @@ public record RedisEndpoint(String host, int port, boolean tls, String username,
   }
 
   /**
-   * Hides everything between the scheme (or the start, for a bare {@code host:port}) and the last {@code @}: a
-   * password that is not URL-encoded may itself hold {@code @}, {@code /} or {@code :}.
+   * Hides everything between the scheme (or the start, for a bare {@code host:port}) and the last
+   * {@code @}: a password that is not URL-encoded may itself hold {@code @}, {@code /} or {@code
+   * :}.
    */
   private static String redactUserInfo(String text) {
     int at = text.lastIndexOf('@');

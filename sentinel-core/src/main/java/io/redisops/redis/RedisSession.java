@@ -9,14 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** One authenticated connection to one Redis server, with the few queries redis-ops needs. Close it when done. */
+/**
+ * One authenticated connection to one Redis server, with the few queries redis-ops needs. Close it
+ * when done.
+ */
 public final class RedisSession implements AutoCloseable {
   private final RedisEndpoint endpoint;
   private final RedisClient client;
   private final ClientResources resources;
   private final StatefulRedisConnection<String, String> connection;
 
-  RedisSession(RedisEndpoint endpoint, RedisClient client, ClientResources resources,
+  RedisSession(
+      RedisEndpoint endpoint,
+      RedisClient client,
+      ClientResources resources,
       StatefulRedisConnection<String, String> connection) {
     this.endpoint = endpoint;
     this.client = client;
@@ -54,9 +60,14 @@ public final class RedisSession implements AutoCloseable {
     }
   }
 
-  /** The one-line error for a Lettuce failure on this server (unreachable, refused credentials, ...). */
+  /**
+   * The one-line error for a Lettuce failure on this server (unreachable, refused credentials,
+   * ...).
+   */
   public io.redisops.error.RedisOpsException translate(RuntimeException e) {
-    return e instanceof io.redisops.error.RedisOpsException r ? r : RedisConnector.translate(endpoint, e);
+    return e instanceof io.redisops.error.RedisOpsException r
+        ? r
+        : RedisConnector.translate(endpoint, e);
   }
 
   @Override

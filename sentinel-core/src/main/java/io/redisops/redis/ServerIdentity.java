@@ -5,12 +5,13 @@ import java.util.Map;
 
 /**
  * Which server answers, and which version of it: decided from {@code INFO server}, never from
- * {@code redis_version} alone, because Valkey reports a frozen compatibility version there (Valkey 9.1.2 says
- * {@code redis_version:7.2.4}, {@code server_name:valkey}, {@code valkey_version:9.1.2}); Redis has no
- * {@code server_name} field.
+ * {@code redis_version} alone, because Valkey reports a frozen compatibility version there (Valkey
+ * 9.1.2 says {@code redis_version:7.2.4}, {@code server_name:valkey}, {@code
+ * valkey_version:9.1.2}); Redis has no {@code server_name} field.
  *
- * @param engine       {@code redis} or {@code valkey}
- * @param version      the engine's own version ({@code valkey_version} for Valkey, {@code redis_version} for Redis)
+ * @param engine {@code redis} or {@code valkey}
+ * @param version the engine's own version ({@code valkey_version} for Valkey, {@code redis_version}
+ *     for Redis)
  * @param redisVersion what the server reports as {@code redis_version}
  */
 public record ServerIdentity(String engine, String version, String redisVersion) {
@@ -23,7 +24,8 @@ public record ServerIdentity(String engine, String version, String redisVersion)
     String name = infoServer.getOrDefault("server_name", "").toLowerCase(Locale.ROOT);
     String valkeyVersion = infoServer.get("valkey_version");
     if (name.equals(VALKEY) || valkeyVersion != null) {
-      return new ServerIdentity(VALKEY, valkeyVersion != null ? valkeyVersion : redisVersion, redisVersion);
+      return new ServerIdentity(
+          VALKEY, valkeyVersion != null ? valkeyVersion : redisVersion, redisVersion);
     }
     return new ServerIdentity(REDIS, redisVersion, redisVersion);
   }
@@ -32,7 +34,10 @@ public record ServerIdentity(String engine, String version, String redisVersion)
     return engine.equals(VALKEY);
   }
 
-  /** {@code major * 100 + minor} of {@link #version()}, e.g. 801 for 8.1.1; -1 when it does not parse. */
+  /**
+   * {@code major * 100 + minor} of {@link #version()}, e.g. 801 for 8.1.1; -1 when it does not
+   * parse.
+   */
   public int majorMinor() {
     try {
       String[] p = version.split("\\.");

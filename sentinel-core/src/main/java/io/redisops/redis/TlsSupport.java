@@ -15,8 +15,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS trust for connections to Redis, built with the JDK only so that code outside Lettuce (raw sockets such as
- * the replication-stream fetch) can trust the certificate authorities given with {@code --tls-ca-file}.
+ * TLS trust for connections to Redis, built with the JDK only so that code outside Lettuce (raw
+ * sockets such as the replication-stream fetch) can trust the certificate authorities given with
+ * {@code --tls-ca-file}.
  */
 public final class TlsSupport {
 
@@ -25,16 +26,20 @@ public final class TlsSupport {
   /**
    * An {@link SSLContext} that trusts the certificates in a PEM file, and only those.
    *
-   * @param pemCaFile PEM file holding one or more X.509 CA certificates; null for the JVM's default trust store
-   * @return an initialised TLS context (no client key: Redis client certificates are not supported here)
-   * @throws RedisOpsException exit USAGE, naming the file, when it cannot be read or holds no certificate
+   * @param pemCaFile PEM file holding one or more X.509 CA certificates; null for the JVM's default
+   *     trust store
+   * @return an initialised TLS context (no client key: Redis client certificates are not supported
+   *     here)
+   * @throws RedisOpsException exit USAGE, naming the file, when it cannot be read or holds no
+   *     certificate
    */
   public static SSLContext forCaFile(Path pemCaFile) {
     try {
       if (pemCaFile == null) {
         return SSLContext.getDefault();
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trustStoreOf(pemCaFile));
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
@@ -47,19 +52,21 @@ public final class TlsSupport {
 
   private static KeyStore trustStoreOf(Path pemCaFile) throws GeneralSecurityException {
     if (Files.isDirectory(pemCaFile)) {
-      throw RedisOpsException.usage("CA file " + pemCaFile + " is a directory; check --tls-ca-file");
+      throw RedisOpsException.usage(
+          "CA file " + pemCaFile + " is a directory; check --tls-ca-file");
     }
     Collection<? extends Certificate> certificates;
     try (InputStream in = Files.newInputStream(pemCaFile)) {
       certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException e) {
-      throw RedisOpsException.usage("unable to read CA file " + pemCaFile + ": " + describe(e)
-          + "; check --tls-ca-file");
+      throw RedisOpsException.usage(
+          "unable to read CA file " + pemCaFile + ": " + describe(e) + "; check --tls-ca-file");
     } catch (CertificateException e) {
       throw notACertificate(pemCaFile);
     }
     if (certificates.isEmpty()) {
-      // generateCertificates returns an empty list for a file without any PEM block, e.g. an empty file
+      // generateCertificates returns an empty list for a file without any PEM block, e.g. an empty
+      // file
       throw notACertificate(pemCaFile);
     }
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -76,8 +83,10 @@ public final class TlsSupport {
   }
 
   private static RedisOpsException notACertificate(Path pemCaFile) {
-    return RedisOpsException.usage("CA file " + pemCaFile
-        + " does not hold a PEM X.509 certificate (-----BEGIN CERTIFICATE-----); check --tls-ca-file");
+    return RedisOpsException.usage(
+        "CA file "
+            + pemCaFile
+            + " does not hold a PEM X.509 certificate (-----BEGIN CERTIFICATE-----); check --tls-ca-file");
   }
 
   private static String describe(IOException e) {

@@ -8,7 +8,11 @@ package io.redisops.sentinel;
  * @param reason one line saying why, and for WARN/FAIL what goes wrong in a failure
  */
 public record CheckResult(String name, Level level, String reason) {
-  public enum Level { PASS, WARN, FAIL }
+  public enum Level {
+    PASS,
+    WARN,
+    FAIL
+  }
 
   public static CheckResult pass(String name, String reason) {
     return new CheckResult(name, Level.PASS, reason);

@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Gathers the {@link DeploymentFacts} from the live sentinels and master, then applies {@link DeploymentRules}. */
+/**
+ * Gathers the {@link DeploymentFacts} from the live sentinels and master, then applies {@link
+ * DeploymentRules}.
+ */
 public final class DeploymentChecker {
   private final SentinelClient client;
   private final TopologyReader reader;
@@ -35,8 +38,14 @@ public final class DeploymentChecker {
     Map<String, String> ckquorum = new LinkedHashMap<>();
     RedisEndpoint template = reader.target().sentinels().get(0);
     for (Topology.SentinelState s : t.sentinels()) {
-      RedisEndpoint ep = new RedisEndpoint(s.host(), s.port(), template.tls(), template.username(), template.password(),
-          template.caFile());
+      RedisEndpoint ep =
+          new RedisEndpoint(
+              s.host(),
+              s.port(),
+              template.tls(),
+              template.username(),
+              template.password(),
+              template.caFile());
       String reply;
       if (!s.reachable()) {
         reply = s.error();
@@ -57,15 +66,22 @@ public final class DeploymentChecker {
       error = "the master is down (" + t.master().state() + ")";
     } else {
       try {
-        config.putAll(client.withRedis(reader.target().redisAt(t.master().host(), t.master().port()), c -> {
-          Map<String, String> m = new LinkedHashMap<>();
-          for (String key : List.of("min-replicas-to-write", "min-replicas-max-lag", "save", "appendonly")) {
-            m.putAll(c.configGet(key));
-          }
-          return m;
-        }));
+        config.putAll(
+            client.withRedis(
+                reader.target().redisAt(t.master().host(), t.master().port()),
+                c -> {
+                  Map<String, String> m = new LinkedHashMap<>();
+                  for (String key :
+                      List.of(
+                          "min-replicas-to-write", "min-replicas-max-lag", "save", "appendonly")) {
+                    m.putAll(c.configGet(key));
+                  }
+                  return m;
+                }));
       } catch (RedisCommandExecutionException e) {
-        error = TopologyReader.firstLine(e.getMessage()) + " (give the check a login with --redis or REDIS_OPS_REDIS_PASSWORD)";
+        error =
+            TopologyReader.firstLine(e.getMessage())
+                + " (give the check a login with --redis or REDIS_OPS_REDIS_PASSWORD)";
       } catch (RuntimeException e) {
         error = TopologyReader.describe(e);
       }

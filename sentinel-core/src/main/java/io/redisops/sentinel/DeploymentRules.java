@@ -11,8 +11,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The deployment checks: the Sentinel set-up mistakes of the reference notes and the Sentinel documentation, each
- * judged PASS, WARN or FAIL with a one-line reason. Pure: everything comes in {@link DeploymentFacts}.
+ * The deployment checks: the Sentinel set-up mistakes of the reference notes and the Sentinel
+ * documentation, each judged PASS, WARN or FAIL with a one-line reason. Pure: everything comes in
+ * {@link DeploymentFacts}.
  */
 public final class DeploymentRules {
   private DeploymentRules() {}
@@ -37,40 +38,62 @@ public final class DeploymentRules {
   private static void reachability(Topology t, List<CheckResult> out) {
     List<SentinelState> down = t.sentinels().stream().filter(s -> !s.reachable()).toList();
     if (down.isEmpty()) {
-      out.add(CheckResult.pass("sentinels-reachable", "all " + t.sentinels().size() + " sentinels answer"));
+      out.add(
+          CheckResult.pass(
+              "sentinels-reachable", "all " + t.sentinels().size() + " sentinels answer"));
     } else {
-      out.add(CheckResult.warn("sentinels-reachable", down.size() + " of " + t.sentinels().size()
-          + " sentinels do not answer (" + down.stream().map(s -> s.address() + " " + s.error())
-              .collect(Collectors.joining(", ")) + "): one more lost and failover may be impossible"));
+      out.add(
+          CheckResult.warn(
+              "sentinels-reachable",
+              down.size()
+                  + " of "
+                  + t.sentinels().size()
+                  + " sentinels do not answer ("
+                  + down.stream()
+                      .map(s -> s.address() + " " + s.error())
+                      .collect(Collectors.joining(", "))
+                  + "): one more lost and failover may be impossible"));
     }
   }
 
   private static void ckquorum(DeploymentFacts f, List<CheckResult> out) {
-    f.ckquorum().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-      String name = "ckquorum " + e.getKey();
-      String reply = e.getValue();
-      if (reply.startsWith("OK")) {
-        out.add(CheckResult.pass(name, reply));
-      } else if (reply.startsWith("unreachable")) {
-        out.add(CheckResult.warn(name, "not asked: " + reply));
-      } else {
-        out.add(CheckResult.fail(name, reply));
-      }
-    });
+    f.ckquorum().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              String name = "ckquorum " + e.getKey();
+              String reply = e.getValue();
+              if (reply.startsWith("OK")) {
+                out.add(CheckResult.pass(name, reply));
+              } else if (reply.startsWith("unreachable")) {
+                out.add(CheckResult.warn(name, "not asked: " + reply));
+              } else {
+                out.add(CheckResult.fail(name, reply));
+              }
+            });
   }
 
   private static void count(Topology t, List<CheckResult> out) {
     int n = t.sentinels().size();
     if (n >= 3) {
-      out.add(CheckResult.pass("sentinel-count", n + " sentinels: a failover can be authorised with one host lost"));
+      out.add(
+          CheckResult.pass(
+              "sentinel-count", n + " sentinels: a failover can be authorised with one host lost"));
     } else if (n == 2) {
-      out.add(CheckResult.fail("sentinel-count", "only 2 sentinels: a failover needs a majority (2) to elect a leader,"
-          + " so when the host of one dies (with the master, if they share it) the one left can never authorise a"
-          + " failover; run at least 3 on distinct hosts"));
+      out.add(
+          CheckResult.fail(
+              "sentinel-count",
+              "only 2 sentinels: a failover needs a majority (2) to elect a leader,"
+                  + " so when the host of one dies (with the master, if they share it) the one left can never authorise a"
+                  + " failover; run at least 3 on distinct hosts"));
     } else {
-      out.add(CheckResult.fail("sentinel-count", "only 1 sentinel" + (t.quorum() <= 1 ? " with quorum 1" : "")
-          + ": a single point of failure; when its host dies no failover can be authorised at all, and alone it"
-          + " takes any network hiccup for a dead master; run at least 3 on distinct hosts"));
+      out.add(
+          CheckResult.fail(
+              "sentinel-count",
+              "only 1 sentinel"
+                  + (t.quorum() <= 1 ? " with quorum 1" : "")
+                  + ": a single point of failure; when its host dies no failover can be authorised at all, and alone it"
+                  + " takes any network hiccup for a dead master; run at least 3 on distinct hosts"));
     }
   }
 
@@ -79,17 +102,52 @@ public final class DeploymentRules {
     int q = t.quorum();
     int majority = n / 2 + 1;
     if (q > n) {
-      out.add(CheckResult.fail("quorum", "quorum " + q + " with " + n + " sentinels: the master can never be agreed"
-          + " down, so no failover happens"));
+      out.add(
+          CheckResult.fail(
+              "quorum",
+              "quorum "
+                  + q
+                  + " with "
+                  + n
+                  + " sentinels: the master can never be agreed"
+                  + " down, so no failover happens"));
     } else if (q > majority) {
-      out.add(CheckResult.warn("quorum", "quorum " + q + " with " + n + " sentinels: losing " + (n - q + 1)
-          + " sentinel(s) already prevents failover; a quorum of " + majority + " (the majority) is enough"));
+      out.add(
+          CheckResult.warn(
+              "quorum",
+              "quorum "
+                  + q
+                  + " with "
+                  + n
+                  + " sentinels: losing "
+                  + (n - q + 1)
+                  + " sentinel(s) already prevents failover; a quorum of "
+                  + majority
+                  + " (the majority) is enough"));
     } else if (q < majority) {
-      out.add(CheckResult.warn("quorum", "quorum " + q + " with " + n + " sentinels: fewer than a majority (" + majority
-          + ") may declare the master down; a failover still needs " + majority + " votes"));
+      out.add(
+          CheckResult.warn(
+              "quorum",
+              "quorum "
+                  + q
+                  + " with "
+                  + n
+                  + " sentinels: fewer than a majority ("
+                  + majority
+                  + ") may declare the master down; a failover still needs "
+                  + majority
+                  + " votes"));
     } else {
-      out.add(CheckResult.pass("quorum", "quorum " + q + " of " + n + " sentinels; a majority (" + majority
-          + ") can reach it and authorise the failover"));
+      out.add(
+          CheckResult.pass(
+              "quorum",
+              "quorum "
+                  + q
+                  + " of "
+                  + n
+                  + " sentinels; a majority ("
+                  + majority
+                  + ") can reach it and authorise the failover"));
     }
   }
 
@@ -101,37 +159,67 @@ public final class DeploymentRules {
       }
     }
     if (views.size() <= 1) {
-      out.add(CheckResult.pass("agreement", "the sentinels agree: master " + t.master().address() + ", config epoch "
-          + t.configEpoch()));
+      out.add(
+          CheckResult.pass(
+              "agreement",
+              "the sentinels agree: master "
+                  + t.master().address()
+                  + ", config epoch "
+                  + t.configEpoch()));
     } else {
-      out.add(CheckResult.fail("agreement", "the sentinels disagree on the master: " + t.reachableSentinels().stream()
-          .filter(s -> s.masterAddress() != null)
-          .map(s -> s.address() + " says " + s.masterAddress() + " epoch " + s.configEpoch())
-          .collect(Collectors.joining(", ")) + " (a failover in progress, or a split configuration)"));
+      out.add(
+          CheckResult.fail(
+              "agreement",
+              "the sentinels disagree on the master: "
+                  + t.reachableSentinels().stream()
+                      .filter(s -> s.masterAddress() != null)
+                      .map(
+                          s ->
+                              s.address()
+                                  + " says "
+                                  + s.masterAddress()
+                                  + " epoch "
+                                  + s.configEpoch())
+                      .collect(Collectors.joining(", "))
+                  + " (a failover in progress, or a split configuration)"));
     }
   }
 
   private static void distinctHosts(Topology t, List<CheckResult> out) {
-    Map<String, Long> perHost = t.sentinels().stream()
-        .collect(Collectors.groupingBy(s -> TopologyReader.canonicalHost(s.host()), Collectors.counting()));
-    List<String> shared = perHost.entrySet().stream().filter(e -> e.getValue() > 1)
-        .map(e -> e.getValue() + " on " + e.getKey()).sorted().toList();
+    Map<String, Long> perHost =
+        t.sentinels().stream()
+            .collect(
+                Collectors.groupingBy(
+                    s -> TopologyReader.canonicalHost(s.host()), Collectors.counting()));
+    List<String> shared =
+        perHost.entrySet().stream()
+            .filter(e -> e.getValue() > 1)
+            .map(e -> e.getValue() + " on " + e.getKey())
+            .sorted()
+            .toList();
     if (shared.isEmpty()) {
       out.add(CheckResult.pass("distinct-hosts", "every sentinel runs on its own host"));
     } else {
-      out.add(CheckResult.warn("distinct-hosts", "sentinels share a host (" + String.join(", ", shared)
-          + "): one machine failing takes several votes with it"));
+      out.add(
+          CheckResult.warn(
+              "distinct-hosts",
+              "sentinels share a host ("
+                  + String.join(", ", shared)
+                  + "): one machine failing takes several votes with it"));
     }
   }
 
   private static void replicas(Topology t, List<CheckResult> out) {
     if (t.replicas().isEmpty()) {
-      out.add(CheckResult.fail("replicas", "the master has no replica: there is nothing to fail over to"));
+      out.add(
+          CheckResult.fail(
+              "replicas", "the master has no replica: there is nothing to fail over to"));
       return;
     }
     for (Instance r : t.replicas()) {
       String name = "replica " + r.address();
-      String lag = r.lagBytes() == null ? "offset " + r.replOffset() : "lag " + r.lagBytes() + " bytes";
+      String lag =
+          r.lagBytes() == null ? "offset " + r.replOffset() : "lag " + r.lagBytes() + " bytes";
       if (r.down()) {
         out.add(CheckResult.warn(name, "down (" + r.state() + ")"));
       } else if (!"ok".equals(r.linkStatus())) {
@@ -144,34 +232,55 @@ public final class DeploymentRules {
 
   private static void minReplicas(DeploymentFacts f, List<CheckResult> out) {
     if (f.masterConfigError() != null) {
-      out.add(CheckResult.warn("min-replicas", "could not read the master's configuration: " + f.masterConfigError()));
+      out.add(
+          CheckResult.warn(
+              "min-replicas",
+              "could not read the master's configuration: " + f.masterConfigError()));
       return;
     }
     String toWrite = f.masterConfig().getOrDefault("min-replicas-to-write", "0");
     String maxLag = f.masterConfig().getOrDefault("min-replicas-max-lag", "10");
     if ("0".equals(toWrite.trim())) {
-      out.add(CheckResult.warn("min-replicas", "min-replicas-to-write is 0 on the master: in a split brain the"
-          + " isolated old master keeps accepting writes, which are lost without bound when it rejoins"
-          + " (set e.g. min-replicas-to-write 1, min-replicas-max-lag 10)"));
+      out.add(
+          CheckResult.warn(
+              "min-replicas",
+              "min-replicas-to-write is 0 on the master: in a split brain the"
+                  + " isolated old master keeps accepting writes, which are lost without bound when it rejoins"
+                  + " (set e.g. min-replicas-to-write 1, min-replicas-max-lag 10)"));
     } else {
-      out.add(CheckResult.pass("min-replicas", "min-replicas-to-write " + toWrite + ", min-replicas-max-lag " + maxLag
-          + " s: an isolated master stops taking writes"));
+      out.add(
+          CheckResult.pass(
+              "min-replicas",
+              "min-replicas-to-write "
+                  + toWrite
+                  + ", min-replicas-max-lag "
+                  + maxLag
+                  + " s: an isolated master stops taking writes"));
     }
   }
 
   private static void persistence(DeploymentFacts f, List<CheckResult> out) {
     if (f.masterConfigError() != null) {
-      out.add(CheckResult.warn("persistence", "could not read the master's configuration: " + f.masterConfigError()));
+      out.add(
+          CheckResult.warn(
+              "persistence",
+              "could not read the master's configuration: " + f.masterConfigError()));
       return;
     }
     String save = f.masterConfig().getOrDefault("save", "").trim();
     boolean aof = "yes".equalsIgnoreCase(f.masterConfig().getOrDefault("appendonly", "no").trim());
     if (save.isEmpty() && !aof) {
-      out.add(CheckResult.fail("persistence", "the master has no persistence (no save points, appendonly no): if it"
-          + " restarts before the sentinels fail over, it comes back empty and its replicas copy the empty dataset"));
+      out.add(
+          CheckResult.fail(
+              "persistence",
+              "the master has no persistence (no save points, appendonly no): if it"
+                  + " restarts before the sentinels fail over, it comes back empty and its replicas copy the empty dataset"));
     } else {
-      out.add(CheckResult.pass("persistence", (aof ? "appendonly yes" : "appendonly no")
-          + (save.isEmpty() ? "" : ", save " + save)));
+      out.add(
+          CheckResult.pass(
+              "persistence",
+              (aof ? "appendonly yes" : "appendonly no")
+                  + (save.isEmpty() ? "" : ", save " + save)));
     }
   }
 
@@ -181,29 +290,47 @@ public final class DeploymentRules {
     }
     long promotable = t.replicas().stream().filter(r -> r.priority() != 0).count();
     if (promotable == 0) {
-      out.add(CheckResult.fail("replica-priority", "every replica has replica-priority 0: the sentinels can never"
-          + " promote one, so no failover is possible"));
+      out.add(
+          CheckResult.fail(
+              "replica-priority",
+              "every replica has replica-priority 0: the sentinels can never"
+                  + " promote one, so no failover is possible"));
     } else {
-      out.add(CheckResult.pass("replica-priority", promotable + " of " + t.replicas().size()
-          + " replicas can be promoted"));
+      out.add(
+          CheckResult.pass(
+              "replica-priority",
+              promotable + " of " + t.replicas().size() + " replicas can be promoted"));
     }
   }
 
   private static void timings(Topology t, List<CheckResult> out) {
     Duration down = t.downAfter();
     if (down.toMillis() < 1000) {
-      out.add(CheckResult.warn("down-after", "down-after-milliseconds " + down.toMillis()
-          + ": under 1 s, a short pause or network hiccup triggers a failover"));
+      out.add(
+          CheckResult.warn(
+              "down-after",
+              "down-after-milliseconds "
+                  + down.toMillis()
+                  + ": under 1 s, a short pause or network hiccup triggers a failover"));
     } else if (down.toMillis() > 60_000) {
-      out.add(CheckResult.warn("down-after", "down-after-milliseconds " + down.toMillis()
-          + ": over a minute of writes failing before a failover even starts"));
+      out.add(
+          CheckResult.warn(
+              "down-after",
+              "down-after-milliseconds "
+                  + down.toMillis()
+                  + ": over a minute of writes failing before a failover even starts"));
     } else {
       out.add(CheckResult.pass("down-after", "down-after-milliseconds " + down.toMillis()));
     }
     Duration fo = t.failoverTimeout();
     if (fo.compareTo(down.multipliedBy(2)) < 0) {
-      out.add(CheckResult.warn("failover-timeout", "failover-timeout " + fo.toMillis() + " ms is under twice"
-          + " down-after-milliseconds: failovers may be abandoned before replicas are reconfigured"));
+      out.add(
+          CheckResult.warn(
+              "failover-timeout",
+              "failover-timeout "
+                  + fo.toMillis()
+                  + " ms is under twice"
+                  + " down-after-milliseconds: failovers may be abandoned before replicas are reconfigured"));
     } else {
       out.add(CheckResult.pass("failover-timeout", "failover-timeout " + fo.toMillis() + " ms"));
     }

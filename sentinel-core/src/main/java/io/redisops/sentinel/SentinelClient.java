@@ -24,9 +24,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lettuce access to sentinels and to the servers they monitor, sharing one set of I/O threads. Each call opens its
- * own short-lived connection (loopback or LAN: a few milliseconds) so that a sentinel that went away and came back
- * needs no repair; event subscriptions ({@link #subscribe}) reconnect and resubscribe by themselves. Close when done.
+ * Lettuce access to sentinels and to the servers they monitor, sharing one set of I/O threads. Each
+ * call opens its own short-lived connection (loopback or LAN: a few milliseconds) so that a
+ * sentinel that went away and came back needs no repair; event subscriptions ({@link #subscribe})
+ * reconnect and resubscribe by themselves. Close when done.
  */
 public final class SentinelClient implements AutoCloseable {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -38,7 +39,8 @@ public final class SentinelClient implements AutoCloseable {
 
   public SentinelClient(Duration timeout) {
     this.timeout = timeout;
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    this.resources =
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.oneShot = RedisClient.create(resources);
     oneShot.setOptions(options(false));
     this.subscriber = RedisClient.create(resources);
@@ -63,14 +65,18 @@ public final class SentinelClient implements AutoCloseable {
   }
 
   /** One sentinel conversation: the connection is closed when the function returns or throws. */
-  public <T> T withSentinel(RedisEndpoint sentinel, java.util.function.Function<RedisSentinelCommands<String, String>, T> f) {
-    try (StatefulRedisSentinelConnection<String, String> c = oneShot.connectSentinel(uri(sentinel))) {
+  public <T> T withSentinel(
+      RedisEndpoint sentinel,
+      java.util.function.Function<RedisSentinelCommands<String, String>, T> f) {
+    try (StatefulRedisSentinelConnection<String, String> c =
+        oneShot.connectSentinel(uri(sentinel))) {
       return f.apply(c.sync());
     }
   }
 
   /** One Redis server conversation, as {@link #withSentinel}. */
-  public <T> T withRedis(RedisEndpoint server,
+  public <T> T withRedis(
+      RedisEndpoint server,
       java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> f) {
     try (StatefulRedisConnection<String, String> c = oneShot.connect(uri(server))) {
       return f.apply(c.sync());
@@ -82,38 +88,57 @@ public final class SentinelClient implements AutoCloseable {
     return subscriber.connectPubSub(uri(sentinel));
   }
 
-  /** {@code SENTINEL SENTINELS name}: the other sentinels this one knows (Lettuce has no method for it). */
-  public static List<Map<String, String>> sentinels(RedisSentinelCommands<String, String> c, String master) {
-    return c.dispatch(CommandType.SENTINEL, new ListOfMapsOutput<>(StringCodec.UTF8),
+  /**
+   * {@code SENTINEL SENTINELS name}: the other sentinels this one knows (Lettuce has no method for
+   * it).
+   */
+  public static List<Map<String, String>> sentinels(
+      RedisSentinelCommands<String, String> c, String master) {
+    return c.dispatch(
+        CommandType.SENTINEL,
+        new ListOfMapsOutput<>(StringCodec.UTF8),
         new CommandArgs<>(StringCodec.UTF8).add("SENTINELS").add(master));
   }
 
-  /** {@code SENTINEL CKQUORUM name}: the OK line; a NOQUORUM answer arrives as an exception with its text. */
+  /**
+   * {@code SENTINEL CKQUORUM name}: the OK line; a NOQUORUM answer arrives as an exception with its
+   * text.
+   */
   public static String ckquorum(RedisSentinelCommands<String, String> c, String master) {
-    return c.dispatch(CommandType.SENTINEL, new StatusOutput<>(StringCodec.UTF8),
+    return c.dispatch(
+        CommandType.SENTINEL,
+        new StatusOutput<>(StringCodec.UTF8),
         new CommandArgs<>(StringCodec.UTF8).add("CKQUORUM").add(master));
   }
 
   RedisURI uri(RedisEndpoint e) {
-    RedisURI.Builder b = RedisURI.builder().withHost(e.host()).withPort(e.port()).withSsl(e.tls())
-        .withVerifyPeer(e.tls()).withTimeout(timeout);
-    e.passwordIfAny().ifPresent(pw -> {
-      if (e.username() != null) {
-        b.withAuthentication(e.username(), pw.reveal().toCharArray());
-      } else {
-        b.withPassword(pw.reveal().toCharArray());
-      }
-    });
+    RedisURI.Builder b =
+        RedisURI.builder()
+            .withHost(e.host())
+            .withPort(e.port())
+            .withSsl(e.tls())
+            .withVerifyPeer(e.tls())
+            .withTimeout(timeout);
+    e.passwordIfAny()
+        .ifPresent(
+            pw -> {
+              if (e.username() != null) {
+                b.withAuthentication(e.username(), pw.reveal().toCharArray());
+              } else {
+                b.withPassword(pw.reveal().toCharArray());
+              }
+            });
     return b.build();
   }
 
   /**
-   * TLS with a private CA needs the client's SSL options; they are per client, so the first TLS endpoint with a CA
-   * file sets them (one deployment uses one CA).
+   * TLS with a private CA needs the client's SSL options; they are per client, so the first TLS
+   * endpoint with a CA file sets them (one deployment uses one CA).
    */
   public void trust(RedisEndpoint e) {
     if (e.tls() && e.caFile() != null) {
-      SslOptions ssl = SslOptions.builder().jdkSslProvider().trustManager(e.caFile().toFile()).build();
+      SslOptions ssl =
+          SslOptions.builder().jdkSslProvider().trustManager(e.caFile().toFile()).build();
       oneShot.setOptions(oneShot.getOptions().mutate().sslOptions(ssl).build());
       subscriber.setOptions(subscriber.getOptions().mutate().sslOptions(ssl).build());
     }

@@ -4,23 +4,41 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One event a sentinel published (its pub/sub channel is the event type, e.g. {@code +switch-master}).
+ * One event a sentinel published (its pub/sub channel is the event type, e.g. {@code
+ * +switch-master}).
  *
  * @param time when we received it
  * @param sentinel {@code host:port} of the sentinel that published it
  * @param type the event type (the channel)
  * @param payload the message as published
- * @param instance the instance it is about, readable ({@code master mymaster 10.0.0.1:6379},
- *     {@code slave 10.0.0.2:6379 of mymaster}); the payload when it has no instance form
+ * @param instance the instance it is about, readable ({@code master mymaster 10.0.0.1:6379}, {@code
+ *     slave 10.0.0.2:6379 of mymaster}); the payload when it has no instance form
  * @param masterName the master the event concerns, null when the payload names none
  */
-public record SentinelEvent(Instant time, String sentinel, String type, String payload, String instance,
+public record SentinelEvent(
+    Instant time,
+    String sentinel,
+    String type,
+    String payload,
+    String instance,
     String masterName) {
 
   /** Events after which the topology must be read again (the list of the design). */
-  public static final java.util.Set<String> REFRESHING = java.util.Set.of("+switch-master", "+sdown", "-sdown",
-      "+odown", "-odown", "+convert-to-slave", "+failover-end", "+slave", "+sentinel", "+tilt", "-tilt",
-      "+failover-end-for-timeout", "+reset-master");
+  public static final java.util.Set<String> REFRESHING =
+      java.util.Set.of(
+          "+switch-master",
+          "+sdown",
+          "-sdown",
+          "+odown",
+          "-odown",
+          "+convert-to-slave",
+          "+failover-end",
+          "+slave",
+          "+sentinel",
+          "+tilt",
+          "-tilt",
+          "+failover-end-for-timeout",
+          "+reset-master");
 
   /** Parses a published message into an event. */
   public static SentinelEvent parse(Instant time, String sentinel, String type, String payload) {
@@ -31,7 +49,8 @@ public record SentinelEvent(Instant time, String sentinel, String type, String p
       // <name> <old-ip> <old-port> <new-ip> <new-port>
       master = w[0];
       instance = "master " + w[0] + " " + w[1] + ":" + w[2] + " -> " + w[3] + ":" + w[4];
-    } else if (w.length >= 4 && (w[0].equals("master") || w[0].equals("slave") || w[0].equals("sentinel"))) {
+    } else if (w.length >= 4
+        && (w[0].equals("master") || w[0].equals("slave") || w[0].equals("sentinel"))) {
       // <type> <name> <ip> <port> [@ <master-name> <master-ip> <master-port>]
       int at = java.util.Arrays.asList(w).indexOf("@");
       if (w[0].equals("master")) {
@@ -52,9 +71,14 @@ public record SentinelEvent(Instant time, String sentinel, String type, String p
     return EventMeanings.describe(type);
   }
 
-  /** True for the events that go to the notification hook: failovers, objective downs, aborted failovers, TILT. */
+  /**
+   * True for the events that go to the notification hook: failovers, objective downs, aborted
+   * failovers, TILT.
+   */
   public boolean isFailoverNotice() {
-    return type.equals("+switch-master") || type.equals("+odown") || type.startsWith("-failover-abort")
+    return type.equals("+switch-master")
+        || type.equals("+odown")
+        || type.startsWith("-failover-abort")
         || type.equals("+tilt");
   }
 

@@ -5,15 +5,17 @@ import io.redisops.redis.RedisEndpoint;
 import java.util.List;
 
 /**
- * What to watch: a master name, the sentinels to ask about it, and how to log in to the Redis servers they report
- * (for the checks and status figures that only the servers themselves can give).
+ * What to watch: a master name, the sentinels to ask about it, and how to log in to the Redis
+ * servers they report (for the checks and status figures that only the servers themselves can
+ * give).
  *
  * @param masterName the name the sentinels monitor the master under
  * @param sentinels the configured sentinels (host, port, ACL user, password, TLS); at least one
- * @param redisLogin credentials and TLS for the monitored servers; its host and port are ignored (the sentinels say
- *     where the servers are); null to connect without a password
+ * @param redisLogin credentials and TLS for the monitored servers; its host and port are ignored
+ *     (the sentinels say where the servers are); null to connect without a password
  */
-public record SentinelTarget(String masterName, List<RedisEndpoint> sentinels, RedisEndpoint redisLogin) {
+public record SentinelTarget(
+    String masterName, List<RedisEndpoint> sentinels, RedisEndpoint redisLogin) {
 
   public SentinelTarget {
     if (masterName == null || masterName.isBlank()) {
@@ -35,13 +37,18 @@ public record SentinelTarget(String masterName, List<RedisEndpoint> sentinels, R
     if (redisLogin == null) {
       return new RedisEndpoint(host, port, false, null, null, null);
     }
-    return new RedisEndpoint(host, port, redisLogin.tls(), redisLogin.username(), redisLogin.password(),
+    return new RedisEndpoint(
+        host,
+        port,
+        redisLogin.tls(),
+        redisLogin.username(),
+        redisLogin.password(),
         redisLogin.caFile());
   }
 
   /**
-   * Parses {@code host:port,host:port} (each may also be {@code redis://[user:password@]host:port} or
-   * {@code rediss://...}); the port defaults to 26379.
+   * Parses {@code host:port,host:port} (each may also be {@code redis://[user:password@]host:port}
+   * or {@code rediss://...}); the port defaults to 26379.
    */
   public static List<RedisEndpoint> parseNodes(List<String> nodes, String key) {
     if (nodes == null || nodes.isEmpty()) {

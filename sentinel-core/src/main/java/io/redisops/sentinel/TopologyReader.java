@@ -18,8 +18,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads a {@link Topology} by asking every sentinel ({@code SENTINEL MASTER / REPLICAS / SENTINELS}): the configured
- * ones first, then those they discovered. A sentinel that does not answer is listed as unreachable, not dropped.
+ * Reads a {@link Topology} by asking every sentinel ({@code SENTINEL MASTER / REPLICAS /
+ * SENTINELS}): the configured ones first, then those they discovered. A sentinel that does not
+ * answer is listed as unreachable, not dropped.
  */
 public final class TopologyReader {
   private final SentinelClient client;
@@ -38,8 +39,14 @@ public final class TopologyReader {
   }
 
   /** What one sentinel answered about the master (or why it did not). */
-  record Answer(RedisEndpoint sentinel, boolean configured, Map<String, String> master,
-      List<Map<String, String>> replicas, List<Map<String, String>> sentinels, String error, boolean unknownMaster) {
+  record Answer(
+      RedisEndpoint sentinel,
+      boolean configured,
+      Map<String, String> master,
+      List<Map<String, String>> replicas,
+      List<Map<String, String>> sentinels,
+      String error,
+      boolean unknownMaster) {
     boolean reachable() {
       return error == null || unknownMaster;
     }
@@ -48,9 +55,10 @@ public final class TopologyReader {
   /**
    * Reads the topology now.
    *
-   * @param probeMaster also ask the master for its replication offset (to show replica lag in bytes); best effort
-   * @throws RedisOpsException FAILED when no sentinel answers; NOT_FOUND, listing the names the sentinels know, when
-   *     none of them monitors the master name
+   * @param probeMaster also ask the master for its replication offset (to show replica lag in
+   *     bytes); best effort
+   * @throws RedisOpsException FAILED when no sentinel answers; NOT_FOUND, listing the names the
+   *     sentinels know, when none of them monitors the master name
    */
   public Topology read(boolean probeMaster) {
     List<Answer> answers = new ArrayList<>();
@@ -60,7 +68,8 @@ public final class TopologyReader {
         answers.add(ask(s, true));
       }
     }
-    // Sentinels discovered by the configured ones are asked too: status must show all of them, and one not in the
+    // Sentinels discovered by the configured ones are asked too: status must show all of them, and
+    // one not in the
     // configuration still votes.
     for (Answer a : List.copyOf(answers)) {
       for (Map<String, String> other : a.sentinels()) {
@@ -68,8 +77,16 @@ public final class TopologyReader {
         int port = Integer.parseInt(other.getOrDefault("port", "0"));
         if (host != null && port > 0 && asked.add(key(host, port))) {
           RedisEndpoint template = target.sentinels().get(0);
-          answers.add(ask(new RedisEndpoint(host, port, template.tls(), template.username(), template.password(),
-              template.caFile()), false));
+          answers.add(
+              ask(
+                  new RedisEndpoint(
+                      host,
+                      port,
+                      template.tls(),
+                      template.username(),
+                      template.password(),
+                      template.caFile()),
+                  false));
         }
       }
     }
@@ -78,24 +95,48 @@ public final class TopologyReader {
       if (answers.stream().anyMatch(Answer::unknownMaster)) {
         throw unknownMaster();
       }
-      throw RedisOpsException.failed("no sentinel answered about '" + target.masterName() + "': "
-          + String.join("; ", answers.stream().map(a -> a.sentinel().address() + " " + a.error()).toList())
-          + "; check the sentinel addresses and that they run");
+      throw RedisOpsException.failed(
+          "no sentinel answered about '"
+              + target.masterName()
+              + "': "
+              + String.join(
+                  "; ",
+                  answers.stream().map(a -> a.sentinel().address() + " " + a.error()).toList())
+              + "; check the sentinel addresses and that they run");
     }
-    Answer best = knowing.stream().max((a, b) -> Long.compare(epoch(a.master()), epoch(b.master()))).orElseThrow();
+    Answer best =
+        knowing.stream()
+            .max((a, b) -> Long.compare(epoch(a.master()), epoch(b.master())))
+            .orElseThrow();
     Map<String, String> m = best.master();
     Set<String> masterFlags = flags(m.get("flags"));
-    Topology.Instance master = new Topology.Instance(m.get("ip"), intOf(m.get("port"), 0), m.get("runid"), masterFlags,
-        null, -1, null, -1, null);
+    Topology.Instance master =
+        new Topology.Instance(
+            m.get("ip"),
+            intOf(m.get("port"), 0),
+            m.get("runid"),
+            masterFlags,
+            null,
+            -1,
+            null,
+            -1,
+            null);
     Long masterOffset = probeMaster && !master.down() ? masterOffset(master) : null;
     List<Topology.Instance> replicas = new ArrayList<>();
     for (Map<String, String> r : best.replicas()) {
       long offset = longOf(r.get("slave-repl-offset"), 0);
       String mh = r.get("master-host");
-      replicas.add(new Topology.Instance(r.get("ip"), intOf(r.get("port"), 0), r.get("runid"), flags(r.get("flags")),
-          r.get("master-link-status"), offset, masterOffset == null ? null : Math.max(0, masterOffset - offset),
-          intOf(r.getOrDefault("slave-priority", r.get("replica-priority")), 100),
-          mh == null ? null : mh + ":" + r.get("master-port")));
+      replicas.add(
+          new Topology.Instance(
+              r.get("ip"),
+              intOf(r.get("port"), 0),
+              r.get("runid"),
+              flags(r.get("flags")),
+              r.get("master-link-status"),
+              offset,
+              masterOffset == null ? null : Math.max(0, masterOffset - offset),
+              intOf(r.getOrDefault("slave-priority", r.get("replica-priority")), 100),
+              mh == null ? null : mh + ":" + r.get("master-port")));
     }
     List<Topology.SentinelState> sentinels = new ArrayList<>();
     for (Answer a : answers) {
@@ -103,24 +144,44 @@ public final class TopologyReader {
       String runId = null;
       for (Answer other : knowing) {
         for (Map<String, String> s : other.sentinels()) {
-          if (key(s.get("ip"), intOf(s.get("port"), 0)).equals(key(a.sentinel().host(), a.sentinel().port()))) {
+          if (key(s.get("ip"), intOf(s.get("port"), 0))
+              .equals(key(a.sentinel().host(), a.sentinel().port()))) {
             seenFlags.addAll(flags(s.get("flags")));
             runId = s.get("runid");
           }
         }
       }
       seenFlags.remove("sentinel");
-      sentinels.add(new Topology.SentinelState(a.sentinel().host(), a.sentinel().port(), a.configured(),
-          a.reachable(), a.error(), runId,
-          a.master() == null ? null : a.master().get("ip") + ":" + a.master().get("port"),
-          a.master() == null ? -1 : epoch(a.master()), seenFlags));
+      sentinels.add(
+          new Topology.SentinelState(
+              a.sentinel().host(),
+              a.sentinel().port(),
+              a.configured(),
+              a.reachable(),
+              a.error(),
+              runId,
+              a.master() == null ? null : a.master().get("ip") + ":" + a.master().get("port"),
+              a.master() == null ? -1 : epoch(a.master()),
+              seenFlags));
     }
-    Topology t = new Topology(target.masterName(), master, replicas, sentinels, intOf(m.get("quorum"), 0), epoch(m),
-        Duration.ofMillis(longOf(m.get("down-after-milliseconds"), 30000)),
-        Duration.ofMillis(longOf(m.get("failover-timeout"), 180000)), masterOffset, clock.instant(), false, null);
+    Topology t =
+        new Topology(
+            target.masterName(),
+            master,
+            replicas,
+            sentinels,
+            intOf(m.get("quorum"), 0),
+            epoch(m),
+            Duration.ofMillis(longOf(m.get("down-after-milliseconds"), 30000)),
+            Duration.ofMillis(longOf(m.get("failover-timeout"), 180000)),
+            masterOffset,
+            clock.instant(),
+            false,
+            null);
     long answered = sentinels.stream().filter(Topology.SentinelState::reachable).count();
     if (answered < sentinels.size() / 2 + 1) {
-      return t.asStale(answered + " of " + sentinels.size() + " sentinels answered: not a majority");
+      return t.asStale(
+          answered + " of " + sentinels.size() + " sentinels answered: not a majority");
     }
     return t;
   }
@@ -128,8 +189,8 @@ public final class TopologyReader {
   /**
    * The master names the sentinels monitor, to pick the only one when none was given.
    *
-   * @throws RedisOpsException FAILED when no sentinel answers: an empty set would read as "nothing monitored", which is
-   *     a different problem with a different fix
+   * @throws RedisOpsException FAILED when no sentinel answers: an empty set would read as "nothing
+   *     monitored", which is a different problem with a different fix
    */
   public Set<String> monitoredMasters() {
     Set<String> names = new TreeSet<>();
@@ -144,8 +205,10 @@ public final class TopologyReader {
       }
     }
     if (!answered) {
-      throw RedisOpsException.failed("no sentinel answered: " + String.join("; ", errors)
-          + "; check the sentinel addresses and that they run");
+      throw RedisOpsException.failed(
+          "no sentinel answered: "
+              + String.join("; ", errors)
+              + "; check the sentinel addresses and that they run");
     }
     return names;
   }
@@ -165,21 +228,39 @@ public final class TopologyReader {
 
   RedisOpsException unknownMaster() {
     Set<String> known = knownMasters();
-    return RedisOpsException.notFound("the sentinels monitor no master named '" + target.masterName() + "'; they know: "
-        + (known.isEmpty() ? "no master at all" : String.join(", ", known)) + "; use --master NAME");
+    return RedisOpsException.notFound(
+        "the sentinels monitor no master named '"
+            + target.masterName()
+            + "'; they know: "
+            + (known.isEmpty() ? "no master at all" : String.join(", ", known))
+            + "; use --master NAME");
   }
 
   private Answer ask(RedisEndpoint s, boolean configured) {
     try {
-      return client.withSentinel(s, c -> {
-        Map<String, String> master = c.master(target.masterName());
-        return new Answer(s, configured, master, c.replicas(target.masterName()),
-            SentinelClient.sentinels(c, target.masterName()), null, false);
-      });
+      return client.withSentinel(
+          s,
+          c -> {
+            Map<String, String> master = c.master(target.masterName());
+            return new Answer(
+                s,
+                configured,
+                master,
+                c.replicas(target.masterName()),
+                SentinelClient.sentinels(c, target.masterName()),
+                null,
+                false);
+          });
     } catch (RedisCommandExecutionException e) {
       boolean unknown = String.valueOf(e.getMessage()).contains("No such master");
-      return new Answer(s, configured, null, List.of(), List.of(), unknown ? "does not monitor '" + target.masterName()
-          + "'" : firstLine(e.getMessage()), unknown);
+      return new Answer(
+          s,
+          configured,
+          null,
+          List.of(),
+          List.of(),
+          unknown ? "does not monitor '" + target.masterName() + "'" : firstLine(e.getMessage()),
+          unknown);
     } catch (RuntimeException e) {
       return new Answer(s, configured, null, List.of(), List.of(), describe(e), false);
     }
@@ -187,10 +268,12 @@ public final class TopologyReader {
 
   private Long masterOffset(Topology.Instance master) {
     try {
-      return client.withRedis(target.redisAt(master.host(), master.port()), c -> {
-        String v = InfoParser.parse(c.info("replication")).get("master_repl_offset");
-        return v == null ? null : Long.parseLong(v);
-      });
+      return client.withRedis(
+          target.redisAt(master.host(), master.port()),
+          c -> {
+            String v = InfoParser.parse(c.info("replication")).get("master_repl_offset");
+            return v == null ? null : Long.parseLong(v);
+          });
     } catch (RuntimeException e) {
       return null; // lag is then unknown; the sentinels' view stands on its own
     }
@@ -241,24 +324,30 @@ public final class TopologyReader {
     }
   }
 
-  /** Host and port as one key; host names are resolved so that {@code localhost:26379} and {@code 127.0.0.1:26379} match. */
+  /**
+   * Host and port as one key; host names are resolved so that {@code localhost:26379} and {@code
+   * 127.0.0.1:26379} match.
+   */
   static String key(String host, int port) {
     return canonicalHost(host) + ":" + port;
   }
 
-  private static final Map<String, String> RESOLVED = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  private static final Map<String, String> RESOLVED =
+      java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
   /** The address a host name resolves to (cached), or the name itself when it does not resolve. */
   public static String canonicalHost(String host) {
     if (host == null) {
       return "";
     }
-    return RESOLVED.computeIfAbsent(host, h -> {
-      try {
-        return InetAddress.getByName(h).getHostAddress();
-      } catch (UnknownHostException e) {
-        return h;
-      }
-    });
+    return RESOLVED.computeIfAbsent(
+        host,
+        h -> {
+          try {
+            return InetAddress.getByName(h).getHostAddress();
+          } catch (UnknownHostException e) {
+            return h;
+          }
+        });
   }
 }

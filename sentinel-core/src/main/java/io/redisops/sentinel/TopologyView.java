@@ -15,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The current {@link Topology} of one master, kept up to date: read again at once after every event of
- * {@link SentinelEvent#REFRESHING} from any sentinel, and every {@code interval} in any case (events can be missed
- * while a subscription reconnects). When a read fails, or fewer than a majority of the sentinels answer, the view is
- * marked stale (the last good topology with {@code stale = true}): callers must not act on it. Listeners hear every
- * change of shape (master, replicas, states, epoch, staleness) on the view's own thread.
+ * The current {@link Topology} of one master, kept up to date: read again at once after every event
+ * of {@link SentinelEvent#REFRESHING} from any sentinel, and every {@code interval} in any case
+ * (events can be missed while a subscription reconnects). When a read fails, or fewer than a
+ * majority of the sentinels answer, the view is marked stale (the last good topology with {@code
+ * stale = true}): callers must not act on it. Listeners hear every change of shape (master,
+ * replicas, states, epoch, staleness) on the view's own thread.
  */
 public final class TopologyView implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopologyView.class);
@@ -33,24 +34,27 @@ public final class TopologyView implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
-  public TopologyView(SentinelClient client, SentinelTarget target, Clock clock, Duration interval) {
+  public TopologyView(
+      SentinelClient client, SentinelTarget target, Clock clock, Duration interval) {
     this.reader = new TopologyReader(client, target, clock);
     this.events = new SentinelEvents(client, target.masterName(), clock);
     this.clock = clock;
     this.interval = interval;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "redis-ops-topology-" + target.masterName());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "redis-ops-topology-" + target.masterName());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
-   * Reads the topology once (so {@link #current()} has a value), subscribes to the events and starts the periodic
-   * refresh.
+   * Reads the topology once (so {@link #current()} has a value), subscribes to the events and
+   * starts the periodic refresh.
    *
-   * @throws RedisOpsException NOT_FOUND when the sentinels do not monitor the master name; an unreachable set of
-   *     sentinels does not throw: the view starts stale and keeps trying
+   * @throws RedisOpsException NOT_FOUND when the sentinels do not monitor the master name; an
+   *     unreachable set of sentinels does not throw: the view starts stale and keeps trying
    */
   public TopologyView start() {
     try {
@@ -61,13 +65,16 @@ public final class TopologyView implements AutoCloseable {
       }
       log.warn("{}: no topology yet: {}", reader.target().masterName(), e.getMessage());
     }
-    events.addListener(e -> {
-      if (SentinelEvent.REFRESHING.contains(e.type())) {
-        refreshSoon();
-      }
-    });
+    events.addListener(
+        e -> {
+          if (SentinelEvent.REFRESHING.contains(e.type())) {
+            refreshSoon();
+          }
+        });
     events.subscribe(reader.target().sentinels(), Duration.ofSeconds(2));
-    var unused = executor.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        executor.scheduleWithFixedDelay(
+            this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -75,7 +82,8 @@ public final class TopologyView implements AutoCloseable {
   public Topology current() {
     Topology t = current.get();
     Duration age = t == null ? Duration.ZERO : Duration.between(t.observedAt(), clock.instant());
-    // three missed refreshes, plus room for a slow read (each sentinel may take its timeout) on a loaded host
+    // three missed refreshes, plus room for a slow read (each sentinel may take its timeout) on a
+    // loaded host
     if (t != null && !t.stale() && age.compareTo(interval.multipliedBy(3).plusSeconds(10)) > 0) {
       // the refresh itself is stuck or starved: an old answer is not the sentinels' current view
       return t.asStale("not refreshed for " + age.toSeconds() + " s");
@@ -96,10 +104,11 @@ public final class TopologyView implements AutoCloseable {
   /** Asks for a refresh; several requests before it runs make one read. */
   public void refreshSoon() {
     if (refreshQueued.compareAndSet(false, true)) {
-      executor.execute(() -> {
-        refreshQueued.set(false);
-        refresh();
-      });
+      executor.execute(
+          () -> {
+            refreshQueued.set(false);
+            refresh();
+          });
     }
   }
 
@@ -121,8 +130,13 @@ public final class TopologyView implements AutoCloseable {
       if (after.stale()) {
         log.warn("{}: sentinel view is stale: {}", after.masterName(), after.staleReason());
       } else {
-        log.info("{}: master {} (epoch {}), {} replica(s), {} of {} sentinels answering", after.masterName(),
-            after.master().address(), after.configEpoch(), after.replicas().size(), after.reachableSentinels().size(),
+        log.info(
+            "{}: master {} (epoch {}), {} replica(s), {} of {} sentinels answering",
+            after.masterName(),
+            after.master().address(),
+            after.configEpoch(),
+            after.replicas().size(),
+            after.reachableSentinels().size(),
             after.sentinels().size());
       }
       for (Consumer<Topology> l : listeners) {

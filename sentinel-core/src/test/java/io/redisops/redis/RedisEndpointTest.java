@@ -69,7 +69,10 @@ class RedisEndpointTest {
     RedisEndpoint ep = RedisEndpoint.parse("redis://u:p%40ss%3Aw%2Fo+rd@h:1");
     assertThat(ep.username()).isEqualTo("u");
     assertThat(ep.password().reveal()).isEqualTo("p@ss:w/o+rd");
-    assertThat(ep.toString()).doesNotContain("p@ss").doesNotContain("p%40ss").isEqualTo("redis://u@h:1");
+    assertThat(ep.toString())
+        .doesNotContain("p@ss")
+        .doesNotContain("p%40ss")
+        .isEqualTo("redis://u@h:1");
   }
 
   @Test
@@ -137,8 +140,10 @@ class RedisEndpointTest {
 
   @Test
   void withPasswordAndCaFileKeepTheRest() {
-    RedisEndpoint ep = RedisEndpoint.parse("rediss://u:old@h:1").withPassword(Secret.of("pw"))
-        .withCaFile(java.nio.file.Path.of("/etc/ca.pem"));
+    RedisEndpoint ep =
+        RedisEndpoint.parse("rediss://u:old@h:1")
+            .withPassword(Secret.of("pw"))
+            .withCaFile(java.nio.file.Path.of("/etc/ca.pem"));
     assertThat(ep.tls()).isTrue();
     assertThat(ep.username()).isEqualTo("u");
     assertThat(ep.password().reveal()).isEqualTo("pw");
@@ -147,31 +152,40 @@ class RedisEndpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "redis://user:hunter2@h:1",
-      "rediss://:hunter2@h:1",
-      "redis://hunter2@h:1",
-      "redis://user:hunter2@[::1]:1"})
+  @ValueSource(
+      strings = {
+        "redis://user:hunter2@h:1",
+        "rediss://:hunter2@h:1",
+        "redis://hunter2@h:1",
+        "redis://user:hunter2@[::1]:1"
+      })
   void toStringNeverShowsThePassword(String uri) {
     RedisEndpoint ep = RedisEndpoint.parse(uri);
     assertThat(ep.password().reveal()).isEqualTo("hunter2");
     assertThat(ep.toString()).doesNotContain("hunter2");
   }
 
-  /** URIs that are refused while carrying a password: the message must not repeat any part of it. */
+  /**
+   * URIs that are refused while carrying a password: the message must not repeat any part of it.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {
-      "redis://user:hunt er2@h:1",          // not a valid URI (space)
-      "redis://user:hunter2@h:abc",         // no usable host/port
-      "redis://:hun@ter2@h:1",              // unencoded '@' in the password
-      "redis://:hun/ter2@h:1",              // unencoded '/' in the password
-      "hunter2@h:abc",                      // bare form, no scheme
-      "user:hunter2@h:abc",                 // bare form with user
-      "redis://user:hunter2@:6379",         // empty host
-      "redis://user:hunter2@h:0"})          // port out of range
+  @ValueSource(
+      strings = {
+        "redis://user:hunt er2@h:1", // not a valid URI (space)
+        "redis://user:hunter2@h:abc", // no usable host/port
+        "redis://:hun@ter2@h:1", // unencoded '@' in the password
+        "redis://:hun/ter2@h:1", // unencoded '/' in the password
+        "hunter2@h:abc", // bare form, no scheme
+        "user:hunter2@h:abc", // bare form with user
+        "redis://user:hunter2@:6379", // empty host
+        "redis://user:hunter2@h:0"
+      }) // port out of range
   void errorMessagesNeverShowThePassword(String uri) {
     RedisOpsException e = assertUsage(uri);
-    assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain("hunt").doesNotContain("ter2");
+    assertThat(e.getMessage())
+        .doesNotContain("hunter2")
+        .doesNotContain("hunt")
+        .doesNotContain("ter2");
   }
 
   @Test
@@ -181,7 +195,8 @@ class RedisEndpointTest {
   }
 
   private static RedisOpsException assertUsage(String uri) {
-    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> RedisEndpoint.parse(uri));
+    RedisOpsException e =
+        catchThrowableOfType(RedisOpsException.class, () -> RedisEndpoint.parse(uri));
     assertThat(e).as("parse(%s) should be refused", uri).isNotNull();
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     return e;
@@ -189,11 +204,18 @@ class RedisEndpointTest {
 
   @Test
   void aPortThatIsNotANumberAndUnixSocketsAreNamed() {
-    RedisOpsException port = catchThrowableOfType(RedisOpsException.class, () -> RedisEndpoint.parse("redis://127.0.0.1:abc"));
+    RedisOpsException port =
+        catchThrowableOfType(
+            RedisOpsException.class, () -> RedisEndpoint.parse("redis://127.0.0.1:abc"));
     assertThat(port.exitCode()).isEqualTo(ExitCode.USAGE);
-    assertThat(port.getMessage()).contains("port that is not a number").doesNotContain("has no host");
-    RedisOpsException unix = catchThrowableOfType(RedisOpsException.class,
-        () -> RedisEndpoint.parse("unix:///run/redis/redis.sock"));
-    assertThat(unix.getMessage()).contains("unix sockets are not supported").contains("redis://127.0.0.1:PORT");
+    assertThat(port.getMessage())
+        .contains("port that is not a number")
+        .doesNotContain("has no host");
+    RedisOpsException unix =
+        catchThrowableOfType(
+            RedisOpsException.class, () -> RedisEndpoint.parse("unix:///run/redis/redis.sock"));
+    assertThat(unix.getMessage())
+        .contains("unix sockets are not supported")
+        .contains("redis://127.0.0.1:PORT");
   }
 }

@@ -35,18 +35,23 @@ class TlsSupportTest {
     Path missing = dir.resolve("nope.pem");
 
     assertThatThrownBy(() -> TlsSupport.forCaFile(missing))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
         .hasMessage("unable to read CA file " + missing + ": no such file; check --tls-ca-file");
   }
 
   @Test
   void fileWithoutCertificateIsAUsageErrorNamingTheFile() throws Exception {
-    Path garbage = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    Path garbage =
+        Files.writeString(
+            dir.resolve("key.pem"),
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
     Path empty = Files.createFile(dir.resolve("empty.pem"));
 
     for (Path p : new Path[] {garbage, empty}) {
       assertThatThrownBy(() -> TlsSupport.forCaFile(p))
-          .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+          .isInstanceOfSatisfying(
+              RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
           .hasMessageStartingWith("CA file " + p + " does not hold a PEM X.509 certificate");
     }
   }
@@ -54,7 +59,8 @@ class TlsSupportTest {
   @Test
   void directoryIsAUsageError() {
     assertThatThrownBy(() -> TlsSupport.forCaFile(dir))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
         .hasMessageContaining(dir.toString());
   }
 }

@@ -1,6 +1,8 @@
 package io.redisops.storage;
 
-/** Checks object keys against the {@link Repository} contract, so no key can escape its repository. */
+/**
+ * Checks object keys against the {@link Repository} contract, so no key can escape its repository.
+ */
 public final class Keys {
   private Keys() {}
 

@@ -26,15 +26,18 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A {@link Repository} in a local folder. Objects are files named by their key; folders are created 0700 and
- * files 0600, since a backup holds all the data of a Redis. A write goes to a hidden temporary file in the target
- * folder ({@code .name.part-<random>}), is fsynced, renamed into place and the folder fsynced: a crash leaves
- * either the old state or the new one, plus a temporary file that {@link #cleanupIncomplete} removes.
+ * A {@link Repository} in a local folder. Objects are files named by their key; folders are created
+ * 0700 and files 0600, since a backup holds all the data of a Redis. A write goes to a hidden
+ * temporary file in the target folder ({@code .name.part-<random>}), is fsynced, renamed into place
+ * and the folder fsynced: a crash leaves either the old state or the new one, plus a temporary file
+ * that {@link #cleanupIncomplete} removes.
  */
 public final class LocalRepository implements Repository {
   static final String PART_MARK = ".part-";
-  private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIR_PERMS =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE_PERMS =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path root;
 
@@ -64,15 +67,21 @@ public final class LocalRepository implements Repository {
 
   @Override
   public List<StoredObject> list(String prefix) throws IOException {
-    Path start = prefix.isEmpty() ? root : root.resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : parentOf(prefix));
+    Path start =
+        prefix.isEmpty()
+            ? root
+            : root.resolve(
+                prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : parentOf(prefix));
     if (!isFolder(start)) {
       return List.of();
     }
     List<StoredObject> out = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(start)) {
       for (Path p : (Iterable<Path>) walk::iterator) {
-        // Every entry that is not a folder is an object: a backup whose data file became something else (a pipe an
-        // operator streams through, say) is then read and judged by its checksums, not reported as missing.
+        // Every entry that is not a folder is an object: a backup whose data file became something
+        // else (a pipe an
+        // operator streams through, say) is then read and judged by its checksums, not reported as
+        // missing.
         if (Files.isDirectory(p) || p.getFileName().toString().startsWith(".")) {
           continue;
         }
@@ -98,11 +107,16 @@ public final class LocalRepository implements Repository {
   public StoredObject write(String key, BodyWriter body) throws IOException {
     Path target = pathOf(key);
     createDirectories(target.getParent());
-    Path temp = target.resolveSibling("." + target.getFileName() + PART_MARK + UUID.randomUUID().toString().substring(0, 8));
+    Path temp =
+        target.resolveSibling(
+            "." + target.getFileName() + PART_MARK + UUID.randomUUID().toString().substring(0, 8));
     boolean done = false;
     try {
-      try (FileChannel ch = FileChannel.open(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(FILE_PERMS))) {
+      try (FileChannel ch =
+          FileChannel.open(
+              temp,
+              EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(FILE_PERMS))) {
         OutputStream out = Channels.newOutputStream(ch);
         body.writeTo(new NonClosingOutputStream(out));
         ch.force(true);
@@ -131,13 +145,20 @@ public final class LocalRepository implements Repository {
 
   @Override
   public int cleanupIncomplete(String prefix) throws IOException {
-    Path start = prefix.isEmpty() ? root : root.resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : parentOf(prefix));
+    Path start =
+        prefix.isEmpty()
+            ? root
+            : root.resolve(
+                prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : parentOf(prefix));
     if (!isFolder(start)) {
       return 0;
     }
     List<Path> leftovers = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(start)) {
-      walk.filter(p -> p.getFileName().toString().startsWith(".") && p.getFileName().toString().contains(PART_MARK))
+      walk.filter(
+              p ->
+                  p.getFileName().toString().startsWith(".")
+                      && p.getFileName().toString().contains(PART_MARK))
           .forEach(leftovers::add);
     }
     for (Path p : leftovers) {
@@ -148,8 +169,9 @@ public final class LocalRepository implements Repository {
   }
 
   /**
-   * Whether {@code dir} is a folder; missing is false, but a folder that cannot be looked into is an error: an
-   * unreadable repository must never look empty (a "no backups" answer would be a lie).
+   * Whether {@code dir} is a folder; missing is false, but a folder that cannot be looked into is
+   * an error: an unreadable repository must never look empty (a "no backups" answer would be a
+   * lie).
    */
   private boolean isFolder(Path dir) throws IOException {
     try {
@@ -166,7 +188,10 @@ public final class LocalRepository implements Repository {
     }
   }
 
-  /** The outermost folder on the way from the repository's parent to {@code dir} that this user cannot enter. */
+  /**
+   * The outermost folder on the way from the repository's parent to {@code dir} that this user
+   * cannot enter.
+   */
   private Path deniedFolder(Path dir) {
     Path start = root.getParent() == null ? root : root.getParent();
     Path p = start;
@@ -189,9 +214,16 @@ public final class LocalRepository implements Repository {
       } catch (IOException ignored) {
         free = "free space unknown";
       }
-      return new IOException("unable to write " + target + ": " + (m.contains("quota") ? "disk quota exceeded"
-          : "no space left on device") + " (" + free + " on its file system); free space there or move the"
-          + " repository (--repo / repository.path)", e);
+      return new IOException(
+          "unable to write "
+              + target
+              + ": "
+              + (m.contains("quota") ? "disk quota exceeded" : "no space left on device")
+              + " ("
+              + free
+              + " on its file system); free space there or move the"
+              + " repository (--repo / repository.path)",
+          e);
     }
     return e;
   }
@@ -212,7 +244,8 @@ public final class LocalRepository implements Repository {
       return;
     }
     if (dir.equals(root)) {
-      // Folders above the repository are the operator's; only the repository itself is made private.
+      // Folders above the repository are the operator's; only the repository itself is made
+      // private.
       if (root.getParent() != null) {
         Files.createDirectories(root.getParent());
       }
@@ -232,7 +265,8 @@ public final class LocalRepository implements Repository {
   }
 
   private static void fsyncDirectory(Path dir) throws IOException {
-    // Without this a crash just after the rename could lose the new directory entry on some file systems.
+    // Without this a crash just after the rename could lose the new directory entry on some file
+    // systems.
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }

@@ -4,7 +4,10 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Lets a body close its compressor chain without closing the driver's stream, which the driver must still fsync. */
+/**
+ * Lets a body close its compressor chain without closing the driver's stream, which the driver must
+ * still fsync.
+ */
 final class NonClosingOutputStream extends FilterOutputStream {
   NonClosingOutputStream(OutputStream out) {
     super(out);

@@ -6,19 +6,23 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A place that stores objects under slash-separated keys ({@code dataset/backup-id/manifest.json}). It knows
- * nothing of Redis. The local folder and S3 drivers look alike; callers ask {@link #capabilities()} rather than
- * testing the type.
+ * A place that stores objects under slash-separated keys ({@code dataset/backup-id/manifest.json}).
+ * It knows nothing of Redis. The local folder and S3 drivers look alike; callers ask {@link
+ * #capabilities()} rather than testing the type.
  *
- * <p>Contract shared by all drivers: a key never starts or ends with {@code /} and has no empty, {@code .} or
- * {@code ..} segment; an object is visible to {@link #list} and {@link #read} only once {@link #write} has
- * completed it; I/O failures are reported as {@link IOException} whose message names the object.
+ * <p>Contract shared by all drivers: a key never starts or ends with {@code /} and has no empty,
+ * {@code .} or {@code ..} segment; an object is visible to {@link #list} and {@link #read} only
+ * once {@link #write} has completed it; I/O failures are reported as {@link IOException} whose
+ * message names the object.
  */
 public interface Repository extends java.io.Closeable {
 
   /** What this driver can do beyond the common contract. */
   enum Capability {
-    /** Objects are files on this host: file locks work, and a crash leaves temporary files to clean up. */
+    /**
+     * Objects are files on this host: file locks work, and a crash leaves temporary files to clean
+     * up.
+     */
     LOCAL_FILES
   }
 
@@ -28,19 +32,24 @@ public interface Repository extends java.io.Closeable {
   Set<Capability> capabilities();
 
   /**
-   * Every complete object whose key starts with {@code prefix}, sorted by key. A missing prefix gives an empty list;
-   * one that exists but cannot be read throws {@link java.nio.file.AccessDeniedException} naming the folder (an
-   * unreadable repository must never look empty).
+   * Every complete object whose key starts with {@code prefix}, sorted by key. A missing prefix
+   * gives an empty list; one that exists but cannot be read throws {@link
+   * java.nio.file.AccessDeniedException} naming the folder (an unreadable repository must never
+   * look empty).
    */
   List<StoredObject> list(String prefix) throws IOException;
 
-  /** Opens a complete object for reading. A missing object throws {@link java.nio.file.NoSuchFileException}. */
+  /**
+   * Opens a complete object for reading. A missing object throws {@link
+   * java.nio.file.NoSuchFileException}.
+   */
   InputStream read(String key) throws IOException;
 
   /**
-   * Writes an object atomically: the body writes the content to the stream it is given (it must not close it);
-   * the object appears complete under {@code key} when this method returns, or not at all if the body or the
-   * storage fails (an existing object under the key is then left as it was). Content is durable on return.
+   * Writes an object atomically: the body writes the content to the stream it is given (it must not
+   * close it); the object appears complete under {@code key} when this method returns, or not at
+   * all if the body or the storage fails (an existing object under the key is then left as it was).
+   * Content is durable on return.
    */
   StoredObject write(String key, BodyWriter body) throws IOException;
 
@@ -48,8 +57,9 @@ public interface Repository extends java.io.Closeable {
   void delete(String key) throws IOException;
 
   /**
-   * Removes what interrupted writes under {@code prefix} left behind (temporary files, incomplete uploads).
-   * Call it only while no write to the same prefix can be running (hold the dataset's lock).
+   * Removes what interrupted writes under {@code prefix} left behind (temporary files, incomplete
+   * uploads). Call it only while no write to the same prefix can be running (hold the dataset's
+   * lock).
    *
    * @return how many leftovers were removed
    */

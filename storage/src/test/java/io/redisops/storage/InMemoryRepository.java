@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * A {@link Repository} held in memory, for tests of code that stores objects and does not care where (catalog,
- * retention, selection). It keeps the contract {@link RepositoryContract} checks for every driver: keys are
- * validated, a write that fails leaves the previous object, listings are sorted. It has no
- * {@link Repository.Capability#LOCAL_FILES}, like S3.
+ * A {@link Repository} held in memory, for tests of code that stores objects and does not care
+ * where (catalog, retention, selection). It keeps the contract {@link RepositoryContract} checks
+ * for every driver: keys are validated, a write that fails leaves the previous object, listings are
+ * sorted. It has no {@link Repository.Capability#LOCAL_FILES}, like S3.
  */
 public final class InMemoryRepository implements Repository {
 
@@ -48,11 +48,12 @@ public final class InMemoryRepository implements Repository {
   @Override
   public List<StoredObject> list(String prefix) {
     List<StoredObject> found = new ArrayList<>();
-    objects.forEach((key, e) -> {
-      if (key.startsWith(prefix)) {
-        found.add(new StoredObject(key, e.bytes().length, e.lastModified()));
-      }
-    });
+    objects.forEach(
+        (key, e) -> {
+          if (key.startsWith(prefix)) {
+            found.add(new StoredObject(key, e.bytes().length, e.lastModified()));
+          }
+        });
     return found;
   }
 

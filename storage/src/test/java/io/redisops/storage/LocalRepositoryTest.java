@@ -47,10 +47,14 @@ class LocalRepositoryTest {
     assertThat(written.size()).isEqualTo(5);
     assertThat(written.name()).isEqualTo("dump.rdb.zst");
     assertThat(read(repo, "cache/20261122T110000Z/dump.rdb.zst")).isEqualTo("hello");
-    assertThat(repo.list("cache/")).extracting(StoredObject::key)
-        .containsExactly("cache/20261122T110000Z/dump.rdb.zst", "cache/20261122T110000Z/manifest.json");
+    assertThat(repo.list("cache/"))
+        .extracting(StoredObject::key)
+        .containsExactly(
+            "cache/20261122T110000Z/dump.rdb.zst", "cache/20261122T110000Z/manifest.json");
     assertThat(repo.list("")).hasSize(3);
-    assertThat(repo.list("cache/20261122T110000Z/man")).extracting(StoredObject::name).containsExactly("manifest.json");
+    assertThat(repo.list("cache/20261122T110000Z/man"))
+        .extracting(StoredObject::name)
+        .containsExactly("manifest.json");
     assertThat(repo.list("missing/")).isEmpty();
   }
 
@@ -93,10 +97,16 @@ class LocalRepositoryTest {
   void aFailingBodyLeavesNoObjectNoTempFileAndNoEmptyFolder() throws IOException {
     LocalRepository repo = repo();
 
-    assertThatThrownBy(() -> repo.write("ds/id/dump.rdb", out -> {
-      out.write("partial".getBytes(UTF_8));
-      throw new IOException("snapshot stream broke");
-    })).isInstanceOf(IOException.class).hasMessage("snapshot stream broke");
+    assertThatThrownBy(
+            () ->
+                repo.write(
+                    "ds/id/dump.rdb",
+                    out -> {
+                      out.write("partial".getBytes(UTF_8));
+                      throw new IOException("snapshot stream broke");
+                    }))
+        .isInstanceOf(IOException.class)
+        .hasMessage("snapshot stream broke");
 
     assertThat(repo.list("")).isEmpty();
     assertThat(allFiles()).isEmpty();
@@ -109,10 +119,15 @@ class LocalRepositoryTest {
     LocalRepository repo = repo();
     repo.write("ds/id/dump.rdb", text("good"));
 
-    assertThatThrownBy(() -> repo.write("ds/id/dump.rdb", out -> {
-      out.write("bad".getBytes(UTF_8));
-      throw new IllegalStateException("boom");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                repo.write(
+                    "ds/id/dump.rdb",
+                    out -> {
+                      out.write("bad".getBytes(UTF_8));
+                      throw new IllegalStateException("boom");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
 
     assertThat(read(repo, "ds/id/dump.rdb")).isEqualTo("good");
     assertThat(allFiles()).containsExactly(root.resolve("ds/id/dump.rdb"));
@@ -180,10 +195,21 @@ class LocalRepositoryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../escape", "ds/../../escape", "/etc/passwd", "ds//x", "ds/./x", "ds/x/", "", "."})
+  @ValueSource(
+      strings = {
+        "../escape",
+        "ds/../../escape",
+        "/etc/passwd",
+        "ds//x",
+        "ds/./x",
+        "ds/x/",
+        "",
+        "."
+      })
   void invalidKeysAreRefused(String key) {
     LocalRepository repo = repo();
-    assertThatThrownBy(() -> repo.write(key, text("x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> repo.write(key, text("x")))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> repo.read(key)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> repo.delete(key)).isInstanceOf(IllegalArgumentException.class);
     assertThat(root.getParent().resolve("escape")).doesNotExist();

@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link Repository} contract, run against every driver (local folder, S3 through S3Proxy, and the
- * in-memory test fixture), so the fixture other modules' tests use behaves like the real drivers.
+ * The {@link Repository} contract, run against every driver (local folder, S3 through S3Proxy, and
+ * the in-memory test fixture), so the fixture other modules' tests use behaves like the real
+ * drivers.
  */
 public abstract class RepositoryContract {
 
@@ -35,7 +36,8 @@ public abstract class RepositoryContract {
     assertThat(a.key()).isEqualTo("ds/a/manifest.json");
     assertThat(a.size()).isEqualTo(5);
     assertThat(a.name()).isEqualTo("manifest.json");
-    assertThat(r.list("ds/")).extracting(StoredObject::key)
+    assertThat(r.list("ds/"))
+        .extracting(StoredObject::key)
         .containsExactly("ds/a/manifest.json", "ds/b/manifest.json");
     assertThat(text(r, "ds/b/manifest.json")).isEqualTo("second");
   }
@@ -51,10 +53,15 @@ public abstract class RepositoryContract {
   void aFailedWriteLeavesThePreviousObject() throws IOException {
     Repository r = repository();
     r.write("ds/a/data", out -> out.write("good".getBytes(UTF_8)));
-    assertThatThrownBy(() -> r.write("ds/a/data", out -> {
-      out.write("half".getBytes(UTF_8));
-      throw new IOException("disk gone");
-    })).isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () ->
+                r.write(
+                    "ds/a/data",
+                    out -> {
+                      out.write("half".getBytes(UTF_8));
+                      throw new IOException("disk gone");
+                    }))
+        .isInstanceOf(IOException.class);
     assertThat(text(r, "ds/a/data")).isEqualTo("good");
     r.cleanupIncomplete("ds/");
     assertThat(r.list("ds/")).extracting(StoredObject::key).containsExactly("ds/a/data");
@@ -73,7 +80,8 @@ public abstract class RepositoryContract {
   void keysThatCouldEscapeAreRefused() throws IOException {
     Repository r = repository();
     for (String bad : List.of("/abs", "trailing/", "a//b", "a/../b", "./a")) {
-      assertThatThrownBy(() -> r.write(bad, out -> out.write(1))).as(bad)
+      assertThatThrownBy(() -> r.write(bad, out -> out.write(1)))
+          .as(bad)
           .isInstanceOf(IllegalArgumentException.class);
     }
     assertThat(r.list("")).isEmpty();

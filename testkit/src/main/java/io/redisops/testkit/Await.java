@@ -6,14 +6,18 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Polls a condition until it holds or a deadline passes: the testkit's replacement for fixed sleeps.
+ * Polls a condition until it holds or a deadline passes: the testkit's replacement for fixed
+ * sleeps.
  *
- * <p>An exception thrown by the condition counts as "not yet" (a server that is still starting refuses
- * connections); the last one is attached as the cause of the timeout error.
+ * <p>An exception thrown by the condition counts as "not yet" (a server that is still starting
+ * refuses connections); the last one is attached as the cause of the timeout error.
  */
 public final class Await {
 
-  /** Pause between two polls: short enough for fast tests, long enough not to hammer a starting server. */
+  /**
+   * Pause between two polls: short enough for fast tests, long enough not to hammer a starting
+   * server.
+   */
   static final long POLL_MILLIS = 25;
 
   private Await() {}
@@ -49,8 +53,13 @@ public final class Await {
         last = e;
       }
       if (System.nanoTime() - deadline >= 0) {
-        AssertionError error = new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what
-            + (last == null ? "" : " (last error: " + last + ")"));
+        AssertionError error =
+            new AssertionError(
+                "timed out after "
+                    + timeout.toMillis()
+                    + " ms waiting for "
+                    + what
+                    + (last == null ? "" : " (last error: " + last + ")"));
         if (last != null) {
           error.initCause(last);
         }
@@ -62,7 +71,8 @@ public final class Await {
 
   static void pause() {
     try {
-      // The one sleep of the testkit: the gap between two polls of a condition, never a wait for an outcome.
+      // The one sleep of the testkit: the gap between two polls of a condition, never a wait for an
+      // outcome.
       Thread.sleep(POLL_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -9,17 +9,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Fills a server with real writes of every data type and encoding a backup must carry: strings (int, short, long
- * compressible), small and large hashes, lists, sets (intset and not), sorted sets, streams with consumer groups and
- * pending entries, keys with second and millisecond TTLs, in several databases.
+ * Fills a server with real writes of every data type and encoding a backup must carry: strings
+ * (int, short, long compressible), small and large hashes, lists, sets (intset and not), sorted
+ * sets, streams with consumer groups and pending entries, keys with second and millisecond TTLs, in
+ * several databases.
  */
 public final class DataFixture {
   private DataFixture() {}
 
   /**
-   * Adds hashes whose fields have their own TTL (HEXPIRE, HPEXPIRE; HSETEX where the server has it): a small one
-   * (listpack encoding) and one of 500 fields (hash table), in databases 0 and 3, on servers that have field TTLs
-   * (Redis 7.4+, Valkey 9+).
+   * Adds hashes whose fields have their own TTL (HEXPIRE, HPEXPIRE; HSETEX where the server has
+   * it): a small one (listpack encoding) and one of 500 fields (hash table), in databases 0 and 3,
+   * on servers that have field TTLs (Redis 7.4+, Valkey 9+).
    *
    * @return false, writing nothing, when the server has no field TTLs
    */
@@ -42,10 +43,13 @@ public final class DataFixture {
       redis.hset("db3:fttl", Map.of("x", "1", "y", "2"));
       redis.hexpire("db3:fttl", 600, "y");
       try {
-        redis.hsetex("db3:hsetex", io.lettuce.core.HSetExArgs.Builder.ex(java.time.Duration.ofMinutes(15)),
+        redis.hsetex(
+            "db3:hsetex",
+            io.lettuce.core.HSetExArgs.Builder.ex(java.time.Duration.ofMinutes(15)),
             Map.of("p", "1", "q", "2"));
       } catch (io.lettuce.core.RedisCommandExecutionException e) {
-        redis.hset("db3:hsetex", Map.of("p", "1", "q", "2")); // Redis 7.4 has HEXPIRE but not HSETEX
+        redis.hset(
+            "db3:hsetex", Map.of("p", "1", "q", "2")); // Redis 7.4 has HEXPIRE but not HSETEX
         redis.hexpire("db3:hsetex", 900, "p", "q");
       }
     } finally {
@@ -64,7 +68,10 @@ public final class DataFixture {
     }
   }
 
-  /** Writes the fixture; {@code scale} multiplies the size of the large collections (1 = a few thousand elements). */
+  /**
+   * Writes the fixture; {@code scale} multiplies the size of the large collections (1 = a few
+   * thousand elements).
+   */
   public static void fill(RedisCommands<String, String> redis, int scale) {
     try {
       redis.select(0);
@@ -104,9 +111,13 @@ public final class DataFixture {
       }
       redis.expire("zset:small", 86_400);
       for (int i = 0; i < 300; i++) {
-        redis.xadd("stream:events", Map.of("n", Integer.toString(i), "kind", i % 2 == 0 ? "even" : "odd"));
+        redis.xadd(
+            "stream:events", Map.of("n", Integer.toString(i), "kind", i % 2 == 0 ? "even" : "odd"));
       }
-      redis.xgroupCreate(XReadArgs.StreamOffset.from("stream:events", "0-0"), "workers", XGroupCreateArgs.Builder.mkstream());
+      redis.xgroupCreate(
+          XReadArgs.StreamOffset.from("stream:events", "0-0"),
+          "workers",
+          XGroupCreateArgs.Builder.mkstream());
       redis.xgroupCreate(XReadArgs.StreamOffset.from("stream:events", "$"), "late");
       readGroup(redis, "alice", 20);
       readGroup(redis, "bob", 5);
@@ -121,10 +132,13 @@ public final class DataFixture {
     }
   }
 
-  // Lettuce's xreadgroup(Consumer, XReadArgs, StreamOffset<K>...) is not @SafeVarargs; one offset is safe
+  // Lettuce's xreadgroup(Consumer, XReadArgs, StreamOffset<K>...) is not @SafeVarargs; one offset
+  // is safe
   @SuppressWarnings("unchecked")
   private static void readGroup(RedisCommands<String, String> redis, String consumer, long count) {
-    redis.xreadgroup(Consumer.from("workers", consumer), XReadArgs.Builder.count(count),
+    redis.xreadgroup(
+        Consumer.from("workers", consumer),
+        XReadArgs.Builder.count(count),
         XReadArgs.StreamOffset.lastConsumed("stream:events"));
   }
 }

@@ -12,7 +12,8 @@ final class Executables {
   /**
    * The absolute path of {@code name} in PATH.
    *
-   * @throws IllegalStateException "NAME not found in PATH; run ./run-tests.sh, which installs ..." when absent
+   * @throws IllegalStateException "NAME not found in PATH; run ./run-tests.sh, which installs ..."
+   *     when absent
    */
   static Path find(String name) {
     String path = System.getenv("PATH");
@@ -27,7 +28,9 @@ final class Executables {
         }
       }
     }
-    throw new IllegalStateException(name + " not found in PATH; run ./run-tests.sh, which installs Debian's "
-        + "redis-server redis-sentinel redis-tools");
+    throw new IllegalStateException(
+        name
+            + " not found in PATH; run ./run-tests.sh, which installs Debian's "
+            + "redis-server redis-sentinel redis-tools");
   }
 }

@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * Hands out free TCP ports on 127.0.0.1.
  *
- * <p>The port is free when handed out, not reserved: the caller must retry with another port if the bind
- * fails. Ports 6379 and 26379 are never handed out, so a test can never touch a real Redis or Sentinel,
- * and a port is not handed out twice by this JVM, so two servers starting at once do not pick the same one.
+ * <p>The port is free when handed out, not reserved: the caller must retry with another port if the
+ * bind fails. Ports 6379 and 26379 are never handed out, so a test can never touch a real Redis or
+ * Sentinel, and a port is not handed out twice by this JVM, so two servers starting at once do not
+ * pick the same one.
  */
 public final class FreePorts {
 

@@ -1,10 +1,10 @@
 package io.redisops.testkit;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -16,17 +16,22 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Every key of every database of a server, with its type, its full logical value and its absolute expire time
- * ({@code PEXPIRETIME}): two dumps are equal exactly when two servers hold the same data. Used to prove that a backup or
- * a restore holds exactly the data. Streams include their entries, consumer groups and pending entries.
+ * Every key of every database of a server, with its type, its full logical value and its absolute
+ * expire time ({@code PEXPIRETIME}): two dumps are equal exactly when two servers hold the same
+ * data. Used to prove that a backup or a restore holds exactly the data. Streams include their
+ * entries, consumer groups and pending entries.
  */
 public final class KeyspaceDump {
   private KeyspaceDump() {}
 
-  /** One key: its type, value (a comparable structure) and absolute expire time in ms (-1: none). */
+  /**
+   * One key: its type, value (a comparable structure) and absolute expire time in ms (-1: none).
+   */
   public record KeyState(String type, Object value, long pexpireTime) {}
 
-  /** db number to key to state, for every database that holds keys. Leaves the connection on db 0. */
+  /**
+   * db number to key to state, for every database that holds keys. Leaves the connection on db 0.
+   */
   public static Map<Integer, Map<String, KeyState>> of(RedisCommands<String, String> redis) {
     int databases = Integer.parseInt(redis.configGet("databases").get("databases"));
     boolean fieldTtls = DataFixture.hasFieldTtls(redis);
@@ -58,21 +63,29 @@ public final class KeyspaceDump {
     return dump.values().stream().mapToLong(Map::size).sum();
   }
 
-  private static KeyState state(RedisCommands<String, String> redis, String key, boolean fieldTtls) {
+  private static KeyState state(
+      RedisCommands<String, String> redis, String key, boolean fieldTtls) {
     String type = redis.type(key);
-    Object value = switch (type) {
-      case "string" -> redis.get(key);
-      case "hash" -> hash(redis, key, fieldTtls);
-      case "list" -> redis.lrange(key, 0, -1);
-      case "set" -> new TreeSet<>(redis.smembers(key));
-      case "zset" -> redis.zrangeWithScores(key, 0, -1).stream().map(KeyspaceDump::scored).toList();
-      case "stream" -> stream(redis, key);
-      default -> throw new IllegalStateException("key " + key + " has type " + type + ", which KeyspaceDump does not read");
-    };
+    Object value =
+        switch (type) {
+          case "string" -> redis.get(key);
+          case "hash" -> hash(redis, key, fieldTtls);
+          case "list" -> redis.lrange(key, 0, -1);
+          case "set" -> new TreeSet<>(redis.smembers(key));
+          case "zset" ->
+              redis.zrangeWithScores(key, 0, -1).stream().map(KeyspaceDump::scored).toList();
+          case "stream" -> stream(redis, key);
+          default ->
+              throw new IllegalStateException(
+                  "key " + key + " has type " + type + ", which KeyspaceDump does not read");
+        };
     return new KeyState(type, value, redis.pexpiretime(key));
   }
 
-  /** The fields and values; with the absolute expire time of every field that has one, on servers with field TTLs. */
+  /**
+   * The fields and values; with the absolute expire time of every field that has one, on servers
+   * with field TTLs.
+   */
   private static Object hash(RedisCommands<String, String> redis, String key, boolean fieldTtls) {
     Map<String, String> fields = new TreeMap<>(redis.hgetall(key));
     if (!fieldTtls || fields.isEmpty()) {
@@ -106,7 +119,8 @@ public final class KeyspaceDump {
         g.put(String.valueOf(fields.get(i)), String.valueOf(fields.get(i + 1)));
       }
       out.add("group " + g);
-      for (PendingMessage p : redis.xpending(key, g.get("name"), Range.create("-", "+"), Limit.from(10_000))) {
+      for (PendingMessage p :
+          redis.xpending(key, g.get("name"), Range.create("-", "+"), Limit.from(10_000))) {
         // idle time changes as time passes; id, owner and delivery count are the data
         out.add("pending " + p.getId() + " " + p.getConsumer() + " " + p.getRedeliveryCount());
       }

@@ -10,8 +10,9 @@ import java.time.Duration;
 /**
  * One set of Lettuce event loops shared by every client the testkit creates.
  *
- * <p>Why shared: each {@link RedisClient} with its own resources starts and stops thread pools, which costs
- * time at every server stop; the shared ones live (as daemon threads) until the JVM exits.
+ * <p>Why shared: each {@link RedisClient} with its own resources starts and stops thread pools,
+ * which costs time at every server stop; the shared ones live (as daemon threads) until the JVM
+ * exits.
  */
 final class LettuceResources {
 
@@ -21,12 +22,16 @@ final class LettuceResources {
 
   static synchronized ClientResources get() {
     if (resources == null) {
-      resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+      resources =
+          DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     }
     return resources;
   }
 
-  /** A client for one server; it does not reconnect, so a stopped server shows as a closed connection. */
+  /**
+   * A client for one server; it does not reconnect, so a stopped server shows as a closed
+   * connection.
+   */
   static RedisClient client(String host, int port, String username, String password) {
     RedisURI.Builder uri = RedisURI.Builder.redis(host, port).withTimeout(Duration.ofSeconds(10));
     if (password != null) {

@@ -12,13 +12,19 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 /**
  * The JUnit 5 lifecycle shared by the testkit's extensions.
  *
- * <p>Registered on a static field, the resource starts before all tests of the class (and its {@code @Nested}
- * classes) and stops after them; on an instance field it starts before and stops after each test. The stop
- * callbacks run whether or not the tests failed. When a test or a lifecycle method fails, the extension prints
- * its diagnostics (log tails) to {@code System.err} and rethrows the failure unchanged.
+ * <p>Registered on a static field, the resource starts before all tests of the class (and its
+ * {@code @Nested} classes) and stops after them; on an instance field it starts before and stops
+ * after each test. The stop callbacks run whether or not the tests failed. When a test or a
+ * lifecycle method fails, the extension prints its diagnostics (log tails) to {@code System.err}
+ * and rethrows the failure unchanged.
  */
-abstract class LifecycleExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-    AfterEachCallback, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+abstract class LifecycleExtension
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        BeforeEachCallback,
+        AfterEachCallback,
+        TestExecutionExceptionHandler,
+        LifecycleMethodExecutionExceptionHandler {
 
   /** Log lines printed per process when a test fails. */
   static final int FAILURE_TAIL_LINES = 40;
@@ -67,37 +73,39 @@ abstract class LifecycleExtension implements BeforeAllCallback, AfterAllCallback
   }
 
   @Override
-  public final void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
-    report(context, throwable);
-  }
-
-  @Override
-  public final void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+  public final void handleTestExecutionException(ExtensionContext context, Throwable throwable)
       throws Throwable {
     report(context, throwable);
   }
 
   @Override
-  public final void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
-      throws Throwable {
+  public final void handleBeforeAllMethodExecutionException(
+      ExtensionContext context, Throwable throwable) throws Throwable {
     report(context, throwable);
   }
 
   @Override
-  public final void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
-      throws Throwable {
+  public final void handleBeforeEachMethodExecutionException(
+      ExtensionContext context, Throwable throwable) throws Throwable {
     report(context, throwable);
   }
 
   @Override
-  public final void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable)
-      throws Throwable {
+  public final void handleAfterEachMethodExecutionException(
+      ExtensionContext context, Throwable throwable) throws Throwable {
+    report(context, throwable);
+  }
+
+  @Override
+  public final void handleAfterAllMethodExecutionException(
+      ExtensionContext context, Throwable throwable) throws Throwable {
     report(context, throwable);
   }
 
   private void report(ExtensionContext context, Throwable throwable) throws Throwable {
     PrintStream err = System.err;
-    err.println("=== " + context.getDisplayName() + " failed (" + throwable + "); diagnostics follow ===");
+    err.println(
+        "=== " + context.getDisplayName() + " failed (" + throwable + "); diagnostics follow ===");
     try {
       printDiagnostics(err);
     } catch (RuntimeException e) {
@@ -109,7 +117,14 @@ abstract class LifecycleExtension implements BeforeAllCallback, AfterAllCallback
 
   /** Prints the log tail of one process under a header naming it. */
   static void printTail(PrintStream out, RedisProcess process) {
-    out.println("--- last " + FAILURE_TAIL_LINES + " lines of " + process + " log " + process.logFile() + " ---");
+    out.println(
+        "--- last "
+            + FAILURE_TAIL_LINES
+            + " lines of "
+            + process
+            + " log "
+            + process.logFile()
+            + " ---");
     out.println(process.logTail(FAILURE_TAIL_LINES));
   }
 }

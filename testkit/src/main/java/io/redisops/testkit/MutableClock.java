@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand: time passes only when they say so. Safe to read from other threads. */
+/**
+ * A clock tests move by hand: time passes only when they say so. Safe to read from other threads.
+ */
 public final class MutableClock extends Clock {
   private volatile Instant now;
 

@@ -11,22 +11,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every process the testkit starts, with a JVM shutdown hook as a backstop.
  *
- * <p>Processes are normally stopped by their owners (the extensions stop them in their after-callbacks).
- * If the JVM exits without that having happened (a crashed fork, {@code System.exit}, Ctrl-C), the hook kills
- * every registered process still alive with SIGKILL, so no {@code redis-server} outlives the test run.
- * Tests may register processes they start themselves.
+ * <p>Processes are normally stopped by their owners (the extensions stop them in their
+ * after-callbacks). If the JVM exits without that having happened (a crashed fork, {@code
+ * System.exit}, Ctrl-C), the hook kills every registered process still alive with SIGKILL, so no
+ * {@code redis-server} outlives the test run. Tests may register processes they start themselves.
  */
 public final class ProcessRegistry {
 
   private static final Set<ProcessHandle> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ProcessRegistry::killAll, "redis-ops-testkit-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ProcessRegistry::killAll, "redis-ops-testkit-reaper"));
   }
 
   private ProcessRegistry() {}
 
-  /** Registers a process to be killed at JVM exit unless {@link #unregister(ProcessHandle) unregistered} first. */
+  /**
+   * Registers a process to be killed at JVM exit unless {@link #unregister(ProcessHandle)
+   * unregistered} first.
+   */
   public static void register(ProcessHandle process) {
     LIVE.add(process);
   }
@@ -37,10 +41,12 @@ public final class ProcessRegistry {
   }
 
   /**
-   * Stops the process a pid file names, if it runs: SIGTERM, up to 10 s, then SIGKILL. For servers that the code under
-   * test restarted itself (a restore or an AOF repair starts Redis again as a daemon, outside the testkit).
+   * Stops the process a pid file names, if it runs: SIGTERM, up to 10 s, then SIGKILL. For servers
+   * that the code under test restarted itself (a restore or an AOF repair starts Redis again as a
+   * daemon, outside the testkit).
    *
-   * @param pidFile the pid file a Redis server wrote; nothing happens when it does not exist or holds no number
+   * @param pidFile the pid file a Redis server wrote; nothing happens when it does not exist or
+   *     holds no number
    */
   public static void stopByPidFile(Path pidFile) {
     long pid;
@@ -49,13 +55,15 @@ public final class ProcessRegistry {
     } catch (IOException | NumberFormatException e) {
       return;
     }
-    ProcessHandle.of(pid).ifPresent(h -> {
-      h.destroy();
-      if (h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() == null) {
-        h.destroyForcibly();
-        h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
-      }
-    });
+    ProcessHandle.of(pid)
+        .ifPresent(
+            h -> {
+              h.destroy();
+              if (h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() == null) {
+                h.destroyForcibly();
+                h.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+              }
+            });
   }
 
   /** The registered processes that are still alive (for tests and diagnostics). */

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One master, its replicas and the sentinels that monitor it: real processes, usable with or without JUnit.
+ * One master, its replicas and the sentinels that monitor it: real processes, usable with or
+ * without JUnit.
  *
- * <p>{@link #start()} returns only when the group is settled: every replica reports
- * {@code master_link_status:up}, and every sentinel knows every replica (connected, not down) and every other
- * sentinel. Servers run with {@code repl-diskless-sync-delay 0} so replicas sync at once instead of after the
- * default 5 s. With a password, every server, replica link and sentinel uses it. If starting fails, everything
- * started so far is stopped and the error carries the log tails.
+ * <p>{@link #start()} returns only when the group is settled: every replica reports {@code
+ * master_link_status:up}, and every sentinel knows every replica (connected, not down) and every
+ * other sentinel. Servers run with {@code repl-diskless-sync-delay 0} so replicas sync at once
+ * instead of after the default 5 s. With a password, every server, replica link and sentinel uses
+ * it. If starting fails, everything started so far is stopped and the error carries the log tails.
  */
 public final class RedisGroup implements AutoCloseable {
 
@@ -25,7 +26,10 @@ public final class RedisGroup implements AutoCloseable {
     this.spec = spec;
   }
 
-  /** A builder with the defaults: 2 replicas, 3 sentinels, {@code mymaster}, quorum 2, 1500 / 5000 ms. */
+  /**
+   * A builder with the defaults: 2 replicas, 3 sentinels, {@code mymaster}, quorum 2, 1500 / 5000
+   * ms.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -33,8 +37,8 @@ public final class RedisGroup implements AutoCloseable {
   /**
    * Starts master, replicas and sentinels and waits until the group is settled.
    *
-   * @throws IllegalStateException if already started, or if a process fails or the group does not settle within
-   *     the start timeout (everything is stopped again first)
+   * @throws IllegalStateException if already started, or if a process fails or the group does not
+   *     settle within the start timeout (everything is stopped again first)
    */
   public synchronized void start() {
     if (master != null) {
@@ -46,31 +50,46 @@ public final class RedisGroup implements AutoCloseable {
         replicas.add(server().replicaOf(master).start());
       }
       for (RedisServer replica : replicas) {
-        Await.until(spec.startTimeout, replica + " in sync with " + master,
+        Await.until(
+            spec.startTimeout,
+            replica + " in sync with " + master,
             () -> "up".equals(replica.info("replication", "master_link_status")));
       }
       for (int i = 0; i < spec.sentinels; i++) {
-        RedisSentinel.Builder sentinel = RedisSentinel.builder().server(spec.build)
-            .monitor(spec.masterName, master, spec.quorum)
-            .downAfter(spec.downAfter)
-            .failoverTimeout(spec.failoverTimeout);
+        RedisSentinel.Builder sentinel =
+            RedisSentinel.builder()
+                .server(spec.build)
+                .monitor(spec.masterName, master, spec.quorum)
+                .downAfter(spec.downAfter)
+                .failoverTimeout(spec.failoverTimeout);
         if (spec.password != null) {
           sentinel.password(spec.password);
         }
         sentinels.add(sentinel.start());
       }
       for (RedisSentinel sentinel : sentinels) {
-        Await.until(spec.startTimeout, sentinel + " knowing " + spec.replicas + " replicas and "
-            + (spec.sentinels - 1) + " other sentinels", () -> settled(sentinel));
+        Await.until(
+            spec.startTimeout,
+            sentinel
+                + " knowing "
+                + spec.replicas
+                + " replicas and "
+                + (spec.sentinels - 1)
+                + " other sentinels",
+            () -> settled(sentinel));
       }
     } catch (RuntimeException | AssertionError e) {
       String tails = logTails(20);
       close();
-      throw new IllegalStateException("the Redis group did not come up: " + e.getMessage() + "\n" + tails, e);
+      throw new IllegalStateException(
+          "the Redis group did not come up: " + e.getMessage() + "\n" + tails, e);
     }
   }
 
-  /** The server started as master (after a failover it may be a replica: ask a sentinel for the current one). */
+  /**
+   * The server started as master (after a failover it may be a replica: ask a sentinel for the
+   * current one).
+   */
   public synchronized RedisServer master() {
     if (master == null) {
       throw new IllegalStateException("the group has not been started");
@@ -109,12 +128,15 @@ public final class RedisGroup implements AutoCloseable {
   }
 
   /**
-   * The server that is master now according to the first running sentinel, or null if that server is not one
-   * of this group's.
+   * The server that is master now according to the first running sentinel, or null if that server
+   * is not one of this group's.
    */
   public synchronized RedisServer currentMaster() {
-    RedisSentinel sentinel = sentinels.stream().filter(RedisProcess::isAlive).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no sentinel of the group is running"));
+    RedisSentinel sentinel =
+        sentinels.stream()
+            .filter(RedisProcess::isAlive)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no sentinel of the group is running"));
     List<?> address = (List<?>) sentinel.sentinel("get-master-addr-by-name", spec.masterName);
     int port = Integer.parseInt((String) address.get(1));
     return servers().stream().filter(s -> s.port() == port).findFirst().orElse(null);
@@ -126,15 +148,22 @@ public final class RedisGroup implements AutoCloseable {
     List<RedisProcess> all = new ArrayList<>(servers());
     all.addAll(sentinels);
     for (RedisProcess process : all) {
-      out.append("--- last ").append(lines).append(" lines of ").append(process).append(" log ")
-          .append(process.logFile()).append(" ---\n").append(process.logTail(lines)).append('\n');
+      out.append("--- last ")
+          .append(lines)
+          .append(" lines of ")
+          .append(process)
+          .append(" log ")
+          .append(process.logFile())
+          .append(" ---\n")
+          .append(process.logTail(lines))
+          .append('\n');
     }
     return out.toString();
   }
 
   /**
-   * Stops every process by PID (sentinels first, so they do not fail over while the servers go) and deletes
-   * the temporary folders. Continues past failures and throws the first one at the end.
+   * Stops every process by PID (sentinels first, so they do not fail over while the servers go) and
+   * deletes the temporary folders. Continues past failures and throws the first one at the end.
    */
   @Override
   public synchronized void close() {
@@ -164,7 +193,8 @@ public final class RedisGroup implements AutoCloseable {
   }
 
   private RedisServer.Builder server() {
-    RedisServer.Builder server = RedisServer.builder().server(spec.build).config("repl-diskless-sync-delay", "0");
+    RedisServer.Builder server =
+        RedisServer.builder().server(spec.build).config("repl-diskless-sync-delay", "0");
     if (spec.password != null) {
       server.password(spec.password);
     }
@@ -177,10 +207,14 @@ public final class RedisGroup implements AutoCloseable {
     List<?> knownSentinels = (List<?>) sentinel.sentinel("sentinels", spec.masterName);
     return knownReplicas.size() == spec.replicas
         && knownSentinels.size() == spec.sentinels - 1
-        && knownReplicas.stream().allMatch(r -> {
-          String flags = field((List<?>) r, "flags");
-          return flags != null && !flags.contains("disconnected") && !flags.contains("s_down");
-        });
+        && knownReplicas.stream()
+            .allMatch(
+                r -> {
+                  String flags = field((List<?>) r, "flags");
+                  return flags != null
+                      && !flags.contains("disconnected")
+                      && !flags.contains("s_down");
+                });
   }
 
   /** A field of a Sentinel reply entry, which RESP2 sends as a flat list of names and values. */
@@ -257,13 +291,18 @@ public final class RedisGroup implements AutoCloseable {
       return this;
     }
 
-    /** One password for every server ({@code requirepass}, {@code masterauth}) and sentinel; default none. */
+    /**
+     * One password for every server ({@code requirepass}, {@code masterauth}) and sentinel; default
+     * none.
+     */
     public Builder password(String password) {
       this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
-    /** A config line for every server (not the sentinels); see {@link RedisServer.Builder#config}. */
+    /**
+     * A config line for every server (not the sentinels); see {@link RedisServer.Builder#config}.
+     */
     public Builder config(String key, String value) {
       config.add(new String[] {key, value});
       return this;

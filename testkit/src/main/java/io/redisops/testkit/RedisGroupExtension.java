@@ -12,8 +12,9 @@ import java.util.List;
  * static final RedisGroupExtension group = RedisGroupExtension.builder().replicas(2).sentinels(3).build();
  * }</pre>
  *
- * <p>Static field: started in {@code beforeAll}, stopped after all tests; instance field: per test. Every process
- * is stopped by PID also when tests fail, and a failing test gets every process's log tail on {@code System.err}.
+ * <p>Static field: started in {@code beforeAll}, stopped after all tests; instance field: per test.
+ * Every process is stopped by PID also when tests fail, and a failing test gets every process's log
+ * tail on {@code System.err}.
  */
 public final class RedisGroupExtension extends LifecycleExtension {
 
@@ -32,42 +33,57 @@ public final class RedisGroupExtension extends LifecycleExtension {
   /** The running group. @throws IllegalStateException outside the extension's lifecycle */
   public synchronized RedisGroup group() {
     if (group == null) {
-      throw new IllegalStateException("the Redis group is not started (outside the test lifecycle?)");
+      throw new IllegalStateException(
+          "the Redis group is not started (outside the test lifecycle?)");
     }
     return group;
   }
 
-  /** @see RedisGroup#master() */
+  /**
+   * @see RedisGroup#master()
+   */
   public RedisServer master() {
     return group().master();
   }
 
-  /** @see RedisGroup#replicas() */
+  /**
+   * @see RedisGroup#replicas()
+   */
   public List<RedisServer> replicas() {
     return group().replicas();
   }
 
-  /** @see RedisGroup#sentinels() */
+  /**
+   * @see RedisGroup#sentinels()
+   */
   public List<RedisSentinel> sentinels() {
     return group().sentinels();
   }
 
-  /** @see RedisGroup#servers() */
+  /**
+   * @see RedisGroup#servers()
+   */
   public List<RedisServer> servers() {
     return group().servers();
   }
 
-  /** @see RedisGroup#currentMaster() */
+  /**
+   * @see RedisGroup#currentMaster()
+   */
   public RedisServer currentMaster() {
     return group().currentMaster();
   }
 
-  /** @see RedisGroup#masterName() */
+  /**
+   * @see RedisGroup#masterName()
+   */
   public String masterName() {
     return group().masterName();
   }
 
-  /** @see RedisGroup#password() */
+  /**
+   * @see RedisGroup#password()
+   */
   public String password() {
     return group().password();
   }
@@ -104,31 +120,41 @@ public final class RedisGroupExtension extends LifecycleExtension {
 
     private Builder() {}
 
-    /** @see RedisGroup.Builder#replicas(int) */
+    /**
+     * @see RedisGroup.Builder#replicas(int)
+     */
     public Builder replicas(int replicas) {
       group.replicas(replicas);
       return this;
     }
 
-    /** @see RedisGroup.Builder#sentinels(int) */
+    /**
+     * @see RedisGroup.Builder#sentinels(int)
+     */
     public Builder sentinels(int sentinels) {
       group.sentinels(sentinels);
       return this;
     }
 
-    /** @see RedisGroup.Builder#masterName(String) */
+    /**
+     * @see RedisGroup.Builder#masterName(String)
+     */
     public Builder masterName(String masterName) {
       group.masterName(masterName);
       return this;
     }
 
-    /** @see RedisGroup.Builder#quorum(int) */
+    /**
+     * @see RedisGroup.Builder#quorum(int)
+     */
     public Builder quorum(int quorum) {
       group.quorum(quorum);
       return this;
     }
 
-    /** @see RedisGroup.Builder#downAfter(Duration) */
+    /**
+     * @see RedisGroup.Builder#downAfter(Duration)
+     */
     public Builder downAfter(Duration downAfter) {
       group.downAfter(downAfter);
       return this;
@@ -139,7 +165,9 @@ public final class RedisGroupExtension extends LifecycleExtension {
       return downAfter(Duration.ofMillis(millis));
     }
 
-    /** @see RedisGroup.Builder#failoverTimeout(Duration) */
+    /**
+     * @see RedisGroup.Builder#failoverTimeout(Duration)
+     */
     public Builder failoverTimeout(Duration failoverTimeout) {
       group.failoverTimeout(failoverTimeout);
       return this;
@@ -150,19 +178,25 @@ public final class RedisGroupExtension extends LifecycleExtension {
       return failoverTimeout(Duration.ofMillis(millis));
     }
 
-    /** @see RedisGroup.Builder#password(String) */
+    /**
+     * @see RedisGroup.Builder#password(String)
+     */
     public Builder password(String password) {
       group.password(password);
       return this;
     }
 
-    /** @see RedisGroup.Builder#config(String, String) */
+    /**
+     * @see RedisGroup.Builder#config(String, String)
+     */
     public Builder config(String key, String value) {
       group.config(key, value);
       return this;
     }
 
-    /** @see RedisGroup.Builder#startTimeout(Duration) */
+    /**
+     * @see RedisGroup.Builder#startTimeout(Duration)
+     */
     public Builder startTimeout(Duration startTimeout) {
       group.startTimeout(startTimeout);
       return this;

@@ -18,22 +18,29 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * A {@code redis-server} or {@code redis-sentinel} child process of the test JVM, on 127.0.0.1 and a free port.
+ * A {@code redis-server} or {@code redis-sentinel} child process of the test JVM, on 127.0.0.1 and
+ * a free port.
  *
  * <p>Contract:
+ *
  * <ul>
- *   <li>The first {@link #start()} picks a free port (never 6379 or 26379), writes the config file into
- *       {@link #dir()} and starts the program with it; if the port was taken meanwhile it retries with another.
- *       Later starts reuse the same port, directory and config file <em>as it is on disk then</em> (a test or
- *       the code under test may have edited it, Sentinel rewrites it), which is what restart tests need.</li>
- *   <li>{@link #start()} returns once the process answers {@code PING} with {@code PONG} ({@code LOADING} counts
- *       as not yet); if the process dies or the deadline passes it fails with the tail of the log.</li>
- *   <li>{@link #stop()} sends SIGTERM to the PID, waits for the exit with a deadline, then sends SIGKILL.
- *       Every process is also registered with {@link ProcessRegistry}, which kills it if the JVM exits first.</li>
+ *   <li>The first {@link #start()} picks a free port (never 6379 or 26379), writes the config file
+ *       into {@link #dir()} and starts the program with it; if the port was taken meanwhile it
+ *       retries with another. Later starts reuse the same port, directory and config file <em>as it
+ *       is on disk then</em> (a test or the code under test may have edited it, Sentinel rewrites
+ *       it), which is what restart tests need.
+ *   <li>{@link #start()} returns once the process answers {@code PING} with {@code PONG} ({@code
+ *       LOADING} counts as not yet); if the process dies or the deadline passes it fails with the
+ *       tail of the log.
+ *   <li>{@link #stop()} sends SIGTERM to the PID, waits for the exit with a deadline, then sends
+ *       SIGKILL. Every process is also registered with {@link ProcessRegistry}, which kills it if
+ *       the JVM exits first.
  * </ul>
+ *
  * Not thread-safe beyond its own methods being synchronized.
  */
-public abstract sealed class RedisProcess implements AutoCloseable permits RedisServer, RedisSentinel {
+public abstract sealed class RedisProcess implements AutoCloseable
+    permits RedisServer, RedisSentinel {
 
   static final String HOST = "127.0.0.1";
   private static final int PORT_ATTEMPTS = 5;
@@ -58,15 +65,23 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   private RedisClient client;
   private StatefulConnection<String, String> connection;
 
-  RedisProcess(String program, ServerBuild build, Path dir, String baseName, String username, String password,
-      Duration startTimeout, Duration stopTimeout) {
+  RedisProcess(
+      String program,
+      ServerBuild build,
+      Path dir,
+      String baseName,
+      String username,
+      String password,
+      Duration startTimeout,
+      Duration stopTimeout) {
     this.program = program;
     this.build = build == null ? ServerBuild.DEBIAN : build;
     this.ownsDir = dir == null;
     this.dir = ownsDir ? createTempDir(program) : createDir(dir);
     this.configFile = this.dir.resolve(baseName + ".conf");
     this.logFile = this.dir.resolve(baseName + ".log");
-    // stdout/stderr of the process: Redis prints fatal config errors there before its log file is open
+    // stdout/stderr of the process: Redis prints fatal config errors there before its log file is
+    // open
     this.outputFile = this.dir.resolve(baseName + ".out");
     this.username = username;
     this.password = password;
@@ -80,8 +95,8 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   /**
    * Starts the process and waits until it answers PING.
    *
-   * @throws IllegalStateException if it is already running, the program is not in PATH, the process dies, or it
-   *     does not answer within the start timeout (the message carries the log tail)
+   * @throws IllegalStateException if it is already running, the program is not in PATH, the process
+   *     dies, or it does not answer within the start timeout (the message carries the log tail)
    */
   public final synchronized void start() {
     if (isAlive()) {
@@ -96,7 +111,8 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
     for (int attempt = 1; ; attempt++) {
       port = FreePorts.next();
       writeConfig();
-      // A fresh log per attempt, so the bind error of a failed attempt is not mistaken for this one's
+      // A fresh log per attempt, so the bind error of a failed attempt is not mistaken for this
+      // one's
       deleteQuietly(logFile);
       deleteQuietly(outputFile);
       launch(executable);
@@ -106,13 +122,17 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
       } catch (PortInUse e) {
         // Another process took the port between our probe and the bind: pick another one.
         if (attempt == PORT_ATTEMPTS) {
-          throw new IllegalStateException(program + " could not bind a free port after " + attempt + " attempts", e);
+          throw new IllegalStateException(
+              program + " could not bind a free port after " + attempt + " attempts", e);
         }
       }
     }
   }
 
-  /** Stops the process: SIGTERM by PID, wait up to the stop timeout, then SIGKILL. Does nothing if not running. */
+  /**
+   * Stops the process: SIGTERM by PID, wait up to the stop timeout, then SIGKILL. Does nothing if
+   * not running.
+   */
   public final synchronized void stop() {
     closeClient();
     if (process == null) {
@@ -120,18 +140,23 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
     }
     ProcessHandle handle = process.toHandle();
     if (handle.isAlive()) {
-      handle.destroy(); // SIGTERM: Redis shuts down cleanly (and may save, as a real shutdown would)
+      handle
+          .destroy(); // SIGTERM: Redis shuts down cleanly (and may save, as a real shutdown would)
       if (!waitForExit(stopTimeout)) {
         handle.destroyForcibly();
         if (!waitForExit(KILL_TIMEOUT)) {
-          throw new IllegalStateException(this + " survived SIGKILL for " + KILL_TIMEOUT.toSeconds() + " s");
+          throw new IllegalStateException(
+              this + " survived SIGKILL for " + KILL_TIMEOUT.toSeconds() + " s");
         }
       }
     }
     ProcessRegistry.unregister(handle);
   }
 
-  /** Kills the process with SIGKILL (a crash: no save, no clean shutdown) and waits until it is gone. */
+  /**
+   * Kills the process with SIGKILL (a crash: no save, no clean shutdown) and waits until it is
+   * gone.
+   */
   public final synchronized void kill9() {
     closeClient();
     if (process == null) {
@@ -140,7 +165,8 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
     ProcessHandle handle = process.toHandle();
     handle.destroyForcibly();
     if (!waitForExit(KILL_TIMEOUT)) {
-      throw new IllegalStateException(this + " survived SIGKILL for " + KILL_TIMEOUT.toSeconds() + " s");
+      throw new IllegalStateException(
+          this + " survived SIGKILL for " + KILL_TIMEOUT.toSeconds() + " s");
     }
     ProcessRegistry.unregister(handle);
   }
@@ -172,7 +198,10 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
     return port;
   }
 
-  /** PID of the last started process (it may have exited since). @throws IllegalStateException before the first start */
+  /**
+   * PID of the last started process (it may have exited since). @throws IllegalStateException
+   * before the first start
+   */
   public final synchronized long pid() {
     if (pid < 0) {
       throw new IllegalStateException(program + " has not been started yet");
@@ -190,7 +219,9 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
     return dir;
   }
 
-  /** The config file the process was started with; written at the first start, reused afterwards. */
+  /**
+   * The config file the process was started with; written at the first start, reused afterwards.
+   */
   public final Path configFile() {
     return configFile;
   }
@@ -206,8 +237,9 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   }
 
   /**
-   * The URI with the credentials the testkit's own clients use: {@code redis://user:password@127.0.0.1:PORT},
-   * {@code redis://:password@...} for the default user, or {@link #uri()} when none are needed.
+   * The URI with the credentials the testkit's own clients use: {@code
+   * redis://user:password@127.0.0.1:PORT}, {@code redis://:password@...} for the default user, or
+   * {@link #uri()} when none are needed.
    */
   public final String uriWithCredentials() {
     if (password == null) {
@@ -228,31 +260,44 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   }
 
   /**
-   * The last {@code lines} lines of the log file, followed by the process's own stdout/stderr when it printed
-   * anything (fatal config errors appear only there). Empty when nothing was logged yet.
+   * The last {@code lines} lines of the log file, followed by the process's own stdout/stderr when
+   * it printed anything (fatal config errors appear only there). Empty when nothing was logged yet.
    */
   public final String logTail(int lines) {
     StringBuilder tail = new StringBuilder(String.join("\n", lastLines(logFile, lines)));
     List<String> output = lastLines(outputFile, lines);
     if (!output.isEmpty()) {
-      tail.append("\n--- stdout/stderr of ").append(program).append(" ---\n").append(String.join("\n", output));
+      tail.append("\n--- stdout/stderr of ")
+          .append(program)
+          .append(" ---\n")
+          .append(String.join("\n", output));
     }
     return tail.toString();
   }
 
   @Override
   public String toString() {
-    return program + " " + HOST + ":" + (port == 0 ? "?" : port) + (pid < 0 ? "" : " (pid " + pid + ")");
+    return program
+        + " "
+        + HOST
+        + ":"
+        + (port == 0 ? "?" : port)
+        + (pid < 0 ? "" : " (pid " + pid + ")");
   }
 
-  /** Sends one command over a fresh connection with the testkit's credentials (for probes, not for tests). */
+  /**
+   * Sends one command over a fresh connection with the testkit's credentials (for probes, not for
+   * tests).
+   */
   final Object call(String... command) {
     return Resp.call(HOST, port(), username, password, PROBE_TIMEOUT, command);
   }
 
-  /** The Lettuce connection, created on first use (and again after a restart or a lost connection). */
-  final synchronized <C extends StatefulConnection<String, String>> C connection(Class<C> type,
-      Function<RedisClient, C> connect) {
+  /**
+   * The Lettuce connection, created on first use (and again after a restart or a lost connection).
+   */
+  final synchronized <C extends StatefulConnection<String, String>> C connection(
+      Class<C> type, Function<RedisClient, C> connect) {
     if (!isAlive()) {
       throw new IllegalStateException(this + " is not running");
     }
@@ -289,11 +334,12 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
   }
 
   private void launch(Path executable) {
-    ProcessBuilder builder = new ProcessBuilder(executable.toString(), configFile.toString())
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(executable.toString(), configFile.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -313,8 +359,14 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
         if (tail.contains("Address already in use")) {
           throw new PortInUse(this + " could not bind its port");
         }
-        throw new IllegalStateException(this + " exited with code " + process.exitValue()
-            + " while starting; last lines of " + logFile + ":\n" + tail);
+        throw new IllegalStateException(
+            this
+                + " exited with code "
+                + process.exitValue()
+                + " while starting; last lines of "
+                + logFile
+                + ":\n"
+                + tail);
       }
       try {
         Object reply = call("PING");
@@ -327,8 +379,16 @@ public abstract sealed class RedisProcess implements AutoCloseable permits Redis
       }
       if (System.nanoTime() - deadline >= 0) {
         kill9();
-        throw new IllegalStateException(this + " did not answer PING within " + startTimeout.toMillis()
-            + " ms (last answer: " + last + "); last lines of " + logFile + ":\n" + logTail(40));
+        throw new IllegalStateException(
+            this
+                + " did not answer PING within "
+                + startTimeout.toMillis()
+                + " ms (last answer: "
+                + last
+                + "); last lines of "
+                + logFile
+                + ":\n"
+                + logTail(40));
       }
       Await.pause();
     }

@@ -11,19 +11,28 @@ import java.util.Objects;
 /**
  * A real {@code redis-sentinel} child process monitoring one master, usable with or without JUnit.
  *
- * <p>Generated config: {@code port}, {@code bind 127.0.0.1}, {@code daemonize no}, {@code dir}, {@code logfile},
- * {@code sentinel resolve-hostnames yes}, {@code sentinel monitor NAME HOST PORT QUORUM},
- * {@code down-after-milliseconds}, {@code failover-timeout}, {@code auth-user}/{@code auth-pass} when the master
- * needs them, {@code requirepass} and {@code sentinel sentinel-pass} when the sentinels have a password, then every
- * {@link Builder#config(String, String)} line. Sentinel rewrites this file as it learns the topology; a restart
- * uses the rewritten file. See {@link RedisProcess} for the lifecycle contract.
+ * <p>Generated config: {@code port}, {@code bind 127.0.0.1}, {@code daemonize no}, {@code dir},
+ * {@code logfile}, {@code sentinel resolve-hostnames yes}, {@code sentinel monitor NAME HOST PORT
+ * QUORUM}, {@code down-after-milliseconds}, {@code failover-timeout}, {@code auth-user}/{@code
+ * auth-pass} when the master needs them, {@code requirepass} and {@code sentinel sentinel-pass}
+ * when the sentinels have a password, then every {@link Builder#config(String, String)} line.
+ * Sentinel rewrites this file as it learns the topology; a restart uses the rewritten file. See
+ * {@link RedisProcess} for the lifecycle contract.
  */
 public final class RedisSentinel extends RedisProcess {
 
   private final Builder spec;
 
   private RedisSentinel(Builder spec) {
-    super("redis-sentinel", spec.build, spec.dir, "sentinel", null, spec.password, spec.startTimeout, spec.stopTimeout);
+    super(
+        "redis-sentinel",
+        spec.build,
+        spec.dir,
+        "sentinel",
+        null,
+        spec.password,
+        spec.startTimeout,
+        spec.stopTimeout);
     this.spec = spec;
   }
 
@@ -38,8 +47,8 @@ public final class RedisSentinel extends RedisProcess {
   }
 
   /**
-   * A Lettuce Sentinel client on this sentinel, created on first use and closed by {@link #stop()} and
-   * {@link #kill9()}.
+   * A Lettuce Sentinel client on this sentinel, created on first use and closed by {@link #stop()}
+   * and {@link #kill9()}.
    *
    * @throws IllegalStateException if the sentinel is not running
    */
@@ -52,7 +61,8 @@ public final class RedisSentinel extends RedisProcess {
 
   /**
    * Sends one {@code SENTINEL} subcommand over a fresh connection and returns the raw RESP2 reply
-   * (strings, longs, nested lists), e.g. {@code sentinel("sentinels", "mymaster")}, which Lettuce lacks.
+   * (strings, longs, nested lists), e.g. {@code sentinel("sentinels", "mymaster")}, which Lettuce
+   * lacks.
    */
   public Object sentinel(String... args) {
     String[] command = new String[args.length + 1];
@@ -71,7 +81,15 @@ public final class RedisSentinel extends RedisProcess {
     lines.add("dir " + quote(dir().toString()));
     lines.add("logfile " + quote(logFile().toString()));
     lines.add("sentinel resolve-hostnames yes");
-    lines.add("sentinel monitor " + name + " " + spec.masterHost + " " + spec.masterPort + " " + spec.quorum);
+    lines.add(
+        "sentinel monitor "
+            + name
+            + " "
+            + spec.masterHost
+            + " "
+            + spec.masterPort
+            + " "
+            + spec.quorum);
     lines.add("sentinel down-after-milliseconds " + name + " " + spec.downAfter.toMillis());
     lines.add("sentinel failover-timeout " + name + " " + spec.failoverTimeout.toMillis());
     if (spec.authUser != null) {
@@ -115,7 +133,10 @@ public final class RedisSentinel extends RedisProcess {
       return this;
     }
 
-    /** The working directory (created if missing); default: a fresh temporary folder, deleted by close(). */
+    /**
+     * The working directory (created if missing); default: a fresh temporary folder, deleted by
+     * close().
+     */
     public Builder dir(Path dir) {
       this.dir = Objects.requireNonNull(dir, "dir");
       return this;
@@ -130,7 +151,10 @@ public final class RedisSentinel extends RedisProcess {
       return this;
     }
 
-    /** Monitors a started {@code master}, logging in with its credentials ({@code auth-user}/{@code auth-pass}). */
+    /**
+     * Monitors a started {@code master}, logging in with its credentials ({@code auth-user}/{@code
+     * auth-pass}).
+     */
     public Builder monitor(String name, RedisServer master, int quorum) {
       monitor(name, master.host(), master.port(), quorum);
       if (master.password() != null) {
@@ -140,7 +164,10 @@ public final class RedisSentinel extends RedisProcess {
       return this;
     }
 
-    /** {@code sentinel auth-user} (when {@code user} is not null) and {@code sentinel auth-pass} for the master. */
+    /**
+     * {@code sentinel auth-user} (when {@code user} is not null) and {@code sentinel auth-pass} for
+     * the master.
+     */
     public Builder masterAuth(String user, String password) {
       this.authUser = user;
       this.authPass = Objects.requireNonNull(password, "password");
@@ -159,13 +186,19 @@ public final class RedisSentinel extends RedisProcess {
       return this;
     }
 
-    /** This sentinel's own {@code requirepass}, also used as {@code sentinel-pass} towards the other sentinels. */
+    /**
+     * This sentinel's own {@code requirepass}, also used as {@code sentinel-pass} towards the other
+     * sentinels.
+     */
     public Builder password(String password) {
       this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
-    /** Adds the config line {@code key value} as given, after the generated ones (e.g. {@code "sentinel", "parallel-syncs mymaster 2"}). */
+    /**
+     * Adds the config line {@code key value} as given, after the generated ones (e.g. {@code
+     * "sentinel", "parallel-syncs mymaster 2"}).
+     */
     public Builder config(String key, String value) {
       config.add(key + " " + value);
       return this;
@@ -183,7 +216,10 @@ public final class RedisSentinel extends RedisProcess {
       return this;
     }
 
-    /** A sentinel with these settings, not started. @throws IllegalStateException without {@link #monitor} */
+    /**
+     * A sentinel with these settings, not started. @throws IllegalStateException without {@link
+     * #monitor}
+     */
     public RedisSentinel build() {
       if (masterName == null) {
         throw new IllegalStateException("a sentinel needs monitor(name, host, port, quorum)");

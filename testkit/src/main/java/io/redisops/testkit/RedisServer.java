@@ -20,27 +20,36 @@ import java.util.Set;
  *
  * <p>Generated config: {@code port}, {@code bind 127.0.0.1}, {@code daemonize no}, {@code dir},
  * {@code logfile}, {@code save ""} (unless a {@code save} line is configured), the credentials and
- * replication lines, then every {@link Builder#config(String, String)} line in order. See {@link RedisProcess}
- * for the lifecycle contract.
+ * replication lines, then every {@link Builder#config(String, String)} line in order. See {@link
+ * RedisProcess} for the lifecycle contract.
  */
 public final class RedisServer extends RedisProcess {
 
   private final Builder spec;
 
   private RedisServer(Builder spec) {
-    super("redis-server", spec.build, spec.dir, "redis", spec.clientUser(), spec.clientPassword(), spec.startTimeout,
+    super(
+        "redis-server",
+        spec.build,
+        spec.dir,
+        "redis",
+        spec.clientUser(),
+        spec.clientPassword(),
+        spec.startTimeout,
         spec.stopTimeout);
     this.spec = spec;
   }
 
-  /** A builder with the defaults: fresh temporary folder, no password, no persistence, standalone. */
+  /**
+   * A builder with the defaults: fresh temporary folder, no password, no persistence, standalone.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * An authenticated Lettuce client on this server, created on first use and closed by {@link #stop()} and
-   * {@link #kill9()}; call again after a restart for a new one.
+   * An authenticated Lettuce client on this server, created on first use and closed by {@link
+   * #stop()} and {@link #kill9()}; call again after a restart for a new one.
    *
    * @throws IllegalStateException if the server is not running
    */
@@ -51,7 +60,10 @@ public final class RedisServer extends RedisProcess {
     return connection.sync();
   }
 
-  /** The value of one field of {@code INFO} (for example {@code master_link_status}), or null if absent. */
+  /**
+   * The value of one field of {@code INFO} (for example {@code master_link_status}), or null if
+   * absent.
+   */
   public String info(String section, String field) {
     String info = (String) call("INFO", section);
     for (String line : info.split("\r\n")) {
@@ -125,44 +137,54 @@ public final class RedisServer extends RedisProcess {
       return this;
     }
 
-    /** The working directory (created if missing); default: a fresh temporary folder, deleted by close(). */
+    /**
+     * The working directory (created if missing); default: a fresh temporary folder, deleted by
+     * close().
+     */
     public Builder dir(Path dir) {
       this.dir = Objects.requireNonNull(dir, "dir");
       return this;
     }
 
     /**
-     * Adds the config file line {@code key value}, written as given (quote values yourself where Redis needs it,
-     * e.g. {@code config("save", "\"\"")}). Lines are written in order after the generated ones, so they win.
+     * Adds the config file line {@code key value}, written as given (quote values yourself where
+     * Redis needs it, e.g. {@code config("save", "\"\"")}). Lines are written in order after the
+     * generated ones, so they win.
      *
-     * @throws IllegalArgumentException for {@code port bind daemonize dir logfile} (owned by the testkit),
-     *     {@code requirepass} (use {@link #password}) and {@code replicaof/slaveof} (use {@link #replicaOf})
+     * @throws IllegalArgumentException for {@code port bind daemonize dir logfile} (owned by the
+     *     testkit), {@code requirepass} (use {@link #password}) and {@code replicaof/slaveof} (use
+     *     {@link #replicaOf})
      */
     public Builder config(String key, String value) {
       String k = key.trim().toLowerCase(java.util.Locale.ROOT);
       if (OWNED.contains(k)) {
-        throw new IllegalArgumentException("config '" + k + "' is set by the testkit; use dir(...) for the folder");
+        throw new IllegalArgumentException(
+            "config '" + k + "' is set by the testkit; use dir(...) for the folder");
       }
       if (k.equals("requirepass")) {
-        throw new IllegalArgumentException("use password(...) instead of config(\"requirepass\", ...)");
+        throw new IllegalArgumentException(
+            "use password(...) instead of config(\"requirepass\", ...)");
       }
       if (k.equals("replicaof") || k.equals("slaveof")) {
-        throw new IllegalArgumentException("use replicaOf(...) instead of config(\"" + k + "\", ...)");
+        throw new IllegalArgumentException(
+            "use replicaOf(...) instead of config(\"" + k + "\", ...)");
       }
       config.add(k + " " + value);
       return this;
     }
 
-    /** Sets {@code requirepass}: the default user needs this password; the testkit's clients use it. */
+    /**
+     * Sets {@code requirepass}: the default user needs this password; the testkit's clients use it.
+     */
     public Builder password(String password) {
       this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
     /**
-     * Adds the ACL user {@code user NAME RULES... >SECRET}, e.g. {@code aclUser("alice", "secret", "on", "~*",
-     * "&*", "+@all")}. Without {@link #password} the default user is switched off and the testkit's clients log in
-     * as the first ACL user.
+     * Adds the ACL user {@code user NAME RULES... >SECRET}, e.g. {@code aclUser("alice", "secret",
+     * "on", "~*", "&*", "+@all")}. Without {@link #password} the default user is switched off and
+     * the testkit's clients log in as the first ACL user.
      */
     public Builder aclUser(String name, String secret, String... rules) {
       StringBuilder line = new StringBuilder("user ").append(name);
@@ -179,8 +201,8 @@ public final class RedisServer extends RedisProcess {
     }
 
     /**
-     * Makes this server a replica of {@code host:port}. If this server has a {@link #password} and no
-     * {@link #masterAuth} is given, the same password is used as {@code masterauth}.
+     * Makes this server a replica of {@code host:port}. If this server has a {@link #password} and
+     * no {@link #masterAuth} is given, the same password is used as {@code masterauth}.
      */
     public Builder replicaOf(String host, int port) {
       this.masterHost = Objects.requireNonNull(host, "host");
@@ -188,7 +210,10 @@ public final class RedisServer extends RedisProcess {
       return this;
     }
 
-    /** Makes this server a replica of a started {@code master}, logging in with the master's credentials. */
+    /**
+     * Makes this server a replica of a started {@code master}, logging in with the master's
+     * credentials.
+     */
     public Builder replicaOf(RedisServer master) {
       replicaOf(master.host(), master.port());
       if (master.password() != null && masterPassword == null) {
@@ -204,7 +229,10 @@ public final class RedisServer extends RedisProcess {
       return this;
     }
 
-    /** How long {@code start()} waits for PONG; default 30 s (a large dataset may be LOADING for a while). */
+    /**
+     * How long {@code start()} waits for PONG; default 30 s (a large dataset may be LOADING for a
+     * while).
+     */
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = Objects.requireNonNull(timeout, "timeout");
       return this;

@@ -14,16 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A minimal RESP2 client for the testkit's own probes (readiness, replication and Sentinel discovery).
+ * A minimal RESP2 client for the testkit's own probes (readiness, replication and Sentinel
+ * discovery).
  *
- * <p>Why not Lettuce: a probe runs many times against a server that is still starting; a plain socket with a
- * short timeout fails fast and quietly, where a Lettuce client would reconnect and log.
- * Replies: simple string and bulk string as {@link String} (null bulk as null), integer as {@link Long},
- * array as {@link List}; an error reply throws {@link Resp.ErrorReply}.
+ * <p>Why not Lettuce: a probe runs many times against a server that is still starting; a plain
+ * socket with a short timeout fails fast and quietly, where a Lettuce client would reconnect and
+ * log. Replies: simple string and bulk string as {@link String} (null bulk as null), integer as
+ * {@link Long}, array as {@link List}; an error reply throws {@link Resp.ErrorReply}.
  */
 final class Resp {
 
-  /** An error reply from the server ({@code -ERR ...}, {@code -LOADING ...}, {@code -NOAUTH ...}). */
+  /**
+   * An error reply from the server ({@code -ERR ...}, {@code -LOADING ...}, {@code -NOAUTH ...}).
+   */
   static final class ErrorReply extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -35,12 +38,19 @@ final class Resp {
   private Resp() {}
 
   /**
-   * Opens a connection, logs in when {@code password} is set, sends one command and returns its reply.
+   * Opens a connection, logs in when {@code password} is set, sends one command and returns its
+   * reply.
    *
    * @param username ACL user, or null for the default user
    * @param password password, or null to skip AUTH
    */
-  static Object call(String host, int port, String username, String password, Duration timeout, String... command) {
+  static Object call(
+      String host,
+      int port,
+      String username,
+      String password,
+      Duration timeout,
+      String... command) {
     try (Socket socket = new Socket()) {
       int millis = (int) timeout.toMillis();
       socket.connect(new InetSocketAddress(host, port), millis);
@@ -48,13 +58,18 @@ final class Resp {
       OutputStream out = socket.getOutputStream();
       InputStream in = new BufferedInputStream(socket.getInputStream());
       if (password != null) {
-        write(out, username == null ? new String[] {"AUTH", password} : new String[] {"AUTH", username, password});
+        write(
+            out,
+            username == null
+                ? new String[] {"AUTH", password}
+                : new String[] {"AUTH", username, password});
         read(in);
       }
       write(out, command);
       return read(in);
     } catch (IOException e) {
-      throw new UncheckedIOException("unable to send " + command[0] + " to " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "unable to send " + command[0] + " to " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -81,25 +96,27 @@ final class Resp {
         throw new ErrorReply(line);
       case ':':
         return Long.parseLong(line);
-      case '$': {
-        int length = Integer.parseInt(line);
-        if (length < 0) {
-          return null;
+      case '$':
+        {
+          int length = Integer.parseInt(line);
+          if (length < 0) {
+            return null;
+          }
+          byte[] data = in.readNBytes(length + 2);
+          return new String(data, 0, length, StandardCharsets.UTF_8);
         }
-        byte[] data = in.readNBytes(length + 2);
-        return new String(data, 0, length, StandardCharsets.UTF_8);
-      }
-      case '*': {
-        int count = Integer.parseInt(line);
-        if (count < 0) {
-          return null;
+      case '*':
+        {
+          int count = Integer.parseInt(line);
+          if (count < 0) {
+            return null;
+          }
+          List<Object> items = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            items.add(read(in));
+          }
+          return items;
         }
-        List<Object> items = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          items.add(read(in));
-        }
-        return items;
-      }
       default:
         throw new IOException("unexpected RESP type byte '" + (char) type + "'");
     }

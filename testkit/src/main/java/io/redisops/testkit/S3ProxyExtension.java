@@ -12,8 +12,8 @@ import org.gaul.s3proxy.blobstore.BlobStore;
  * static final S3ProxyExtension s3 = new S3ProxyExtension();
  * }</pre>
  *
- * <p>Static field: started in {@code beforeAll}, stopped in {@code afterAll}; instance field: per test.
- * {@link #stop()} and {@link #start()} simulate an outage and its end; the contents survive.
+ * <p>Static field: started in {@code beforeAll}, stopped in {@code afterAll}; instance field: per
+ * test. {@link #stop()} and {@link #start()} simulate an outage and its end; the contents survive.
  */
 public final class S3ProxyExtension extends LifecycleExtension {
 
@@ -27,47 +27,65 @@ public final class S3ProxyExtension extends LifecycleExtension {
     return server;
   }
 
-  /** @see S3ProxyServer#endpoint() */
+  /**
+   * @see S3ProxyServer#endpoint()
+   */
   public URI endpoint() {
     return server.endpoint();
   }
 
-  /** @see S3ProxyServer#accessKey() */
+  /**
+   * @see S3ProxyServer#accessKey()
+   */
   public String accessKey() {
     return server.accessKey();
   }
 
-  /** @see S3ProxyServer#secretKey() */
+  /**
+   * @see S3ProxyServer#secretKey()
+   */
   public String secretKey() {
     return server.secretKey();
   }
 
-  /** @see S3ProxyServer#region() */
+  /**
+   * @see S3ProxyServer#region()
+   */
   public String region() {
     return server.region();
   }
 
-  /** @see S3ProxyServer#createBucket(String) */
+  /**
+   * @see S3ProxyServer#createBucket(String)
+   */
   public void createBucket(String name) {
     server.createBucket(name);
   }
 
-  /** @see S3ProxyServer#blobStore() */
+  /**
+   * @see S3ProxyServer#blobStore()
+   */
   public BlobStore blobStore() {
     return server.blobStore();
   }
 
-  /** @see S3ProxyServer#start() */
+  /**
+   * @see S3ProxyServer#start()
+   */
   public void start() {
     server.start();
   }
 
-  /** @see S3ProxyServer#stop() */
+  /**
+   * @see S3ProxyServer#stop()
+   */
   public void stop() {
     server.stop();
   }
 
-  /** @see S3ProxyServer#isRunning() */
+  /**
+   * @see S3ProxyServer#isRunning()
+   */
   public boolean isRunning() {
     return server.isRunning();
   }
@@ -84,6 +102,9 @@ public final class S3ProxyExtension extends LifecycleExtension {
 
   @Override
   void printDiagnostics(PrintStream out) {
-    out.println("--- S3Proxy " + (server.isRunning() ? "running on " + server.endpoint() : "not running") + " ---");
+    out.println(
+        "--- S3Proxy "
+            + (server.isRunning() ? "running on " + server.endpoint() : "not running")
+            + " ---");
   }
 }

@@ -9,14 +9,15 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
- * An S3 server inside the test JVM (S3Proxy) on 127.0.0.1, backed by an in-memory blob store, usable with or
- * without JUnit.
+ * An S3 server inside the test JVM (S3Proxy) on 127.0.0.1, backed by an in-memory blob store,
+ * usable with or without JUnit.
  *
- * <p>Contract: the first {@link #start()} binds a free port; {@link #stop()} closes the listener at once (requests
- * then fail to connect, like an outage); a later {@link #start()} listens on the same port again and serves the
- * same blob store, so everything stored before the stop is still there. Requests are signed with AWS
- * signature v4 using {@link #accessKey()} / {@link #secretKey()}; unknown headers are ignored (the AWS SDK's
- * multipart client sends some S3Proxy does not know). Clients must use path-style addressing.
+ * <p>Contract: the first {@link #start()} binds a free port; {@link #stop()} closes the listener at
+ * once (requests then fail to connect, like an outage); a later {@link #start()} listens on the
+ * same port again and serves the same blob store, so everything stored before the stop is still
+ * there. Requests are signed with AWS signature v4 using {@link #accessKey()} / {@link
+ * #secretKey()}; unknown headers are ignored (the AWS SDK's multipart client sends some S3Proxy
+ * does not know). Clients must use path-style addressing.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
@@ -29,28 +30,41 @@ public final class S3ProxyServer implements AutoCloseable {
   private S3Proxy proxy;
   private int port;
 
-  /** Starts listening (on a free port the first time, on the same port afterwards). @throws IllegalStateException if running */
+  /**
+   * Starts listening (on a free port the first time, on the same port afterwards). @throws
+   * IllegalStateException if running
+   */
   public synchronized void start() {
     if (proxy != null) {
       throw new IllegalStateException("S3Proxy is already running on " + endpoint());
     }
-    S3Proxy candidate = S3Proxy.builder()
-        .blobStore(blobStore)
-        .endpoint(URI.create("http://" + RedisProcess.HOST + ":" + port)) // port 0 the first time: any free one
-        .awsAuthentication(AuthenticationType.AWS_V4, accessKey, secretKey)
-        .ignoreUnknownHeaders(true)
-        .stopTimeout(0) // no graceful drain: stop() simulates an outage
-        .build();
+    S3Proxy candidate =
+        S3Proxy.builder()
+            .blobStore(blobStore)
+            .endpoint(
+                URI.create(
+                    "http://"
+                        + RedisProcess.HOST
+                        + ":"
+                        + port)) // port 0 the first time: any free one
+            .awsAuthentication(AuthenticationType.AWS_V4, accessKey, secretKey)
+            .ignoreUnknownHeaders(true)
+            .stopTimeout(0) // no graceful drain: stop() simulates an outage
+            .build();
     try {
       candidate.start();
     } catch (Exception e) {
-      throw new IllegalStateException("unable to start S3Proxy on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "unable to start S3Proxy on 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
     port = candidate.getPort();
     proxy = candidate;
   }
 
-  /** Stops listening; stored objects are kept for the next {@link #start()}. Does nothing if not running. */
+  /**
+   * Stops listening; stored objects are kept for the next {@link #start()}. Does nothing if not
+   * running.
+   */
   public synchronized void stop() {
     if (proxy == null) {
       return;
@@ -58,7 +72,8 @@ public final class S3ProxyServer implements AutoCloseable {
     try {
       proxy.stop();
     } catch (Exception e) {
-      throw new IllegalStateException("unable to stop S3Proxy on " + endpoint() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "unable to stop S3Proxy on " + endpoint() + ": " + e.getMessage(), e);
     } finally {
       proxy = null;
     }

@@ -12,18 +12,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
-/** Runs deliberately failing test classes and checks that the extensions stop their servers and print log tails. */
+/**
+ * Runs deliberately failing test classes and checks that the extensions stop their servers and
+ * print log tails.
+ */
 class ExtensionFailureIT {
 
-  /** Set only while this class runs the failing classes, so they never fail a real build on their own. */
+  /**
+   * Set only while this class runs the failing classes, so they never fail a real build on their
+   * own.
+   */
   static volatile boolean runningFailingClasses;
+
   static volatile long pid;
 
   @Test
   void aStaticExtensionPrintsTheLogTailAndStopsTheServerWhenATestFails() {
     String stderr = runCapturingStderr(FailsWithStaticServer.class, 1);
 
-    assertThat(stderr).contains("last 40 lines of redis-server 127.0.0.1:", "Ready to accept connections");
+    assertThat(stderr)
+        .contains("last 40 lines of redis-server 127.0.0.1:", "Ready to accept connections");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
@@ -41,7 +49,11 @@ class ExtensionFailureIT {
     runningFailingClasses = true;
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
+      Events tests =
+          EngineTestKit.engine("junit-jupiter")
+              .selectors(selectClass(testClass))
+              .execute()
+              .testEvents();
       tests.assertStatistics(stats -> stats.started(1).failed(expectedFailures));
     } finally {
       System.setErr(original);
@@ -63,8 +75,7 @@ class ExtensionFailureIT {
   }
 
   static class FailsWithPerTestServer {
-    @RegisterExtension
-    final RedisServerExtension redis = RedisServerExtension.builder().build();
+    @RegisterExtension final RedisServerExtension redis = RedisServerExtension.builder().build();
 
     @Test
     void fails() {

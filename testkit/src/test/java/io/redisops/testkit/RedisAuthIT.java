@@ -13,31 +13,63 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisAuthIT {
 
   @RegisterExtension
-  static final RedisServerExtension withPassword = RedisServerExtension.builder().password("s3cret pw").build();
+  static final RedisServerExtension withPassword =
+      RedisServerExtension.builder().password("s3cret pw").build();
 
   @RegisterExtension
   static final RedisServerExtension withAclUser =
-      RedisServerExtension.builder().aclUser("alice", "wonderland", "on", "~*", "&*", "+@all").build();
+      RedisServerExtension.builder()
+          .aclUser("alice", "wonderland", "on", "~*", "&*", "+@all")
+          .build();
 
   @Test
   void passwordServerRefusesAnonymousAndAcceptsThePassword() {
-    assertThatThrownBy(() -> Resp.call("127.0.0.1", withPassword.port(), null, null, java.time.Duration.ofSeconds(2), "GET", "x"))
+    assertThatThrownBy(
+            () ->
+                Resp.call(
+                    "127.0.0.1",
+                    withPassword.port(),
+                    null,
+                    null,
+                    java.time.Duration.ofSeconds(2),
+                    "GET",
+                    "x"))
         .hasMessageContaining("NOAUTH");
     assertThat(withPassword.sync().set("k", "v")).isEqualTo("OK");
-    assertThat(withPassword.uriWithCredentials()).isEqualTo("redis://:s3cret%20pw@127.0.0.1:" + withPassword.port());
+    assertThat(withPassword.uriWithCredentials())
+        .isEqualTo("redis://:s3cret%20pw@127.0.0.1:" + withPassword.port());
     assertThat(ping(withPassword.uriWithCredentials())).isEqualTo("PONG");
     assertThatThrownBy(() -> ping(withPassword.uri())).isInstanceOf(RuntimeException.class);
   }
 
   @Test
   void aclServerRefusesAnonymousAndWrongPasswordAndAcceptsTheUser() {
-    assertThatThrownBy(() -> Resp.call("127.0.0.1", withAclUser.port(), null, null, java.time.Duration.ofSeconds(2), "GET", "x"))
+    assertThatThrownBy(
+            () ->
+                Resp.call(
+                    "127.0.0.1",
+                    withAclUser.port(),
+                    null,
+                    null,
+                    java.time.Duration.ofSeconds(2),
+                    "GET",
+                    "x"))
         .hasMessageContaining("NOAUTH");
-    assertThatThrownBy(() -> Resp.call("127.0.0.1", withAclUser.port(), "alice", "wrong", java.time.Duration.ofSeconds(2), "GET", "x"))
+    assertThatThrownBy(
+            () ->
+                Resp.call(
+                    "127.0.0.1",
+                    withAclUser.port(),
+                    "alice",
+                    "wrong",
+                    java.time.Duration.ofSeconds(2),
+                    "GET",
+                    "x"))
         .hasMessageContaining("WRONGPASS");
     assertThat(withAclUser.username()).isEqualTo("alice");
     assertThat(withAclUser.sync().aclWhoami()).isEqualTo("alice");
-    assertThat(withAclUser.uriWithCredentials()).isEqualTo("redis://alice:wonderland@127.0.0.1:" + withAclUser.port());
+    assertThat(withAclUser.uriWithCredentials())
+        .isEqualTo("redis://alice:wonderland@127.0.0.1:" + withAclUser.port());
     assertThat(ping(withAclUser.uriWithCredentials())).isEqualTo("PONG");
   }
 

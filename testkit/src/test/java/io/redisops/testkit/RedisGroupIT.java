@@ -10,8 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisGroupIT {
 
-  @RegisterExtension
-  static final RedisGroupExtension group = RedisGroupExtension.builder().build();
+  @RegisterExtension static final RedisGroupExtension group = RedisGroupExtension.builder().build();
 
   @Test
   void startsOneMasterTwoReplicasAndThreeSentinelsThatAgreeOnTheMaster() {
@@ -20,7 +19,8 @@ class RedisGroupIT {
     assertThat(group.masterName()).isEqualTo("mymaster");
 
     for (RedisSentinel sentinel : group.sentinels()) {
-      InetSocketAddress address = (InetSocketAddress) sentinel.sync().getMasterAddrByName("mymaster");
+      InetSocketAddress address =
+          (InetSocketAddress) sentinel.sync().getMasterAddrByName("mymaster");
       assertThat(address.getPort()).isEqualTo(group.master().port());
       assertThat(address.getHostString()).isEqualTo("127.0.0.1");
       assertThat((List<?>) sentinel.sentinel("sentinels", "mymaster")).hasSize(2);
@@ -35,7 +35,10 @@ class RedisGroupIT {
   void replicatesWrites() {
     group.master().sync().set("group-key", "v1");
     for (RedisServer replica : group.replicas()) {
-      Await.until(Duration.ofSeconds(10), "replicated to " + replica, () -> "v1".equals(replica.sync().get("group-key")));
+      Await.until(
+          Duration.ofSeconds(10),
+          "replicated to " + replica,
+          () -> "v1".equals(replica.sync().get("group-key")));
     }
   }
 }

@@ -72,8 +72,11 @@ class RedisServerIT {
 
   @Test
   void aStartThatFailsReportsTheLogTail() {
-    RedisServer broken = RedisServer.builder().config("no-such-directive", "1")
-        .startTimeout(Duration.ofSeconds(5)).build();
+    RedisServer broken =
+        RedisServer.builder()
+            .config("no-such-directive", "1")
+            .startTimeout(Duration.ofSeconds(5))
+            .build();
     try {
       assertThatThrownBy(broken::start)
           .isInstanceOf(IllegalStateException.class)

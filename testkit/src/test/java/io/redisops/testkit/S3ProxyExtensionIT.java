@@ -23,20 +23,22 @@ class S3ProxyExtensionIT {
 
   private static final int PART_SIZE = 5 * 1024 * 1024;
 
-  @RegisterExtension
-  static final S3ProxyExtension s3 = new S3ProxyExtension();
+  @RegisterExtension static final S3ProxyExtension s3 = new S3ProxyExtension();
 
   private S3Client client;
 
   @BeforeEach
   void client() {
-    client = S3Client.builder()
-        .endpointOverride(s3.endpoint())
-        .forcePathStyle(true)
-        .region(Region.of(s3.region()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
-        .httpClient(UrlConnectionHttpClient.create())
-        .build();
+    client =
+        S3Client.builder()
+            .endpointOverride(s3.endpoint())
+            .forcePathStyle(true)
+            .region(Region.of(s3.region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterEach
@@ -49,7 +51,8 @@ class S3ProxyExtensionIT {
     s3.createBucket("put-get");
     client.putObject(b -> b.bucket("put-get").key("a/b.txt"), RequestBody.fromString("hello"));
 
-    assertThat(client.getObjectAsBytes(b -> b.bucket("put-get").key("a/b.txt")).asUtf8String()).isEqualTo("hello");
+    assertThat(client.getObjectAsBytes(b -> b.bucket("put-get").key("a/b.txt")).asUtf8String())
+        .isEqualTo("hello");
     assertThat(s3.blobStore().blobExists("put-get", "a/b.txt")).isTrue();
   }
 
@@ -58,15 +61,31 @@ class S3ProxyExtensionIT {
     s3.createBucket("multipart");
     byte[] part1 = randomBytes(1);
     byte[] part2 = randomBytes(2);
-    String uploadId = client.createMultipartUpload(b -> b.bucket("multipart").key("big")).uploadId();
-    String etag1 = client.uploadPart(b -> b.bucket("multipart").key("big").uploadId(uploadId).partNumber(1),
-        RequestBody.fromBytes(part1)).eTag();
-    String etag2 = client.uploadPart(b -> b.bucket("multipart").key("big").uploadId(uploadId).partNumber(2),
-        RequestBody.fromBytes(part2)).eTag();
-    client.completeMultipartUpload(b -> b.bucket("multipart").key("big").uploadId(uploadId)
-        .multipartUpload(CompletedMultipartUpload.builder().parts(
-            CompletedPart.builder().partNumber(1).eTag(etag1).build(),
-            CompletedPart.builder().partNumber(2).eTag(etag2).build()).build()));
+    String uploadId =
+        client.createMultipartUpload(b -> b.bucket("multipart").key("big")).uploadId();
+    String etag1 =
+        client
+            .uploadPart(
+                b -> b.bucket("multipart").key("big").uploadId(uploadId).partNumber(1),
+                RequestBody.fromBytes(part1))
+            .eTag();
+    String etag2 =
+        client
+            .uploadPart(
+                b -> b.bucket("multipart").key("big").uploadId(uploadId).partNumber(2),
+                RequestBody.fromBytes(part2))
+            .eTag();
+    client.completeMultipartUpload(
+        b ->
+            b.bucket("multipart")
+                .key("big")
+                .uploadId(uploadId)
+                .multipartUpload(
+                    CompletedMultipartUpload.builder()
+                        .parts(
+                            CompletedPart.builder().partNumber(1).eTag(etag1).build(),
+                            CompletedPart.builder().partNumber(2).eTag(etag2).build())
+                        .build()));
 
     byte[] stored = client.getObjectAsBytes(b -> b.bucket("multipart").key("big")).asByteArray();
     assertThat(stored).hasSize(2 * PART_SIZE);
@@ -91,8 +110,11 @@ class S3ProxyExtensionIT {
     }
 
     assertThat(s3.endpoint().getPort()).isEqualTo(port);
-    assertThat(client.getObjectAsBytes(b -> b.bucket("outage").key("kept")).asUtf8String()).isEqualTo("still here");
-    assertThat(client.listObjectsV2(b -> b.bucket("outage")).contents()).extracting(o -> o.key()).isEqualTo(List.of("kept"));
+    assertThat(client.getObjectAsBytes(b -> b.bucket("outage").key("kept")).asUtf8String())
+        .isEqualTo("still here");
+    assertThat(client.listObjectsV2(b -> b.bucket("outage")).contents())
+        .extracting(o -> o.key())
+        .isEqualTo(List.of("kept"));
   }
 
   private static byte[] randomBytes(long seed) {

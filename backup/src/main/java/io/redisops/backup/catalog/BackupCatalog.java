@@ -1,9 +1,9 @@
 package io.redisops.backup.catalog;
 
-import io.redisops.time.TimeFormats;
+import io.redisops.error.RedisOpsException;
 import io.redisops.storage.Repository;
 import io.redisops.storage.StoredObject;
-import io.redisops.error.RedisOpsException;
+import io.redisops.time.TimeFormats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -21,13 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backups of one dataset in one repository: {@code <dataset>/<backup-id>/...}. A backup is complete exactly when
- * its {@code manifest.json} exists; anything else under a backup id is the leftover of an interrupted run.
+ * The backups of one dataset in one repository: {@code <dataset>/<backup-id>/...}. A backup is
+ * complete exactly when its {@code manifest.json} exists; anything else under a backup id is the
+ * leftover of an interrupted run.
  */
 public final class BackupCatalog {
   private static final Logger log = LoggerFactory.getLogger(BackupCatalog.class);
   private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   private static final DateTimeFormatter ID_FORMAT = TimeFormats.STAMP;
+
   /** Newest first by snapshot time, then id: the order of "latest". */
   public static final Comparator<Manifest> NEWEST_FIRST =
       Comparator.comparing(Manifest::snapshotTime).thenComparing(Manifest::id).reversed();
@@ -43,7 +45,8 @@ public final class BackupCatalog {
   /** Refuses dataset names that could not be a folder name or that could escape the repository. */
   public static String checkDataset(String name) {
     if (name == null || !DATASET.matcher(name).matches()) {
-      throw RedisOpsException.usage("dataset name '" + name + "' is not valid; use letters, digits, '.', '_' and '-'");
+      throw RedisOpsException.usage(
+          "dataset name '" + name + "' is not valid; use letters, digits, '.', '_' and '-'");
     }
     return name;
   }
@@ -57,17 +60,20 @@ public final class BackupCatalog {
   }
 
   /**
-   * Marks a backup that {@code verify} found damaged. Beside the manifest, so the manifest and its checksums stay as
-   * they were written (the evidence), and deleted with the backup.
+   * Marks a backup that {@code verify} found damaged. Beside the manifest, so the manifest and its
+   * checksums stay as they were written (the evidence), and deleted with the backup.
    */
   public static final String BAD_MARKER = "known-bad.json";
 
-  /** A backup folder with a manifest that cannot be used, and why. Such a backup is never read, restored or pruned. */
+  /**
+   * A backup folder with a manifest that cannot be used, and why. Such a backup is never read,
+   * restored or pruned.
+   */
   public record Unusable(String id, String problem) {}
 
   /**
-   * The whole catalog: usable backups newest first, unusable ones by id, and the ids of usable backups that a
-   * verification found bad.
+   * The whole catalog: usable backups newest first, unusable ones by id, and the ids of usable
+   * backups that a verification found bad.
    */
   public record Scan(List<Manifest> usable, List<Unusable> unusable, Set<String> knownBad) {
     public boolean isKnownBad(Manifest m) {
@@ -75,12 +81,18 @@ public final class BackupCatalog {
     }
   }
 
-  /** Every complete, usable backup, newest first. An unusable one is reported in the log and left out. */
+  /**
+   * Every complete, usable backup, newest first. An unusable one is reported in the log and left
+   * out.
+   */
   public List<Manifest> list() throws IOException {
     return scan().usable();
   }
 
-  /** Every backup folder that has a manifest: the usable ones, the unusable ones with their problem, the known bad. */
+  /**
+   * Every backup folder that has a manifest: the usable ones, the unusable ones with their problem,
+   * the known bad.
+   */
   public Scan scan() throws IOException {
     List<Manifest> usable = new ArrayList<>();
     List<Unusable> unusable = new ArrayList<>();
@@ -111,8 +123,8 @@ public final class BackupCatalog {
   }
 
   /**
-   * The backup with this id: its manifest when usable, else the problem (null for both when there is no backup
-   * folder with a manifest under this id).
+   * The backup with this id: its manifest when usable, else the problem (null for both when there
+   * is no backup folder with a manifest under this id).
    */
   public Entry lookup(String id) throws IOException {
     if (id == null || id.contains("/") || id.contains("\\") || id.isBlank() || id.startsWith(".")) {
@@ -155,17 +167,19 @@ public final class BackupCatalog {
   /** Backup ids that have objects but no manifest: interrupted runs. */
   public List<String> incompleteIds() throws IOException {
     List<String> out = new ArrayList<>();
-    idsWithObjects().forEach((id, objects) -> {
-      if (objects.stream().noneMatch(o -> o.name().equals(Manifest.FILE_NAME))) {
-        out.add(id);
-      }
-    });
+    idsWithObjects()
+        .forEach(
+            (id, objects) -> {
+              if (objects.stream().noneMatch(o -> o.name().equals(Manifest.FILE_NAME))) {
+                out.add(id);
+              }
+            });
     return out;
   }
 
   /**
-   * Removes the leftovers of interrupted backups: temporary objects and backups without a manifest. Hold the
-   * dataset's lock while calling this: a backup being written has no manifest yet either.
+   * Removes the leftovers of interrupted backups: temporary objects and backups without a manifest.
+   * Hold the dataset's lock while calling this: a backup being written has no manifest yet either.
    *
    * @return how many leftovers were removed
    */
@@ -181,7 +195,10 @@ public final class BackupCatalog {
     return removed;
   }
 
-  /** A new backup id for a snapshot taken at {@code time}: UTC seconds, plus {@code -2}, {@code -3}... when taken. */
+  /**
+   * A new backup id for a snapshot taken at {@code time}: UTC seconds, plus {@code -2}, {@code
+   * -3}... when taken.
+   */
   public String newId(Instant time) throws IOException {
     String base = ID_FORMAT.format(time);
     Map<String, List<StoredObject>> existing = idsWithObjects();
@@ -213,15 +230,21 @@ public final class BackupCatalog {
   /** Opens the stored (compressed, possibly encrypted) object of a backup. */
   public InputStream openObject(Manifest m) throws IOException {
     if (m.object() == null || !isPlainName(m.object())) {
-      throw RedisOpsException.integrity("backup " + dataset + "/" + m.id() + " is unusable: its manifest names the object '"
-          + m.object() + "', which is not a file of the backup's folder");
+      throw RedisOpsException.integrity(
+          "backup "
+              + dataset
+              + "/"
+              + m.id()
+              + " is unusable: its manifest names the object '"
+              + m.object()
+              + "', which is not a file of the backup's folder");
     }
     return repository.read(objectKey(m.id(), m.object()));
   }
 
   /**
-   * Removes every object of a backup that never got its manifest (its manifest write failed): at once, rather than
-   * leaving the data for the next backup's cleanup.
+   * Removes every object of a backup that never got its manifest (its manifest write failed): at
+   * once, rather than leaving the data for the next backup's cleanup.
    */
   public void discard(String id) throws IOException {
     for (StoredObject o : repository.list(prefix(id))) {
@@ -229,14 +252,17 @@ public final class BackupCatalog {
     }
   }
 
-  /** Deletes a backup: the manifest first, so that a half-deleted backup is never listed, then the rest. */
+  /**
+   * Deletes a backup: the manifest first, so that a half-deleted backup is never listed, then the
+   * rest.
+   */
   public void delete(Manifest m) throws IOException {
     delete(m.id());
   }
 
   /**
-   * Deletes the backup with this id, usable or not, as {@link #delete(Manifest)} does. Only what lies in the backup's
-   * own folder is touched, whatever its manifest says.
+   * Deletes the backup with this id, usable or not, as {@link #delete(Manifest)} does. Only what
+   * lies in the backup's own folder is touched, whatever its manifest says.
    */
   public void delete(String id) throws IOException {
     if (!lookup(id).exists() && incompleteIds().stream().noneMatch(id::equals)) {
@@ -260,24 +286,39 @@ public final class BackupCatalog {
     } catch (java.nio.file.NoSuchFileException e) {
       return new Entry(null, null);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      return new Entry(null, "its manifest " + manifestKey(id) + " cannot be read (" + firstLine(e.getOriginalMessage())
-          + "): it is damaged or truncated");
+      return new Entry(
+          null,
+          "its manifest "
+              + manifestKey(id)
+              + " cannot be read ("
+              + firstLine(e.getOriginalMessage())
+              + "): it is damaged or truncated");
     }
     String problem = problem(m, id, objects);
     return problem == null ? new Entry(m, null) : new Entry(null, problem);
   }
 
-  /** What makes a parsed manifest unusable (fields that sorting, retention and deletion rely on), or null. */
+  /**
+   * What makes a parsed manifest unusable (fields that sorting, retention and deletion rely on), or
+   * null.
+   */
   private String problem(Manifest m, String id, List<StoredObject> objects) {
-    if (m == null || m.id() == null || m.snapshotTime() == null || m.tiers() == null || m.object() == null) {
+    if (m == null
+        || m.id() == null
+        || m.snapshotTime() == null
+        || m.tiers() == null
+        || m.object() == null) {
       return "its manifest " + manifestKey(id) + " lacks id, snapshot_time, tiers or object";
     }
     if (!m.id().equals(id)) {
       return "its manifest names backup '" + m.id() + "' but lies in folder '" + id + "'";
     }
     if (!isPlainName(m.object())) {
-      // A manifest is data, not a path: it must never lead redis-ops outside the backup's own folder.
-      return "its manifest names the object '" + m.object() + "', which is not a file of the backup's folder";
+      // A manifest is data, not a path: it must never lead redis-ops outside the backup's own
+      // folder.
+      return "its manifest names the object '"
+          + m.object()
+          + "', which is not a file of the backup's folder";
     }
     if (objects.stream().noneMatch(o -> o.name().equals(m.object()))) {
       return "its data file " + objectKey(id, m.object()) + " is missing";
@@ -286,8 +327,13 @@ public final class BackupCatalog {
   }
 
   private static boolean isPlainName(String name) {
-    return !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.startsWith(".")
-        && !name.equals(Manifest.FILE_NAME) && !name.equals(BAD_MARKER) && name.indexOf('\0') < 0;
+    return !name.isEmpty()
+        && !name.contains("/")
+        && !name.contains("\\")
+        && !name.startsWith(".")
+        && !name.equals(Manifest.FILE_NAME)
+        && !name.equals(BAD_MARKER)
+        && name.indexOf('\0') < 0;
   }
 
   private static String firstLine(String s) {
@@ -311,7 +357,9 @@ public final class BackupCatalog {
     return byId;
   }
 
-  /** Names of the datasets present in a repository (folders holding at least one complete backup). */
+  /**
+   * Names of the datasets present in a repository (folders holding at least one complete backup).
+   */
   public static List<String> datasets(Repository repository) throws IOException {
     TreeSet<String> names = new TreeSet<>();
     for (StoredObject o : repository.list("")) {

@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /** Why a backup was taken; retention is decided per tier. A backup can be in several tiers. */
 public enum Tier {
-  HOURLY, DAILY, MANUAL;
+  HOURLY,
+  DAILY,
+  MANUAL;
 
   @JsonValue
   public String id() {

@@ -12,16 +12,25 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
-/** How a stored RDB is compressed. Streams only: nothing here holds more than a codec window in memory. */
+/**
+ * How a stored RDB is compressed. Streams only: nothing here holds more than a codec window in
+ * memory.
+ */
 public enum Compression {
   ZSTD("zstd", ".zst"),
   GZIP("gzip", ".gz"),
   NONE("none", "");
 
-  /** zstd level 3, what {@code zstd -3} (the CLI's default) uses: a good ratio at a speed that keeps up with disks. */
+  /**
+   * zstd level 3, what {@code zstd -3} (the CLI's default) uses: a good ratio at a speed that keeps
+   * up with disks.
+   */
   static final int ZSTD_LEVEL = 3;
 
-  /** Background compression threads (see {@link #compress}); 1 keeps the CPU use at one core for compression. */
+  /**
+   * Background compression threads (see {@link #compress}); 1 keeps the CPU use at one core for
+   * compression.
+   */
   static final int ZSTD_WORKERS = 1;
 
   private final String id;
@@ -48,18 +57,30 @@ public enum Compression {
         return c;
       }
     }
-    throw RedisOpsException.usage("unknown compression '" + text + "'; use one of "
-        + Arrays.stream(values()).map(Compression::id).collect(Collectors.joining(", ")));
+    throw RedisOpsException.usage(
+        "unknown compression '"
+            + text
+            + "'; use one of "
+            + Arrays.stream(values()).map(Compression::id).collect(Collectors.joining(", ")));
   }
 
   /** Wraps {@code out}; closing the returned stream finishes the frame and closes {@code out}. */
   public OutputStream compress(OutputStream out) throws IOException {
     return switch (this) {
-      // One zstd worker makes compression asynchronous: it runs on zstd's own thread while the calling thread
-      // parses, checksums and hashes the RDB, so a capture costs the slower of the two, not their sum
-      // (bench/ figure 1: the single-threaded pass was the gap to `cp` + `zstd -3`). Same format, same level.
-      case ZSTD -> ZstdCompressorOutputStream.builder().setOutputStream(out).setLevel(ZSTD_LEVEL)
-          .setCloseFrameOnFlush(false).setChecksum(true).setWorkers(ZSTD_WORKERS).get();
+      // One zstd worker makes compression asynchronous: it runs on zstd's own thread while the
+      // calling thread
+      // parses, checksums and hashes the RDB, so a capture costs the slower of the two, not their
+      // sum
+      // (bench/ figure 1: the single-threaded pass was the gap to `cp` + `zstd -3`). Same format,
+      // same level.
+      case ZSTD ->
+          ZstdCompressorOutputStream.builder()
+              .setOutputStream(out)
+              .setLevel(ZSTD_LEVEL)
+              .setCloseFrameOnFlush(false)
+              .setChecksum(true)
+              .setWorkers(ZSTD_WORKERS)
+              .get();
       case GZIP -> new GzipCompressorOutputStream(out);
       case NONE -> out;
     };
@@ -68,7 +89,11 @@ public enum Compression {
   public InputStream decompress(InputStream in) throws IOException {
     return switch (this) {
       case ZSTD -> new ZstdCompressorInputStream(in);
-      case GZIP -> GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+      case GZIP ->
+          GzipCompressorInputStream.builder()
+              .setInputStream(in)
+              .setDecompressConcatenated(true)
+              .get();
       case NONE -> in;
     };
   }

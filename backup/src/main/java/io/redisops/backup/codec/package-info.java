@@ -1,4 +1,2 @@
-/**
- * Compression of backup files (zstd, gzip, none) as streams.
- */
+/** Compression of backup files (zstd, gzip, none) as streams. */
 package io.redisops.backup.codec;

@@ -10,9 +10,9 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Decrypts an object written by {@link EncryptingOutputStream}, one authenticated segment at a time: no byte is
- * returned before its segment's tag is checked. A wrong key, a changed byte, a missing or extra segment throws
- * {@link DecryptionException}. Memory: two segments.
+ * Decrypts an object written by {@link EncryptingOutputStream}, one authenticated segment at a
+ * time: no byte is returned before its segment's tag is checked. A wrong key, a changed byte, a
+ * missing or extra segment throws {@link DecryptionException}. Memory: two segments.
  */
 public final class DecryptingInputStream extends InputStream {
   private final InputStream in;
@@ -28,31 +28,45 @@ public final class DecryptingInputStream extends InputStream {
   private boolean lastSeen;
   private int lookahead = -1;
 
-  /** @param object names the object in messages */
-  public DecryptingInputStream(InputStream in, EncryptionKey key, String object) throws IOException {
+  /**
+   * @param object names the object in messages
+   */
+  public DecryptingInputStream(InputStream in, EncryptionKey key, String object)
+      throws IOException {
     this.in = in;
     this.object = object;
     header = new byte[StreamingGcm.HEADER_LEN];
     if (in.readNBytes(header, 0, header.length) != header.length
         || !Arrays.equals(Arrays.copyOf(header, StreamingGcm.MAGIC.length), StreamingGcm.MAGIC)) {
-      throw new DecryptionException(object + " is not an object encrypted by redis-ops (bad header): it is damaged or not ours");
+      throw new DecryptionException(
+          object
+              + " is not an object encrypted by redis-ops (bad header): it is damaged or not ours");
     }
     int at = StreamingGcm.MAGIC.length;
     String keyId = HexFormat.of().formatHex(header, at, at + StreamingGcm.KEY_ID_LEN);
     if (!keyId.equals(key.id())) {
-      throw new DecryptionException(object + " was encrypted with key " + keyId + " but the key file holds key "
-          + key.id() + "; configure offsite.encryption-key-file with the key it was written with");
+      throw new DecryptionException(
+          object
+              + " was encrypted with key "
+              + keyId
+              + " but the key file holds key "
+              + key.id()
+              + "; configure offsite.encryption-key-file with the key it was written with");
     }
     at += StreamingGcm.KEY_ID_LEN;
     byte[] wrapNonce = Arrays.copyOfRange(header, at, at + StreamingGcm.WRAP_NONCE_LEN);
     at += StreamingGcm.WRAP_NONCE_LEN;
     try {
-      Cipher unwrap = StreamingGcm.cipher(Cipher.DECRYPT_MODE, key.secretKey(), wrapNonce, StreamingGcm.wrapAad(header));
+      Cipher unwrap =
+          StreamingGcm.cipher(
+              Cipher.DECRYPT_MODE, key.secretKey(), wrapNonce, StreamingGcm.wrapAad(header));
       byte[] raw = unwrap.doFinal(header, at, StreamingGcm.WRAPPED_KEY_LEN);
       dataKey = new SecretKeySpec(raw, "AES");
       Arrays.fill(raw, (byte) 0);
     } catch (GeneralSecurityException e) {
-      throw new DecryptionException(object + ": the key does not open its data key: wrong key, or the header was tampered with");
+      throw new DecryptionException(
+          object
+              + ": the key does not open its data key: wrong key, or the header was tampered with");
     }
     at += StreamingGcm.WRAPPED_KEY_LEN;
     prefix = Arrays.copyOfRange(header, at, at + StreamingGcm.PREFIX_LEN);
@@ -97,14 +111,23 @@ public final class DecryptingInputStream extends InputStream {
       last = lookahead < 0;
     }
     if (n < StreamingGcm.TAG_LEN) {
-      throw new DecryptionException(object + " is cut short (segment " + segment + " incomplete): it is damaged or was tampered with");
+      throw new DecryptionException(
+          object
+              + " is cut short (segment "
+              + segment
+              + " incomplete): it is damaged or was tampered with");
     }
     try {
-      Cipher c = StreamingGcm.cipher(Cipher.DECRYPT_MODE, dataKey, StreamingGcm.nonce(prefix, segment, last), header);
+      Cipher c =
+          StreamingGcm.cipher(
+              Cipher.DECRYPT_MODE, dataKey, StreamingGcm.nonce(prefix, segment, last), header);
       plainLen = c.doFinal(sealed, 0, n, plain, 0);
     } catch (GeneralSecurityException e) {
-      throw new DecryptionException(object + " fails authentication in segment " + segment
-          + ": it is damaged, cut short or was tampered with");
+      throw new DecryptionException(
+          object
+              + " fails authentication in segment "
+              + segment
+              + ": it is damaged, cut short or was tampered with");
     }
     plainPos = 0;
     segment++;

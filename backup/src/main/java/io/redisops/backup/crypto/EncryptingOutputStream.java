@@ -11,9 +11,9 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts everything written to it into {@code out} in the layout of {@link StreamingGcm}. {@link #close()} seals
- * the last segment and closes {@code out}; without it the object is incomplete and will not decrypt. Memory: two
- * segments, whatever the size.
+ * Encrypts everything written to it into {@code out} in the layout of {@link StreamingGcm}. {@link
+ * #close()} seals the last segment and closes {@code out}; without it the object is incomplete and
+ * will not decrypt. Memory: two segments, whatever the size.
  */
 public final class EncryptingOutputStream extends OutputStream {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -47,7 +47,9 @@ public final class EncryptingOutputStream extends OutputStream {
       at += keyId.length;
       System.arraycopy(wrapNonce, 0, header, at, wrapNonce.length);
       at += wrapNonce.length;
-      Cipher wrap = StreamingGcm.cipher(Cipher.ENCRYPT_MODE, key.secretKey(), wrapNonce, StreamingGcm.wrapAad(header));
+      Cipher wrap =
+          StreamingGcm.cipher(
+              Cipher.ENCRYPT_MODE, key.secretKey(), wrapNonce, StreamingGcm.wrapAad(header));
       at += wrap.doFinal(raw, 0, raw.length, header, at);
       System.arraycopy(prefix, 0, header, at, prefix.length);
       java.util.Arrays.fill(raw, (byte) 0);
@@ -69,7 +71,8 @@ public final class EncryptingOutputStream extends OutputStream {
     }
     while (len > 0) {
       if (filled == buffer.length) {
-        // A full segment is sealed as "not last" only once more data arrives: the last one must carry the flag.
+        // A full segment is sealed as "not last" only once more data arrives: the last one must
+        // carry the flag.
         seal(false);
       }
       int n = Math.min(len, buffer.length - filled);
@@ -96,7 +99,9 @@ public final class EncryptingOutputStream extends OutputStream {
   }
 
   private void seal(boolean last) throws IOException {
-    Cipher c = StreamingGcm.cipher(Cipher.ENCRYPT_MODE, dataKey, StreamingGcm.nonce(prefix, segment, last), header);
+    Cipher c =
+        StreamingGcm.cipher(
+            Cipher.ENCRYPT_MODE, dataKey, StreamingGcm.nonce(prefix, segment, last), header);
     try {
       int n = c.doFinal(buffer, 0, filled, sealed, 0);
       out.write(sealed, 0, n);

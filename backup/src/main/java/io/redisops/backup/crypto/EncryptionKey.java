@@ -1,7 +1,7 @@
 package io.redisops.backup.crypto;
 
-import io.redisops.text.Hex;
 import io.redisops.error.RedisOpsException;
+import io.redisops.text.Hex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,14 +14,17 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The 256-bit master key of client-side encryption, read from a key file. Its {@link #id()} is a fingerprint that
- * manifests record so that a wrong key is recognised before any decryption; the id reveals nothing of the key (a
- * truncated SHA-256 of a labelled input). {@link #toString()} never shows the key.
+ * The 256-bit master key of client-side encryption, read from a key file. Its {@link #id()} is a
+ * fingerprint that manifests record so that a wrong key is recognised before any decryption; the id
+ * reveals nothing of the key (a truncated SHA-256 of a labelled input). {@link #toString()} never
+ * shows the key.
  */
 public final class EncryptionKey {
   /** The {@code encryption} value of manifests of encrypted objects. */
   public static final String ALGORITHM = "aes-256-gcm-stream";
-  private static final byte[] ID_LABEL = "redis-ops key id v1\0".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte[] ID_LABEL =
+      "redis-ops key id v1\0".getBytes(StandardCharsets.US_ASCII);
 
   private final byte[] key;
   private final String id;
@@ -41,15 +44,22 @@ public final class EncryptionKey {
   }
 
   /**
-   * Reads a key file: 64 hexadecimal digits (what {@code openssl rand -hex 32} prints) or 44 characters of base64, on
-   * the first line, or exactly 32 raw bytes. Anything else is a configuration error naming {@code key}.
+   * Reads a key file: 64 hexadecimal digits (what {@code openssl rand -hex 32} prints) or 44
+   * characters of base64, on the first line, or exactly 32 raw bytes. Anything else is a
+   * configuration error naming {@code key}.
    */
   public static EncryptionKey load(Path file, String key) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw RedisOpsException.usage(key + ": unable to read the key file " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw RedisOpsException.usage(
+          key
+              + ": unable to read the key file "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
     try {
       if (bytes.length == 32) {
@@ -69,8 +79,14 @@ public final class EncryptionKey {
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
-    throw RedisOpsException.usage(key + ": " + file + " does not hold a 256-bit key; create one with "
-        + "'openssl rand -hex 32 > " + file + "' (64 hex digits, or 44 characters of base64, or 32 raw bytes)");
+    throw RedisOpsException.usage(
+        key
+            + ": "
+            + file
+            + " does not hold a 256-bit key; create one with "
+            + "'openssl rand -hex 32 > "
+            + file
+            + "' (64 hex digits, or 44 characters of base64, or 32 raw bytes)");
   }
 
   /** The key's fingerprint: 16 hex digits, safe to print and to store in manifests. */

@@ -7,8 +7,9 @@ import java.io.OutputStream;
 import java.util.Optional;
 
 /**
- * Client-side encryption as configured for a repository: none, or AES-256-GCM with one key. Writes use the configured
- * key; reads follow each backup's manifest, so a repository can hold backups written before encryption was enabled.
+ * Client-side encryption as configured for a repository: none, or AES-256-GCM with one key. Writes
+ * use the configured key; reads follow each backup's manifest, so a repository can hold backups
+ * written before encryption was enabled.
  */
 public record ObjectEncryption(Optional<EncryptionKey> key) {
   /** The suffix of encrypted objects ({@code dump.rdb.zst.enc}). */
@@ -22,14 +23,18 @@ public record ObjectEncryption(Optional<EncryptionKey> key) {
     return key.isPresent();
   }
 
-  /** Encrypts into {@code out} when enabled; closing the result seals the object (and closes {@code out}). */
+  /**
+   * Encrypts into {@code out} when enabled; closing the result seals the object (and closes {@code
+   * out}).
+   */
   public OutputStream encrypt(OutputStream out) throws IOException {
     return key.isPresent() ? new EncryptingOutputStream(out, key.get()) : out;
   }
 
   /** The manifest of a backup stored through {@link #encrypt}. */
   public Manifest describe(Manifest plain) {
-    return key.map(k -> plain.encryptedAs(plain.object() + SUFFIX, EncryptionKey.ALGORITHM, k.id())).orElse(plain);
+    return key.map(k -> plain.encryptedAs(plain.object() + SUFFIX, EncryptionKey.ALGORITHM, k.id()))
+        .orElse(plain);
   }
 
   /**
@@ -42,15 +47,24 @@ public record ObjectEncryption(Optional<EncryptionKey> key) {
       return stored;
     }
     if (!EncryptionKey.ALGORITHM.equals(m.encryption())) {
-      throw new DecryptionException(object + " is encrypted with '" + m.encryption() + "', which this version cannot read");
+      throw new DecryptionException(
+          object + " is encrypted with '" + m.encryption() + "', which this version cannot read");
     }
     if (key.isEmpty()) {
-      throw new DecryptionException(object + " is encrypted with key " + m.encryptionKeyId()
-          + " but no offsite.encryption-key-file is configured");
+      throw new DecryptionException(
+          object
+              + " is encrypted with key "
+              + m.encryptionKeyId()
+              + " but no offsite.encryption-key-file is configured");
     }
     if (m.encryptionKeyId() != null && !m.encryptionKeyId().equals(key.get().id())) {
-      throw new DecryptionException(object + " was encrypted with key " + m.encryptionKeyId() + " but the key file holds key "
-          + key.get().id() + "; configure offsite.encryption-key-file with the key it was written with");
+      throw new DecryptionException(
+          object
+              + " was encrypted with key "
+              + m.encryptionKeyId()
+              + " but the key file holds key "
+              + key.get().id()
+              + "; configure offsite.encryption-key-file with the key it was written with");
     }
     return new DecryptingInputStream(stored, key.get(), object);
   }

@@ -7,15 +7,17 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * The layout of an encrypted object, shared by {@link EncryptingOutputStream} and {@link DecryptingInputStream}.
+ * The layout of an encrypted object, shared by {@link EncryptingOutputStream} and {@link
+ * DecryptingInputStream}.
  *
- * <p>Why hand-written: the JDK's AES-GCM decryption holds back the whole message until it has checked the tag, so a
- * backup of several GiB cannot be decrypted as a stream with one GCM message, and no pinned library offers a
- * streaming AEAD. This is the usual segmented construction (as in Tink's AES-GCM streaming AEAD, "STREAM" of Hoang,
- * Reyhanitabar, Rogaway and Vizar): a fresh random 256-bit data key per object, wrapped with the master key by
- * AES-GCM; the content cut into segments of {@link #SEGMENT} bytes, each sealed by AES-GCM under the data key with
- * the nonce {@code prefix(7) || segment number(4) || last flag(1)} and the header as associated data. Reordering,
- * truncation, extension and any changed byte make a tag check fail.
+ * <p>Why hand-written: the JDK's AES-GCM decryption holds back the whole message until it has
+ * checked the tag, so a backup of several GiB cannot be decrypted as a stream with one GCM message,
+ * and no pinned library offers a streaming AEAD. This is the usual segmented construction (as in
+ * Tink's AES-GCM streaming AEAD, "STREAM" of Hoang, Reyhanitabar, Rogaway and Vizar): a fresh
+ * random 256-bit data key per object, wrapped with the master key by AES-GCM; the content cut into
+ * segments of {@link #SEGMENT} bytes, each sealed by AES-GCM under the data key with the nonce
+ * {@code prefix(7) || segment number(4) || last flag(1)} and the header as associated data.
+ * Reordering, truncation, extension and any changed byte make a tag check fail.
  *
  * <pre>
  * header:   "RGE1" | key id (8) | wrap nonce (12) | wrapped data key (32 + 16 tag) | nonce prefix (7)   = 87 bytes
@@ -28,8 +30,10 @@ final class StreamingGcm {
   static final int WRAP_NONCE_LEN = 12;
   static final int WRAPPED_KEY_LEN = 32 + 16;
   static final int PREFIX_LEN = 7;
-  static final int HEADER_LEN = MAGIC.length + KEY_ID_LEN + WRAP_NONCE_LEN + WRAPPED_KEY_LEN + PREFIX_LEN;
+  static final int HEADER_LEN =
+      MAGIC.length + KEY_ID_LEN + WRAP_NONCE_LEN + WRAPPED_KEY_LEN + PREFIX_LEN;
   static final int TAG_LEN = 16;
+
   /** Plaintext bytes per segment: memory per stream is about twice this. */
   static final int SEGMENT = 64 * 1024;
 

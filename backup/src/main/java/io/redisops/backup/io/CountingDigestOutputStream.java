@@ -1,7 +1,6 @@
 package io.redisops.backup.io;
 
 import io.redisops.text.Hex;
-
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,7 @@
 package io.redisops.backup.io;
 
-import io.redisops.text.Hex;
-
 import io.redisops.progress.ProgressListener;
+import io.redisops.text.Hex;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +9,9 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * Reads a stream once while hashing it, counting it, reporting progress and copying every byte to a sink: the one
- * pass in which a snapshot is verified and stored. Skipping is done by reading, so no byte escapes the tap.
+ * Reads a stream once while hashing it, counting it, reporting progress and copying every byte to a
+ * sink: the one pass in which a snapshot is verified and stored. Skipping is done by reading, so no
+ * byte escapes the tap.
  */
 public final class TappedInputStream extends FilterInputStream {
   private final MessageDigest digest;
@@ -19,8 +19,11 @@ public final class TappedInputStream extends FilterInputStream {
   private final ProgressListener progress;
   private long count;
 
-  /** @param sink receives every byte read; may be null */
-  public TappedInputStream(InputStream in, MessageDigest digest, OutputStream sink, ProgressListener progress) {
+  /**
+   * @param sink receives every byte read; may be null
+   */
+  public TappedInputStream(
+      InputStream in, MessageDigest digest, OutputStream sink, ProgressListener progress) {
     super(in);
     this.digest = digest;
     this.sink = sink;

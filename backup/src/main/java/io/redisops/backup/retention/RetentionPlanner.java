@@ -1,10 +1,9 @@
 package io.redisops.backup.retention;
 
-import io.redisops.text.Durations;
-
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
+import io.redisops.text.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,10 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides which backups retention removes. A backup stays while any of its tiers still wants it (age at most the
- * tier's duration); the newest backup that is not known bad (a verification found it damaged) always stays, whatever
- * its age, so pruning can never leave a dataset without the backup it would restore from. A damaged newest backup
- * does not count as "the newest": it would protect nothing. Pure logic: the caller passes the time.
+ * Decides which backups retention removes. A backup stays while any of its tiers still wants it
+ * (age at most the tier's duration); the newest backup that is not known bad (a verification found
+ * it damaged) always stays, whatever its age, so pruning can never leave a dataset without the
+ * backup it would restore from. A damaged newest backup does not count as "the newest": it would
+ * protect nothing. Pure logic: the caller passes the time.
  */
 public final class RetentionPlanner {
   private final RetentionPolicy policy;
@@ -36,7 +36,8 @@ public final class RetentionPlanner {
    * @param knownBad ids of backups a verification found damaged: never "the newest"
    */
   public List<Decision> plan(List<Manifest> backups, Set<String> knownBad, Instant now) {
-    Optional<Manifest> newest = backups.stream().filter(m -> !knownBad.contains(m.id())).min(BackupCatalog.NEWEST_FIRST);
+    Optional<Manifest> newest =
+        backups.stream().filter(m -> !knownBad.contains(m.id())).min(BackupCatalog.NEWEST_FIRST);
     List<Decision> out = new ArrayList<>();
     for (Manifest m : backups) {
       Decision d = decide(m, now, newest.map(n -> n.id().equals(m.id())).orElse(false));
@@ -62,7 +63,10 @@ public final class RetentionPlanner {
         return new Decision(m, true, t.id() + " backup within " + Durations.format(max.get()));
       }
     }
-    return new Decision(m, false, "older than the retention of its tiers " + m.sortedTiers().stream().map(Tier::id).toList());
+    return new Decision(
+        m,
+        false,
+        "older than the retention of its tiers " + m.sortedTiers().stream().map(Tier::id).toList());
   }
 
   /** Keep or delete one backup, and why. */

@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How long each tier keeps a backup. A tier without a duration (manual, by default) keeps its backups until they are
- * deleted by hand.
+ * How long each tier keeps a backup. A tier without a duration (manual, by default) keeps its
+ * backups until they are deleted by hand.
  */
 public final class RetentionPolicy {
   @SuppressWarnings("CanonicalDuration") // retention is stated in hours (48 h), as in the docs
   public static final Duration DEFAULT_HOURLY = Duration.ofHours(48);
+
   public static final Duration DEFAULT_DAILY = Duration.ofDays(30);
 
   private final Map<Tier, Duration> maxAge;
@@ -22,7 +23,10 @@ public final class RetentionPolicy {
     this.maxAge.putAll(maxAge);
   }
 
-  /** Hourly 48 h, daily 30 days, manual kept until deleted: the crontab policy of the reference notes. */
+  /**
+   * Hourly 48 h, daily 30 days, manual kept until deleted: the crontab policy of the reference
+   * notes.
+   */
   public static RetentionPolicy defaults() {
     return new RetentionPolicy(Map.of(Tier.HOURLY, DEFAULT_HOURLY, Tier.DAILY, DEFAULT_DAILY));
   }

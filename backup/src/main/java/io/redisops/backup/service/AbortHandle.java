@@ -5,12 +5,13 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Lets another thread abandon a running backup (the daemon's bounded graceful stop): {@link #abort()} closes the Redis
- * connection (ending a wait for BGSAVE) and the snapshot being read; the step fails and the repository drops the
- * half-written object, so nothing partial is ever listed.
+ * Lets another thread abandon a running backup (the daemon's bounded graceful stop): {@link
+ * #abort()} closes the Redis connection (ending a wait for BGSAVE) and the snapshot being read; the
+ * step fails and the repository drops the half-written object, so nothing partial is ever listed.
  */
 public final class AbortHandle {
-  private final java.util.Deque<Closeable> current = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final java.util.Deque<Closeable> current =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final AtomicBoolean aborted = new AtomicBoolean();
 
   /** Called by the service for what a capture holds open; closes it at once if already aborted. */

@@ -9,13 +9,20 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * What the backup services share: where backups go, how they are stored, how long they are kept, where locks live,
- * and the clock that decides every age.
+ * What the backup services share: where backups go, how they are stored, how long they are kept,
+ * where locks live, and the clock that decides every age.
  *
- * @param lockDir folder of the per-dataset lock files (for a local repository, the repository itself)
+ * @param lockDir folder of the per-dataset lock files (for a local repository, the repository
+ *     itself)
  */
-public record BackupContext(Repository repository, Compression compression, RetentionPolicy retention, Path lockDir,
-    Clock clock, Duration redisTimeout, String toolVersion) {
+public record BackupContext(
+    Repository repository,
+    Compression compression,
+    RetentionPolicy retention,
+    Path lockDir,
+    Clock clock,
+    Duration redisTimeout,
+    String toolVersion) {
 
   public BackupCatalog catalog(String dataset) {
     return new BackupCatalog(repository, dataset);
@@ -23,6 +30,7 @@ public record BackupContext(Repository repository, Compression compression, Rete
 
   /** Takes the dataset's lock (exit 5 when another operation holds it). */
   public DatasetLock lock(String dataset) {
-    return DatasetLock.acquire(lockDir.resolve(BackupCatalog.checkDataset(dataset)).resolve(".lock"), dataset);
+    return DatasetLock.acquire(
+        lockDir.resolve(BackupCatalog.checkDataset(dataset)).resolve(".lock"), dataset);
   }
 }

@@ -15,13 +15,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One operation at a time per dataset (backup, prune, restore): an OS file lock, so a process killed with -9 releases
- * it at once and no stale lock file can block the next run. The file holds the owner's PID for the error message.
+ * One operation at a time per dataset (backup, prune, restore): an OS file lock, so a process
+ * killed with -9 releases it at once and no stale lock file can block the next run. The file holds
+ * the owner's PID for the error message.
  */
 public final class DatasetLock implements AutoCloseable {
   /**
-   * Lock files held by this JVM. POSIX locks belong to the process and closing any descriptor of the file releases
-   * them, so a second attempt in the same JVM must be refused before the file is opened at all.
+   * Lock files held by this JVM. POSIX locks belong to the process and closing any descriptor of
+   * the file releases them, so a second attempt in the same JVM must be refused before the file is
+   * opened at all.
    */
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
@@ -44,10 +46,15 @@ public final class DatasetLock implements AutoCloseable {
     }
     boolean taken = false;
     try {
-      Files.createDirectories(lockFile.getParent(),
+      Files.createDirectories(
+          lockFile.getParent(),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      FileChannel ch = FileChannel.open(lockFile, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      FileChannel ch =
+          FileChannel.open(
+              lockFile,
+              EnumSet.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       FileLock lock;
       try {
         lock = ch.tryLock();
@@ -60,17 +67,34 @@ public final class DatasetLock implements AutoCloseable {
         throw refused(dataset, owner);
       }
       ch.truncate(0);
-      ch.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+      ch.write(
+          ByteBuffer.wrap(
+              Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)),
+          0);
       taken = true;
       return new DatasetLock(key, ch, lock);
     } catch (java.nio.file.FileSystemException e) {
-      // Permission denied, not a directory, read-only file system: the repository setting is wrong, not the run.
-      String reason = e.getReason() != null ? e.getReason()
-          : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
-      throw new RedisOpsException(io.redisops.error.ExitCode.USAGE, "unable to use the repository folder for dataset '"
-          + dataset + "': " + e.getFile() + ": " + reason + "; check --repo or repository.path and its owner", e);
+      // Permission denied, not a directory, read-only file system: the repository setting is wrong,
+      // not the run.
+      String reason =
+          e.getReason() != null
+              ? e.getReason()
+              : e instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : e.getClass().getSimpleName();
+      throw new RedisOpsException(
+          io.redisops.error.ExitCode.USAGE,
+          "unable to use the repository folder for dataset '"
+              + dataset
+              + "': "
+              + e.getFile()
+              + ": "
+              + reason
+              + "; check --repo or repository.path and its owner",
+          e);
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to take the lock " + lockFile + ": " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to take the lock " + lockFile + ": " + e.getMessage(), e);
     } finally {
       if (!taken) {
         HELD.remove(key);
@@ -79,13 +103,17 @@ public final class DatasetLock implements AutoCloseable {
   }
 
   private static RedisOpsException refused(String dataset, String owner) {
-    return new Held("another redis-ops operation on dataset '" + dataset + "' is running"
-        + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; wait for it to finish, then try again");
+    return new Held(
+        "another redis-ops operation on dataset '"
+            + dataset
+            + "' is running"
+            + (owner.isEmpty() ? "" : " (pid " + owner + ")")
+            + "; wait for it to finish, then try again");
   }
 
   /**
-   * The lock is held by another operation (exit 5). Its own type because for the daemon this is routine, not a
-   * failure: a CLI backup running at a scheduled time means "busy, retry later".
+   * The lock is held by another operation (exit 5). Its own type because for the daemon this is
+   * routine, not a failure: a CLI backup running at a scheduled time means "busy, retry later".
    */
   public static final class Held extends RedisOpsException {
     private static final long serialVersionUID = 1L;

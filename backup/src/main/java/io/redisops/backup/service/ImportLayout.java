@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 /**
  * What an existing RDB copy's place says about it: its tier and snapshot time. Pure logic.
  *
- * <p>The layout is the one of the crontab scripts that redis-ops replaces: the hourly script copies {@code dump.rdb}
- * into a folder named by {@code date +%Y%m%d%k} ({@code 2026112909}, and before 10:00 a space-padded hour:
- * {@code 20261130 7}), the daily one into {@code date +%Y%m%d} ({@code 20261201}). Folder names are local time.
+ * <p>The layout is the one of the crontab scripts that redis-ops replaces: the hourly script copies
+ * {@code dump.rdb} into a folder named by {@code date +%Y%m%d%k} ({@code 2026112909}, and before
+ * 10:00 a space-padded hour: {@code 20261130 7}), the daily one into {@code date +%Y%m%d} ({@code
+ * 20261201}). Folder names are local time.
  */
 public final class ImportLayout {
   private static final Pattern HOURLY = Pattern.compile("(\\d{8})([ \\d]\\d)");
@@ -46,8 +47,8 @@ public final class ImportLayout {
   public record FolderName(Tier tier, LocalDateTime time) {}
 
   /**
-   * {@code YYYYMMDDHH} or {@code YYYYMMDD} plus a space-padded hour is hourly, {@code YYYYMMDD} daily (midnight);
-   * anything else, an impossible date or hour included, is not of the layout.
+   * {@code YYYYMMDDHH} or {@code YYYYMMDD} plus a space-padded hour is hourly, {@code YYYYMMDD}
+   * daily (midnight); anything else, an impossible date or hour included, is not of the layout.
    */
   public static Optional<FolderName> parseFolder(String name) {
     try {
@@ -71,11 +72,13 @@ public final class ImportLayout {
   }
 
   /**
-   * The snapshot time of an RDB copy: its ctime AUX field (Redis 3.2 and later write it), else the time its
-   * folder names (in {@code zone}), else {@code mtime}. The RDB's own field wins because a copy can be older than its
-   * folder: the crontab copied whatever {@code dump.rdb} Redis had last saved.
+   * The snapshot time of an RDB copy: its ctime AUX field (Redis 3.2 and later write it), else the
+   * time its folder names (in {@code zone}), else {@code mtime}. The RDB's own field wins because a
+   * copy can be older than its folder: the crontab copied whatever {@code dump.rdb} Redis had last
+   * saved.
    */
-  public static SnapshotTime snapshotTime(Map<String, String> aux, Path file, Instant mtime, ZoneId zone) {
+  public static SnapshotTime snapshotTime(
+      Map<String, String> aux, Path file, Instant mtime, ZoneId zone) {
     String ctime = aux.get("ctime");
     if (ctime != null) {
       try {
@@ -87,17 +90,22 @@ public final class ImportLayout {
         // not a number: fall back to the folder
       }
     }
-    return folderOf(file).map(f -> new SnapshotTime(f.time().atZone(zone).toInstant(), TimeSource.FOLDER))
+    return folderOf(file)
+        .map(f -> new SnapshotTime(f.time().atZone(zone).toInstant(), TimeSource.FOLDER))
         .orElseGet(() -> new SnapshotTime(mtime, TimeSource.MTIME));
   }
 
   private static Optional<FolderName> folderOf(Path file) {
     Path parent = file.toAbsolutePath().normalize().getParent();
-    return parent == null || parent.getFileName() == null ? Optional.empty() : parseFolder(parent.getFileName().toString());
+    return parent == null || parent.getFileName() == null
+        ? Optional.empty()
+        : parseFolder(parent.getFileName().toString());
   }
 
   private static LocalDate date(String yyyymmdd) {
-    return LocalDate.of(Integer.parseInt(yyyymmdd.substring(0, 4)), Integer.parseInt(yyyymmdd.substring(4, 6)),
+    return LocalDate.of(
+        Integer.parseInt(yyyymmdd.substring(0, 4)),
+        Integer.parseInt(yyyymmdd.substring(4, 6)),
         Integer.parseInt(yyyymmdd.substring(6, 8)));
   }
 }

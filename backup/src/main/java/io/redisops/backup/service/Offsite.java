@@ -3,8 +3,9 @@ package io.redisops.backup.service;
 import io.redisops.backup.crypto.ObjectEncryption;
 
 /**
- * The off-site side of a host: the remote repository (with its own retention, and its own lock folder so that local
- * backups go on while a long push runs) and how its objects are encrypted. Close it to release the S3 client.
+ * The off-site side of a host: the remote repository (with its own retention, and its own lock
+ * folder so that local backups go on while a long push runs) and how its objects are encrypted.
+ * Close it to release the S3 client.
  */
 public record Offsite(BackupContext remote, ObjectEncryption encryption) implements AutoCloseable {
 

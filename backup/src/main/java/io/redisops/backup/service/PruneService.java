@@ -10,7 +10,9 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies retention to one dataset: decides with {@link RetentionPlanner}, deletes manifest first. */
+/**
+ * Applies retention to one dataset: decides with {@link RetentionPlanner}, deletes manifest first.
+ */
 public final class PruneService {
   private static final Logger log = LoggerFactory.getLogger(PruneService.class);
   private static final String SPARED = "kept for now (imported by this run), although ";
@@ -30,23 +32,30 @@ public final class PruneService {
   }
 
   /**
-   * As {@link #prune(String, boolean, boolean)}, but the backups in {@code spare} stay whatever their age: an import
-   * never deletes what it has just brought in. Their decision says so ({@link #spared}); the next prune decides
-   * them like any other backup.
+   * As {@link #prune(String, boolean, boolean)}, but the backups in {@code spare} stay whatever
+   * their age: an import never deletes what it has just brought in. Their decision says so ({@link
+   * #spared}); the next prune decides them like any other backup.
    */
-  public List<RetentionPlanner.Decision> prune(String dataset, boolean dryRun, boolean lockHeld, Set<String> spare) {
+  public List<RetentionPlanner.Decision> prune(
+      String dataset, boolean dryRun, boolean lockHeld, Set<String> spare) {
     DatasetLock lock = lockHeld || dryRun ? null : context.lock(dataset);
     try {
       BackupCatalog catalog = context.catalog(dataset);
-      // Unusable backups (damaged manifest, missing data file) are not in the plan: never deleted by retention, never
-      // "the newest"; the operator removes them with 'delete'. Known bad ones do not count as the newest.
+      // Unusable backups (damaged manifest, missing data file) are not in the plan: never deleted
+      // by retention, never
+      // "the newest"; the operator removes them with 'delete'. Known bad ones do not count as the
+      // newest.
       BackupCatalog.Scan scan = catalog.scan();
       List<RetentionPlanner.Decision> plan =
-          new RetentionPlanner(context.retention()).plan(scan.usable(), scan.knownBad(), context.clock().instant())
-              .stream()
-              .map(d -> d.keep() || !spare.contains(d.backup().id()) ? d
-                  : new RetentionPlanner.Decision(d.backup(), true, SPARED + d.reason()))
-              .toList();
+          new RetentionPlanner(context.retention())
+              .plan(scan.usable(), scan.knownBad(), context.clock().instant()).stream()
+                  .map(
+                      d ->
+                          d.keep() || !spare.contains(d.backup().id())
+                              ? d
+                              : new RetentionPlanner.Decision(
+                                  d.backup(), true, SPARED + d.reason()))
+                  .toList();
       if (!dryRun) {
         for (RetentionPlanner.Decision d : plan) {
           if (!d.keep()) {
@@ -58,8 +67,14 @@ public final class PruneService {
       }
       return plan;
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to prune dataset '" + dataset + "' in " + context.repository().describe()
-          + ": " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to prune dataset '"
+              + dataset
+              + "' in "
+              + context.repository().describe()
+              + ": "
+              + e.getMessage(),
+          e);
     } finally {
       if (lock != null) {
         lock.close();

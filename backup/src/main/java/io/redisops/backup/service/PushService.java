@@ -2,12 +2,12 @@ package io.redisops.backup.service;
 
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.text.Hex;
 import io.redisops.backup.io.TappedInputStream;
-import io.redisops.progress.ProgressListener;
 import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Hex;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,14 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies every complete local backup that is missing off-site: what {@code redis-ops push} and the daemon's off-site
- * job call. Idempotent: a backup whose manifest is already off-site is left alone, so a push after an outage catches
- * up everything the failed runs missed, and a second push does nothing.
+ * Copies every complete local backup that is missing off-site: what {@code redis-ops push} and the
+ * daemon's off-site job call. Idempotent: a backup whose manifest is already off-site is left
+ * alone, so a push after an outage catches up everything the failed runs missed, and a second push
+ * does nothing.
  *
- * <p>Each copy streams the local object (encrypting it when a key is configured) to the remote repository, hashing
- * it on the way: a local object whose SHA-256 differs from its manifest is refused (its upload is dropped) rather
- * than spread; the remote driver checks the stored object's checksum against the bytes sent. Only then is the
- * manifest written, last, so an interrupted copy is never listed off-site.
+ * <p>Each copy streams the local object (encrypting it when a key is configured) to the remote
+ * repository, hashing it on the way: a local object whose SHA-256 differs from its manifest is
+ * refused (its upload is dropped) rather than spread; the remote driver checks the stored object's
+ * checksum against the bytes sent. Only then is the manifest written, last, so an interrupted copy
+ * is never listed off-site.
  */
 public final class PushService {
   private static final Logger log = LoggerFactory.getLogger(PushService.class);
@@ -42,8 +44,9 @@ public final class PushService {
 
   /**
    * @param dryRun decide and report; copy, clean and delete nothing
-   * @throws RedisOpsException exit 1 when the off-site store fails (unreachable, 5xx after retries), exit 2 when it
-   *     refuses the configuration (credentials, bucket), exit 5 when another push of the dataset runs
+   * @throws RedisOpsException exit 1 when the off-site store fails (unreachable, 5xx after
+   *     retries), exit 2 when it refuses the configuration (credentials, bucket), exit 5 when
+   *     another push of the dataset runs
    */
   @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
   public PushResult push(String dataset, boolean dryRun, ProgressListener progress) {
@@ -55,7 +58,8 @@ public final class PushService {
       // 2. What interrupted pushes left: incomplete multipart uploads, objects without a manifest.
       int leftovers = dryRun ? 0 : there.cleanupIncomplete();
       if (leftovers > 0) {
-        log.info("removed {} leftover(s) of interrupted pushes of {} in {}", leftovers, dataset, where);
+        log.info(
+            "removed {} leftover(s) of interrupted pushes of {} in {}", leftovers, dataset, where);
       }
       // 3. Which local backups are missing there.
       Set<String> remoteIds = new HashSet<>();
@@ -74,7 +78,9 @@ public final class PushService {
           long started = System.nanoTime();
           try {
             copy(here, there, m, progress);
-            pushed.add(new PushResult.Pushed(m.id(), m.storedSize(), (System.nanoTime() - started) / 1_000_000));
+            pushed.add(
+                new PushResult.Pushed(
+                    m.id(), m.storedSize(), (System.nanoTime() - started) / 1_000_000));
           } catch (RedisOpsException e) {
             if (e.exitCode() != ExitCode.INTEGRITY) {
               throw e;
@@ -85,51 +91,88 @@ public final class PushService {
         }
       }
       // 5. Off-site retention, now that the new copies count.
-      List<RetentionPlanner.Decision> retention = dryRun || pushed.isEmpty() ? List.of()
-          : new PruneService(offsite.remote()).prune(dataset, false, true);
+      List<RetentionPlanner.Decision> retention =
+          dryRun || pushed.isEmpty()
+              ? List.of()
+              : new PruneService(offsite.remote()).prune(dataset, false, true);
       return new PushResult(dataset, dryRun, pushed, already, refused, leftovers, retention);
     } catch (IOException e) {
-      throw RedisOpsException.failed("push of " + dataset + " to " + where + " failed: " + e.getMessage()
-          + "; local backups are unaffected and the next push catches up", e);
+      throw RedisOpsException.failed(
+          "push of "
+              + dataset
+              + " to "
+              + where
+              + " failed: "
+              + e.getMessage()
+              + "; local backups are unaffected and the next push catches up",
+          e);
     }
   }
 
-  private void copy(BackupCatalog here, BackupCatalog there, Manifest m, ProgressListener progress) throws IOException {
+  private void copy(BackupCatalog here, BackupCatalog there, Manifest m, ProgressListener progress)
+      throws IOException {
     Manifest stored = offsite.encryption().describe(m);
     String key = there.objectKey(m.id(), stored.object());
     progress.begin("push " + m.dataset() + "/" + m.id(), m.storedSize());
     try {
-      there.repository().write(key, out -> {
-        OutputStream target = offsite.encryption().encrypt(new FilterOutputStream(out) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
+      there
+          .repository()
+          .write(
+              key,
+              out -> {
+                OutputStream target =
+                    offsite
+                        .encryption()
+                        .encrypt(
+                            new FilterOutputStream(out) {
+                              @Override
+                              public void write(byte[] b, int off, int len) throws IOException {
+                                out.write(b, off, len);
+                              }
 
-          @Override
-          public void close() throws IOException {
-            out.flush(); // the repository ends the upload, not the encryptor
-          }
-        });
-        TappedInputStream source;
-        try (InputStream in = here.openObject(m)) {
-          source = new TappedInputStream(in, Hex.sha256(), target, progress);
-          source.drain();
-        }
-        target.close();
-        if (source.count() != m.storedSize() || !source.hex().equals(m.storedSha256())) {
-          // Thrown inside the body: the upload is dropped, a damaged backup is never copied.
-          throw RedisOpsException.integrity("local backup " + m.dataset() + "/" + m.id() + " fails its checksum (SHA-256 "
-              + source.hex() + ", " + source.count() + " bytes; the manifest says " + m.storedSha256() + ", "
-              + m.storedSize() + " bytes); not pushed; run 'redis-ops verify " + m.id() + "'");
-        }
-      });
+                              @Override
+                              public void close() throws IOException {
+                                out.flush(); // the repository ends the upload, not the encryptor
+                              }
+                            });
+                TappedInputStream source;
+                try (InputStream in = here.openObject(m)) {
+                  source = new TappedInputStream(in, Hex.sha256(), target, progress);
+                  source.drain();
+                }
+                target.close();
+                if (source.count() != m.storedSize() || !source.hex().equals(m.storedSha256())) {
+                  // Thrown inside the body: the upload is dropped, a damaged backup is never
+                  // copied.
+                  throw RedisOpsException.integrity(
+                      "local backup "
+                          + m.dataset()
+                          + "/"
+                          + m.id()
+                          + " fails its checksum (SHA-256 "
+                          + source.hex()
+                          + ", "
+                          + source.count()
+                          + " bytes; the manifest says "
+                          + m.storedSha256()
+                          + ", "
+                          + m.storedSize()
+                          + " bytes); not pushed; run 'redis-ops verify "
+                          + m.id()
+                          + "'");
+                }
+              });
     } finally {
       progress.end();
     }
     // The manifest last: from now on the backup exists off-site.
     there.saveManifest(stored);
-    log.info("pushed backup {}/{} to {} ({} bytes{})", m.dataset(), m.id(), there.repository().describe(), m.storedSize(),
+    log.info(
+        "pushed backup {}/{} to {} ({} bytes{})",
+        m.dataset(),
+        m.id(),
+        there.repository().describe(),
+        m.storedSize(),
         stored.encrypted() ? ", encrypted with key " + stored.encryptionKeyId() : "");
   }
 }

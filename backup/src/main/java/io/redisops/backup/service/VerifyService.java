@@ -4,20 +4,21 @@ import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.crypto.ObjectEncryption;
-import io.redisops.text.Hex;
-import io.redisops.progress.ProgressListener;
 import io.redisops.backup.rdb.RdbAnalysis;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Re-reads a stored backup end to end (download, decrypt, decompress, analyse) and compares every checksum with its
- * manifest. Works alike on the local repository and off-site.
+ * Re-reads a stored backup end to end (download, decrypt, decompress, analyse) and compares every
+ * checksum with its manifest. Works alike on the local repository and off-site.
  */
 public final class VerifyService {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VerifyService.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(VerifyService.class);
   private final BackupContext context;
   private final ObjectEncryption encryption;
 
@@ -25,7 +26,9 @@ public final class VerifyService {
     this(context, ObjectEncryption.none());
   }
 
-  /** @param encryption the key that opens encrypted backups (off-site) */
+  /**
+   * @param encryption the key that opens encrypted backups (off-site)
+   */
   public VerifyService(BackupContext context, ObjectEncryption encryption) {
     this.context = context;
     this.encryption = encryption;
@@ -47,15 +50,18 @@ public final class VerifyService {
     }
   }
 
-  /** The result for a backup whose manifest cannot be used: it fails verification with that problem. */
+  /**
+   * The result for a backup whose manifest cannot be used: it fails verification with that problem.
+   */
   public static Result unusable(BackupCatalog.Unusable u) {
     return new Result(u.id(), null, List.of(u.problem()));
   }
 
   /**
-   * Re-reads backup {@code m} and compares. A backup found damaged (a checksum differs, its object is missing or
-   * does not decompress) is marked known bad in its repository, so retention stops counting it as the newest; one
-   * that is intact again loses the mark. A failed download (off-site) or a wrong key marks nothing.
+   * Re-reads backup {@code m} and compares. A backup found damaged (a checksum differs, its object
+   * is missing or does not decompress) is marked known bad in its repository, so retention stops
+   * counting it as the newest; one that is intact again loses the mark. A failed download
+   * (off-site) or a wrong key marks nothing.
    */
   public Result verify(String dataset, Manifest m, ProgressListener progress) {
     BackupCatalog catalog = context.catalog(dataset);
@@ -63,7 +69,8 @@ public final class VerifyService {
     boolean damaged = false;
     progress.begin("verify " + dataset + "/" + m.id(), m.storedSize());
     try (InputStream in = encryption.open(m, catalog.openObject(m), m.object())) {
-      problems.addAll(compare(m, SnapshotStore.reread(in, Compression.parse(m.compression()), progress)));
+      problems.addAll(
+          compare(m, SnapshotStore.reread(in, Compression.parse(m.compression()), progress)));
       damaged = !problems.isEmpty();
     } catch (java.nio.file.NoSuchFileException e) {
       problems.add("object " + m.object() + " is missing");
@@ -75,8 +82,13 @@ public final class VerifyService {
       damaged = true;
     } catch (IOException e) {
       problems.add("the stored object cannot be read back: " + e.getMessage());
-      // A local file that does not decompress is damaged; off-site the same error may be a dropped connection.
-      damaged = context.repository().capabilities().contains(io.redisops.storage.Repository.Capability.LOCAL_FILES);
+      // A local file that does not decompress is damaged; off-site the same error may be a dropped
+      // connection.
+      damaged =
+          context
+              .repository()
+              .capabilities()
+              .contains(io.redisops.storage.Repository.Capability.LOCAL_FILES);
     } finally {
       progress.end();
     }
@@ -88,16 +100,27 @@ public final class VerifyService {
     try {
       if (damaged) {
         catalog.markBad(m.id(), problems, context.clock().instant());
-        log.warn("backup {}/{} marked known bad in {}: retention no longer counts it as the newest", catalog.dataset(),
-            m.id(), context.repository().describe());
+        log.warn(
+            "backup {}/{} marked known bad in {}: retention no longer counts it as the newest",
+            catalog.dataset(),
+            m.id(),
+            context.repository().describe());
       } else if (problems.isEmpty() && catalog.isMarkedBad(m.id())) {
         catalog.clearBad(m.id());
-        log.info("backup {}/{} verified intact again: its known-bad mark is removed", catalog.dataset(), m.id());
+        log.info(
+            "backup {}/{} verified intact again: its known-bad mark is removed",
+            catalog.dataset(),
+            m.id());
       }
     } catch (IOException | RuntimeException e) {
-      // A read-only repository can still be verified; only the mark is missing, and the operator is told.
-      log.warn("unable to record the verification of backup {}/{} in {}: {}", catalog.dataset(), m.id(),
-          context.repository().describe(), e.getMessage());
+      // A read-only repository can still be verified; only the mark is missing, and the operator is
+      // told.
+      log.warn(
+          "unable to record the verification of backup {}/{} in {}: {}",
+          catalog.dataset(),
+          m.id(),
+          context.repository().describe(),
+          e.getMessage());
     }
   }
 
@@ -106,13 +129,23 @@ public final class VerifyService {
     List<String> problems = new ArrayList<>();
     RdbAnalysis a = o.analysis();
     if (!o.storedSha256().equals(m.storedSha256())) {
-      problems.add("stored object SHA-256 " + o.storedSha256() + " differs from the manifest's " + m.storedSha256());
+      problems.add(
+          "stored object SHA-256 "
+              + o.storedSha256()
+              + " differs from the manifest's "
+              + m.storedSha256());
     }
     if (!o.rawSha256().equals(m.rawSha256())) {
-      problems.add("RDB SHA-256 " + o.rawSha256() + " differs from the manifest's " + m.rawSha256());
+      problems.add(
+          "RDB SHA-256 " + o.rawSha256() + " differs from the manifest's " + m.rawSha256());
     }
     if (!a.crcOk()) {
-      problems.add("RDB CRC64 mismatch (stored " + Hex.crc64(a.storedCrc()) + ", computed " + Hex.crc64(a.computedCrc()) + ")");
+      problems.add(
+          "RDB CRC64 mismatch (stored "
+              + Hex.crc64(a.storedCrc())
+              + ", computed "
+              + Hex.crc64(a.computedCrc())
+              + ")");
     }
     if (o.rawSize() != m.rawSize()) {
       problems.add("RDB is " + o.rawSize() + " bytes, the manifest says " + m.rawSize());

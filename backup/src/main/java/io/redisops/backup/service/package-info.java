@@ -1,4 +1,5 @@
 /**
- * The backup services the commands and the daemon call: take a backup, verify, fetch, push to and from offsite, prune, import; each holds the dataset's lock while it writes.
+ * The backup services the commands and the daemon call: take a backup, verify, fetch, push to and
+ * from offsite, prune, import; each holds the dataset's lock while it writes.
  */
 package io.redisops.backup.service;

@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The payload of a diskless {@code $EOF:<mark>} snapshot: everything up to the first occurrence of the 40-byte mark,
- * which is stripped. Only the last 39 bytes received are held back (they could be the start of the mark), so memory
- * stays bounded by the buffer and every other byte is handed out as soon as it arrives.
+ * The payload of a diskless {@code $EOF:<mark>} snapshot: everything up to the first occurrence of
+ * the 40-byte mark, which is stripped. Only the last 39 bytes received are held back (they could be
+ * the start of the mark), so memory stays bounded by the buffer and every other byte is handed out
+ * as soon as it arrives.
  */
 final class EofFramedRdbInputStream extends InputStream {
   private static final int CHUNK = 64 * 1024;
@@ -16,13 +17,18 @@ final class EofFramedRdbInputStream extends InputStream {
   private final byte[] mark;
   private final String server;
   private final byte[] buf;
+
   /** Received bytes not handed out yet are buf[start, end). */
   private int start;
+
   private int end;
+
   /** Mark start positions below this have been checked and are not the mark. */
   private int searchFrom;
+
   /** Index in buf where the mark begins, once found; -1 before. */
   private int payloadEnd = -1;
+
   private long handedOut;
 
   EofFramedRdbInputStream(InputStream in, byte[] mark, String server) {

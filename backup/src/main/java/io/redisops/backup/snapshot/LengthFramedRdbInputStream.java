@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The payload of a {@code $<length>} snapshot: exactly {@code length} bytes, then -1. Bytes the master sends after
- * it (the command stream of an old server that ignored {@code rdb-only}) are never read.
+ * The payload of a {@code $<length>} snapshot: exactly {@code length} bytes, then -1. Bytes the
+ * master sends after it (the command stream of an old server that ignored {@code rdb-only}) are
+ * never read.
  */
 final class LengthFramedRdbInputStream extends FilterInputStream {
   private final long length;

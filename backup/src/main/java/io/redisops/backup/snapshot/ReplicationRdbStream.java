@@ -27,17 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A point-in-time RDB snapshot fetched the way a replica (or {@code redis-cli --rdb}) gets it: {@code REPLCONF capa
- * eof}, {@code REPLCONF rdb-only 1}, {@code SYNC}, then the RDB payload as the master streams it.
+ * A point-in-time RDB snapshot fetched the way a replica (or {@code redis-cli --rdb}) gets it:
+ * {@code REPLCONF capa eof}, {@code REPLCONF rdb-only 1}, {@code SYNC}, then the RDB payload as the
+ * master streams it.
  *
- * <p>This speaks the protocol over a plain (or TLS) socket rather than through Lettuce: after {@code SYNC} the master
- * hands over a raw RDB payload outside RESP framing (keep-alive newlines, then {@code $<length>} or
- * {@code $EOF:<mark>} followed by binary data), which Lettuce's RESP decoder cannot read.
+ * <p>This speaks the protocol over a plain (or TLS) socket rather than through Lettuce: after
+ * {@code SYNC} the master hands over a raw RDB payload outside RESP framing (keep-alive newlines,
+ * then {@code $<length>} or {@code $EOF:<mark>} followed by binary data), which Lettuce's RESP
+ * decoder cannot read.
  *
- * <p>Contract: {@link #open} returns once the bulk header has arrived, so {@link #headerReceivedAt()} is when the
- * server had its snapshot ready. {@link #rdb()} then yields exactly the RDB bytes, starting with {@code REDIS}, and -1
- * after the last one; the diskless end mark is stripped. Not thread-safe; read {@code rdb()} from one thread.
- * Messages name the server as {@link RedisEndpoint#toString()} does and never contain the password.
+ * <p>Contract: {@link #open} returns once the bulk header has arrived, so {@link
+ * #headerReceivedAt()} is when the server had its snapshot ready. {@link #rdb()} then yields
+ * exactly the RDB bytes, starting with {@code REDIS}, and -1 after the last one; the diskless end
+ * mark is stripped. Not thread-safe; read {@code rdb()} from one thread. Messages name the server
+ * as {@link RedisEndpoint#toString()} does and never contain the password.
  */
 public final class ReplicationRdbStream implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ReplicationRdbStream.class);
@@ -48,40 +51,48 @@ public final class ReplicationRdbStream implements Closeable {
   private final Instant headerReceivedAt;
   private final InputStream rdb;
 
-  private ReplicationRdbStream(Closeable connection, RdbBulkHeader header, Instant headerReceivedAt, InputStream body) {
+  private ReplicationRdbStream(
+      Closeable connection, RdbBulkHeader header, Instant headerReceivedAt, InputStream body) {
     this.connection = connection;
     this.header = header;
     this.headerReceivedAt = headerReceivedAt;
-    this.rdb = new FilterInputStream(body) {
-      @Override
-      public void close() throws IOException {
-        ReplicationRdbStream.this.close();
-      }
-    };
+    this.rdb =
+        new FilterInputStream(body) {
+          @Override
+          public void close() throws IOException {
+            ReplicationRdbStream.this.close();
+          }
+        };
   }
 
   /** {@link #open(RedisEndpoint, Duration, Duration, Clock)} with the system clock. */
-  public static ReplicationRdbStream open(RedisEndpoint ep, Duration connectTimeout, Duration readTimeout) {
+  public static ReplicationRdbStream open(
+      RedisEndpoint ep, Duration connectTimeout, Duration readTimeout) {
     return open(ep, connectTimeout, readTimeout, Clock.systemUTC());
   }
 
   /**
    * Connects, authenticates, asks for a snapshot and waits for its header.
    *
-   * @param ep the master (or replica) to fetch from; TLS when {@code ep.tls()}, trusting {@code ep.caFile()}, with
-   *     host name verification when {@code ep.host()} is a name rather than an IP address
+   * @param ep the master (or replica) to fetch from; TLS when {@code ep.tls()}, trusting {@code
+   *     ep.caFile()}, with host name verification when {@code ep.host()} is a name rather than an
+   *     IP address
    * @param connectTimeout limit for the TCP connection
-   * @param readTimeout longest silence tolerated while waiting for a reply or payload bytes; the master sends a
-   *     newline every second while it prepares the snapshot, so this need not cover a slow BGSAVE
+   * @param readTimeout longest silence tolerated while waiting for a reply or payload bytes; the
+   *     master sends a newline every second while it prepares the snapshot, so this need not cover
+   *     a slow BGSAVE
    * @param clock source of {@link #headerReceivedAt()}
-   * @throws RedisOpsException FAILED when the server cannot be reached or breaks the protocol, USAGE when it refuses
-   *     the credentials or the ACL user may not run SYNC/REPLCONF
+   * @throws RedisOpsException FAILED when the server cannot be reached or breaks the protocol,
+   *     USAGE when it refuses the credentials or the ACL user may not run SYNC/REPLCONF
    */
-  public static ReplicationRdbStream open(RedisEndpoint ep, Duration connectTimeout, Duration readTimeout, Clock clock) {
+  public static ReplicationRdbStream open(
+      RedisEndpoint ep, Duration connectTimeout, Duration readTimeout, Clock clock) {
     String server = ep.toString();
     Socket socket = connect(ep, connectTimeout, readTimeout);
     try {
-      InputStream in = new BufferedInputStream(new TimeoutNamingInputStream(socket.getInputStream(), server, readTimeout), BUFFER);
+      InputStream in =
+          new BufferedInputStream(
+              new TimeoutNamingInputStream(socket.getInputStream(), server, readTimeout), BUFFER);
       OutputStream out = new BufferedOutputStream(socket.getOutputStream());
       log.debug("requesting a snapshot from {} over the replication protocol", server);
       new ReplicationHandshake(in, out, server).run(ep);
@@ -94,11 +105,12 @@ public final class ReplicationRdbStream implements Closeable {
       throw RedisOpsException.failed(describe(e) + " during the replication handshake", e);
     } catch (IOException e) {
       closeQuietly(socket);
-      // A TLS-only port answers plain text by closing or resetting the connection: say what probably went wrong.
+      // A TLS-only port answers plain text by closing or resetting the connection: say what
+      // probably went wrong.
       boolean droppedUs = e instanceof EOFException || e instanceof SocketException;
       String hint = droppedUs && !ep.tls() ? "; if the server only accepts TLS use rediss://" : "";
-      throw RedisOpsException.failed("replication handshake with Redis at " + server + " failed: "
-          + describe(e) + hint, e);
+      throw RedisOpsException.failed(
+          "replication handshake with Redis at " + server + " failed: " + describe(e) + hint, e);
     } catch (RuntimeException e) {
       closeQuietly(socket);
       throw e;
@@ -106,38 +118,48 @@ public final class ReplicationRdbStream implements Closeable {
   }
 
   /**
-   * Reads the bulk header from a stream positioned right after the {@code SYNC} command and frames the payload.
-   * Package-private so the framing can be tested on byte streams.
+   * Reads the bulk header from a stream positioned right after the {@code SYNC} command and frames
+   * the payload. Package-private so the framing can be tested on byte streams.
    */
-  static ReplicationRdbStream fromReplicationStream(InputStream in, String server, Clock clock, Closeable connection)
-      throws IOException {
+  static ReplicationRdbStream fromReplicationStream(
+      InputStream in, String server, Clock clock, Closeable connection) throws IOException {
     RdbBulkHeader header = RdbBulkHeader.read(in, server);
     Instant at = clock.instant();
-    InputStream body = header.diskless()
-        ? new EofFramedRdbInputStream(in, header.eofMark(), server)
-        : new LengthFramedRdbInputStream(in, header.declaredLength(), server);
+    InputStream body =
+        header.diskless()
+            ? new EofFramedRdbInputStream(in, header.eofMark(), server)
+            : new LengthFramedRdbInputStream(in, header.declaredLength(), server);
     return new ReplicationRdbStream(connection, header, at, body);
   }
 
   /**
-   * The RDB bytes: exactly the payload, then -1. A connection that ends first gives an {@link IOException} "replication
-   * stream from X ended after N bytes, before the end of the RDB". Closing it closes this stream.
+   * The RDB bytes: exactly the payload, then -1. A connection that ends first gives an {@link
+   * IOException} "replication stream from X ended after N bytes, before the end of the RDB".
+   * Closing it closes this stream.
    */
   public InputStream rdb() {
     return rdb;
   }
 
-  /** True when the master streamed the snapshot without writing it to disk ({@code $EOF:} framing). */
+  /**
+   * True when the master streamed the snapshot without writing it to disk ({@code $EOF:} framing).
+   */
   public boolean diskless() {
     return header.diskless();
   }
 
-  /** Payload length announced by the master, or -1 when {@link #diskless()} (the length is then unknown). */
+  /**
+   * Payload length announced by the master, or -1 when {@link #diskless()} (the length is then
+   * unknown).
+   */
   public long declaredLength() {
     return header.declaredLength();
   }
 
-  /** When the bulk header arrived, by the clock given to {@code open}: the snapshot existed (or was being streamed) then. */
+  /**
+   * When the bulk header arrived, by the clock given to {@code open}: the snapshot existed (or was
+   * being streamed) then.
+   */
   public Instant headerReceivedAt() {
     return headerReceivedAt;
   }
@@ -149,7 +171,11 @@ public final class ReplicationRdbStream implements Closeable {
   }
 
   static String prematureEnd(String server, long bytes) {
-    return "replication stream from " + server + " ended after " + bytes + " bytes, before the end of the RDB";
+    return "replication stream from "
+        + server
+        + " ended after "
+        + bytes
+        + " bytes, before the end of the RDB";
   }
 
   private static Socket connect(RedisEndpoint ep, Duration connectTimeout, Duration readTimeout) {
@@ -158,7 +184,8 @@ public final class ReplicationRdbStream implements Closeable {
     try {
       raw.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
       raw.setKeepAlive(true);
-      raw.connect(new InetSocketAddress(ep.host(), ep.port()), Math.toIntExact(connectTimeout.toMillis()));
+      raw.connect(
+          new InetSocketAddress(ep.host(), ep.port()), Math.toIntExact(connectTimeout.toMillis()));
     } catch (IOException e) {
       closeQuietly(raw);
       String reason;
@@ -171,19 +198,29 @@ public final class ReplicationRdbStream implements Closeable {
       } else {
         reason = describe(e);
       }
-      throw RedisOpsException.failed("unable to connect to Redis at " + server + ": " + reason
-          + "; check --redis and that the server runs", e);
+      throw RedisOpsException.failed(
+          "unable to connect to Redis at "
+              + server
+              + ": "
+              + reason
+              + "; check --redis and that the server runs",
+          e);
     }
     if (!ep.tls()) {
       return raw;
     }
     try {
-      SSLSocket tls = (SSLSocket) TlsSupport.forCaFile(ep.caFile()).getSocketFactory()
-          .createSocket(raw, ep.host(), ep.port(), true);
+      SSLSocket tls =
+          (SSLSocket)
+              TlsSupport.forCaFile(ep.caFile())
+                  .getSocketFactory()
+                  .createSocket(raw, ep.host(), ep.port(), true);
       SSLParameters params = tls.getSSLParameters();
       if (!isIpLiteral(ep.host())) {
-        // A certificate for "redis.example" must not be accepted from "evil.example"; servers addressed by IP are
-        // commonly given certificates without IP entries, so for them the CA alone decides (as redis-cli does).
+        // A certificate for "redis.example" must not be accepted from "evil.example"; servers
+        // addressed by IP are
+        // commonly given certificates without IP entries, so for them the CA alone decides (as
+        // redis-cli does).
         params.setEndpointIdentificationAlgorithm("HTTPS");
       }
       tls.setSSLParameters(params);
@@ -191,9 +228,15 @@ public final class ReplicationRdbStream implements Closeable {
       return tls;
     } catch (IOException e) {
       closeQuietly(raw);
-      String reason = e instanceof SSLException ? describe(e) : "connection lost (" + describe(e) + ")";
-      throw RedisOpsException.failed("TLS handshake with Redis at " + server + " failed: " + reason
-          + "; check --tls-ca-file, the host name in --redis and that the port speaks TLS", e);
+      String reason =
+          e instanceof SSLException ? describe(e) : "connection lost (" + describe(e) + ")";
+      throw RedisOpsException.failed(
+          "TLS handshake with Redis at "
+              + server
+              + " failed: "
+              + reason
+              + "; check --tls-ca-file, the host name in --redis and that the port speaks TLS",
+          e);
     } catch (RuntimeException e) {
       closeQuietly(raw);
       throw e;
@@ -246,8 +289,9 @@ public final class ReplicationRdbStream implements Closeable {
     }
 
     private SocketTimeoutException renamed(SocketTimeoutException e) {
-      SocketTimeoutException named = new SocketTimeoutException("Redis at " + server + " sent nothing for "
-          + readTimeout.toMillis() + " ms");
+      SocketTimeoutException named =
+          new SocketTimeoutException(
+              "Redis at " + server + " sent nothing for " + readTimeout.toMillis() + " ms");
       named.initCause(e);
       return named;
     }

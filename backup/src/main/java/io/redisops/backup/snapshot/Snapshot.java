@@ -5,7 +5,8 @@ import java.io.InputStream;
 import java.time.Instant;
 
 /**
- * A captured RDB, ready to be read once from {@link #stream()}. Closing it releases the file or connection.
+ * A captured RDB, ready to be read once from {@link #stream()}. Closing it releases the file or
+ * connection.
  *
  * @see SnapshotSource
  */

@@ -5,7 +5,10 @@ import java.util.Locale;
 
 /** How a snapshot is taken. */
 public enum SnapshotMethod {
-  /** {@code bgsave} when the server's data directory is readable from here, else {@code replication}. */
+  /**
+   * {@code bgsave} when the server's data directory is readable from here, else {@code
+   * replication}.
+   */
   AUTO,
   /** {@code BGSAVE}, wait, read the finished {@code dir/dbfilename}. */
   BGSAVE,
@@ -22,6 +25,7 @@ public enum SnapshotMethod {
         return m;
       }
     }
-    throw RedisOpsException.usage("unknown capture method '" + text + "'; use bgsave, replication or auto");
+    throw RedisOpsException.usage(
+        "unknown capture method '" + text + "'; use bgsave, replication or auto");
   }
 }

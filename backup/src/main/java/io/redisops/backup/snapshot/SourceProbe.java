@@ -6,7 +6,10 @@ import io.redisops.redis.RedisSession;
 import io.redisops.redis.ServerIdentity;
 import java.util.Map;
 
-/** Reads who the server is (INFO server, replication and keyspace) for the manifest's {@code source}. */
+/**
+ * Reads who the server is (INFO server, replication and keyspace) for the manifest's {@code
+ * source}.
+ */
 public final class SourceProbe {
   private SourceProbe() {}
 
@@ -20,13 +23,21 @@ public final class SourceProbe {
       // older servers or restricted INFO: the offset stays unknown
     }
     ServerIdentity id = ServerIdentity.of(server);
-    return new Manifest.Source(session.endpoint().host(), session.endpoint().port(), repl.get("role"),
-        server.get("run_id"), repl.get("master_replid"), offset, server.get("redis_version"), id.engine(), id.version());
+    return new Manifest.Source(
+        session.endpoint().host(),
+        session.endpoint().port(),
+        repl.get("role"),
+        server.get("run_id"),
+        repl.get("master_replid"),
+        offset,
+        server.get("redis_version"),
+        id.engine(),
+        id.version());
   }
 
   /**
-   * The server's own key count (sum of INFO keyspace), recorded next to the RDB's when the RDB's cannot be read;
-   * null when INFO keyspace is not readable.
+   * The server's own key count (sum of INFO keyspace), recorded next to the RDB's when the RDB's
+   * cannot be read; null when INFO keyspace is not readable.
    */
   public static Long serverKeys(RedisSession session) {
     try {

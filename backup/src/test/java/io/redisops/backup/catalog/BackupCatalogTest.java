@@ -1,18 +1,17 @@
 package io.redisops.backup.catalog;
 
-import io.redisops.backup.fixtures.TestManifests;
-
 import static io.redisops.backup.fixtures.TestManifests.manifest;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.redisops.backup.fixtures.TestManifests;
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
 import io.redisops.storage.LocalRepository;
 import io.redisops.storage.Repository;
 import io.redisops.storage.StoredObject;
-import io.redisops.error.ExitCode;
-import io.redisops.error.RedisOpsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,7 +39,8 @@ class BackupCatalogTest {
   }
 
   /** A complete backup: data object, then manifest. */
-  private static Manifest store(BackupCatalog catalog, String id, Instant time, Tier... tiers) throws IOException {
+  private static Manifest store(BackupCatalog catalog, String id, Instant time, Tier... tiers)
+      throws IOException {
     Manifest m = manifest(catalog.dataset(), id, time, tiers);
     put(catalog.repository(), catalog.objectKey(id, m.object()), "rdb-bytes");
     catalog.saveManifest(m);
@@ -56,9 +56,12 @@ class BackupCatalogTest {
 
     List<Manifest> list = catalog.list();
 
-    assertThat(list).extracting(Manifest::id)
+    assertThat(list)
+        .extracting(Manifest::id)
         .containsExactly("20261122T130000Z", "20261122T120000Z", "20261122T110000Z");
-    assertThat(list.get(1)).isEqualTo(manifest("cache", "20261122T120000Z", T0.plusSeconds(3600), Tier.HOURLY, Tier.DAILY));
+    assertThat(list.get(1))
+        .isEqualTo(
+            manifest("cache", "20261122T120000Z", T0.plusSeconds(3600), Tier.HOURLY, Tier.DAILY));
     assertThat(catalog.find("20261122T120000Z")).contains(list.get(1));
     assertThat(catalog.incompleteIds()).isEmpty();
   }
@@ -194,7 +197,9 @@ class BackupCatalogTest {
     store(catalog, "20261122T100000Z", T0.minusSeconds(3600));
     put(repo, "cache/20261122T120000Z/manifest.json", "{}");
 
-    assertThat(catalog.list()).extracting(Manifest::id).containsExactly("20261122T110000Z", "20261122T100000Z");
+    assertThat(catalog.list())
+        .extracting(Manifest::id)
+        .containsExactly("20261122T110000Z", "20261122T100000Z");
   }
 
   @Test
@@ -204,7 +209,9 @@ class BackupCatalogTest {
     Manifest real = store(catalog, "20261122T110000Z", T0);
     // a copy of the manifest in another folder: deleting "it" would delete the real backup
     Files.createDirectories(root.resolve("cache/20261122T120000Z"));
-    Files.copy(root.resolve("cache/20261122T110000Z/manifest.json"), root.resolve("cache/20261122T120000Z/manifest.json"));
+    Files.copy(
+        root.resolve("cache/20261122T110000Z/manifest.json"),
+        root.resolve("cache/20261122T120000Z/manifest.json"));
 
     assertThat(catalog.list()).containsExactly(real);
     assertThat(catalog.find("20261122T120000Z")).isEmpty();
@@ -220,24 +227,36 @@ class BackupCatalogTest {
     put(repo, "cache/20261122T120000Z/manifest.json", "{\"format_version\": 1, \"id\": ");
     // a manifest whose object points outside the repository
     Manifest escaping = manifest("cache", "20261122T130000Z", T0.plusSeconds(7200));
-    put(repo, "cache/20261122T130000Z/manifest.json", new String(ManifestCodec.toJson(escaping), UTF_8)
-        .replace("\"dump.rdb.zst\"", "\"../../etc/passwd\""));
+    put(
+        repo,
+        "cache/20261122T130000Z/manifest.json",
+        new String(ManifestCodec.toJson(escaping), UTF_8)
+            .replace("\"dump.rdb.zst\"", "\"../../etc/passwd\""));
     // data file missing
     catalog.saveManifest(manifest("cache", "20261122T140000Z", T0.plusSeconds(10800)));
 
     BackupCatalog.Scan scan = catalog.scan();
 
     assertThat(scan.usable()).containsExactly(good);
-    assertThat(scan.unusable()).extracting(BackupCatalog.Unusable::id)
+    assertThat(scan.unusable())
+        .extracting(BackupCatalog.Unusable::id)
         .containsExactly("20261122T120000Z", "20261122T130000Z", "20261122T140000Z");
     assertThat(scan.unusable().get(0).problem()).contains("manifest").contains("truncated");
-    assertThat(scan.unusable().get(1).problem()).contains("../../etc/passwd").contains("not a file of the backup's folder");
+    assertThat(scan.unusable().get(1).problem())
+        .contains("../../etc/passwd")
+        .contains("not a file of the backup's folder");
     assertThat(scan.unusable().get(2).problem()).contains("data file").contains("missing");
-    assertThat(catalog.lookup("20261122T130000Z").problem()).isEqualTo(scan.unusable().get(1).problem());
+    assertThat(catalog.lookup("20261122T130000Z").problem())
+        .isEqualTo(scan.unusable().get(1).problem());
     assertThat(catalog.lookup("20261122T150000Z").exists()).isFalse();
     // even a manifest built by hand cannot open a file outside its folder
-    assertThat(catchThrowableOfType(RedisOpsException.class, () -> catalog.openObject(
-        TestManifests.from(escaping).object("../../etc/passwd").build())).exitCode())
+    assertThat(
+            catchThrowableOfType(
+                    RedisOpsException.class,
+                    () ->
+                        catalog.openObject(
+                            TestManifests.from(escaping).object("../../etc/passwd").build()))
+                .exitCode())
         .isEqualTo(ExitCode.INTEGRITY);
   }
 
@@ -245,15 +264,18 @@ class BackupCatalogTest {
   void aBackupMarkedBadStaysUsableButKnownBadUntilCleared() throws IOException {
     BackupCatalog catalog = new BackupCatalog(repo(), "cache");
     Manifest m = store(catalog, "20261122T110000Z", T0);
-    byte[] manifestBefore = Files.readAllBytes(root.resolve("cache/20261122T110000Z/manifest.json"));
+    byte[] manifestBefore =
+        Files.readAllBytes(root.resolve("cache/20261122T110000Z/manifest.json"));
 
     catalog.markBad(m.id(), List.of("RDB CRC64 mismatch"), T0.plusSeconds(60));
 
     assertThat(catalog.scan().knownBad()).containsExactly(m.id());
     assertThat(catalog.scan().usable()).containsExactly(m);
     assertThat(catalog.isMarkedBad(m.id())).isTrue();
-    assertThat(Files.readAllBytes(root.resolve("cache/20261122T110000Z/manifest.json"))).isEqualTo(manifestBefore);
-    assertThat(Files.readString(root.resolve("cache/20261122T110000Z/" + BackupCatalog.BAD_MARKER))).contains("CRC64");
+    assertThat(Files.readAllBytes(root.resolve("cache/20261122T110000Z/manifest.json")))
+        .isEqualTo(manifestBefore);
+    assertThat(Files.readString(root.resolve("cache/20261122T110000Z/" + BackupCatalog.BAD_MARKER)))
+        .contains("CRC64");
     catalog.clearBad(m.id());
     assertThat(catalog.scan().knownBad()).isEmpty();
     catalog.markBad(m.id(), List.of("x"), T0);
@@ -265,7 +287,8 @@ class BackupCatalogTest {
   @NullAndEmptySource
   @ValueSource(strings = {"../x", "a/b", "..", ".hidden", "-dash", "a b", "x/"})
   void invalidDatasetNamesAreRefused(String name) {
-    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> new BackupCatalog(repo(), name));
+    RedisOpsException e =
+        catchThrowableOfType(RedisOpsException.class, () -> new BackupCatalog(repo(), name));
     assertThat(e).isNotNull();
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains("dataset name");
@@ -290,7 +313,10 @@ class BackupCatalogTest {
     assertThat(BackupCatalog.datasets(new LocalRepository(root.resolve("none")))).isEmpty();
   }
 
-  /** A repository whose deletes of objects with a given name fail, as a full or read-only disk would make them. */
+  /**
+   * A repository whose deletes of objects with a given name fail, as a full or read-only disk would
+   * make them.
+   */
   private static final class FailingDeletes implements Repository {
     private final Repository delegate;
     private final String failingName;

@@ -1,7 +1,5 @@
 package io.redisops.backup.catalog;
 
-import io.redisops.backup.fixtures.TestManifests;
-
 import static io.redisops.backup.fixtures.TestManifests.manifest;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,10 +26,31 @@ class ManifestCodecTest {
   @Test
   void roundTripWithoutOptionalFields() throws IOException {
     Manifest full = manifest("cache", "20261122T110000Z", T, Tier.MANUAL);
-    Manifest m = new Manifest(full.formatVersion(), full.id(), full.dataset(), full.snapshotTime(), null, full.tiers(),
-        full.method(), new Manifest.Source("h", 1, "master", null, null, null, null), full.rdbVersion(), full.object(),
-        full.rawSize(), full.storedSize(), full.compression(), full.encryption(), full.rawSha256(), full.storedSha256(),
-        null, false, full.keys(), full.expires(), full.totalKeys(), full.durationMs(), full.toolVersion());
+    Manifest m =
+        new Manifest(
+            full.formatVersion(),
+            full.id(),
+            full.dataset(),
+            full.snapshotTime(),
+            null,
+            full.tiers(),
+            full.method(),
+            new Manifest.Source("h", 1, "master", null, null, null, null),
+            full.rdbVersion(),
+            full.object(),
+            full.rawSize(),
+            full.storedSize(),
+            full.compression(),
+            full.encryption(),
+            full.rawSha256(),
+            full.storedSha256(),
+            null,
+            false,
+            full.keys(),
+            full.expires(),
+            full.totalKeys(),
+            full.durationMs(),
+            full.toolVersion());
     assertThat(roundTrip(m)).isEqualTo(m);
     assertThat(new String(ManifestCodec.toJson(m), UTF_8)).doesNotContain("null");
   }
@@ -61,12 +80,16 @@ class ManifestCodecTest {
   void unknownFieldsAreIgnored() throws IOException {
     Manifest m = manifest("cache", "20261122T110000Z", T, Tier.HOURLY);
     com.fasterxml.jackson.databind.node.ObjectNode json =
-        (com.fasterxml.jackson.databind.node.ObjectNode) ManifestCodec.mapper().readTree(ManifestCodec.toJson(m));
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            ManifestCodec.mapper().readTree(ManifestCodec.toJson(m));
     json.put("added_in_a_later_version", "x");
     json.putObject("nested_future_thing").put("a", 1);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("source")).put("future_source_field", true);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("source"))
+        .put("future_source_field", true);
 
-    Manifest back = ManifestCodec.fromJson(new ByteArrayInputStream(ManifestCodec.mapper().writeValueAsBytes(json)));
+    Manifest back =
+        ManifestCodec.fromJson(
+            new ByteArrayInputStream(ManifestCodec.mapper().writeValueAsBytes(json)));
 
     assertThat(back).isEqualTo(m);
   }

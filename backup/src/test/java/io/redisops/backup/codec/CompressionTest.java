@@ -12,10 +12,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class CompressionTest {
 
@@ -59,13 +59,13 @@ class CompressionTest {
   }
 
   /**
-   * Compression runs on a zstd worker thread (asynchronous, in jobs): the object must still be one standard frame
-   * with its checksum that the zstd command line tool (what an operator would reach for) checks and decodes,
-   * across several jobs' worth of input.
+   * Compression runs on a zstd worker thread (asynchronous, in jobs): the object must still be one
+   * standard frame with its checksum that the zstd command line tool (what an operator would reach
+   * for) checks and decodes, across several jobs' worth of input.
    */
   @Test
-  void zstdObjectsAreReadByTheZstdCommandLineTool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void zstdObjectsAreReadByTheZstdCommandLineTool(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     byte[] data = new byte[24 * 1024 * 1024];
     byte[] one = sample();
     for (int off = 0; off < data.length; off += one.length) {
@@ -78,8 +78,10 @@ class CompressionTest {
       }
     }
     java.nio.file.Path back = dir.resolve("object");
-    Process p = new ProcessBuilder("zstd", "-q", "-d", zst.toString(), "-o", back.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("zstd", "-q", "-d", zst.toString(), "-o", back.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(output).isZero();
     assertThat(java.nio.file.Files.readAllBytes(back)).isEqualTo(data);
@@ -103,7 +105,8 @@ class CompressionTest {
   @ParameterizedTest
   @ValueSource(strings = {"lz4", "", "zst", "bzip2"})
   void unknownCompressionIsRefused(String text) {
-    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> Compression.parse(text));
+    RedisOpsException e =
+        catchThrowableOfType(RedisOpsException.class, () -> Compression.parse(text));
     assertThat(e).isNotNull();
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains("'" + text + "'").contains("zstd, gzip, none");
@@ -111,7 +114,8 @@ class CompressionTest {
 
   @Test
   void nullIsRefused() {
-    RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> Compression.parse(null));
+    RedisOpsException e =
+        catchThrowableOfType(RedisOpsException.class, () -> Compression.parse(null));
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
   }
 }

@@ -27,7 +27,8 @@ class StreamingGcmTest {
   void roundTripsEverySize(int size) throws IOException {
     byte[] plain = bytes(size, size);
     byte[] sealed = encrypt(plain, key);
-    assertThat(sealed.length).isEqualTo(StreamingGcm.HEADER_LEN + size + 16 * Math.max(1, (size + SEG - 1) / SEG));
+    assertThat(sealed.length)
+        .isEqualTo(StreamingGcm.HEADER_LEN + size + 16 * Math.max(1, (size + SEG - 1) / SEG));
     assertThat(decrypt(sealed, key)).isEqualTo(plain);
   }
 
@@ -48,7 +49,9 @@ class StreamingGcmTest {
       int at = i < 10 ? i * 9 % StreamingGcm.HEADER_LEN : r.nextInt(sealed.length);
       byte[] tampered = sealed.clone();
       tampered[at] = (byte) (tampered[at] ^ (1 << r.nextInt(8)));
-      assertThatThrownBy(() -> decrypt(tampered, key)).as("byte " + at).isInstanceOf(DecryptionException.class);
+      assertThatThrownBy(() -> decrypt(tampered, key))
+          .as("byte " + at)
+          .isInstanceOf(DecryptionException.class);
     }
   }
 
@@ -56,35 +59,47 @@ class StreamingGcmTest {
   void truncationAndExtensionAreDetected() throws IOException {
     byte[] sealed = encrypt(bytes(3 * SEG, 4), key);
     int segmentBoundary = StreamingGcm.HEADER_LEN + 2 * (SEG + 16);
-    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, segmentBoundary), key)).isInstanceOf(DecryptionException.class);
-    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, sealed.length - 1), key)).isInstanceOf(DecryptionException.class);
-    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, sealed.length + 16), key)).isInstanceOf(DecryptionException.class);
-    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, 20), key)).isInstanceOf(DecryptionException.class);
+    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, segmentBoundary), key))
+        .isInstanceOf(DecryptionException.class);
+    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, sealed.length - 1), key))
+        .isInstanceOf(DecryptionException.class);
+    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, sealed.length + 16), key))
+        .isInstanceOf(DecryptionException.class);
+    assertThatThrownBy(() -> decrypt(Arrays.copyOf(sealed, 20), key))
+        .isInstanceOf(DecryptionException.class);
   }
 
   @Test
   void aWrongKeyIsNamedByItsId() throws IOException {
     EncryptionKey other = EncryptionKey.of(bytes(32, 2));
     byte[] sealed = encrypt(bytes(100, 1), key);
-    assertThatThrownBy(() -> decrypt(sealed, other)).isInstanceOf(DecryptionException.class)
-        .hasMessageContaining(key.id()).hasMessageContaining(other.id());
+    assertThatThrownBy(() -> decrypt(sealed, other))
+        .isInstanceOf(DecryptionException.class)
+        .hasMessageContaining(key.id())
+        .hasMessageContaining(other.id());
   }
 
   @Test
   void keyFilesInHexBase64AndRawFormAndTheIdRevealsNothing(@TempDir Path tmp) throws IOException {
     byte[] raw = bytes(32, 9);
-    Path hex = Files.writeString(tmp.resolve("hex"), java.util.HexFormat.of().formatHex(raw) + "\n");
-    Path b64 = Files.writeString(tmp.resolve("b64"), java.util.Base64.getEncoder().encodeToString(raw));
+    Path hex =
+        Files.writeString(tmp.resolve("hex"), java.util.HexFormat.of().formatHex(raw) + "\n");
+    Path b64 =
+        Files.writeString(tmp.resolve("b64"), java.util.Base64.getEncoder().encodeToString(raw));
     Path bin = Files.write(tmp.resolve("bin"), raw);
     String id = EncryptionKey.of(raw).id();
     assertThat(EncryptionKey.load(hex, "k").id()).isEqualTo(id);
     assertThat(EncryptionKey.load(b64, "k").id()).isEqualTo(id);
     assertThat(EncryptionKey.load(bin, "k").id()).isEqualTo(id).hasSize(16);
-    assertThat(EncryptionKey.load(bin, "k").toString()).doesNotContain(java.util.HexFormat.of().formatHex(raw).substring(0, 16));
+    assertThat(EncryptionKey.load(bin, "k").toString())
+        .doesNotContain(java.util.HexFormat.of().formatHex(raw).substring(0, 16));
     Path bad = Files.writeString(tmp.resolve("bad"), "secret", StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> EncryptionKey.load(bad, "offsite.encryption-key-file"))
-        .isInstanceOf(RedisOpsException.class).hasMessageContaining("offsite.encryption-key-file")
-        .hasMessageNotContaining("secret").extracting(e -> ((RedisOpsException) e).exitCode()).isEqualTo(ExitCode.USAGE);
+        .isInstanceOf(RedisOpsException.class)
+        .hasMessageContaining("offsite.encryption-key-file")
+        .hasMessageNotContaining("secret")
+        .extracting(e -> ((RedisOpsException) e).exitCode())
+        .isEqualTo(ExitCode.USAGE);
   }
 
   private static byte[] encrypt(byte[] plain, EncryptionKey key) throws IOException {
@@ -99,7 +114,8 @@ class StreamingGcmTest {
   }
 
   private static byte[] decrypt(byte[] sealed, EncryptionKey key) throws IOException {
-    try (DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(sealed), key, "obj")) {
+    try (DecryptingInputStream in =
+        new DecryptingInputStream(new ByteArrayInputStream(sealed), key, "obj")) {
       return in.readAllBytes();
     }
   }

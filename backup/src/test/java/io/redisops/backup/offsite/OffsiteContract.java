@@ -1,22 +1,15 @@
 package io.redisops.backup.offsite;
 
-import io.redisops.backup.fixtures.TestBackupContext;
-
-import io.redisops.testkit.FreePorts;
-
-import io.redisops.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lettuce.core.api.sync.RedisCommands;
-import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.crypto.EncryptionKey;
 import io.redisops.backup.crypto.ObjectEncryption;
-import io.redisops.text.Hex;
-import io.redisops.progress.ProgressListener;
+import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.backup.service.BackupContext;
@@ -31,16 +24,20 @@ import io.redisops.backup.service.VerifyService;
 import io.redisops.backup.snapshot.BgsaveSnapshotSource;
 import io.redisops.backup.snapshot.ReplicationSnapshotSource;
 import io.redisops.backup.snapshot.SnapshotMethod;
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
+import io.redisops.redis.RedisEndpoint;
+import io.redisops.secret.Secret;
 import io.redisops.storage.LocalRepository;
 import io.redisops.storage.StoredObject;
 import io.redisops.storage.s3.S3Repository;
 import io.redisops.storage.s3.S3Settings;
-import io.redisops.error.ExitCode;
-import io.redisops.error.RedisOpsException;
-import io.redisops.redis.RedisEndpoint;
-import io.redisops.secret.Secret;
 import io.redisops.testkit.DataFixture;
+import io.redisops.testkit.FreePorts;
+import io.redisops.testkit.MutableClock;
 import io.redisops.testkit.RedisServerExtension;
+import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -67,17 +64,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Off-site copies against a real S3 server: the same tests run against the embedded S3Proxy and, where a Docker engine
- * exists, against MinIO. Subclasses say how to reach the server, make buckets and (where they can) cause an outage.
+ * Off-site copies against a real S3 server: the same tests run against the embedded S3Proxy and,
+ * where a Docker engine exists, against MinIO. Subclasses say how to reach the server, make buckets
+ * and (where they can) cause an outage.
  */
 abstract class OffsiteContract {
   @RegisterExtension
   static final RedisServerExtension redis = RedisServerExtension.builder().build();
+
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   MutableClock clock;
   BackupContext local;
@@ -119,21 +117,35 @@ abstract class OffsiteContract {
 
   Offsite offsite(S3Settings s, ObjectEncryption encryption, RetentionPolicy retention) {
     S3Repository repo = new S3Repository(s, Duration.ofSeconds(2));
-    Offsite o = new Offsite(TestBackupContext.of(repo, tmp.resolve("repo").resolve(".offsite"))
-        .retention(retention).clock(clock).build(), encryption);
+    Offsite o =
+        new Offsite(
+            TestBackupContext.of(repo, tmp.resolve("repo").resolve(".offsite"))
+                .retention(retention)
+                .clock(clock)
+                .build(),
+            encryption);
     closeLater.add(o);
     return o;
   }
 
   Offsite offsite() {
-    return offsite(settings(bucket, "backups/prod"), ObjectEncryption.none(), RetentionPolicy.defaults());
+    return offsite(
+        settings(bucket, "backups/prod"), ObjectEncryption.none(), RetentionPolicy.defaults());
   }
 
   Manifest backup(Tier... tiers) {
-    BackupService service = new BackupService(local, new BgsaveSnapshotSource(clock, Duration.ofMinutes(1)),
-        new ReplicationSnapshotSource(clock, Duration.ofSeconds(5), Duration.ofSeconds(30)));
-    Manifest m = service.backup(new BackupRequest("ds", RedisEndpoint.parse(redis.uri()), Set.of(tiers), SnapshotMethod.BGSAVE),
-        ProgressListener.NONE).manifest();
+    BackupService service =
+        new BackupService(
+            local,
+            new BgsaveSnapshotSource(clock, Duration.ofMinutes(1)),
+            new ReplicationSnapshotSource(clock, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    Manifest m =
+        service
+            .backup(
+                new BackupRequest(
+                    "ds", RedisEndpoint.parse(redis.uri()), Set.of(tiers), SnapshotMethod.BGSAVE),
+                ProgressListener.NONE)
+            .manifest();
     clock.advance(Duration.ofMinutes(1));
     return m;
   }
@@ -193,29 +205,41 @@ abstract class OffsiteContract {
     o.remote().repository().write(key, out -> out.write(bytes));
     Path other = tmp.resolve("other.rdb");
     assertThatThrownBy(() -> new FetchService(o).fetch("ds", a.id(), other, ProgressListener.NONE))
-        .isInstanceOf(RedisOpsException.class).extracting(e -> ((RedisOpsException) e).exitCode()).isEqualTo(ExitCode.INTEGRITY);
+        .isInstanceOf(RedisOpsException.class)
+        .extracting(e -> ((RedisOpsException) e).exitCode())
+        .isEqualTo(ExitCode.INTEGRITY);
     assertThat(other).doesNotExist();
     assertThat(tmp).isDirectoryNotContaining("glob:**/.other.rdb*");
     assertThat(new VerifyService(o.remote()).verify("ds", a, ProgressListener.NONE).ok()).isFalse();
-    assertThatThrownBy(() -> new FetchService(o).fetch("ds", "20000101T000000Z", other, ProgressListener.NONE))
-        .isInstanceOf(RedisOpsException.class).extracting(e -> ((RedisOpsException) e).exitCode()).isEqualTo(ExitCode.NOT_FOUND);
+    assertThatThrownBy(
+            () -> new FetchService(o).fetch("ds", "20000101T000000Z", other, ProgressListener.NONE))
+        .isInstanceOf(RedisOpsException.class)
+        .extracting(e -> ((RedisOpsException) e).exitCode())
+        .isEqualTo(ExitCode.NOT_FOUND);
   }
 
   @Test
   void encryptedRoundTripAndTamperedObjectAndWrongKeyAreIntegrityErrors() throws Exception {
     Manifest a = backup(Tier.MANUAL);
     EncryptionKey key = EncryptionKey.of(random(32, 1));
-    Offsite o = offsite(settings(bucket, "enc"), new ObjectEncryption(Optional.of(key)), RetentionPolicy.defaults());
+    Offsite o =
+        offsite(
+            settings(bucket, "enc"),
+            new ObjectEncryption(Optional.of(key)),
+            RetentionPolicy.defaults());
     new PushService(local, o).push("ds", false, ProgressListener.NONE);
 
     Manifest remote = o.remote().catalog("ds").find(a.id()).orElseThrow();
     assertThat(remote.object()).isEqualTo(a.object() + ".enc");
     assertThat(remote.encryption()).isEqualTo("aes-256-gcm-stream");
     assertThat(remote.encryptionKeyId()).isEqualTo(key.id());
-    String manifestJson = new String(o.remote().repository().read("ds/" + a.id() + "/manifest.json").readAllBytes(),
-        StandardCharsets.UTF_8);
+    String manifestJson =
+        new String(
+            o.remote().repository().read("ds/" + a.id() + "/manifest.json").readAllBytes(),
+            StandardCharsets.UTF_8);
     assertThat(manifestJson).contains(key.id()).doesNotContain(Hex.of(random(32, 1)));
-    byte[] stored = o.remote().repository().read("ds/" + a.id() + "/" + remote.object()).readAllBytes();
+    byte[] stored =
+        o.remote().repository().read("ds/" + a.id() + "/" + remote.object()).readAllBytes();
     byte[] plain;
     try (InputStream in = local.catalog("ds").openObject(a)) {
       plain = in.readAllBytes();
@@ -223,27 +247,55 @@ abstract class OffsiteContract {
     assertThat(stored.length).isGreaterThan(plain.length);
     assertThat(indexOf(stored, java.util.Arrays.copyOfRange(plain, 0, 16))).isNegative();
 
-    assertThat(new VerifyService(o.remote(), o.encryption()).verify("ds", remote, ProgressListener.NONE).problems()).isEmpty();
+    assertThat(
+            new VerifyService(o.remote(), o.encryption())
+                .verify("ds", remote, ProgressListener.NONE)
+                .problems())
+        .isEmpty();
     Path rdb = tmp.resolve("dec.rdb");
     new FetchService(o).fetch("ds", a.id(), rdb, ProgressListener.NONE);
     assertThat(sha256(rdb)).isEqualTo(a.rawSha256());
 
-    Offsite wrong = offsite(settings(bucket, "enc"), new ObjectEncryption(Optional.of(EncryptionKey.of(random(32, 2)))),
-        RetentionPolicy.defaults());
-    assertThatThrownBy(() -> new FetchService(wrong).fetch("ds", a.id(), tmp.resolve("w.rdb"), ProgressListener.NONE))
-        .isInstanceOf(RedisOpsException.class).hasMessageContaining(key.id())
-        .extracting(e -> ((RedisOpsException) e).exitCode()).isEqualTo(ExitCode.INTEGRITY);
-    assertThat(new VerifyService(wrong.remote(), wrong.encryption()).verify("ds", remote, ProgressListener.NONE).ok()).isFalse();
+    Offsite wrong =
+        offsite(
+            settings(bucket, "enc"),
+            new ObjectEncryption(Optional.of(EncryptionKey.of(random(32, 2)))),
+            RetentionPolicy.defaults());
+    assertThatThrownBy(
+            () ->
+                new FetchService(wrong)
+                    .fetch("ds", a.id(), tmp.resolve("w.rdb"), ProgressListener.NONE))
+        .isInstanceOf(RedisOpsException.class)
+        .hasMessageContaining(key.id())
+        .extracting(e -> ((RedisOpsException) e).exitCode())
+        .isEqualTo(ExitCode.INTEGRITY);
+    assertThat(
+            new VerifyService(wrong.remote(), wrong.encryption())
+                .verify("ds", remote, ProgressListener.NONE)
+                .ok())
+        .isFalse();
 
     byte[] tampered = stored.clone();
     tampered[tampered.length - 5] ^= 1;
-    o.remote().repository().write("ds/" + a.id() + "/" + remote.object(), out -> out.write(tampered));
-    assertThatThrownBy(() -> new FetchService(o).fetch("ds", a.id(), tmp.resolve("t.rdb"), ProgressListener.NONE))
-        .isInstanceOf(RedisOpsException.class).hasMessageContaining("tampered")
-        .extracting(e -> ((RedisOpsException) e).exitCode()).isEqualTo(ExitCode.INTEGRITY);
+    o.remote()
+        .repository()
+        .write("ds/" + a.id() + "/" + remote.object(), out -> out.write(tampered));
+    assertThatThrownBy(
+            () ->
+                new FetchService(o)
+                    .fetch("ds", a.id(), tmp.resolve("t.rdb"), ProgressListener.NONE))
+        .isInstanceOf(RedisOpsException.class)
+        .hasMessageContaining("tampered")
+        .extracting(e -> ((RedisOpsException) e).exitCode())
+        .isEqualTo(ExitCode.INTEGRITY);
     assertThat(tmp.resolve("t.rdb")).doesNotExist();
-    assertThat(new VerifyService(o.remote(), o.encryption()).verify("ds", remote, ProgressListener.NONE).problems())
-        .singleElement().asString().contains("tampered");
+    assertThat(
+            new VerifyService(o.remote(), o.encryption())
+                .verify("ds", remote, ProgressListener.NONE)
+                .problems())
+        .singleElement()
+        .asString()
+        .contains("tampered");
   }
 
   @Test
@@ -253,17 +305,23 @@ abstract class OffsiteContract {
     Manifest b = backup(Tier.HOURLY);
     clock.advance(Duration.ofHours(1));
     Manifest c = backup(Tier.HOURLY);
-    RetentionPolicy offsitePolicy = new RetentionPolicy(Map.of(Tier.HOURLY, Duration.ofMinutes(90), Tier.DAILY, Duration.ofDays(90)));
+    RetentionPolicy offsitePolicy =
+        new RetentionPolicy(
+            Map.of(Tier.HOURLY, Duration.ofMinutes(90), Tier.DAILY, Duration.ofDays(90)));
     Offsite o = offsite(settings(bucket, "ret"), ObjectEncryption.none(), offsitePolicy);
     PushResult pushed = new PushService(local, o).push("ds", false, ProgressListener.NONE);
     assertThat(pushed.retention()).allMatch(RetentionPlanner.Decision::keep);
 
     clock.advance(Duration.ofHours(5));
     PruneService prune = new PruneService(o.remote());
-    assertThat(prune.prune("ds", true, false)).filteredOn(d -> !d.keep()).extracting(d -> d.backup().id()).containsExactly(b.id());
+    assertThat(prune.prune("ds", true, false))
+        .filteredOn(d -> !d.keep())
+        .extracting(d -> d.backup().id())
+        .containsExactly(b.id());
     assertThat(ids(o.remote().catalog("ds").list())).containsExactly(c.id(), b.id(), a.id());
     prune.prune("ds", false, false);
-    // b: hourly and older than the off-site 90 minutes; a: daily, within 90 days; c: expired too, but the newest
+    // b: hourly and older than the off-site 90 minutes; a: daily, within 90 days; c: expired too,
+    // but the newest
     assertThat(ids(o.remote().catalog("ds").list())).containsExactly(c.id(), a.id());
     assertThat(o.remote().repository().list("ds/" + b.id() + "/")).isEmpty();
     // the local repository keeps its own 48 h policy
@@ -278,18 +336,35 @@ abstract class OffsiteContract {
   void wrongCredentialsAreAUsageErrorAndLocalBackupsStay() throws IOException {
     Manifest a = backup(Tier.HOURLY);
     S3Settings good = settings(bucket, "p");
-    S3Settings bad = new S3Settings(good.bucket(), good.prefix(), good.endpoint(), good.region(), good.pathStyle(),
-        new S3Settings.Credentials.AccessKey("AKWRONGWRONGWRONG", Secret.of("not-the-secret-0123"), "test"),
-        good.storageClass(), good.sse(), good.kmsKeyId());
-    assertFailsWith(offsite(bad, ObjectEncryption.none(), RetentionPolicy.defaults()), ExitCode.USAGE, "credentials");
+    S3Settings bad =
+        new S3Settings(
+            good.bucket(),
+            good.prefix(),
+            good.endpoint(),
+            good.region(),
+            good.pathStyle(),
+            new S3Settings.Credentials.AccessKey(
+                "AKWRONGWRONGWRONG", Secret.of("not-the-secret-0123"), "test"),
+            good.storageClass(),
+            good.sse(),
+            good.kmsKeyId());
+    assertFailsWith(
+        offsite(bad, ObjectEncryption.none(), RetentionPolicy.defaults()),
+        ExitCode.USAGE,
+        "credentials");
     assertThat(ids(local.catalog("ds").list())).containsExactly(a.id());
   }
 
   @Test
   void aMissingBucketIsAUsageError() throws IOException {
     Manifest a = backup(Tier.HOURLY);
-    assertFailsWith(offsite(settings("no-such-bucket-here", "p"), ObjectEncryption.none(), RetentionPolicy.defaults()),
-        ExitCode.USAGE, "no-such-bucket-here");
+    assertFailsWith(
+        offsite(
+            settings("no-such-bucket-here", "p"),
+            ObjectEncryption.none(),
+            RetentionPolicy.defaults()),
+        ExitCode.USAGE,
+        "no-such-bucket-here");
     assertThat(ids(local.catalog("ds").list())).containsExactly(a.id());
   }
 
@@ -297,24 +372,40 @@ abstract class OffsiteContract {
   void anUnreachableEndpointFailsTheRunAndLocalBackupsStay() throws IOException {
     Manifest a = backup(Tier.HOURLY);
     S3Settings good = settings(bucket, "p");
-    S3Settings nowhere = new S3Settings(good.bucket(), good.prefix(), Optional.of(URI.create("http://127.0.0.1:" + unusedPort())),
-        good.region(), true, good.credentials(), good.storageClass(), good.sse(), good.kmsKeyId());
-    String msg = assertFailsWith(offsite(nowhere, ObjectEncryption.none(), RetentionPolicy.defaults()), ExitCode.FAILED, "cannot reach");
+    S3Settings nowhere =
+        new S3Settings(
+            good.bucket(),
+            good.prefix(),
+            Optional.of(URI.create("http://127.0.0.1:" + unusedPort())),
+            good.region(),
+            true,
+            good.credentials(),
+            good.storageClass(),
+            good.sse(),
+            good.kmsKeyId());
+    String msg =
+        assertFailsWith(
+            offsite(nowhere, ObjectEncryption.none(), RetentionPolicy.defaults()),
+            ExitCode.FAILED,
+            "cannot reach");
     assertThat(msg).doesNotContain("\n");
     assertThat(ids(local.catalog("ds").list())).containsExactly(a.id());
     assertThat(local.catalog("ds").openObject(a).readAllBytes()).hasSize((int) a.storedSize());
   }
 
   private String assertFailsWith(Offsite o, ExitCode code, String text) {
-    RedisOpsException e = org.junit.jupiter.api.Assertions.assertThrows(RedisOpsException.class,
-        () -> new PushService(local, o).push("ds", false, ProgressListener.NONE));
+    RedisOpsException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            RedisOpsException.class,
+            () -> new PushService(local, o).push("ds", false, ProgressListener.NONE));
     assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(code);
     assertThat(e.getMessage()).contains(text);
     return e.getMessage();
   }
 
   @Test
-  void serverStoppedMidUploadLeavesNothingListedAndTheNextPushCleansUpAndSucceeds() throws Exception {
+  void serverStoppedMidUploadLeavesNothingListedAndTheNextPushCleansUpAndSucceeds()
+      throws Exception {
     assumeTrue(canStopServer(), "this server cannot be stopped and restarted by the test");
     RedisCommands<String, String> r = redis.sync();
     r.select(7);
@@ -330,24 +421,26 @@ abstract class OffsiteContract {
       Offsite o = offsite();
       AtomicBoolean stopped = new AtomicBoolean();
       AtomicLong sent = new AtomicLong();
-      ProgressListener stopHalfway = new ProgressListener() {
-        @Override
-        public void begin(String task, long totalBytes) {}
+      ProgressListener stopHalfway =
+          new ProgressListener() {
+            @Override
+            public void begin(String task, long totalBytes) {}
 
-        @Override
-        public void advance(long bytes) {
-          if (sent.addAndGet(bytes) > big.storedSize() / 2 && !stopped.getAndSet(true)) {
-            stopServer();
-          }
-        }
+            @Override
+            public void advance(long bytes) {
+              if (sent.addAndGet(bytes) > big.storedSize() / 2 && !stopped.getAndSet(true)) {
+                stopServer();
+              }
+            }
 
-        @Override
-        public void end() {}
-      };
+            @Override
+            public void end() {}
+          };
       try {
         assertThatThrownBy(() -> new PushService(local, o).push("ds", false, stopHalfway))
             .isInstanceOf(RedisOpsException.class)
-            .extracting(e -> ((RedisOpsException) e).exitCode()).isEqualTo(ExitCode.FAILED);
+            .extracting(e -> ((RedisOpsException) e).exitCode())
+            .isEqualTo(ExitCode.FAILED);
       } finally {
         if (stopped.get()) {
           startServer();
@@ -356,14 +449,22 @@ abstract class OffsiteContract {
       assertThat(stopped).isTrue();
       S3Repository repo = (S3Repository) o.remote().repository();
       assertThat(o.remote().catalog("ds").list()).isEmpty();
-      assertThat(repo.incompleteUploads("ds/")).as("the failed abort leaves an upload behind").isNotEmpty();
+      assertThat(repo.incompleteUploads("ds/"))
+          .as("the failed abort leaves an upload behind")
+          .isNotEmpty();
 
       PushResult next = new PushService(local, o).push("ds", false, ProgressListener.NONE);
       assertThat(next.leftoversRemoved()).isPositive();
       assertThat(next.pushed()).extracting(PushResult.Pushed::id).contains(big.id());
       assertThat(repo.incompleteUploads("ds/")).isEmpty();
-      assertThat(new VerifyService(o.remote()).verify("ds", o.remote().catalog("ds").find(big.id()).orElseThrow(),
-          ProgressListener.NONE).problems()).isEmpty();
+      assertThat(
+              new VerifyService(o.remote())
+                  .verify(
+                      "ds",
+                      o.remote().catalog("ds").find(big.id()).orElseThrow(),
+                      ProgressListener.NONE)
+                  .problems())
+          .isEmpty();
     } finally {
       r.flushdb();
       r.select(0);
@@ -385,22 +486,28 @@ abstract class OffsiteContract {
           continue; // each failed push waits out the SDK's retries: two of them show the point
         }
         assertThatThrownBy(() -> new PushService(local, o).push("ds", false, ProgressListener.NONE))
-            .isInstanceOf(RedisOpsException.class).hasMessageContaining("local backups are unaffected")
-            .extracting(e -> ((RedisOpsException) e).exitCode()).isEqualTo(ExitCode.FAILED);
+            .isInstanceOf(RedisOpsException.class)
+            .hasMessageContaining("local backups are unaffected")
+            .extracting(e -> ((RedisOpsException) e).exitCode())
+            .isEqualTo(ExitCode.FAILED);
       }
     } finally {
       startServer();
     }
     PushResult after = new PushService(local, o).push("ds", false, ProgressListener.NONE);
-    assertThat(after.pushed()).extracting(PushResult.Pushed::id).containsExactlyElementsOf(newestFirst(ids(during)));
-    assertThat(ids(o.remote().catalog("ds").list())).containsExactlyElementsOf(ids(local.catalog("ds").list()));
+    assertThat(after.pushed())
+        .extracting(PushResult.Pushed::id)
+        .containsExactlyElementsOf(newestFirst(ids(during)));
+    assertThat(ids(o.remote().catalog("ds").list()))
+        .containsExactlyElementsOf(ids(local.catalog("ds").list()));
     assertThat(ids(local.catalog("ds").list())).contains(before.id());
   }
 
   static String sha256(Path p) throws Exception {
     MessageDigest d = Hex.sha256();
     try (InputStream in = Files.newInputStream(p)) {
-      in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), d));
+      in.transferTo(
+          new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), d));
     }
     return Hex.of(d.digest());
   }

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written canonical-integer check agrees with Long.parseLong + Long.toString on every kind of input. */
+/**
+ * The hand-written canonical-integer check agrees with Long.parseLong + Long.toString on every kind
+ * of input.
+ */
 class CanonicalLongTest {
 
   private static Long reference(String s) {
@@ -25,9 +28,32 @@ class CanonicalLongTest {
 
   @Test
   void agreesWithTheJdkOnEdgeCases() {
-    for (String s : new String[] {"0", "-0", "00", "01", "-01", "7", "-7", "+7", "-", "", " 1", "1 ", "12a",
-        "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-        "99999999999999999999", "-99999999999999999999", "123456789012345678901", "a", "value1", "1e5"}) {
+    for (String s :
+        new String[] {
+          "0",
+          "-0",
+          "00",
+          "01",
+          "-01",
+          "7",
+          "-7",
+          "+7",
+          "-",
+          "",
+          " 1",
+          "1 ",
+          "12a",
+          "9223372036854775807",
+          "9223372036854775808",
+          "-9223372036854775808",
+          "-9223372036854775809",
+          "99999999999999999999",
+          "-99999999999999999999",
+          "123456789012345678901",
+          "a",
+          "value1",
+          "1e5"
+        }) {
       assertThat(ours(s)).as("'%s'", s).isEqualTo(reference(s));
     }
   }
@@ -40,7 +66,10 @@ class CanonicalLongTest {
       int len = 1 + r.nextInt(21);
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < len; i++) {
-        sb.append(i == 0 || r.nextInt(8) > 0 ? alphabet.charAt(r.nextInt(10 + (i == 0 ? 3 : 0))) : alphabet.charAt(r.nextInt(14)));
+        sb.append(
+            i == 0 || r.nextInt(8) > 0
+                ? alphabet.charAt(r.nextInt(10 + (i == 0 ? 3 : 0)))
+                : alphabet.charAt(r.nextInt(14)));
       }
       String s = sb.toString();
       assertThat(ours(s)).as("'%s'", s).isEqualTo(reference(s));

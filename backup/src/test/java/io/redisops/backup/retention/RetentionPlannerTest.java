@@ -1,7 +1,5 @@
 package io.redisops.backup.retention;
 
-import io.redisops.backup.fixtures.TestManifests;
-
 import static io.redisops.backup.fixtures.TestManifests.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,8 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 @SuppressWarnings("CanonicalDuration") // retention is stated in hours (48 h), as in the docs
@@ -28,7 +26,9 @@ class RetentionPlannerTest {
     return manifest("ds", "b" + seq++, NOW.minus(age), tiers);
   }
 
-  /** The newest backup, so that the "always keep the newest" rule does not hide the rule under test. */
+  /**
+   * The newest backup, so that the "always keep the newest" rule does not hide the rule under test.
+   */
   private Manifest fresh() {
     return aged(Duration.ZERO, Tier.HOURLY);
   }
@@ -90,10 +90,13 @@ class RetentionPlannerTest {
 
     List<Decision> plan = defaults.plan(List.of(only), NOW);
 
-    assertThat(plan).singleElement().satisfies(d -> {
-      assertThat(d.keep()).isTrue();
-      assertThat(d.reason()).contains("newest");
-    });
+    assertThat(plan)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.keep()).isTrue();
+              assertThat(d.reason()).contains("newest");
+            });
   }
 
   @Test
@@ -115,7 +118,8 @@ class RetentionPlannerTest {
 
   @Test
   void customPolicyWithOneHourHourly() {
-    RetentionPlanner planner = new RetentionPlanner(new RetentionPolicy(Map.of(Tier.HOURLY, Duration.ofHours(1))));
+    RetentionPlanner planner =
+        new RetentionPlanner(new RetentionPolicy(Map.of(Tier.HOURLY, Duration.ofHours(1))));
     Manifest at1h = aged(Duration.ofHours(1), Tier.HOURLY);
     Manifest past1h = aged(Duration.ofMinutes(61), Tier.HOURLY);
     Manifest dailyForever = aged(Duration.ofDays(100), Tier.DAILY);
@@ -125,7 +129,9 @@ class RetentionPlannerTest {
     assertThat(kept(plan, at1h)).isTrue();
     assertThat(plan.get(1).reason()).contains("1h");
     assertThat(kept(plan, past1h)).isFalse();
-    assertThat(kept(plan, dailyForever)).as("daily has no duration in this policy: kept until deleted").isTrue();
+    assertThat(kept(plan, dailyForever))
+        .as("daily has no duration in this policy: kept until deleted")
+        .isTrue();
   }
 
   @Test
@@ -151,10 +157,12 @@ class RetentionPlannerTest {
   void aKnownBadNewestDoesNotProtectItselfAndTheNewestGoodOneStays() {
     Instant now = Instant.parse("2026-11-25T12:00:00Z");
     Manifest damaged = manifest("cache", "20261125T110000Z", now.minusSeconds(3600), Tier.HOURLY);
-    Manifest good = manifest("cache", "20261122T110000Z", now.minus(Duration.ofDays(3)), Tier.HOURLY);
+    Manifest good =
+        manifest("cache", "20261122T110000Z", now.minus(Duration.ofDays(3)), Tier.HOURLY);
 
     List<RetentionPlanner.Decision> plain = defaults.plan(List.of(damaged, good), now);
-    List<RetentionPlanner.Decision> known = defaults.plan(List.of(damaged, good), Set.of(damaged.id()), now);
+    List<RetentionPlanner.Decision> known =
+        defaults.plan(List.of(damaged, good), Set.of(damaged.id()), now);
 
     assertThat(plain.get(1).keep()).as("without the mark the old one goes").isFalse();
     assertThat(known.get(1).keep()).isTrue();

@@ -22,10 +22,13 @@ class DatasetLockTest {
   void aSecondAcquireIsRefusedNamingTheDataset() {
     Path file = dir.resolve("cache/.lock");
     try (DatasetLock first = DatasetLock.acquire(file, "cache")) {
-      RedisOpsException e = catchThrowableOfType(RedisOpsException.class, () -> DatasetLock.acquire(file, "cache"));
+      RedisOpsException e =
+          catchThrowableOfType(RedisOpsException.class, () -> DatasetLock.acquire(file, "cache"));
       assertThat(e).isNotNull();
       assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
-      assertThat(e.getMessage()).contains("dataset 'cache'").contains("pid " + ProcessHandle.current().pid());
+      assertThat(e.getMessage())
+          .contains("dataset 'cache'")
+          .contains("pid " + ProcessHandle.current().pid());
     }
   }
 
@@ -51,16 +54,19 @@ class DatasetLockTest {
   void theLockFileIs0600AndHoldsThePid() throws IOException {
     Path file = dir.resolve("new/.lock");
     try (DatasetLock lock = DatasetLock.acquire(file, "cache")) {
-      assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-      assertThat(Files.getPosixFilePermissions(file.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      assertThat(Files.getPosixFilePermissions(file))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(Files.getPosixFilePermissions(file.getParent()))
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
       assertThat(Files.readString(file)).isEqualTo(Long.toString(ProcessHandle.current().pid()));
     }
   }
 
   /**
-   * POSIX record locks belong to the process: closing any descriptor of the file releases them all. A refused
-   * attempt in the same JVM (the daemon running two jobs) must therefore not open the file, or it frees the lock
-   * for other processes while the first holder still runs. /proc/locks shows the locks the kernel holds.
+   * POSIX record locks belong to the process: closing any descriptor of the file releases them all.
+   * A refused attempt in the same JVM (the daemon running two jobs) must therefore not open the
+   * file, or it frees the lock for other processes while the first holder still runs. /proc/locks
+   * shows the locks the kernel holds.
    */
   @Test
   @SuppressWarnings("try") // the lock is held through the try block, never referenced in it
@@ -72,11 +78,19 @@ class DatasetLockTest {
       long inode = (Long) Files.getAttribute(file, "unix:ino");
       assertThat(kernelLocksOf(procLocks, inode)).isEqualTo(1);
 
-      assertThat(catchThrowableOfType(RedisOpsException.class, () -> DatasetLock.acquire(file, "cache"))).isNotNull();
-      assertThat(catchThrowableOfType(RedisOpsException.class, () -> DatasetLock.acquire(dir.resolve("./.lock"), "cache")))
+      assertThat(
+              catchThrowableOfType(
+                  RedisOpsException.class, () -> DatasetLock.acquire(file, "cache")))
+          .isNotNull();
+      assertThat(
+              catchThrowableOfType(
+                  RedisOpsException.class,
+                  () -> DatasetLock.acquire(dir.resolve("./.lock"), "cache")))
           .isNotNull();
 
-      assertThat(kernelLocksOf(procLocks, inode)).as("the first holder's lock is still held by the kernel").isEqualTo(1);
+      assertThat(kernelLocksOf(procLocks, inode))
+          .as("the first holder's lock is still held by the kernel")
+          .isEqualTo(1);
     }
   }
 

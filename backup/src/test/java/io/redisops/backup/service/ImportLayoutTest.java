@@ -12,7 +12,10 @@ import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The crontab scripts' folder layout ({@code date +%Y%m%d%k}, {@code date +%Y%m%d}) and where a snapshot time comes from. */
+/**
+ * The crontab scripts' folder layout ({@code date +%Y%m%d%k}, {@code date +%Y%m%d}) and where a
+ * snapshot time comes from.
+ */
 class ImportLayoutTest {
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
   static final Instant MTIME = Instant.parse("2026-12-01T12:34:56Z");
@@ -38,12 +41,25 @@ class ImportLayoutTest {
 
   @Test
   void anythingElseIsNotOfTheLayout() {
-    for (String name : new String[] {"snapshotting", "2026113024", "20261301", "20260230", "2026113", "202611300",
-        "20261130  7", " 2026113007", "2026-11-30", "20261130 x", "2026113007 "}) {
+    for (String name :
+        new String[] {
+          "snapshotting",
+          "2026113024",
+          "20261301",
+          "20260230",
+          "2026113",
+          "202611300",
+          "20261130  7",
+          " 2026113007",
+          "2026-11-30",
+          "20261130 x",
+          "2026113007 "
+        }) {
       assertThat(ImportLayout.parseFolder(name)).as(name).isEmpty();
     }
     assertThat(ImportLayout.autoTier(Path.of("/backups/old/dump.rdb"))).isEqualTo(Tier.MANUAL);
-    assertThat(ImportLayout.autoTier(Path.of("/backups/2026113024/dump.rdb"))).isEqualTo(Tier.MANUAL);
+    assertThat(ImportLayout.autoTier(Path.of("/backups/2026113024/dump.rdb")))
+        .isEqualTo(Tier.MANUAL);
   }
 
   @Test
@@ -63,24 +79,39 @@ class ImportLayoutTest {
     Path file = Path.of("/s/2026113009/dump.rdb");
     // dump.rdb was last saved at 08:57 local; the crontab copied it at 09:00
     long ctime = Instant.parse("2026-11-30T07:57:00Z").getEpochSecond();
-    assertThat(ImportLayout.snapshotTime(Map.of("redis-ver", "7.0.15", "ctime", Long.toString(ctime)), file, MTIME, BERLIN))
-        .isEqualTo(new ImportLayout.SnapshotTime(Instant.parse("2026-11-30T07:57:00Z"), TimeSource.CTIME));
+    assertThat(
+            ImportLayout.snapshotTime(
+                Map.of("redis-ver", "7.0.15", "ctime", Long.toString(ctime)), file, MTIME, BERLIN))
+        .isEqualTo(
+            new ImportLayout.SnapshotTime(Instant.parse("2026-11-30T07:57:00Z"), TimeSource.CTIME));
   }
 
   @Test
   void withoutCtimeTheFolderNameInTheLocalZone() {
     // Redis before 3.2 wrote no AUX fields
-    assertThat(ImportLayout.snapshotTime(Map.of(), Path.of("/s/20261130 7/dump.rdb"), MTIME, BERLIN))
-        .isEqualTo(new ImportLayout.SnapshotTime(Instant.parse("2026-11-30T06:00:00Z"), TimeSource.FOLDER));
-    assertThat(ImportLayout.snapshotTime(Map.of("ctime", "garbage"), Path.of("/s/20261201/dump.rdb"), MTIME, BERLIN))
-        .isEqualTo(new ImportLayout.SnapshotTime(Instant.parse("2026-11-30T23:00:00Z"), TimeSource.FOLDER));
-    assertThat(ImportLayout.snapshotTime(Map.of("ctime", "0"), Path.of("/s/2026113015/dump.rdb"), MTIME,
-        ZoneId.of("UTC"))).isEqualTo(new ImportLayout.SnapshotTime(Instant.parse("2026-11-30T15:00:00Z"), TimeSource.FOLDER));
+    assertThat(
+            ImportLayout.snapshotTime(Map.of(), Path.of("/s/20261130 7/dump.rdb"), MTIME, BERLIN))
+        .isEqualTo(
+            new ImportLayout.SnapshotTime(
+                Instant.parse("2026-11-30T06:00:00Z"), TimeSource.FOLDER));
+    assertThat(
+            ImportLayout.snapshotTime(
+                Map.of("ctime", "garbage"), Path.of("/s/20261201/dump.rdb"), MTIME, BERLIN))
+        .isEqualTo(
+            new ImportLayout.SnapshotTime(
+                Instant.parse("2026-11-30T23:00:00Z"), TimeSource.FOLDER));
+    assertThat(
+            ImportLayout.snapshotTime(
+                Map.of("ctime", "0"), Path.of("/s/2026113015/dump.rdb"), MTIME, ZoneId.of("UTC")))
+        .isEqualTo(
+            new ImportLayout.SnapshotTime(
+                Instant.parse("2026-11-30T15:00:00Z"), TimeSource.FOLDER));
   }
 
   @Test
   void elseTheFilesModificationTime() {
-    assertThat(ImportLayout.snapshotTime(Map.of(), Path.of("/s/old copies/dump-7.rdb"), MTIME, BERLIN))
+    assertThat(
+            ImportLayout.snapshotTime(Map.of(), Path.of("/s/old copies/dump-7.rdb"), MTIME, BERLIN))
         .isEqualTo(new ImportLayout.SnapshotTime(MTIME, TimeSource.MTIME));
   }
 }

@@ -14,15 +14,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Fetches a snapshot into a file and checks it the way an operator would: header, trailer, redis-check-rdb. */
+/**
+ * Fetches a snapshot into a file and checks it the way an operator would: header, trailer,
+ * redis-check-rdb.
+ */
 final class FetchedRdb {
   static final Duration CONNECT = Duration.ofSeconds(2);
   static final Duration READ = Duration.ofSeconds(10);
 
   private FetchedRdb() {}
 
-  /** @return the output of {@code redis-check-rdb}, which must have exited 0 */
-  static String fetchAndCheck(RedisEndpoint ep, boolean expectDiskless, Path file) throws Exception {
+  /**
+   * @return the output of {@code redis-check-rdb}, which must have exited 0
+   */
+  static String fetchAndCheck(RedisEndpoint ep, boolean expectDiskless, Path file)
+      throws Exception {
     try (ReplicationRdbStream s = ReplicationRdbStream.open(ep, CONNECT, READ);
         InputStream rdb = s.rdb();
         OutputStream out = Files.newOutputStream(file)) {
@@ -34,12 +40,15 @@ final class FetchedRdb {
     }
     byte[] bytes = Files.readAllBytes(file);
     assertThat(new String(bytes, 0, 9, StandardCharsets.US_ASCII)).isEqualTo("REDIS0010");
-    assertThat(bytes[bytes.length - 9] & 0xff).as("EOF opcode before the 8-byte CRC").isEqualTo(0xFF);
+    assertThat(bytes[bytes.length - 9] & 0xff)
+        .as("EOF opcode before the 8-byte CRC")
+        .isEqualTo(0xFF);
     return checkRdb(file);
   }
 
   static String checkRdb(Path file) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("redis-check-rdb", file.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("redis-check-rdb", file.toString()).redirectErrorStream(true).start();
     try {
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -20,14 +20,16 @@ class ReplicationHandshakeTest {
   void sendsAuthWithUserThenReplconfThenSync() throws IOException {
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n+OK\r\n+OK\r\n+OK\r\n", sent).run(RedisEndpoint.parse("redis://alice:pw@127.0.0.1:7777"));
+    handshake("+OK\r\n+OK\r\n+OK\r\n+OK\r\n", sent)
+        .run(RedisEndpoint.parse("redis://alice:pw@127.0.0.1:7777"));
 
-    assertThat(sent.toString(ISO_8859_1)).isEqualTo(
-        "*3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$2\r\npw\r\n"
-            + "*3\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n"
-            + "*3\r\n$8\r\nREPLCONF\r\n$7\r\nversion\r\n$5\r\n9.2.0\r\n"
-            + "*3\r\n$8\r\nREPLCONF\r\n$8\r\nrdb-only\r\n$1\r\n1\r\n"
-            + "*1\r\n$4\r\nSYNC\r\n");
+    assertThat(sent.toString(ISO_8859_1))
+        .isEqualTo(
+            "*3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$2\r\npw\r\n"
+                + "*3\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n"
+                + "*3\r\n$8\r\nREPLCONF\r\n$7\r\nversion\r\n$5\r\n9.2.0\r\n"
+                + "*3\r\n$8\r\nREPLCONF\r\n$8\r\nrdb-only\r\n$1\r\n1\r\n"
+                + "*1\r\n$4\r\nSYNC\r\n");
   }
 
   @Test
@@ -41,7 +43,8 @@ class ReplicationHandshakeTest {
 
   @Test
   void redisRefusingReplconfVersionIsStillAskedForTheRdb() throws IOException {
-    // Redis has no REPLCONF version (Valkey chooses the RDB version it sends from it): the error is expected.
+    // Redis has no REPLCONF version (Valkey chooses the RDB version it sends from it): the error is
+    // expected.
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
     handshake("+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n+OK\r\n", sent)
@@ -55,8 +58,9 @@ class ReplicationHandshakeTest {
     // Redis before 7.0: the RDB is followed by the command stream, which the framing never reads.
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n-ERR Unrecognized REPLCONF option: rdb-only\r\n",
-        sent)
+    handshake(
+            "+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n-ERR Unrecognized REPLCONF option: rdb-only\r\n",
+            sent)
         .run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1)).endsWith("*1\r\n$4\r\nSYNC\r\n");
@@ -64,23 +68,41 @@ class ReplicationHandshakeTest {
 
   @Test
   void wrongPasswordIsAUsageErrorThatNeverShowsThePassword() {
-    assertThatThrownBy(() -> handshake("-WRONGPASS invalid username-password pair or user is disabled.\r\n",
-        new ByteArrayOutputStream()).run(RedisEndpoint.parse("redis://alice:hunter2@127.0.0.1:7777")))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
-        .hasMessage("Redis at " + SERVER + " refused the credentials: WRONGPASS invalid username-password pair or"
-            + " user is disabled.; check the password or ACL user")
-        .message().doesNotContain("hunter2");
+    assertThatThrownBy(
+            () ->
+                handshake(
+                        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+                        new ByteArrayOutputStream())
+                    .run(RedisEndpoint.parse("redis://alice:hunter2@127.0.0.1:7777")))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessage(
+            "Redis at "
+                + SERVER
+                + " refused the credentials: WRONGPASS invalid username-password pair or"
+                + " user is disabled.; check the password or ACL user")
+        .message()
+        .doesNotContain("hunter2");
   }
 
   @Test
   void otherErrorsAreQuoted() {
-    assertThatThrownBy(() -> handshake("-LOADING Redis is loading the dataset in memory\r\n",
-        new ByteArrayOutputStream()).run(RedisEndpoint.parse("redis://127.0.0.1:7777")))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
-        .hasMessage("Redis at " + SERVER + " refused REPLCONF capa eof: 'LOADING Redis is loading the dataset in memory'");
+    assertThatThrownBy(
+            () ->
+                handshake(
+                        "-LOADING Redis is loading the dataset in memory\r\n",
+                        new ByteArrayOutputStream())
+                    .run(RedisEndpoint.parse("redis://127.0.0.1:7777")))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
+        .hasMessage(
+            "Redis at "
+                + SERVER
+                + " refused REPLCONF capa eof: 'LOADING Redis is loading the dataset in memory'");
   }
 
   private static ReplicationHandshake handshake(String replies, ByteArrayOutputStream sent) {
-    return new ReplicationHandshake(new ByteArrayInputStream(replies.getBytes(ISO_8859_1)), sent, SERVER);
+    return new ReplicationHandshake(
+        new ByteArrayInputStream(replies.getBytes(ISO_8859_1)), sent, SERVER);
   }
 }

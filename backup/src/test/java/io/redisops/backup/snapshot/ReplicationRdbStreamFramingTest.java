@@ -30,7 +30,12 @@ class ReplicationRdbStreamFramingTest {
   @Test
   void lengthFramingYieldsExactlyTheDeclaredBytesAndIgnoresWhatFollows() throws IOException {
     byte[] rdb = fakeRdb(1000);
-    ReplicationRdbStream s = open(concat(("$" + rdb.length + "\r\n").getBytes(ISO_8859_1), rdb, bytes("*1\r\n$4\r\nPING\r\n")));
+    ReplicationRdbStream s =
+        open(
+            concat(
+                ("$" + rdb.length + "\r\n").getBytes(ISO_8859_1),
+                rdb,
+                bytes("*1\r\n$4\r\nPING\r\n")));
 
     assertThat(s.diskless()).isFalse();
     assertThat(s.declaredLength()).isEqualTo(rdb.length);
@@ -60,21 +65,28 @@ class ReplicationRdbStreamFramingTest {
 
   @Test
   void eofFramingKeepsAPayloadTailThatResemblesPartOfTheMark() throws IOException {
-    // The payload ends with the first 39 bytes of the mark, then the real mark follows: a naive "tail starts like the
+    // The payload ends with the first 39 bytes of the mark, then the real mark follows: a naive
+    // "tail starts like the
     // mark" check would cut the payload short; only the complete 40 bytes end it.
     for (int prefix = 1; prefix < MARK.length(); prefix += 7) {
       byte[] rdb = concat(fakeRdb(100), bytes(MARK.substring(0, prefix)));
       ReplicationRdbStream s = open(concat(bytes("$EOF:" + MARK + "\r\n"), rdb, bytes(MARK)));
 
-      assertThat(s.rdb().readAllBytes()).as("payload ending with %d mark bytes", prefix).isEqualTo(rdb);
+      assertThat(s.rdb().readAllBytes())
+          .as("payload ending with %d mark bytes", prefix)
+          .isEqualTo(rdb);
     }
   }
 
   @Test
   void eofFramingWorksWhenBytesArriveOneAtATime() throws IOException {
     byte[] rdb = concat(fakeRdb(500), bytes(MARK.substring(0, 20)));
-    ReplicationRdbStream s = ReplicationRdbStream.fromReplicationStream(
-        new TrickleInputStream(concat(bytes("$EOF:" + MARK + "\r\n"), rdb, bytes(MARK))), SERVER, CLOCK, () -> {});
+    ReplicationRdbStream s =
+        ReplicationRdbStream.fromReplicationStream(
+            new TrickleInputStream(concat(bytes("$EOF:" + MARK + "\r\n"), rdb, bytes(MARK))),
+            SERVER,
+            CLOCK,
+            () -> {});
 
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     int b;
@@ -88,18 +100,22 @@ class ReplicationRdbStreamFramingTest {
   void eofFramingHandsOutBytesBeforeTheMarkArrives() throws IOException {
     // Only 39 bytes may be held back: a stream that has not ended yet must already give the rest.
     byte[] received = concat(bytes("$EOF:" + MARK + "\r\n"), fakeRdb(1000));
-    InputStream neverEnding = new SequenceInputStream(new ByteArrayInputStream(received), new InputStream() {
-      @Override
-      public int read() {
-        throw new AssertionError("read past what has arrived");
-      }
+    InputStream neverEnding =
+        new SequenceInputStream(
+            new ByteArrayInputStream(received),
+            new InputStream() {
+              @Override
+              public int read() {
+                throw new AssertionError("read past what has arrived");
+              }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        throw new AssertionError("read past what has arrived");
-      }
-    });
-    ReplicationRdbStream s = ReplicationRdbStream.fromReplicationStream(neverEnding, SERVER, CLOCK, () -> {});
+              @Override
+              public int read(byte[] b, int off, int len) {
+                throw new AssertionError("read past what has arrived");
+              }
+            });
+    ReplicationRdbStream s =
+        ReplicationRdbStream.fromReplicationStream(neverEnding, SERVER, CLOCK, () -> {});
 
     byte[] first = s.rdb().readNBytes(1000 - 39);
     assertThat(first).isEqualTo(Arrays.copyOf(fakeRdb(1000), 1000 - 39));
@@ -111,16 +127,23 @@ class ReplicationRdbStreamFramingTest {
 
     assertThatThrownBy(() -> s.rdb().readAllBytes())
         .isInstanceOf(EOFException.class)
-        .hasMessage("replication stream from " + SERVER + " ended after 60 bytes, before the end of the RDB");
+        .hasMessage(
+            "replication stream from "
+                + SERVER
+                + " ended after 60 bytes, before the end of the RDB");
   }
 
   @Test
   void prematureEndOfEofFramingIsAnIOExceptionWithTheCount() throws IOException {
-    ReplicationRdbStream s = open(concat(bytes("$EOF:" + MARK + "\r\n"), fakeRdb(60), bytes(MARK.substring(0, 39))));
+    ReplicationRdbStream s =
+        open(concat(bytes("$EOF:" + MARK + "\r\n"), fakeRdb(60), bytes(MARK.substring(0, 39))));
 
     assertThatThrownBy(() -> s.rdb().readAllBytes())
         .isInstanceOf(EOFException.class)
-        .hasMessage("replication stream from " + SERVER + " ended after 99 bytes, before the end of the RDB");
+        .hasMessage(
+            "replication stream from "
+                + SERVER
+                + " ended after 99 bytes, before the end of the RDB");
   }
 
   @Test
@@ -128,29 +151,36 @@ class ReplicationRdbStreamFramingTest {
     assertThatThrownBy(() -> open(bytes("\n\n")))
         .isInstanceOf(EOFException.class)
         .hasMessageContaining(SERVER);
-    assertThatThrownBy(() -> open(bytes("$12")))
-        .isInstanceOf(EOFException.class);
+    assertThatThrownBy(() -> open(bytes("$12"))).isInstanceOf(EOFException.class);
   }
 
   @Test
   void errorInsteadOfHeaderIsQuoted() {
     assertThatThrownBy(() -> open(bytes("-ERR Can't SYNC while not connected with my master\r\n")))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
-        .hasMessage("Redis at " + SERVER + " refused SYNC: 'ERR Can't SYNC while not connected with my master'");
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
+        .hasMessage(
+            "Redis at "
+                + SERVER
+                + " refused SYNC: 'ERR Can't SYNC while not connected with my master'");
   }
 
   @Test
   void noPermOnSyncIsAUsageErrorNamingTheAclPermissions() {
-    assertThatThrownBy(() -> open(bytes("-NOPERM this user has no permissions to run the 'sync' command\r\n")))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+    assertThatThrownBy(
+            () -> open(bytes("-NOPERM this user has no permissions to run the 'sync' command\r\n")))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
         .hasMessageContaining("+sync +replconf");
   }
 
   @Test
   void garbageHeadersAreRefused() {
-    assertThatThrownBy(() -> open(bytes("+FULLRESYNC abc 0\r\n"))).isInstanceOf(RedisOpsException.class)
+    assertThatThrownBy(() -> open(bytes("+FULLRESYNC abc 0\r\n")))
+        .isInstanceOf(RedisOpsException.class)
         .hasMessageContaining("instead of a snapshot");
-    assertThatThrownBy(() -> open(bytes("$EOF:short\r\n"))).isInstanceOf(RedisOpsException.class)
+    assertThatThrownBy(() -> open(bytes("$EOF:short\r\n")))
+        .isInstanceOf(RedisOpsException.class)
         .hasMessageContaining("5-byte end mark");
     assertThatThrownBy(() -> open(bytes("$-1\r\n"))).isInstanceOf(RedisOpsException.class);
   }
@@ -158,8 +188,9 @@ class ReplicationRdbStreamFramingTest {
   @Test
   void closingTheRdbStreamClosesTheConnection() throws IOException {
     AtomicBoolean closed = new AtomicBoolean();
-    ReplicationRdbStream s = ReplicationRdbStream.fromReplicationStream(
-        new ByteArrayInputStream(bytes("$0\r\n")), SERVER, CLOCK, () -> closed.set(true));
+    ReplicationRdbStream s =
+        ReplicationRdbStream.fromReplicationStream(
+            new ByteArrayInputStream(bytes("$0\r\n")), SERVER, CLOCK, () -> closed.set(true));
 
     s.rdb().close();
 
@@ -167,7 +198,8 @@ class ReplicationRdbStreamFramingTest {
   }
 
   private static ReplicationRdbStream open(byte[] wire) throws IOException {
-    return ReplicationRdbStream.fromReplicationStream(new ByteArrayInputStream(wire), SERVER, CLOCK, () -> {});
+    return ReplicationRdbStream.fromReplicationStream(
+        new ByteArrayInputStream(wire), SERVER, CLOCK, () -> {});
   }
 
   private static byte[] fakeRdb(int size) {

@@ -1,16 +1,14 @@
 package io.redisops.backup.snapshot;
 
-import io.redisops.testkit.FreePorts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisServerExtension;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,9 +23,8 @@ class ReplicationRdbStreamIT {
   private static final int KEYS = 500;
 
   @RegisterExtension
-  static final RedisServerExtension redis = RedisServerExtension.builder()
-      .config("repl-diskless-sync-delay", "0")
-      .build();
+  static final RedisServerExtension redis =
+      RedisServerExtension.builder().config("repl-diskless-sync-delay", "0").build();
 
   @TempDir static Path dir;
   private static RedisEndpoint ep;
@@ -58,11 +55,13 @@ class ReplicationRdbStreamIT {
 
   @Test
   void keepAliveNewlinesDuringTheSyncDelayAreSkipped() throws Exception {
-    // With a delay the master parks us in "wait bgsave start" and sends a newline every second before the header.
+    // With a delay the master parks us in "wait bgsave start" and sends a newline every second
+    // before the header.
     redis.sync().configSet("repl-diskless-sync", "yes");
     redis.sync().configSet("repl-diskless-sync-delay", "2");
     try {
-      assertThat(FetchedRdb.fetchAndCheck(ep, true, dir.resolve("delayed.rdb"))).contains(KEYS + " keys read");
+      assertThat(FetchedRdb.fetchAndCheck(ep, true, dir.resolve("delayed.rdb")))
+          .contains(KEYS + " keys read");
     } finally {
       redis.sync().configSet("repl-diskless-sync-delay", "0");
     }
@@ -71,8 +70,9 @@ class ReplicationRdbStreamIT {
   @Test
   void headerTimeComesFromTheGivenClock() {
     Instant fixed = Instant.parse("2030-05-06T07:08:09Z");
-    try (ReplicationRdbStream s = ReplicationRdbStream.open(ep, FetchedRdb.CONNECT, FetchedRdb.READ,
-        Clock.fixed(fixed, ZoneOffset.UTC))) {
+    try (ReplicationRdbStream s =
+        ReplicationRdbStream.open(
+            ep, FetchedRdb.CONNECT, FetchedRdb.READ, Clock.fixed(fixed, ZoneOffset.UTC))) {
       assertThat(s.headerReceivedAt()).isEqualTo(fixed);
     }
   }
@@ -83,9 +83,12 @@ class ReplicationRdbStreamIT {
     RedisEndpoint nobody = RedisEndpoint.parse("redis://127.0.0.1:" + closedPort);
 
     assertThatThrownBy(() -> ReplicationRdbStream.open(nobody, FetchedRdb.CONNECT, FetchedRdb.READ))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
-        .hasMessage("unable to connect to Redis at redis://127.0.0.1:" + closedPort
-            + ": connection refused; check --redis and that the server runs");
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED))
+        .hasMessage(
+            "unable to connect to Redis at redis://127.0.0.1:"
+                + closedPort
+                + ": connection refused; check --redis and that the server runs");
   }
 
   /** A loopback port nobody listens on (just released, and never 6379). */

@@ -22,27 +22,81 @@ final class TestCertificates {
     this.serverKey = serverKey;
   }
 
-  /** A CA and a server certificate whose subject alternative names are {@code subjectAltName}, e.g. DNS:localhost. */
-  static TestCertificates create(Path dir, String subjectAltName) throws IOException, InterruptedException {
+  /**
+   * A CA and a server certificate whose subject alternative names are {@code subjectAltName}, e.g.
+   * DNS:localhost.
+   */
+  static TestCertificates create(Path dir, String subjectAltName)
+      throws IOException, InterruptedException {
     Path caKey = dir.resolve("ca.key");
     Path caCert = dir.resolve("ca.pem");
     Path key = dir.resolve("server.key");
     Path csr = dir.resolve("server.csr");
     Path cert = dir.resolve("server.pem");
-    Path ext = Files.writeString(dir.resolve("server.ext"), "subjectAltName=" + subjectAltName + "\n");
-    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=redis-ops IT CA",
-        "-keyout", caKey.toString(), "-out", caCert.toString());
-    openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=redis-ops IT server",
-        "-keyout", key.toString(), "-out", csr.toString());
-    openssl(dir, "x509", "-req", "-days", "1", "-in", csr.toString(), "-CA", caCert.toString(),
-        "-CAkey", caKey.toString(), "-CAcreateserial", "-extfile", ext.toString(), "-out", cert.toString());
+    Path ext =
+        Files.writeString(dir.resolve("server.ext"), "subjectAltName=" + subjectAltName + "\n");
+    openssl(
+        dir,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=redis-ops IT CA",
+        "-keyout",
+        caKey.toString(),
+        "-out",
+        caCert.toString());
+    openssl(
+        dir,
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=redis-ops IT server",
+        "-keyout",
+        key.toString(),
+        "-out",
+        csr.toString());
+    openssl(
+        dir,
+        "x509",
+        "-req",
+        "-days",
+        "1",
+        "-in",
+        csr.toString(),
+        "-CA",
+        caCert.toString(),
+        "-CAkey",
+        caKey.toString(),
+        "-CAcreateserial",
+        "-extfile",
+        ext.toString(),
+        "-out",
+        cert.toString());
     return new TestCertificates(caCert, cert, key);
   }
 
-  /** The redis-server arguments that serve this certificate; clients need no certificate of their own. */
+  /**
+   * The redis-server arguments that serve this certificate; clients need no certificate of their
+   * own.
+   */
   List<String> redisArgs() {
-    return new ArrayList<>(List.of("--tls-cert-file", serverCert.toString(), "--tls-key-file", serverKey.toString(),
-        "--tls-ca-cert-file", caCert.toString(), "--tls-auth-clients", "no"));
+    return new ArrayList<>(
+        List.of(
+            "--tls-cert-file",
+            serverCert.toString(),
+            "--tls-key-file",
+            serverKey.toString(),
+            "--tls-ca-cert-file",
+            caCert.toString(),
+            "--tls-auth-clients",
+            "no"));
   }
 
   private static void openssl(Path dir, String... args) throws IOException, InterruptedException {

@@ -1,8 +1,7 @@
 package io.redisops.backup.snapshot;
 
-import io.redisops.testkit.FreePorts;
-
 import io.redisops.redis.TlsSupport;
+import io.redisops.testkit.FreePorts;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A real {@code redis-server} with only a TLS port ({@code --port 0 --tls-port <free>}) on 127.0.0.1. The testkit's
- * {@code RedisServer} cannot start this one: it owns {@code port} and probes readiness over plain TCP. Started with
- * ProcessBuilder, ready once PING answers over TLS (polled with a deadline), stopped by PID in {@link #close()} and,
- * should the JVM exit first, by a shutdown hook.
+ * A real {@code redis-server} with only a TLS port ({@code --port 0 --tls-port <free>}) on
+ * 127.0.0.1. The testkit's {@code RedisServer} cannot start this one: it owns {@code port} and
+ * probes readiness over plain TCP. Started with ProcessBuilder, ready once PING answers over TLS
+ * (polled with a deadline), stopped by PID in {@link #close()} and, should the JVM exit first, by a
+ * shutdown hook.
  */
 final class TlsOnlyRedisServer implements AutoCloseable {
   private static final Duration READY_DEADLINE = Duration.ofSeconds(15);
@@ -44,17 +44,40 @@ final class TlsOnlyRedisServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
-  /** Starts {@code redis-server} in {@code dir}, serving {@code certs}, with {@code extraArgs} appended. */
-  static TlsOnlyRedisServer start(Path dir, TestCertificates certs, String... extraArgs) throws IOException {
+  /**
+   * Starts {@code redis-server} in {@code dir}, serving {@code certs}, with {@code extraArgs}
+   * appended.
+   */
+  static TlsOnlyRedisServer start(Path dir, TestCertificates certs, String... extraArgs)
+      throws IOException {
     int port = freePort();
-    List<String> cmd = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1", "--dir", dir.toString(),
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "",
-        "--port", "0", "--tls-port", String.valueOf(port)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--logfile",
+                "",
+                "--port",
+                "0",
+                "--tls-port",
+                String.valueOf(port)));
     cmd.addAll(certs.redisArgs());
     cmd.addAll(List.of(extraArgs));
     Path log = dir.resolve("redis-server.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    TlsOnlyRedisServer server = new TlsOnlyRedisServer(p, port, TlsSupport.forCaFile(certs.caCert).getSocketFactory());
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    TlsOnlyRedisServer server =
+        new TlsOnlyRedisServer(p, port, TlsSupport.forCaFile(certs.caCert).getSocketFactory());
     try {
       server.awaitReady(log);
     } catch (IOException | RuntimeException e) {
@@ -71,17 +94,20 @@ final class TlsOnlyRedisServer implements AutoCloseable {
   /** Writes the keys with one MSET. */
   void mset(Map<String, String> keys) throws IOException {
     List<String> args = new ArrayList<>(List.of("MSET"));
-    keys.forEach((k, v) -> {
-      args.add(k);
-      args.add(v);
-    });
+    keys.forEach(
+        (k, v) -> {
+          args.add(k);
+          args.add(v);
+        });
     String reply = command(args.toArray(String[]::new));
     if (!reply.equals("+OK")) {
       throw new IOException("MSET answered " + reply);
     }
   }
 
-  /** Sends one command over TLS and returns the first line of the reply (enough for +OK, :n, -ERR). */
+  /**
+   * Sends one command over TLS and returns the first line of the reply (enough for +OK, :n, -ERR).
+   */
   String command(String... args) throws IOException {
     try (Socket s = sockets.createSocket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
@@ -90,7 +116,11 @@ final class TlsOnlyRedisServer implements AutoCloseable {
       InputStream in = new BufferedInputStream(s.getInputStream());
       StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
       for (String a : args) {
-        sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        sb.append('$')
+            .append(a.getBytes(StandardCharsets.UTF_8).length)
+            .append("\r\n")
+            .append(a)
+            .append("\r\n");
       }
       out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -102,7 +132,8 @@ final class TlsOnlyRedisServer implements AutoCloseable {
     Instant deadline = Instant.now().plus(READY_DEADLINE);
     while (true) {
       if (!process.isAlive()) {
-        throw new IOException("redis-server exited with " + process.exitValue() + ": " + Files.readString(log));
+        throw new IOException(
+            "redis-server exited with " + process.exitValue() + ": " + Files.readString(log));
       }
       try {
         if (command("PING").equals("+PONG")) {
@@ -112,11 +143,17 @@ final class TlsOnlyRedisServer implements AutoCloseable {
         // not listening yet: poll again until the deadline
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IOException("redis-server on TLS port " + port + " did not answer PING within " + READY_DEADLINE
-            + ": " + Files.readString(log));
+        throw new IOException(
+            "redis-server on TLS port "
+                + port
+                + " did not answer PING within "
+                + READY_DEADLINE
+                + ": "
+                + Files.readString(log));
       }
       try {
-        process.waitFor(20, TimeUnit.MILLISECONDS); // a poll interval that ends early if the process dies
+        process.waitFor(
+            20, TimeUnit.MILLISECONDS); // a poll interval that ends early if the process dies
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
@@ -136,14 +173,16 @@ final class TlsOnlyRedisServer implements AutoCloseable {
   }
 
   private static void stopPid(long pid) {
-    ProcessHandle.of(pid).ifPresent(h -> {
-      h.destroy();
-      try {
-        h.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-      }
-    });
+    ProcessHandle.of(pid)
+        .ifPresent(
+            h -> {
+              h.destroy();
+              try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                h.destroyForcibly();
+              }
+            });
   }
 
   private static int freePort() throws IOException {

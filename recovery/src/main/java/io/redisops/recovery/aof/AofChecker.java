@@ -17,14 +17,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks an AOF and turns the result into an {@link AofReport}: per file the size, how far it is valid, what lies
- * after that point (bytes and commands) and the last {@code #TS} time before it.
+ * Checks an AOF and turns the result into an {@link AofReport}: per file the size, how far it is
+ * valid, what lies after that point (bytes and commands) and the last {@code #TS} time before it.
  *
- * <p>Command files are judged by {@code redis-check-aof}, the authority on what the server will replay. RDB parts (a
- * multi-part base, or the preamble of a single file) are judged by redis-ops' own RDB verifier, because a checker
- * can be wrong about them: one older than the server refuses a newer RDB version, and {@code valkey-check-aof} 9.1.2
- * refuses its own healthy {@code VALKEY080} base ("not valid after byte 0"). When the checker refuses a base the
- * verifier passes, the command files are checked one by one instead, so its wrong verdict is not passed on.
+ * <p>Command files are judged by {@code redis-check-aof}, the authority on what the server will
+ * replay. RDB parts (a multi-part base, or the preamble of a single file) are judged by redis-ops'
+ * own RDB verifier, because a checker can be wrong about them: one older than the server refuses a
+ * newer RDB version, and {@code valkey-check-aof} 9.1.2 refuses its own healthy {@code VALKEY080}
+ * base ("not valid after byte 0"). When the checker refuses a base the verifier passes, the command
+ * files are checked one by one instead, so its wrong verdict is not passed on.
  */
 public final class AofChecker {
   private final CheckAofTool tool;
@@ -42,8 +43,14 @@ public final class AofChecker {
     Map<String, String> rdbProblems = verifyRdbParts(location);
     CheckAofTool.Output raw = tool.check(location.target());
     CheckAofOutput whole = CheckAofOutput.parse(raw);
-    boolean overruled = location.multiPart() && location.files().stream().anyMatch(f -> rdbProblems.containsKey(f.name())
-        && rdbProblems.get(f.name()) == null && toolRefuses(whole, f));
+    boolean overruled =
+        location.multiPart()
+            && location.files().stream()
+                .anyMatch(
+                    f ->
+                        rdbProblems.containsKey(f.name())
+                            && rdbProblems.get(f.name()) == null
+                            && toolRefuses(whole, f));
     CheckAofOutput out = whole;
     if (overruled) {
       out = checkCommandFilesOneByOne(location, rdbProblems);
@@ -56,8 +63,18 @@ public final class AofChecker {
       AofFile f = location.files().get(i);
       boolean last = i == location.files().size() - 1;
       if (!Files.isRegularFile(f.path())) {
-        reports.add(new AofFileReport(f.name(), f.type(), Status.MISSING, 0, -1, 0, -1, -1, null,
-            "listed in the manifest but missing"));
+        reports.add(
+            new AofFileReport(
+                f.name(),
+                f.type(),
+                Status.MISSING,
+                0,
+                -1,
+                0,
+                -1,
+                -1,
+                null,
+                "listed in the manifest but missing"));
         damage = damage == Damage.NONE ? Damage.OTHER : damage;
         stopped = true;
         continue;
@@ -66,36 +83,79 @@ public final class AofChecker {
       CheckAofOutput.Analyzed a = out.analyzed().get(f.name());
       boolean wholeRdb = location.multiPart() && rdbProblems.containsKey(f.name());
       String ownVerdict = rdbProblems.get(f.name());
-      boolean rdbBad = wholeRdb ? ownVerdict != null : f.name().equals(out.badRdb()) || ownVerdict != null;
+      boolean rdbBad =
+          wholeRdb ? ownVerdict != null : f.name().equals(out.badRdb()) || ownVerdict != null;
       if (!stopped && wholeRdb && !rdbBad) {
-        reports.add(new AofFileReport(f.name(), f.type(), Status.VALID, size, size, 0, 0, -1, null, null));
+        reports.add(
+            new AofFileReport(f.name(), f.type(), Status.VALID, size, size, 0, 0, -1, null, null));
         continue;
       }
       if (stopped || (a == null && !rdbBad)) {
-        reports.add(new AofFileReport(f.name(), f.type(), stopped ? Status.NOT_CHECKED : (toolOk
-            ? Status.VALID : Status.NOT_CHECKED), size, stopped ? -1 : size, 0, -1, commandsIn(f, size).commands(),
-            null, null));
+        reports.add(
+            new AofFileReport(
+                f.name(),
+                f.type(),
+                stopped ? Status.NOT_CHECKED : (toolOk ? Status.VALID : Status.NOT_CHECKED),
+                size,
+                stopped ? -1 : size,
+                0,
+                -1,
+                commandsIn(f, size).commands(),
+                null,
+                null));
         continue;
       }
       if (rdbBad) {
-        reports.add(new AofFileReport(f.name(), f.type(), Status.DAMAGED, size, -1, size, -1, -1, null,
-            "its RDB part is damaged (" + (ownVerdict != null ? ownVerdict
-                : "redis-check-aof: RDB preamble of AOF file is not sane") + ")"));
+        reports.add(
+            new AofFileReport(
+                f.name(),
+                f.type(),
+                Status.DAMAGED,
+                size,
+                -1,
+                size,
+                -1,
+                -1,
+                null,
+                "its RDB part is damaged ("
+                    + (ownVerdict != null
+                        ? ownVerdict
+                        : "redis-check-aof: RDB preamble of AOF file is not sane")
+                    + ")"));
         damage = Damage.BASE;
         stopped = true;
         continue;
       }
       if (a.diff() == 0) {
         CommandLog.Scan scan = commandsIn(f, size);
-        reports.add(new AofFileReport(f.name(), f.type(), Status.VALID, size, size, 0, 0, scan.commands(),
-            scan.lastTimestamp(), null));
+        reports.add(
+            new AofFileReport(
+                f.name(),
+                f.type(),
+                Status.VALID,
+                size,
+                size,
+                0,
+                0,
+                scan.commands(),
+                scan.lastTimestamp(),
+                null));
         continue;
       }
       CommandLog.Scan before = commandsIn(f, a.okUpTo());
       CommandLog.Loss loss = CommandLog.lossFrom(f.path(), a.okUpTo());
-      reports.add(new AofFileReport(f.name(), f.type(), Status.DAMAGED, size, a.okUpTo(), size - a.okUpTo(),
-          loss.commands(), before.commands(), before.lastTimestamp(),
-          "not valid after byte " + a.okUpTo() + " (line " + a.okUpToLine() + ")"));
+      reports.add(
+          new AofFileReport(
+              f.name(),
+              f.type(),
+              Status.DAMAGED,
+              size,
+              a.okUpTo(),
+              size - a.okUpTo(),
+              loss.commands(),
+              before.commands(),
+              before.lastTimestamp(),
+              "not valid after byte " + a.okUpTo() + " (line " + a.okUpToLine() + ")"));
       damage = last && f.type().holdsCommands() ? Damage.LAST_FILE : Damage.NOT_LAST_FILE;
       stopped = true;
     }
@@ -106,9 +166,10 @@ public final class AofChecker {
   }
 
   /**
-   * redis-ops' verdict on every file that starts with an RDB (a base, or a single file with a preamble): name to null
-   * when it verifies (CRC-64 matching; full or checksum level), else what is wrong. Files without an RDB part are
-   * absent. For a single file with a preamble only the preamble can be judged here, and only a damaged one counts.
+   * redis-ops' verdict on every file that starts with an RDB (a base, or a single file with a
+   * preamble): name to null when it verifies (CRC-64 matching; full or checksum level), else what
+   * is wrong. Files without an RDB part are absent. For a single file with a preamble only the
+   * preamble can be judged here, and only a damaged one counts.
    */
   private static Map<String, String> verifyRdbParts(AofLocation location) {
     Map<String, String> out = new HashMap<>();
@@ -117,7 +178,8 @@ public final class AofChecker {
         continue;
       }
       if (!location.multiPart()) {
-        continue; // a preamble followed by commands: the analyzer needs the RDB alone; the checker judges it
+        continue; // a preamble followed by commands: the analyzer needs the RDB alone; the checker
+        // judges it
       }
       try (InputStream in = Files.newInputStream(f.path())) {
         RdbAnalysis a = RdbAnalyzer.analyze(in);
@@ -133,13 +195,20 @@ public final class AofChecker {
 
   private static boolean toolRefuses(CheckAofOutput out, AofFile f) {
     CheckAofOutput.Analyzed a = out.analyzed().get(f.name());
-    return f.name().equals(out.badRdb()) || (a != null && a.diff() > 0) || (!out.allValid() && a == null);
+    return f.name().equals(out.badRdb())
+        || (a != null && a.diff() > 0)
+        || (!out.allValid() && a == null);
   }
 
-  /** The checker on each command file alone, in load order, until the first damaged one (as it does itself). */
-  private CheckAofOutput checkCommandFilesOneByOne(AofLocation location, Map<String, String> rdbProblems) {
+  /**
+   * The checker on each command file alone, in load order, until the first damaged one (as it does
+   * itself).
+   */
+  private CheckAofOutput checkCommandFilesOneByOne(
+      AofLocation location, Map<String, String> rdbProblems) {
     Map<String, CheckAofOutput.Analyzed> analyzed = new LinkedHashMap<>();
-    String lastLine = "all command files are valid (redis-check-aof, one by one); the RDB base verified by redis-ops";
+    String lastLine =
+        "all command files are valid (redis-check-aof, one by one); the RDB base verified by redis-ops";
     boolean allValid = true;
     for (AofFile f : location.files()) {
       if (rdbProblems.containsKey(f.name()) || !Files.isRegularFile(f.path())) {
@@ -166,8 +235,8 @@ public final class AofChecker {
   }
 
   /**
-   * Whether a file begins with an RDB part (a base, or an old single file written with aof-use-rdb-preamble): the
-   * magic {@code REDIS}, or {@code VALKEY} from Valkey 9 on.
+   * Whether a file begins with an RDB part (a base, or an old single file written with
+   * aof-use-rdb-preamble): the magic {@code REDIS}, or {@code VALKEY} from Valkey 9 on.
    */
   static boolean startsWithRdb(Path file) {
     try (InputStream in = Files.newInputStream(file)) {

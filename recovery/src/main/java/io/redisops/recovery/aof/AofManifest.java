@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The manifest of a Redis 7 multi-part AOF: one line per file, {@code file NAME seq N type b|h|i}, names quoted
- * when they hold spaces. Redis lists the base first, then the incr files in sequence order; history files are
- * left-overs of a rewrite that Redis deletes in the background.
+ * The manifest of a Redis 7 multi-part AOF: one line per file, {@code file NAME seq N type b|h|i},
+ * names quoted when they hold spaces. Redis lists the base first, then the incr files in sequence
+ * order; history files are left-overs of a rewrite that Redis deletes in the background.
  */
 public record AofManifest(Path path, List<AofFile> files) {
 
@@ -19,13 +19,17 @@ public record AofManifest(Path path, List<AofFile> files) {
     files = List.copyOf(files);
   }
 
-  /** Reads and parses a manifest. @throws RedisOpsException (integrity) for a line that does not parse */
+  /**
+   * Reads and parses a manifest. @throws RedisOpsException (integrity) for a line that does not
+   * parse
+   */
   public static AofManifest read(Path manifest) {
     List<String> lines;
     try {
       lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to read AOF manifest '" + manifest + "': " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to read AOF manifest '" + manifest + "': " + e.getMessage(), e);
     }
     Path dir = manifest.toAbsolutePath().getParent();
     List<AofFile> files = new ArrayList<>();
@@ -43,19 +47,29 @@ public record AofManifest(Path path, List<AofFile> files) {
           case "file" -> name = words.get(w + 1);
           case "type" -> type = words.get(w + 1);
           case "seq" -> seq = parseSeq(words.get(w + 1), manifest, i);
-          default -> { } // later Redis versions may add fields; they do not change which file is which
+          default -> {} // later Redis versions may add fields; they do not change which file is
+            // which
         }
       }
       if (name == null || type == null || seq < 0 || name.contains("/")) {
-        throw RedisOpsException.integrity("AOF manifest '" + manifest + "' line " + (i + 1) + " is malformed: " + line);
+        throw RedisOpsException.integrity(
+            "AOF manifest '" + manifest + "' line " + (i + 1) + " is malformed: " + line);
       }
-      AofFile.Type t = switch (type) {
-        case "b" -> AofFile.Type.BASE;
-        case "i" -> AofFile.Type.INCR;
-        case "h" -> AofFile.Type.HISTORY;
-        default -> throw RedisOpsException.integrity("AOF manifest '" + manifest + "' line " + (i + 1)
-            + " has unknown type '" + type + "'");
-      };
+      AofFile.Type t =
+          switch (type) {
+            case "b" -> AofFile.Type.BASE;
+            case "i" -> AofFile.Type.INCR;
+            case "h" -> AofFile.Type.HISTORY;
+            default ->
+                throw RedisOpsException.integrity(
+                    "AOF manifest '"
+                        + manifest
+                        + "' line "
+                        + (i + 1)
+                        + " has unknown type '"
+                        + type
+                        + "'");
+          };
       files.add(new AofFile(name, dir.resolve(name), t, seq));
     }
     return new AofManifest(manifest, files);
@@ -63,9 +77,12 @@ public record AofManifest(Path path, List<AofFile> files) {
 
   /** The files Redis loads, in load order: the base, then the incr files by sequence. */
   public List<AofFile> loaded() {
-    List<AofFile> out = new ArrayList<>(files.stream().filter(f -> f.type() == AofFile.Type.BASE).toList());
-    files.stream().filter(f -> f.type() == AofFile.Type.INCR)
-        .sorted(java.util.Comparator.comparingLong(AofFile::seq)).forEach(out::add);
+    List<AofFile> out =
+        new ArrayList<>(files.stream().filter(f -> f.type() == AofFile.Type.BASE).toList());
+    files.stream()
+        .filter(f -> f.type() == AofFile.Type.INCR)
+        .sorted(java.util.Comparator.comparingLong(AofFile::seq))
+        .forEach(out::add);
     return out;
   }
 
@@ -73,11 +90,15 @@ public record AofManifest(Path path, List<AofFile> files) {
     try {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw RedisOpsException.integrity("AOF manifest '" + manifest + "' line " + (line + 1) + " has a bad seq '" + s + "'");
+      throw RedisOpsException.integrity(
+          "AOF manifest '" + manifest + "' line " + (line + 1) + " has a bad seq '" + s + "'");
     }
   }
 
-  /** Splits a manifest line into words; Redis quotes names with spaces like its config file ("..." with \ escapes). */
+  /**
+   * Splits a manifest line into words; Redis quotes names with spaces like its config file ("..."
+   * with \ escapes).
+   */
   static List<String> words(String line) {
     List<String> out = new ArrayList<>();
     int i = 0;

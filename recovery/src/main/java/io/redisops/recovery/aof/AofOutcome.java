@@ -8,7 +8,8 @@ import java.util.List;
  * What a repair or an undo did (or a rollback of one).
  *
  * @param aofDir the AOF folder worked on
- * @param quarantine the folder holding the copy of the AOF as it was, or null when nothing was changed
+ * @param quarantine the folder holding the copy of the AOF as it was, or null when nothing was
+ *     changed
  * @param removedBytes bytes cut from the last file
  * @param removedCommands commands cut (the damaged one included), or -1 when unknown
  * @param removed what was cut, as operators read it (the flushes for an undo; empty for a repair)
@@ -20,8 +21,18 @@ import java.util.List;
  * @param steps what was done, in order
  * @param rolledBack for a rollback ({@code --rollback}): what it did in one line; null otherwise
  */
-public record AofOutcome(Path aofDir, Path quarantine, long removedBytes, long removedCommands, List<String> removed,
-    Instant lastIntactTime, AofReport after, long keysBefore, long keysAfter, long startedPid, List<String> steps,
+public record AofOutcome(
+    Path aofDir,
+    Path quarantine,
+    long removedBytes,
+    long removedCommands,
+    List<String> removed,
+    Instant lastIntactTime,
+    AofReport after,
+    long keysBefore,
+    long keysAfter,
+    long startedPid,
+    List<String> steps,
     String rolledBack) {
 
   public AofOutcome {

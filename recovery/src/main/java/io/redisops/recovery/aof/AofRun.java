@@ -4,9 +4,10 @@ import io.redisops.recovery.kernel.ProcessControl;
 import java.nio.file.Path;
 
 /**
- * What the steps of one AOF plan share while it runs: where the AOF is, the checker, the Redis process (null when it
- * was not running: nothing to stop or start) and the quarantine; and what the steps found on the way (the check
- * after, the new PID, the keys), for the outcome. Everything a resumed run needs is in {@link AofState}.
+ * What the steps of one AOF plan share while it runs: where the AOF is, the checker, the Redis
+ * process (null when it was not running: nothing to stop or start) and the quarantine; and what the
+ * steps found on the way (the check after, the new PID, the keys), for the outcome. Everything a
+ * resumed run needs is in {@link AofState}.
  */
 public final class AofRun {
   final AofChecker checker;
@@ -26,7 +27,9 @@ public final class AofRun {
 
   /** The quarantined copy of {@code file} (it holds the AOF folder, or the single file). */
   Path copyOf(AofFile file) {
-    return quarantine.resolve(location.multiPart()
-        ? location.aofDir().getFileName().resolve(file.name()) : Path.of(file.name()));
+    return quarantine.resolve(
+        location.multiPart()
+            ? location.aofDir().getFileName().resolve(file.name())
+            : Path.of(file.name()));
   }
 }

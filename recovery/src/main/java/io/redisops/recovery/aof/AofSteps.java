@@ -1,12 +1,12 @@
 package io.redisops.recovery.aof;
 
-import io.redisops.progress.ProgressListener;
-import io.redisops.text.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
 import io.redisops.recovery.kernel.ProcessControl;
 import io.redisops.recovery.kernel.Quarantine;
 import io.redisops.redis.RedisSession;
+import io.redisops.text.Sizes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,7 +15,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The steps AOF plans are made of. Each is small and says what it does with the figures it works on. */
+/**
+ * The steps AOF plans are made of. Each is small and says what it does with the figures it works
+ * on.
+ */
 final class AofSteps {
   private AofSteps() {}
 
@@ -24,8 +27,11 @@ final class AofSteps {
     List<AofStep> steps = new ArrayList<>();
     boolean running = s.server() != null;
     if (running) {
-      steps.add(new StopRedis(control.commands().stop() == null
-          ? "SHUTDOWN NOSAVE (nothing is saved; dump.rdb stays as it is)" : control.describeStop()));
+      steps.add(
+          new StopRedis(
+              control.commands().stop() == null
+                  ? "SHUTDOWN NOSAVE (nothing is saved; dump.rdb stays as it is)"
+                  : control.describeStop()));
     }
     if (s.damaged() != null) {
       if (running) {
@@ -73,7 +79,10 @@ final class AofSteps {
     }
   }
 
-  /** Copy the AOF folder aside and verify the copy; the copy stays when undone (it is the data as it was). */
+  /**
+   * Copy the AOF folder aside and verify the copy; the copy stays when undone (it is the data as it
+   * was).
+   */
   static final class QuarantineCopy implements AofStep {
     private final Path folder;
 
@@ -95,11 +104,17 @@ final class AofSteps {
     public String run(AofRun run) throws IOException {
       // Resumed after a crash in the middle of the copy: the AOF is untouched, copy it again.
       Quarantine.deleteTree(folder);
-      return "copied " + Quarantine.copyIn(folder, run.location.copySource()).size() + " file(s) into " + folder;
+      return "copied "
+          + Quarantine.copyIn(folder, run.location.copySource()).size()
+          + " file(s) into "
+          + folder;
     }
   }
 
-  /** After the stop, the damage must be exactly what the plan was made for: Redis may have written meanwhile. */
+  /**
+   * After the stop, the damage must be exactly what the plan was made for: Redis may have written
+   * meanwhile.
+   */
   static final class RecheckDamage implements AofStep {
     private final AofFileReport planned;
 
@@ -121,17 +136,30 @@ final class AofSteps {
     public String run(AofRun run) {
       AofReport now = run.checker.check(run.location);
       AofFileReport f = now.damagedFile().orElse(null);
-      if (f == null || !f.name().equals(planned.name()) || f.validUpTo() != planned.validUpTo()
+      if (f == null
+          || !f.name().equals(planned.name())
+          || f.validUpTo() != planned.validUpTo()
           || f.bytesAfter() != planned.bytesAfter()) {
-        throw RedisOpsException.refused("the AOF changed while Redis stopped (now: "
-            + (f == null ? "valid" : f.name() + " valid up to " + f.validUpTo() + ", " + f.bytesAfter() + " bytes after")
-            + "); nothing was changed, run the repair again");
+        throw RedisOpsException.refused(
+            "the AOF changed while Redis stopped (now: "
+                + (f == null
+                    ? "valid"
+                    : f.name()
+                        + " valid up to "
+                        + f.validUpTo()
+                        + ", "
+                        + f.bytesAfter()
+                        + " bytes after")
+                + "); nothing was changed, run the repair again");
       }
       return "the damage is the one planned for";
     }
   }
 
-  /** {@code redis-check-aof --fix}, answering its prompt; it cuts the last file at its first bad byte. */
+  /**
+   * {@code redis-check-aof --fix}, answering its prompt; it cuts the last file at its first bad
+   * byte.
+   */
   static final class Fix implements AofStep {
     private final AofFileReport damaged;
 
@@ -146,19 +174,37 @@ final class AofSteps {
 
     @Override
     public String describe() {
-      return "run redis-check-aof --fix: cut " + damaged.name() + " from " + damaged.size() + " to " + damaged.validUpTo()
-          + " bytes, losing " + damaged.bytesAfter() + " bytes (" + AofText.commands(damaged.commandsAfter()) + ")";
+      return "run redis-check-aof --fix: cut "
+          + damaged.name()
+          + " from "
+          + damaged.size()
+          + " to "
+          + damaged.validUpTo()
+          + " bytes, losing "
+          + damaged.bytesAfter()
+          + " bytes ("
+          + AofText.commands(damaged.commandsAfter())
+          + ")";
     }
 
     @Override
     public String run(AofRun run) {
-      // When the checker refused a base that redis-ops verified, it would refuse to fix past it: the last file is
+      // When the checker refused a base that redis-ops verified, it would refuse to fix past it:
+      // the last file is
       // fixed on its own (the only file a manifest-wide --fix would cut anyway).
-      CheckAofTool.Output out = run.checker.tool().fix(run.checker.check(run.location).basesJudgedByRedisOps()
-          ? run.location.last().path() : run.location.target());
+      CheckAofTool.Output out =
+          run.checker
+              .tool()
+              .fix(
+                  run.checker.check(run.location).basesJudgedByRedisOps()
+                      ? run.location.last().path()
+                      : run.location.target());
       if (out.exitCode() != 0) {
-        throw RedisOpsException.failed("redis-check-aof --fix failed (exit " + out.exitCode() + "): "
-            + CheckAofOutput.parse(out).lastLine());
+        throw RedisOpsException.failed(
+            "redis-check-aof --fix failed (exit "
+                + out.exitCode()
+                + "): "
+                + CheckAofOutput.parse(out).lastLine());
       }
       return "cut " + damaged.name() + " to " + damaged.validUpTo() + " bytes";
     }
@@ -192,8 +238,15 @@ final class AofSteps {
 
     @Override
     public String describe() {
-      return "remove " + String.join(", ", flush.commands()) + " from the end of " + file.name() + " (cut at byte "
-          + flush.cutAt() + ", " + flush.bytes() + " bytes)";
+      return "remove "
+          + String.join(", ", flush.commands())
+          + " from the end of "
+          + file.name()
+          + " (cut at byte "
+          + flush.cutAt()
+          + ", "
+          + flush.bytes()
+          + " bytes)";
     }
 
     @Override
@@ -202,11 +255,20 @@ final class AofSteps {
       if (size == flush.cutAt()) {
         return "already cut at byte " + flush.cutAt(); // resumed after the cut
       }
-      // What is cut must still be exactly the flush found before the stop: no write may have slipped in.
+      // What is cut must still be exactly the flush found before the stop: no write may have
+      // slipped in.
       CommandLog.Scan now = CommandLog.scan(file.path(), 0, Long.MAX_VALUE);
-      if (size != expectedSize || now.trailingFlush() == null || now.trailingFlush().cutAt() != flush.cutAt()) {
-        throw RedisOpsException.refused("the AOF changed before the server stopped (" + file.name() + " is now "
-            + size + " bytes, was " + expectedSize + "); nothing was changed, run undo-flushall again");
+      if (size != expectedSize
+          || now.trailingFlush() == null
+          || now.trailingFlush().cutAt() != flush.cutAt()) {
+        throw RedisOpsException.refused(
+            "the AOF changed before the server stopped ("
+                + file.name()
+                + " is now "
+                + size
+                + " bytes, was "
+                + expectedSize
+                + "); nothing was changed, run undo-flushall again");
       }
       try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.WRITE)) {
         ch.truncate(flush.cutAt());
@@ -242,8 +304,9 @@ final class AofSteps {
     public String run(AofRun run) {
       run.after = run.checker.check(run.location);
       if (!run.after.valid()) {
-        throw new RedisOpsException(ExitCode.INTEGRITY, "the AOF is still not valid after the change ("
-            + run.after.toolSays() + ")");
+        throw new RedisOpsException(
+            ExitCode.INTEGRITY,
+            "the AOF is still not valid after the change (" + run.after.toolSays() + ")");
       }
       return "valid";
     }
@@ -269,7 +332,8 @@ final class AofSteps {
 
     @Override
     public String run(AofRun run) {
-      // Resumed after a crash while Redis was already starting: wait for it rather than start a second one.
+      // Resumed after a crash while Redis was already starting: wait for it rather than start a
+      // second one.
       if (run.control.runningPid() > 0) {
         run.startedPid = run.control.awaitReady(ProgressListener.NONE, java.time.Instant.EPOCH);
       } else {
@@ -286,7 +350,8 @@ final class AofSteps {
     try {
       return Files.size(p);
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to read the size of '" + p + "': " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to read the size of '" + p + "': " + e.getMessage(), e);
     }
   }
 

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real {@code redis-check-aof} (the authority on what Redis will load) and captures its output.
- * {@code --fix} asks {@code Continue? [y/N]:} on stdin; {@link #fix} answers {@code y}.
+ * Runs the real {@code redis-check-aof} (the authority on what Redis will load) and captures its
+ * output. {@code --fix} asks {@code Continue? [y/N]:} on stdin; {@link #fix} answers {@code y}.
  */
 public final class CheckAofTool {
   /** How long one run may take: a multi-gigabyte AOF is read at disk speed. */
@@ -42,7 +42,10 @@ public final class CheckAofTool {
     return run(List.of(target.toString()), null);
   }
 
-  /** {@code redis-check-aof --fix TARGET}, answering its prompt with {@code y}: cuts the first damaged file. */
+  /**
+   * {@code redis-check-aof --fix TARGET}, answering its prompt with {@code y}: cuts the first
+   * damaged file.
+   */
   public Output fix(Path target) {
     return run(List.of("--fix", target.toString()), "y\n");
   }
@@ -60,8 +63,13 @@ public final class CheckAofTool {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to run " + executable + ": " + e.getMessage()
-          + "; install redis-tools (it provides redis-check-aof)", e);
+      throw RedisOpsException.failed(
+          "unable to run "
+              + executable
+              + ": "
+              + e.getMessage()
+              + "; install redis-tools (it provides redis-check-aof)",
+          e);
     }
     try (OutputStream in = process.getOutputStream()) {
       if (stdin != null) {
@@ -70,16 +78,19 @@ public final class CheckAofTool {
     } catch (IOException e) {
       // it exited before reading its answer; its output says why
     }
-    // Output is read on this thread: redis-check-aof prints a few lines per file, never enough to fill memory.
+    // Output is read on this thread: redis-check-aof prints a few lines per file, never enough to
+    // fill memory.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (InputStream is = process.getInputStream()) {
       is.transferTo(out);
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw RedisOpsException.failed(executable + " did not finish within " + timeout.toMinutes() + " min");
+        throw RedisOpsException.failed(
+            executable + " did not finish within " + timeout.toMinutes() + " min");
       }
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to read the output of " + executable + ": " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to read the output of " + executable + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();

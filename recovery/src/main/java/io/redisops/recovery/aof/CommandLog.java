@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the command part of one AOF file holds, read with {@link RespReader}: how many commands, where the last
- * intact one ends and when it was written ({@code #TS} lines), and whether the file ends with flushes.
+ * What the command part of one AOF file holds, read with {@link RespReader}: how many commands,
+ * where the last intact one ends and when it was written ({@code #TS} lines), and whether the file
+ * ends with flushes.
  */
 public final class CommandLog {
   private static final Set<String> FLUSHES = Set.of("FLUSHALL", "FLUSHDB");
@@ -26,17 +27,27 @@ public final class CommandLog {
    * @param problem what is wrong there, or null
    * @param trailingFlush the flushes the file ends with, or null when it does not end with one
    * @param lastFlush the last flush command in the file, or null
-   * @param commandsAfterLastFlush commands after {@code lastFlush} other than SELECT and other flushes
+   * @param commandsAfterLastFlush commands after {@code lastFlush} other than SELECT and other
+   *     flushes
    */
-  public record Scan(long commands, long end, long lastCommandEnd, Instant lastTimestamp, long malformedAt,
-      String problem, TrailingFlush trailingFlush, String lastFlush, long commandsAfterLastFlush) {}
+  public record Scan(
+      long commands,
+      long end,
+      long lastCommandEnd,
+      Instant lastTimestamp,
+      long malformedAt,
+      String problem,
+      TrailingFlush trailingFlush,
+      String lastFlush,
+      long commandsAfterLastFlush) {}
 
   /**
    * The flush commands at the end of a file.
    *
-   * @param cutAt where the file would be cut to remove them (their {@code #TS} lines, SELECTs and a MULTI/EXEC
-   *     around them included)
-   * @param commands what is removed, as operators read them ({@code FLUSHALL ASYNC}, {@code SELECT 1}, {@code FLUSHDB})
+   * @param cutAt where the file would be cut to remove them (their {@code #TS} lines, SELECTs and a
+   *     MULTI/EXEC around them included)
+   * @param commands what is removed, as operators read them ({@code FLUSHALL ASYNC}, {@code SELECT
+   *     1}, {@code FLUSHDB})
    * @param bytes how many bytes are removed
    */
   public record TrailingFlush(long cutAt, List<String> commands, long bytes) {}
@@ -45,12 +56,16 @@ public final class CommandLog {
    * What follows a damage point: everything from there to the end is lost by a repair.
    *
    * @param bytes bytes from the damage point to the end of the file
-   * @param commands the damaged command plus every complete command found after it (found by re-synchronising on
-   *     RESP framing: a command start is a line that begins with {@code *} and parses as a whole command)
+   * @param commands the damaged command plus every complete command found after it (found by
+   *     re-synchronising on RESP framing: a command start is a line that begins with {@code *} and
+   *     parses as a whole command)
    */
   public record Loss(long bytes, long commands) {}
 
-  /** Reads {@code file} from {@code from} to {@code limit} (exclusive; use Long.MAX_VALUE for the end). */
+  /**
+   * Reads {@code file} from {@code from} to {@code limit} (exclusive; use Long.MAX_VALUE for the
+   * end).
+   */
   public static Scan scan(Path file, long from, long limit) {
     try (FileBytes b = new FileBytes(file)) {
       return scan(b, from, Math.min(limit, b.size()));
@@ -88,7 +103,9 @@ public final class CommandLog {
     }
   }
 
-  /** The next offset at or after {@code p} where a line starts with a complete, well-formed item. */
+  /**
+   * The next offset at or after {@code p} where a line starts with a complete, well-formed item.
+   */
   private static long resync(FileBytes b, long p, long size) {
     for (long q = p; q < size; q++) {
       int c = b.get(q);
@@ -112,7 +129,8 @@ public final class CommandLog {
     long malformedAt = -1;
     String problem = null;
     long annotationsStart = -1;
-    // The candidate trailing run of flushes: where it starts and what it holds; reset by any other write.
+    // The candidate trailing run of flushes: where it starts and what it holds; reset by any other
+    // write.
     long runStart = -1;
     List<String> run = new ArrayList<>();
     boolean runHasFlush = false;
@@ -155,12 +173,16 @@ public final class CommandLog {
       if (flush) {
         lastFlush = item.describe();
         afterLastFlush = 0;
-      } else if (lastFlush != null && !name.equals("SELECT") && !name.equals("MULTI") && !name.equals("EXEC")) {
+      } else if (lastFlush != null
+          && !name.equals("SELECT")
+          && !name.equals("MULTI")
+          && !name.equals("EXEC")) {
         afterLastFlush++;
       }
       if (multiStart >= 0) {
         if (name.equals("EXEC")) {
-          boolean flushGroup = multiOnlyFlushes && multi.stream().anyMatch(c -> FLUSHES.contains(c.split(" ")[0]));
+          boolean flushGroup =
+              multiOnlyFlushes && multi.stream().anyMatch(c -> FLUSHES.contains(c.split(" ")[0]));
           if (flushGroup) {
             if (runStart < 0) {
               runStart = multiStart;
@@ -205,7 +227,15 @@ public final class CommandLog {
     if (runHasFlush && multiStart < 0) {
       trailing = new TrailingFlush(runStart, List.copyOf(run), p - runStart);
     }
-    return new Scan(commands, p, lastCommandEnd, lastTs < 0 ? null : Instant.ofEpochSecond(lastTs), malformedAt,
-        problem, trailing, lastFlush, lastFlush == null ? -1 : afterLastFlush);
+    return new Scan(
+        commands,
+        p,
+        lastCommandEnd,
+        lastTs < 0 ? null : Instant.ofEpochSecond(lastTs),
+        malformedAt,
+        problem,
+        trailing,
+        lastFlush,
+        lastFlush == null ? -1 : afterLastFlush);
   }
 }

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Random access to the bytes of a file through a sliding read buffer. The RESP parser jumps back when it
- * re-synchronises after damage; a plain stream cannot, and mapping a multi-gigabyte AOF at once is not possible.
+ * Random access to the bytes of a file through a sliding read buffer. The RESP parser jumps back
+ * when it re-synchronises after damage; a plain stream cannot, and mapping a multi-gigabyte AOF at
+ * once is not possible.
  */
 final class FileBytes implements AutoCloseable {
   private static final int WINDOW = 1 << 20;

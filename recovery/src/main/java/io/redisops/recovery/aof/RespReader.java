@@ -4,19 +4,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Reads one item of an AOF's command part: a RESP command ({@code *N\r\n} then N times {@code $LEN\r\n<bytes>\r\n})
- * or an annotation line ({@code #TS:<unix seconds>\r\n} and other {@code #} lines Redis 7 writes and skips on load).
- * Hand-written because no pinned library parses a RESP <em>file</em> with byte offsets, and offsets are what a
- * repair needs. Only the command name and its first argument are kept: they are all the analysis needs.
+ * Reads one item of an AOF's command part: a RESP command ({@code *N\r\n} then N times {@code
+ * $LEN\r\n<bytes>\r\n}) or an annotation line ({@code #TS:<unix seconds>\r\n} and other {@code #}
+ * lines Redis 7 writes and skips on load). Hand-written because no pinned library parses a RESP
+ * <em>file</em> with byte offsets, and offsets are what a repair needs. Only the command name and
+ * its first argument are kept: they are all the analysis needs.
  */
 final class RespReader {
-  /** Arguments longer than this are not kept (command names and FLUSHALL/SELECT arguments are short). */
+  /**
+   * Arguments longer than this are not kept (command names and FLUSHALL/SELECT arguments are
+   * short).
+   */
   private static final int KEEP = 64;
 
   private RespReader() {}
 
   /** The kind of an item. */
-  enum Kind { COMMAND, ANNOTATION }
+  enum Kind {
+    COMMAND,
+    ANNOTATION
+  }
 
   /**
    * One item of the file.
@@ -136,7 +143,13 @@ final class RespReader {
       }
       at[0] = after + 2;
     }
-    return new Item(Kind.COMMAND, pos, at[0], name == null ? "?" : name, firstArg, (int) Math.min(argc, Integer.MAX_VALUE));
+    return new Item(
+        Kind.COMMAND,
+        pos,
+        at[0],
+        name == null ? "?" : name,
+        firstArg,
+        (int) Math.min(argc, Integer.MAX_VALUE));
   }
 
   /** Reads decimal digits up to {@code \r\n}; advances {@code at[0]} past the line end. */

@@ -1,11 +1,11 @@
 package io.redisops.recovery.kernel;
 
 import io.redisops.error.RedisOpsException;
+import io.redisops.time.Deadline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.redisops.time.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,30 +15,41 @@ public final class CommandRunner {
   private CommandRunner() {}
 
   /**
-   * Runs {@code command} in {@code cwd} with stdin from /dev/null; fails (exit 1) when it cannot be started, exits
-   * non-zero or runs longer than {@code timeout} on {@code clock}. Output goes to a file, not a pipe: a daemon that keeps the pipe open
-   * must not make us wait for it.
+   * Runs {@code command} in {@code cwd} with stdin from /dev/null; fails (exit 1) when it cannot be
+   * started, exits non-zero or runs longer than {@code timeout} on {@code clock}. Output goes to a
+   * file, not a pipe: a daemon that keeps the pipe open must not make us wait for it.
    */
   public static void run(List<String> command, Path cwd, Duration timeout, Clock clock) {
     Path out = null;
     try {
       out = Files.createTempFile("redis-ops-command-", ".out");
-      Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-          .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .start();
+      Process p =
+          new ProcessBuilder(command)
+              .directory(cwd.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .start();
       if (!Deadline.after(clock, timeout).await(() -> !p.isAlive(), Deadline.POLL)) {
         p.destroyForcibly();
-        throw RedisOpsException.failed("'" + String.join(" ", command) + "' did not finish within "
-            + timeout.toSeconds() + " s" + tail(out));
+        throw RedisOpsException.failed(
+            "'"
+                + String.join(" ", command)
+                + "' did not finish within "
+                + timeout.toSeconds()
+                + " s"
+                + tail(out));
       }
       if (p.exitValue() != 0) {
-        throw RedisOpsException.failed("'" + String.join(" ", command) + "' exited with code " + p.exitValue()
-            + tail(out));
+        throw RedisOpsException.failed(
+            "'" + String.join(" ", command) + "' exited with code " + p.exitValue() + tail(out));
       }
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to run '" + String.join(" ", command) + "': " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to run '" + String.join(" ", command) + "': " + e.getMessage(), e);
     } catch (IllegalStateException e) {
-      throw RedisOpsException.failed("interrupted while running '" + String.join(" ", command) + "'", e);
+      throw RedisOpsException.failed(
+          "interrupted while running '" + String.join(" ", command) + "'", e);
     } finally {
       if (out != null) {
         try {

@@ -3,14 +3,14 @@ package io.redisops.recovery.kernel;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.lettuce.core.ShutdownArgs;
-import io.redisops.progress.ProgressListener;
-import io.redisops.text.Sizes;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
 import io.redisops.redis.InfoParser;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
+import io.redisops.text.Sizes;
 import io.redisops.time.Deadline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +25,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one control of a Redis process on this host, for restore and the AOF tools: stops it without letting it write
- * ({@code SHUTDOWN NOSAVE}, or the configured stop command), starts it (its own program and config file daemonized, or
- * the configured start command) and waits for it, by PID and by what it answers: {@code redis-server --daemonize yes}
- * exits 0 even when the server then fails (docs/redis-facts.md, "Starting and stopping Redis"), so only {@code PING}, {@code INFO} and the PID tell. While
- * it loads, the {@code loading_*} fields of {@code INFO persistence} are shown as progress; a start that dies names
- * the end of its log. Every wait is on the injected {@link Clock}.
+ * The one control of a Redis process on this host, for restore and the AOF tools: stops it without
+ * letting it write ({@code SHUTDOWN NOSAVE}, or the configured stop command), starts it (its own
+ * program and config file daemonized, or the configured start command) and waits for it, by PID and
+ * by what it answers: {@code redis-server --daemonize yes} exits 0 even when the server then fails
+ * (docs/redis-facts.md, "Starting and stopping Redis"), so only {@code PING}, {@code INFO} and the
+ * PID tell. While it loads, the {@code loading_*} fields of {@code INFO persistence} are shown as
+ * progress; a start that dies names the end of its log. Every wait is on the injected {@link
+ * Clock}.
  *
- * <p>A Redis under a service manager ({@link ServiceManager}) must be stopped and started through it: callers refuse
- * such a server unless both commands are configured ({@link #refuseUnmanageable}).
+ * <p>A Redis under a service manager ({@link ServiceManager}) must be stopped and started through
+ * it: callers refuse such a server unless both commands are configured ({@link
+ * #refuseUnmanageable}).
  */
 public final class ProcessControl {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -45,28 +48,36 @@ public final class ProcessControl {
   private final Clock clock;
 
   /**
-   * What the control needs to know of one server, read while it ran (or from its config file when it is down).
+   * What the control needs to know of one server, read while it ran (or from its config file when
+   * it is down).
    *
-   * @param workingDir   the server's working directory: {@code pidfile} and {@code logfile} are relative to it
-   * @param configFile   the config file it is started with (absolute), null when unknown
-   * @param executable   the program to start it with ({@code redis-server} from PATH when null)
-   * @param pidfile      its {@code pidfile} setting, or null
-   * @param logfile      its {@code logfile} setting, or null (stdout)
+   * @param workingDir the server's working directory: {@code pidfile} and {@code logfile} are
+   *     relative to it
+   * @param configFile the config file it is started with (absolute), null when unknown
+   * @param executable the program to start it with ({@code redis-server} from PATH when null)
+   * @param pidfile its {@code pidfile} setting, or null
+   * @param logfile its {@code logfile} setting, or null (stdout)
    * @param supervisedBy the service manager found ({@link ServiceManager#detect}), or null
-   * @param loads        what it loads at start, for the progress line ({@code dump.rdb}, {@code the AOF})
+   * @param loads what it loads at start, for the progress line ({@code dump.rdb}, {@code the AOF})
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Server(String workingDir, String configFile, String executable, String pidfile, String logfile,
-      String supervisedBy, String loads) {
+  public record Server(
+      String workingDir,
+      String configFile,
+      String executable,
+      String pidfile,
+      String logfile,
+      String supervisedBy,
+      String loads) {
 
     Path workingPath() {
       return Path.of(workingDir);
     }
 
     /**
-     * Reads what a running server tells of itself: {@code INFO server} ({@code config_file}, {@code executable},
-     * {@code process_supervised}), its working directory ({@code /proc/<pid>/cwd}, else {@code dir}), {@code pidfile}
-     * and {@code logfile}.
+     * Reads what a running server tells of itself: {@code INFO server} ({@code config_file}, {@code
+     * executable}, {@code process_supervised}), its working directory ({@code /proc/<pid>/cwd},
+     * else {@code dir}), {@code pidfile} and {@code logfile}.
      */
     public static Server probe(RedisSession redis, String loads) {
       Map<String, String> info = redis.info("server");
@@ -82,26 +93,34 @@ public final class ProcessControl {
       }
       String config = info.getOrDefault("config_file", "");
       String exe = info.getOrDefault("executable", "");
-      return new Server(cwd.toString(), config.isEmpty() ? null : cwd.resolve(config).toString(),
+      return new Server(
+          cwd.toString(),
+          config.isEmpty() ? null : cwd.resolve(config).toString(),
           !exe.isEmpty() && Files.isExecutable(Path.of(exe)) ? exe : null,
           redis.configGet("pidfile").filter(s -> !s.isEmpty()).orElse(null),
           redis.configGet("logfile").filter(s -> !s.isEmpty()).orElse(null),
-          ServiceManager.detect(info).orElse(null), loads);
+          ServiceManager.detect(info).orElse(null),
+          loads);
     }
   }
 
   /**
    * How long each wait may take before it is a failure.
    *
-   * @param redis       one Redis command
-   * @param command     a configured start or stop command to exit
-   * @param stop        the Redis process to exit after SHUTDOWN NOSAVE or the stop command
+   * @param redis one Redis command
+   * @param command a configured start or stop command to exit
+   * @param stop the Redis process to exit after SHUTDOWN NOSAVE or the stop command
    * @param firstAnswer a started Redis to answer at all (LOADING counts as an answer)
-   * @param load        a started Redis to finish loading
+   * @param load a started Redis to finish loading
    */
-  public record Timeouts(Duration redis, Duration command, Duration stop, Duration firstAnswer, Duration load) {
+  public record Timeouts(
+      Duration redis, Duration command, Duration stop, Duration firstAnswer, Duration load) {
     public static Timeouts defaults() {
-      return new Timeouts(Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofSeconds(60),
+      return new Timeouts(
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(2),
+          Duration.ofMinutes(2),
+          Duration.ofSeconds(60),
           Duration.ofHours(2));
     }
   }
@@ -109,16 +128,23 @@ public final class ProcessControl {
   /**
    * A start that answered.
    *
-   * @param pid    the new process
+   * @param pid the new process
    * @param loaded how long it took until it answered PING
    */
   public record Started(long pid, Duration loaded) {
     public String describe() {
-      return "started (pid " + pid + "), data loaded in " + String.format("%.1f s", loaded.toMillis() / 1000.0);
+      return "started (pid "
+          + pid
+          + "), data loaded in "
+          + String.format("%.1f s", loaded.toMillis() / 1000.0);
     }
   }
 
-  public ProcessControl(RedisEndpoint endpoint, Server server, ServiceCommands commands, Timeouts timeouts,
+  public ProcessControl(
+      RedisEndpoint endpoint,
+      Server server,
+      ServiceCommands commands,
+      Timeouts timeouts,
       Clock clock) {
     this.endpoint = endpoint;
     this.server = server;
@@ -128,18 +154,29 @@ public final class ProcessControl {
   }
 
   /**
-   * Refuses (exit 5) a server that runs under a service manager while the stop and start commands are not both
-   * configured: stopped behind the manager's back, it would be restarted on the files being changed.
+   * Refuses (exit 5) a server that runs under a service manager while the stop and start commands
+   * are not both configured: stopped behind the manager's back, it would be restarted on the files
+   * being changed.
    */
-  public static void refuseUnmanageable(String address, String supervisedBy, ServiceCommands commands, String what) {
+  public static void refuseUnmanageable(
+      String address, String supervisedBy, ServiceCommands commands, String what) {
     if (supervisedBy != null && !commands.bothConfigured()) {
-      throw RedisOpsException.refused("Redis at " + address + " runs under a service manager: " + supervisedBy
-          + "; it would restart Redis under " + what + ", so set datasets[].redis.stop-command and start-command"
-          + " (e.g. [systemctl, stop, redis-server] and [systemctl, start, redis-server])");
+      throw RedisOpsException.refused(
+          "Redis at "
+              + address
+              + " runs under a service manager: "
+              + supervisedBy
+              + "; it would restart Redis under "
+              + what
+              + ", so set datasets[].redis.stop-command and start-command"
+              + " (e.g. [systemctl, stop, redis-server] and [systemctl, start, redis-server])");
     }
   }
 
-  /** The pidfile the default start command gives a server that has none: {@code <working dir>/redis-ops-<port>.pid}. */
+  /**
+   * The pidfile the default start command gives a server that has none: {@code <working
+   * dir>/redis-ops-<port>.pid}.
+   */
   public static Path defaultPidfile(Server server, int port) {
     return server.workingPath().resolve("redis-ops-" + port + ".pid");
   }
@@ -170,12 +207,18 @@ public final class ProcessControl {
     return commands.describeStart(server, endpoint.port());
   }
 
-  /** A session to the server, or empty when nothing answers on its port (refused credentials still throw). */
+  /**
+   * A session to the server, or empty when nothing answers on its port (refused credentials still
+   * throw).
+   */
   public Optional<RedisSession> tryConnect() {
     return tryConnect(endpoint, PROBE_TIMEOUT);
   }
 
-  /** A session to {@code endpoint}, or empty when nothing answers there (refused credentials still throw). */
+  /**
+   * A session to {@code endpoint}, or empty when nothing answers there (refused credentials still
+   * throw).
+   */
   public static Optional<RedisSession> tryConnect(RedisEndpoint endpoint, Duration timeout) {
     try {
       return Optional.of(RedisConnector.connect(endpoint, timeout));
@@ -192,7 +235,10 @@ public final class ProcessControl {
     return RedisConnector.connect(endpoint, timeouts.redis());
   }
 
-  /** The PID of the Redis answering on the port, else of the pidfile when that process lives, else -1. */
+  /**
+   * The PID of the Redis answering on the port, else of the pidfile when that process lives, else
+   * -1.
+   */
   public long runningPid() {
     Optional<RedisSession> s = tryConnect();
     if (s.isPresent()) {
@@ -206,9 +252,10 @@ public final class ProcessControl {
   }
 
   /**
-   * Stops Redis without letting it write ({@code SHUTDOWN NOSAVE}, or the configured stop command) and waits until its
-   * process is gone. {@code force} (rollback): {@code SHUTDOWN NOSAVE NOW FORCE} (a first AOF rewrite refuses a plain
-   * shutdown), and SIGKILL of an unsupervised process that outlives the deadline: its files are being discarded.
+   * Stops Redis without letting it write ({@code SHUTDOWN NOSAVE}, or the configured stop command)
+   * and waits until its process is gone. {@code force} (rollback): {@code SHUTDOWN NOSAVE NOW
+   * FORCE} (a first AOF rewrite refuses a plain shutdown), and SIGKILL of an unsupervised process
+   * that outlives the deadline: its files are being discarded.
    *
    * @return what was done, for the report
    */
@@ -231,8 +278,15 @@ public final class ProcessControl {
         return "killed (pid " + pid + ") after it ignored SHUTDOWN";
       }
     }
-    throw RedisOpsException.failed("Redis (pid " + pid + ") at " + endpoint.address() + " is still running "
-        + timeouts.stop().toSeconds() + " s after " + commands.describeStop());
+    throw RedisOpsException.failed(
+        "Redis (pid "
+            + pid
+            + ") at "
+            + endpoint.address()
+            + " is still running "
+            + timeouts.stop().toSeconds()
+            + " s after "
+            + commands.describeStop());
   }
 
   private void shutdownNoSave(boolean force) {
@@ -250,20 +304,24 @@ public final class ProcessControl {
       String msg = String.valueOf(e.getMessage());
       // The server closes the connection as it exits: that is the success case of SHUTDOWN.
       if (msg.startsWith("ERR") || msg.contains("Errors trying to SHUTDOWN")) {
-        throw RedisOpsException.failed("Redis at " + endpoint.address() + " refused SHUTDOWN NOSAVE: " + msg, e);
+        throw RedisOpsException.failed(
+            "Redis at " + endpoint.address() + " refused SHUTDOWN NOSAVE: " + msg, e);
       }
     }
   }
 
   /**
-   * Runs the start command and waits until Redis answers {@code PING}, showing the load progress; fails at once when
-   * the new process dies (killed, bad config, unloadable data), naming its log.
+   * Runs the start command and waits until Redis answers {@code PING}, showing the load progress;
+   * fails at once when the new process dies (killed, bad config, unloadable data), naming its log.
    */
   public Started start(ProgressListener progress) {
     Instant launched = clock.instant();
     if (commands.start() == null && server.configFile() == null) {
-      throw RedisOpsException.failed("Redis at " + endpoint.address() + " was started without a config file, so"
-          + " redis-ops cannot start it again; set datasets[].redis.start-command or start it yourself");
+      throw RedisOpsException.failed(
+          "Redis at "
+              + endpoint.address()
+              + " was started without a config file, so"
+              + " redis-ops cannot start it again; set datasets[].redis.start-command or start it yourself");
     }
     if (commands.start() == null && server.pidfile() == null) {
       try {
@@ -272,7 +330,11 @@ public final class ProcessControl {
         // a stale file is told apart by its time below
       }
     }
-    CommandRunner.run(commands.startFor(server, endpoint.port()), server.workingPath(), timeouts.command(), clock);
+    CommandRunner.run(
+        commands.startFor(server, endpoint.port()),
+        server.workingPath(),
+        timeouts.command(),
+        clock);
     long pid = awaitReady(progress, launched);
     return new Started(pid, Duration.between(launched, clock.instant()));
   }
@@ -296,42 +358,66 @@ public final class ProcessControl {
         }
         if (session != null) {
           try {
-            Map<String, String> info = InfoParser.parse(session.commands().info("server")
-                + "\n" + session.commands().info("persistence"));
+            Map<String, String> info =
+                InfoParser.parse(
+                    session.commands().info("server")
+                        + "\n"
+                        + session.commands().info("persistence"));
             pid = Long.parseLong(info.getOrDefault("process_id", Long.toString(pid)));
             if ("1".equals(info.get("loading"))) {
               loadingShown = true;
               shown = true;
               LoadStatus st = LoadStatus.of(info, loadDeadline.elapsed().toSeconds());
-              progress.status(startTask(), "loading " + server.loads() + ", " + st.detail(), st.percent());
+              progress.status(
+                  startTask(), "loading " + server.loads() + ", " + st.detail(), st.percent());
             } else if ("PONG".equals(session.commands().ping())) {
               return pid;
             }
           } catch (RuntimeException e) {
-            // LOADING replies, or the connection dropped because the server died: decided below by its PID
+            // LOADING replies, or the connection dropped because the server died: decided below by
+            // its PID
             session.close();
             session = null;
           }
         }
         if (session == null) {
-          // A server busy loading may not answer for a while (it serves clients between chunks): say we wait.
+          // A server busy loading may not answer for a while (it serves clients between chunks):
+          // say we wait.
           shown = true;
-          progress.status(startTask(), (loadingShown ? "loading, no answer for now, "
-              : "waiting for its first answer, ") + Sizes.seconds(loadDeadline.elapsed().toSeconds()), -1);
+          progress.status(
+              startTask(),
+              (loadingShown ? "loading, no answer for now, " : "waiting for its first answer, ")
+                  + Sizes.seconds(loadDeadline.elapsed().toSeconds()),
+              -1);
         }
         long filePid = pid > 0 ? pid : pidFromFile(launched).orElse(-1L);
         if (filePid > 0 && !alive(filePid) && session == null) {
-          throw RedisOpsException.failed("redis-server (pid " + filePid + ") exited before it was ready"
-              + (loadingShown ? " (while loading)" : "") + logTail());
+          throw RedisOpsException.failed(
+              "redis-server (pid "
+                  + filePid
+                  + ") exited before it was ready"
+                  + (loadingShown ? " (while loading)" : "")
+                  + logTail());
         }
         if (pid < 0 && session == null && firstAnswer.passed()) {
-          throw RedisOpsException.failed("Redis did not come up on " + endpoint.address() + " within "
-              + timeouts.firstAnswer().toSeconds() + " s of '" + String.join(" ", commands.startFor(server,
-              endpoint.port())) + "'" + logTail());
+          throw RedisOpsException.failed(
+              "Redis did not come up on "
+                  + endpoint.address()
+                  + " within "
+                  + timeouts.firstAnswer().toSeconds()
+                  + " s of '"
+                  + String.join(" ", commands.startFor(server, endpoint.port()))
+                  + "'"
+                  + logTail());
         }
         if (loadDeadline.passed()) {
-          throw RedisOpsException.failed("Redis at " + endpoint.address() + " was not ready within "
-              + timeouts.load().toSeconds() + " s" + logTail());
+          throw RedisOpsException.failed(
+              "Redis at "
+                  + endpoint.address()
+                  + " was not ready within "
+                  + timeouts.load().toSeconds()
+                  + " s"
+                  + logTail());
         }
         pause();
       }
@@ -345,14 +431,16 @@ public final class ProcessControl {
     }
   }
 
-  /** One task name for the whole wait, so that a terminal keeps one line however the server answers. */
+  /**
+   * One task name for the whole wait, so that a terminal keeps one line however the server answers.
+   */
   private String startTask() {
     return "start Redis on " + endpoint.address();
   }
 
   /**
-   * What INFO tells of a load in progress: {@code loading_loaded_perc}, bytes loaded of the total, time so far and the
-   * server's own estimate of the time left ({@code loading_eta_seconds}).
+   * What INFO tells of a load in progress: {@code loading_loaded_perc}, bytes loaded of the total,
+   * time so far and the server's own estimate of the time left ({@code loading_eta_seconds}).
    */
   record LoadStatus(String detail, double percent) {
     static LoadStatus of(Map<String, String> info, long elapsedSeconds) {
@@ -399,10 +487,15 @@ public final class ProcessControl {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** The PID in the pidfile (the configured one, else the default start's) when written at or after {@code notBefore}. */
+  /**
+   * The PID in the pidfile (the configured one, else the default start's) when written at or after
+   * {@code notBefore}.
+   */
   private Optional<Long> pidFromFile(Instant notBefore) {
-    Path file = server.pidfile() != null ? server.workingPath().resolve(server.pidfile())
-        : commands.start() == null ? defaultPidfile(server, endpoint.port()) : null;
+    Path file =
+        server.pidfile() != null
+            ? server.workingPath().resolve(server.pidfile())
+            : commands.start() == null ? defaultPidfile(server, endpoint.port()) : null;
     if (file == null) {
       return Optional.empty();
     }
@@ -416,16 +509,23 @@ public final class ProcessControl {
     }
   }
 
-  /** The last lines of the Redis log, for failure messages ({@code ; see <log>, which ends: ...}), or empty. */
+  /**
+   * The last lines of the Redis log, for failure messages ({@code ; see <log>, which ends: ...}),
+   * or empty.
+   */
   public String logTail() {
     if (server.logfile() == null) {
       return "";
     }
     Path log = server.workingPath().resolve(server.logfile());
     try {
-      List<String> lines = Arrays.asList(new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\n"));
-      List<String> last = lines.subList(Math.max(0, lines.size() - 3), lines.size()).stream()
-          .map(String::strip).filter(l -> !l.isEmpty()).toList();
+      List<String> lines =
+          Arrays.asList(new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\n"));
+      List<String> last =
+          lines.subList(Math.max(0, lines.size() - 3), lines.size()).stream()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty())
+              .toList();
       return "; see " + log + (last.isEmpty() ? "" : ", which ends: " + String.join(" | ", last));
     } catch (IOException e) {
       return "; see " + log;

@@ -12,8 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
- * The state file of one kind of run (a dataset's restore, a data directory's AOF repair): JSON, written atomically
- * (temporary file, fsync, rename) and 0600, so that a crash leaves either the old state or the new one.
+ * The state file of one kind of run (a dataset's restore, a data directory's AOF repair): JSON,
+ * written atomically (temporary file, fsync, rename) and 0600, so that a crash leaves either the
+ * old state or the new one.
  *
  * @param <S> the state
  */
@@ -45,8 +46,15 @@ public final class StateStore<S> {
     try {
       return Optional.of(ManifestCodec.mapper().readValue(file.toFile(), type));
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to read the " + what + " state file " + file + ": " + e.getMessage()
-          + "; check it by hand (it names the quarantine folder of the original data)", e);
+      throw RedisOpsException.failed(
+          "unable to read the "
+              + what
+              + " state file "
+              + file
+              + ": "
+              + e.getMessage()
+              + "; check it by hand (it names the quarantine folder of the original data)",
+          e);
     }
   }
 
@@ -55,14 +63,16 @@ public final class StateStore<S> {
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".part");
       Files.deleteIfExists(tmp);
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.write(tmp, ManifestCodec.mapper().writeValueAsBytes(state));
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to write the " + what + " state file " + file + ": " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to write the " + what + " state file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -70,7 +80,8 @@ public final class StateStore<S> {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw RedisOpsException.failed("unable to delete the " + what + " state file " + file + ": " + e.getMessage(), e);
+      throw RedisOpsException.failed(
+          "unable to delete the " + what + " state file " + file + ": " + e.getMessage(), e);
     }
   }
 }

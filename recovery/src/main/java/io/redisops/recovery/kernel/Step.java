@@ -3,17 +3,21 @@ package io.redisops.recovery.kernel;
 import java.io.IOException;
 
 /**
- * One step of a recovery plan (a restore, an AOF repair or undo). A step says exactly what it will do, with concrete
- * values ({@code --dry-run} and the consent prompt), does it, and undoes it. Contract: {@link #run} may be called again
- * after a crash in the middle of it ({@code --resume}) and must then finish the job; {@link #undo} must cope with a step
- * that ran only partly and leave its files as they were before {@link #run}. Stopping and starting Redis around the
- * undo is the rollback's job ({@link StepRunner#rollback}).
+ * One step of a recovery plan (a restore, an AOF repair or undo). A step says exactly what it will
+ * do, with concrete values ({@code --dry-run} and the consent prompt), does it, and undoes it.
+ * Contract: {@link #run} may be called again after a crash in the middle of it ({@code --resume})
+ * and must then finish the job; {@link #undo} must cope with a step that ran only partly and leave
+ * its files as they were before {@link #run}. Stopping and starting Redis around the undo is the
+ * rollback's job ({@link StepRunner#rollback}).
  *
  * @param <C> what the steps of one plan share (the run)
  */
 public interface Step<C> {
 
-  /** Stable short name, kept in the state file ({@code fetch}, {@code stop}, ...); unique within a plan. */
+  /**
+   * Stable short name, kept in the state file ({@code fetch}, {@code stop}, ...); unique within a
+   * plan.
+   */
   String name();
 
   /** What the step does, with the values of this run. */

@@ -1,7 +1,7 @@
 package io.redisops.recovery.kernel;
 
-import io.redisops.progress.ProgressListener;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs the steps of a plan in order from a saved state, saving the state before and after each step, and undoes the
- * steps of a run. The one step engine of restore and the AOF tools: {@code --resume} is {@link #run} from the saved
- * state (finished steps are skipped, the interrupted one runs again), {@code --rollback} is {@link #rollback}.
+ * Runs the steps of a plan in order from a saved state, saving the state before and after each
+ * step, and undoes the steps of a run. The one step engine of restore and the AOF tools: {@code
+ * --resume} is {@link #run} from the saved state (finished steps are skipped, the interrupted one
+ * runs again), {@code --rollback} is {@link #rollback}.
  */
 public final class StepRunner {
   private StepRunner() {}
@@ -39,36 +40,37 @@ public final class StepRunner {
   /**
    * One step that ran.
    *
-   * @param name       the step
-   * @param at         when it started
+   * @param name the step
+   * @param at when it started
    * @param tookMillis how long it took
-   * @param outcome    what it said
+   * @param outcome what it said
    */
   public record StepRecord(String name, Instant at, long tookMillis, String outcome) {}
 
   /**
    * How a run ended.
    *
-   * @param state   the last state saved (the failed step as {@code current} when one failed)
+   * @param state the last state saved (the failed step as {@code current} when one failed)
    * @param records the steps that ran in this call, in order
-   * @param failed  the step that failed, or null
+   * @param failed the step that failed, or null
    * @param failure its exception, or null
-   * @param reason  the failure in one line, or null
+   * @param reason the failure in one line, or null
    */
-  public record Result<T, S>(S state, List<StepRecord> records, T failed, Exception failure, String reason) {
+  public record Result<T, S>(
+      S state, List<StepRecord> records, T failed, Exception failure, String reason) {
     public boolean ok() {
       return failed == null;
     }
   }
 
   /**
-   * Runs every step not yet done in {@code state}, in order. A failure stops the run; it is returned, not thrown, with
-   * the state that names the failed step as running (what a rollback undoes). An exception of the listener or the
-   * saver is no step failure: it ends the run as a crash would, the last saved state left for {@code --resume} or
-   * {@code --rollback}.
+   * Runs every step not yet done in {@code state}, in order. A failure stops the run; it is
+   * returned, not thrown, with the state that names the failed step as running (what a rollback
+   * undoes). An exception of the listener or the saver is no step failure: it ends the run as a
+   * crash would, the last saved state left for {@code --resume} or {@code --rollback}.
    */
-  public static <C, T extends Step<C>, S extends StepState<S>> Result<T, S> run(List<T> steps, C run, S state,
-      Saver<S> saver, Clock clock, Listener<? super T> listener) {
+  public static <C, T extends Step<C>, S extends StepState<S>> Result<T, S> run(
+      List<T> steps, C run, S state, Saver<S> saver, Clock clock, Listener<? super T> listener) {
     List<StepRecord> records = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       T step = steps.get(i);
@@ -83,8 +85,10 @@ public final class StepRunner {
       try {
         outcome = step.run(run);
       } catch (IOException | RuntimeException e) {
-        String reason = e instanceof RedisOpsException ? e.getMessage()
-            : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String reason =
+            e instanceof RedisOpsException
+                ? e.getMessage()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
         listener.failed(i + 1, steps.size(), step, Duration.between(at, clock.instant()), reason);
         return new Result<>(state, records, step, e, reason);
       }
@@ -97,7 +101,9 @@ public final class StepRunner {
     return new Result<>(state, records, null, null, null);
   }
 
-  /** The steps that ran (and the one running) in {@code state}, last first: what a rollback undoes. */
+  /**
+   * The steps that ran (and the one running) in {@code state}, last first: what a rollback undoes.
+   */
   public static <T extends Step<?>> List<T> toUndo(List<T> steps, StepState<?> state) {
     List<T> out = new ArrayList<>();
     for (T s : steps) {
@@ -108,15 +114,24 @@ public final class StepRunner {
     return out;
   }
 
-  /** Whether a step that stops Redis ran or was running: Redis may be stopped or run on changed files. */
+  /**
+   * Whether a step that stops Redis ran or was running: Redis may be stopped or run on changed
+   * files.
+   */
   public static boolean touched(List<? extends Step<?>> steps, StepState<?> state) {
-    return steps.stream().anyMatch(s -> s.stopsRedis()
-        && (state.done().contains(s.name()) || s.name().equals(state.current())));
+    return steps.stream()
+        .anyMatch(
+            s ->
+                s.stopsRedis()
+                    && (state.done().contains(s.name()) || s.name().equals(state.current())));
   }
 
   /** What a rollback did to Redis. */
   public enum RolledBack {
-    /** Redis was never stopped: it kept serving its data (the undos, if any, touched only our own files). */
+    /**
+     * Redis was never stopped: it kept serving its data (the undos, if any, touched only our own
+     * files).
+     */
     UNTOUCHED,
     /** Redis was down before the run and is left stopped, its files back. */
     LEFT_STOPPED,
@@ -125,20 +140,29 @@ public final class StepRunner {
   }
 
   /**
-   * Undoes the steps that ran (and the one running) in reverse order, between a stop and a start of Redis; Redis is
-   * not stopped when the original process still runs (the run never stopped it), and not started when it was down
-   * before the run ({@code originalPid < 0}): starting it on the files it could not run on would only fail again.
+   * Undoes the steps that ran (and the one running) in reverse order, between a stop and a start of
+   * Redis; Redis is not stopped when the original process still runs (the run never stopped it),
+   * and not started when it was down before the run ({@code originalPid < 0}): starting it on the
+   * files it could not run on would only fail again.
    *
    * @param originalPid the Redis process before the run, or -1 when it was down
-   * @param notices     one line per action ({@code rollback: ...})
+   * @param notices one line per action ({@code rollback: ...})
    */
-  public static <C, T extends Step<C>> RolledBack rollback(List<T> steps, StepState<?> state, C run,
-      ProcessControl control, long originalPid, Consumer<String> notices, ProgressListener progress)
+  public static <C, T extends Step<C>> RolledBack rollback(
+      List<T> steps,
+      StepState<?> state,
+      C run,
+      ProcessControl control,
+      long originalPid,
+      Consumer<String> notices,
+      ProgressListener progress)
       throws IOException {
     boolean touched = touched(steps, state);
     boolean wasDown = originalPid < 0;
     if (touched && !wasDown && control.runningPid() == originalPid) {
-      touched = false; // the stop did not happen: the original server still runs on its data; leave it alone
+      touched =
+          false; // the stop did not happen: the original server still runs on its data; leave it
+      // alone
     }
     if (touched) {
       notices.accept("rollback: " + control.stop(true));
@@ -157,13 +181,17 @@ public final class StepRunner {
     return RolledBack.STARTED;
   }
 
-  /** The plan as numbered lines, for {@code --dry-run} and the consent prompt; with {@code state}, the steps left. */
+  /**
+   * The plan as numbered lines, for {@code --dry-run} and the consent prompt; with {@code state},
+   * the steps left.
+   */
   public static List<String> describe(List<? extends Step<?>> steps, StepState<?> state) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       Step<?> s = steps.get(i);
       if (state == null || !state.done().contains(s.name())) {
-        out.add(String.format(java.util.Locale.ROOT, "  %2d. %-12s %s", i + 1, s.name(), s.describe()));
+        out.add(
+            String.format(java.util.Locale.ROOT, "  %2d. %-12s %s", i + 1, s.name(), s.describe()));
       }
     }
     return out;

@@ -3,8 +3,9 @@ package io.redisops.recovery.kernel;
 import java.util.List;
 
 /**
- * What a run has done, saved before and after every step ({@link StateStore}): after a crash the next run knows which
- * steps finished and which one was running, and can finish ({@code --resume}) or undo ({@code --rollback}).
+ * What a run has done, saved before and after every step ({@link StateStore}): after a crash the
+ * next run knows which steps finished and which one was running, and can finish ({@code --resume})
+ * or undo ({@code --rollback}).
  *
  * @param <S> the state type itself (immutable: each change is a new state)
  */

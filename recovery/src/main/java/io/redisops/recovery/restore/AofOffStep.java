@@ -3,9 +3,10 @@ package io.redisops.recovery.restore;
 import java.io.IOException;
 
 /**
- * Step 4: {@code appendonly no} in the config file until the AOF has been rewritten from the restored data. With AOF on
- * Redis would ignore the RDB: it loads the AOF, or with no AOF folder starts EMPTY and later overwrites the RDB
- * (docs/redis-facts.md, "The safe restore sequence"). The undo is the quarantine's (the original file is copied there).
+ * Step 4: {@code appendonly no} in the config file until the AOF has been rewritten from the
+ * restored data. With AOF on Redis would ignore the RDB: it loads the AOF, or with no AOF folder
+ * starts EMPTY and later overwrites the RDB (docs/redis-facts.md, "The safe restore sequence"). The
+ * undo is the quarantine's (the original file is copied there).
  */
 final class AofOffStep implements RestoreStep {
   private final RestoreRun run;
@@ -21,7 +22,9 @@ final class AofOffStep implements RestoreStep {
 
   @Override
   public String describe() {
-    return "set 'appendonly no' in " + run.target().configFile() + " (that line alone) so that Redis loads the RDB";
+    return "set 'appendonly no' in "
+        + run.target().configFile()
+        + " (that line alone) so that Redis loads the RDB";
   }
 
   @Override

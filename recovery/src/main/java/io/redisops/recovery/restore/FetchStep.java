@@ -21,16 +21,34 @@ final class FetchStep implements RestoreStep {
   @Override
   public String describe() {
     Manifest m = run.backup();
-    return "fetch backup " + m.id() + " (snapshot " + m.snapshotTime() + ", " + m.describeTotalKeys() + " keys, RDB "
-        + Sizes.human(m.rawSize()) + ", RDB version " + m.rdbVersion() + ") from " + run.sources().from().id()
-        + " into " + run.staging() + ", checking SHA-256, CRC64, size and key count against its manifest";
+    return "fetch backup "
+        + m.id()
+        + " (snapshot "
+        + m.snapshotTime()
+        + ", "
+        + m.describeTotalKeys()
+        + " keys, RDB "
+        + Sizes.human(m.rawSize())
+        + ", RDB version "
+        + m.rdbVersion()
+        + ") from "
+        + run.sources().from().id()
+        + " into "
+        + run.staging()
+        + ", checking SHA-256, CRC64, size and key count against its manifest";
   }
 
   @Override
   public String run(RestoreRun r) throws IOException {
-    String where = r.sources().fetch(r.dataset(), r.backup(), r.staging(), r.progress(), r.notices());
-    return "verified the " + where + " copy: SHA-256 " + r.backup().rawSha256().substring(0, 16) + "..., "
-        + r.backup().describeTotalKeys() + " keys";
+    String where =
+        r.sources().fetch(r.dataset(), r.backup(), r.staging(), r.progress(), r.notices());
+    return "verified the "
+        + where
+        + " copy: SHA-256 "
+        + r.backup().rawSha256().substring(0, 16)
+        + "..., "
+        + r.backup().describeTotalKeys()
+        + " keys";
   }
 
   @Override

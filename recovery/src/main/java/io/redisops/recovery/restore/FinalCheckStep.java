@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 
-/** Step 10: check the end state: answers, role master, the backup's keys, AOF as before, config file as before. */
+/**
+ * Step 10: check the end state: answers, role master, the backup's keys, AOF as before, config file
+ * as before.
+ */
 final class FinalCheckStep implements RestoreStep {
   private final RestoreRun run;
 
@@ -21,8 +24,11 @@ final class FinalCheckStep implements RestoreStep {
 
   @Override
   public String describe() {
-    return "check PING, role master, key counts, AOF " + (run.target().aofOn() ? "on" : "off") + " and 'appendonly "
-        + (run.target().aofInConfigFile() ? "yes" : "no") + "' in the config file";
+    return "check PING, role master, key counts, AOF "
+        + (run.target().aofOn() ? "on" : "off")
+        + " and 'appendonly "
+        + (run.target().aofInConfigFile() ? "yes" : "no")
+        + "' in the config file";
   }
 
   @Override
@@ -36,18 +42,31 @@ final class FinalCheckStep implements RestoreStep {
       Map<Integer, Long> loaded = KeyCounts.loaded(redis);
       String bad = KeyCounts.mismatch(r.backup(), loaded);
       if (bad != null) {
-        throw RedisOpsException.failed("the restored Redis does not hold the backup's keys: " + bad);
+        throw RedisOpsException.failed(
+            "the restored Redis does not hold the backup's keys: " + bad);
       }
       boolean aof = "1".equals(redis.info("persistence").get("aof_enabled"));
       if (aof != r.target().aofOn()) {
-        throw RedisOpsException.failed("AOF is " + (aof ? "on" : "off") + " after the restore, it was "
-            + (r.target().aofOn() ? "on" : "off") + " before");
+        throw RedisOpsException.failed(
+            "AOF is "
+                + (aof ? "on" : "off")
+                + " after the restore, it was "
+                + (r.target().aofOn() ? "on" : "off")
+                + " before");
       }
-      boolean inFile = new RedisConfigFile(r.target().configPath()).get("appendonly").orElse("no")
-          .toLowerCase(Locale.ROOT).equals("yes");
+      boolean inFile =
+          new RedisConfigFile(r.target().configPath())
+              .get("appendonly")
+              .orElse("no")
+              .toLowerCase(Locale.ROOT)
+              .equals("yes");
       if (inFile != r.target().aofInConfigFile()) {
-        throw RedisOpsException.failed("the config file says appendonly " + (inFile ? "yes" : "no") + ", it said "
-            + (r.target().aofInConfigFile() ? "yes" : "no") + " before");
+        throw RedisOpsException.failed(
+            "the config file says appendonly "
+                + (inFile ? "yes" : "no")
+                + ", it said "
+                + (r.target().aofInConfigFile() ? "yes" : "no")
+                + " before");
       }
       return KeyCounts.total(loaded) + " keys, AOF " + (aof ? "on" : "off");
     }

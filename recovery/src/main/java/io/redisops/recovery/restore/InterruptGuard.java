@@ -8,10 +8,11 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * What a restore does when it is stopped by a signal (Ctrl-C, SIGTERM): a JVM shutdown hook for the duration of the
- * steps. Before Redis was touched (the fetch) it removes the partial copy and the state file, so nothing is pending;
- * after the stop it says in which state Redis is and prints the exact commands that finish or undo the restore.
- * State saves go through {@link #save} under the hook's lock, so a save cannot slip in after the hook has decided.
+ * What a restore does when it is stopped by a signal (Ctrl-C, SIGTERM): a JVM shutdown hook for the
+ * duration of the steps. Before Redis was touched (the fetch) it removes the partial copy and the
+ * state file, so nothing is pending; after the stop it says in which state Redis is and prints the
+ * exact commands that finish or undo the restore. State saves go through {@link #save} under the
+ * hook's lock, so a save cannot slip in after the hook has decided.
  */
 final class InterruptGuard implements AutoCloseable {
   private final Object lock = new Object();
@@ -24,8 +25,13 @@ final class InterruptGuard implements AutoCloseable {
   private RestoreState state;
   private boolean interrupted;
 
-  InterruptGuard(RestorePlan plan, RestoreState initial, RestoreStateStore store, Predicate<RestoreState> touched,
-      Function<String, String> command, PrintStream err) {
+  InterruptGuard(
+      RestorePlan plan,
+      RestoreState initial,
+      RestoreStateStore store,
+      Predicate<RestoreState> touched,
+      Function<String, String> command,
+      PrintStream err) {
     this.plan = plan;
     this.state = initial;
     this.store = store;
@@ -69,17 +75,40 @@ final class InterruptGuard implements AutoCloseable {
         try {
           Files.deleteIfExists(plan.run().staging());
         } catch (IOException e) {
-          err.println("redis-ops: unable to remove the partial copy " + plan.run().staging() + ": " + e.getMessage());
+          err.println(
+              "redis-ops: unable to remove the partial copy "
+                  + plan.run().staging()
+                  + ": "
+                  + e.getMessage());
         }
         store.delete();
-        err.println("redis-ops: restore of backup " + plan.backup().id() + " interrupted " + at + ", before Redis was"
-            + " touched: nothing was changed and nothing is pending (the partial copy was removed); Redis at "
-            + plan.target().address() + " kept serving its data");
+        err.println(
+            "redis-ops: restore of backup "
+                + plan.backup().id()
+                + " interrupted "
+                + at
+                + ", before Redis was"
+                + " touched: nothing was changed and nothing is pending (the partial copy was removed); Redis at "
+                + plan.target().address()
+                + " kept serving its data");
       } else {
-        err.println("redis-ops: restore of backup " + plan.backup().id() + " interrupted " + at + ": "
-            + redisState() + "; its original files are in " + plan.quarantine() + " (when the quarantine step ran)"
-            + " and the config file copy is " + plan.run().configCopy() + "; run '" + command.apply("--resume")
-            + "' to finish the restore, or '" + command.apply("--rollback") + "' to undo it");
+        err.println(
+            "redis-ops: restore of backup "
+                + plan.backup().id()
+                + " interrupted "
+                + at
+                + ": "
+                + redisState()
+                + "; its original files are in "
+                + plan.quarantine()
+                + " (when the quarantine step ran)"
+                + " and the config file copy is "
+                + plan.run().configCopy()
+                + "; run '"
+                + command.apply("--resume")
+                + "' to finish the restore, or '"
+                + command.apply("--rollback")
+                + "' to undo it");
       }
       err.flush();
     }
@@ -88,10 +117,14 @@ final class InterruptGuard implements AutoCloseable {
   /** In words, from the steps that ran: a signal handler must not wait on a network call. */
   private String redisState() {
     if (state.done().contains("start")) {
-      return "Redis at " + plan.target().address() + " runs on the restored data, the remaining steps did not run";
+      return "Redis at "
+          + plan.target().address()
+          + " runs on the restored data, the remaining steps did not run";
     }
     if ("start".equals(state.current())) {
-      return "Redis at " + plan.target().address() + " was being started on the restored data (it may be loading)";
+      return "Redis at "
+          + plan.target().address()
+          + " was being started on the restored data (it may be loading)";
     }
     return "Redis at " + plan.target().address() + " is stopped";
   }

@@ -7,24 +7,32 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Compares what Redis holds ({@code INFO keyspace}) with the key counts of the backup's manifest. */
+/**
+ * Compares what Redis holds ({@code INFO keyspace}) with the key counts of the backup's manifest.
+ */
 final class KeyCounts {
   private KeyCounts() {}
 
   /** Keys per database as Redis reports them. */
   static Map<Integer, Long> loaded(RedisSession redis) {
     Map<Integer, Long> out = new TreeMap<>();
-    redis.info("keyspace").forEach((k, v) -> {
-      if (k.startsWith("db")) {
-        out.put(Integer.parseInt(k.substring(2)), InfoParser.keyspaceEntry(v).getOrDefault("keys", 0L));
-      }
-    });
+    redis
+        .info("keyspace")
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("db")) {
+                out.put(
+                    Integer.parseInt(k.substring(2)),
+                    InfoParser.keyspaceEntry(v).getOrDefault("keys", 0L));
+              }
+            });
     return out;
   }
 
   /**
-   * Null when the counts agree, else what differs. A key whose TTL passed since the snapshot is dropped at load, so a
-   * database may hold up to its number of keys-with-expire fewer keys than the manifest says, never more.
+   * Null when the counts agree, else what differs. A key whose TTL passed since the snapshot is
+   * dropped at load, so a database may hold up to its number of keys-with-expire fewer keys than
+   * the manifest says, never more.
    */
   static String mismatch(Manifest m, Map<Integer, Long> loaded) {
     if (!m.keyCountsExact()) {
@@ -38,8 +46,13 @@ final class KeyCounts {
       long expiring = m.expires() == null ? 0 : m.expires().getOrDefault(db, 0L);
       long have = loaded.getOrDefault(db, 0L);
       if (have > want || have < want - expiring) {
-        bad.append(bad.length() == 0 ? "" : ", ").append("db").append(db).append(" holds ").append(have)
-            .append(" keys, the backup ").append(want);
+        bad.append(bad.length() == 0 ? "" : ", ")
+            .append("db")
+            .append(db)
+            .append(" holds ")
+            .append(have)
+            .append(" keys, the backup ")
+            .append(want);
       }
     }
     return bad.length() == 0 ? null : bad.toString();

@@ -1,9 +1,9 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,12 +33,18 @@ public final class LocalBackupSource implements BackupSource {
   }
 
   @Override
-  public void fetch(String dataset, Manifest m, Path target, ProgressListener progress) throws IOException {
+  public void fetch(String dataset, Manifest m, Path target, ProgressListener progress)
+      throws IOException {
     try {
       VerifiedRdbWriter.write(context.catalog(dataset).openObject(m), m, target, progress);
     } catch (NoSuchFileException e) {
-      throw RedisOpsException.integrity("backup " + m.id() + " is not usable: its object " + m.object()
-          + " is missing from " + describe());
+      throw RedisOpsException.integrity(
+          "backup "
+              + m.id()
+              + " is not usable: its object "
+              + m.object()
+              + " is missing from "
+              + describe());
     }
   }
 }

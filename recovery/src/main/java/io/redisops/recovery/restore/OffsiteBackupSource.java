@@ -1,18 +1,18 @@
 package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
-import io.redisops.progress.ProgressListener;
 import io.redisops.backup.service.FetchService;
 import io.redisops.backup.service.Offsite;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Backups of the off-site repository, fetched through the verified {@link FetchService} (decrypt, decompress, every
- * checksum; the file appears only when all match).
+ * Backups of the off-site repository, fetched through the verified {@link FetchService} (decrypt,
+ * decompress, every checksum; the file appears only when all match).
  */
 public final class OffsiteBackupSource implements BackupSource {
   private final Offsite offsite;

@@ -3,8 +3,9 @@ package io.redisops.recovery.restore;
 import java.io.IOException;
 
 /**
- * Step 9: only now write {@code appendonly yes} back into the config file (that line alone): persisted earlier, a
- * server that dies during the first rewrite restarts EMPTY (docs/redis-facts.md, "The safe restore sequence").
+ * Step 9: only now write {@code appendonly yes} back into the config file (that line alone):
+ * persisted earlier, a server that dies during the first rewrite restarts EMPTY
+ * (docs/redis-facts.md, "The safe restore sequence").
  */
 final class PersistAofStep implements RestoreStep {
   private final RestoreRun run;

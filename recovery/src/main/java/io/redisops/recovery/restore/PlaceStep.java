@@ -1,7 +1,7 @@
 package io.redisops.recovery.restore;
 
-import io.redisops.text.Hex;
 import io.redisops.error.RedisOpsException;
+import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,7 +11,10 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 
-/** Step 5: put the verified RDB in place as {@code dir/dbfilename} (a rename), owned like the data directory. */
+/**
+ * Step 5: put the verified RDB in place as {@code dir/dbfilename} (a rename), owned like the data
+ * directory.
+ */
 final class PlaceStep implements RestoreStep {
   private final RestoreRun run;
 
@@ -26,30 +29,47 @@ final class PlaceStep implements RestoreStep {
 
   @Override
   public String describe() {
-    return "rename " + run.staging().getFileName() + " to " + run.target().rdbPath() + ", owned like " + run.target().dir();
+    return "rename "
+        + run.staging().getFileName()
+        + " to "
+        + run.target().rdbPath()
+        + ", owned like "
+        + run.target().dir();
   }
 
   @Override
   public String run(RestoreRun r) throws IOException {
     if (Files.exists(r.staging())) {
-      // Redis runs as the owner of its directory (user redis under systemd); a root-owned 0600 file it could not read.
-      PosixFileAttributes dirAttrs = Files.readAttributes(r.target().dirPath(), PosixFileAttributes.class);
-      PosixFileAttributeView view = Files.getFileAttributeView(r.staging(), PosixFileAttributeView.class);
+      // Redis runs as the owner of its directory (user redis under systemd); a root-owned 0600 file
+      // it could not read.
+      PosixFileAttributes dirAttrs =
+          Files.readAttributes(r.target().dirPath(), PosixFileAttributes.class);
+      PosixFileAttributeView view =
+          Files.getFileAttributeView(r.staging(), PosixFileAttributeView.class);
       try {
         view.setOwner(dirAttrs.owner());
         view.setGroup(dirAttrs.group());
       } catch (IOException e) {
         // not root: the file is ours, and we own the directory too (checked in the pre-flight)
       }
-      Files.move(r.staging(), r.target().rdbPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          r.staging(),
+          r.target().rdbPath(),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
       return "placed " + r.target().rdbPath();
     }
-    // Resumed after a crash right after the rename: the file in place must be the backup, byte for byte.
-    if (Files.exists(r.target().rdbPath()) && sha256(r) .equals(r.backup().rawSha256())) {
+    // Resumed after a crash right after the rename: the file in place must be the backup, byte for
+    // byte.
+    if (Files.exists(r.target().rdbPath()) && sha256(r).equals(r.backup().rawSha256())) {
       return "already in place: " + r.target().rdbPath();
     }
-    throw RedisOpsException.failed("the verified RDB " + r.staging() + " is gone and " + r.target().rdbPath()
-        + " is not the backup");
+    throw RedisOpsException.failed(
+        "the verified RDB "
+            + r.staging()
+            + " is gone and "
+            + r.target().rdbPath()
+            + " is not the backup");
   }
 
   @Override

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Step 3: move the current RDB and AOF folder aside into the quarantine folder ({@link Quarantine}: a rename inside the
- * data directory) and copy the config file there: the material of a rollback. Its undo removes whatever the restore
- * created at those places, moves the originals back and restores the config file.
+ * Step 3: move the current RDB and AOF folder aside into the quarantine folder ({@link Quarantine}:
+ * a rename inside the data directory) and copy the config file there: the material of a rollback.
+ * Its undo removes whatever the restore created at those places, moves the originals back and
+ * restores the config file.
  */
 final class QuarantineStep implements RestoreStep {
   private final RestoreRun run;
@@ -27,8 +28,16 @@ final class QuarantineStep implements RestoreStep {
 
   @Override
   public String describe() {
-    return "move " + run.target().rdbPath() + " and " + run.target().aofDirPath() + "/ (when present) into "
-        + run.quarantine() + "/ and copy " + run.target().configFile() + " there as " + run.configCopy().getFileName();
+    return "move "
+        + run.target().rdbPath()
+        + " and "
+        + run.target().aofDirPath()
+        + "/ (when present) into "
+        + run.quarantine()
+        + "/ and copy "
+        + run.target().configFile()
+        + " there as "
+        + run.configCopy().getFileName();
   }
 
   @Override
@@ -36,7 +45,11 @@ final class QuarantineStep implements RestoreStep {
     Quarantine.create(r.quarantine());
     if (!Files.exists(r.configCopy())) {
       Path tmp = r.configCopy().resolveSibling(r.configCopy().getFileName() + ".part");
-      Files.copy(r.target().configPath(), tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(
+          r.target().configPath(),
+          tmp,
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.COPY_ATTRIBUTES);
       Files.move(tmp, r.configCopy(), StandardCopyOption.ATOMIC_MOVE);
     }
     List<String> moved = new ArrayList<>();
@@ -47,7 +60,9 @@ final class QuarantineStep implements RestoreStep {
       }
     }
     r.notices().accept("the current data is kept in " + r.quarantine());
-    return (moved.isEmpty() ? "nothing to move" : "moved " + String.join(", ", moved)) + " to " + r.quarantine();
+    return (moved.isEmpty() ? "nothing to move" : "moved " + String.join(", ", moved))
+        + " to "
+        + r.quarantine();
   }
 
   @Override
@@ -57,7 +72,8 @@ final class QuarantineStep implements RestoreStep {
       Quarantine.moveBack(r.quarantine(), original);
     }
     if (Files.exists(r.configCopy())) {
-      RedisConfigFile.replaceAtomically(r.target().configPath(), Files.readAllBytes(r.configCopy()));
+      RedisConfigFile.replaceAtomically(
+          r.target().configPath(), Files.readAllBytes(r.configCopy()));
       Files.delete(r.configCopy());
     }
     Quarantine.removeIfEmpty(r.quarantine());

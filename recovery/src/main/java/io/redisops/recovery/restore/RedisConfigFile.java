@@ -15,10 +15,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A Redis configuration file, read and edited the way the restore needs: one directive changed in place, every other
- * byte kept. Why not {@code CONFIG REWRITE}: it also rewrites save lines and adds {@code user default ...} lines
- * (docs/redis-facts.md, "Starting and stopping Redis"), which is not ours to change. {@code include} files are not
- * followed.
+ * A Redis configuration file, read and edited the way the restore needs: one directive changed in
+ * place, every other byte kept. Why not {@code CONFIG REWRITE}: it also rewrites save lines and
+ * adds {@code user default ...} lines (docs/redis-facts.md, "Starting and stopping Redis"), which
+ * is not ours to change. {@code include} files are not followed.
  */
 public final class RedisConfigFile {
   private final Path path;
@@ -31,7 +31,10 @@ public final class RedisConfigFile {
     return path;
   }
 
-  /** The value of the last {@code name} directive of the file (quotes removed), as Redis reads it: the last wins. */
+  /**
+   * The value of the last {@code name} directive of the file (quotes removed), as Redis reads it:
+   * the last wins.
+   */
   public Optional<String> get(String name) throws IOException {
     String value = null;
     for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
@@ -44,8 +47,9 @@ public final class RedisConfigFile {
   }
 
   /**
-   * Sets {@code name value} by changing the last {@code name} line alone (or appending a line when there is none),
-   * written atomically (temporary file, fsync, rename) with the file's permissions and owner kept.
+   * Sets {@code name value} by changing the last {@code name} line alone (or appending a line when
+   * there is none), written atomically (temporary file, fsync, rename) with the file's permissions
+   * and owner kept.
    */
   public void set(String name, String value) throws IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(path, StandardCharsets.UTF_8));
@@ -106,8 +110,9 @@ public final class RedisConfigFile {
     }
     String key = s.substring(0, sp).toLowerCase(Locale.ROOT);
     String value = s.substring(sp).strip();
-    if (value.length() >= 2 && ((value.startsWith("\"") && value.endsWith("\""))
-        || (value.startsWith("'") && value.endsWith("'")))) {
+    if (value.length() >= 2
+        && ((value.startsWith("\"") && value.endsWith("\""))
+            || (value.startsWith("'") && value.endsWith("'")))) {
       value = value.substring(1, value.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
     }
     return new String[] {key, value};

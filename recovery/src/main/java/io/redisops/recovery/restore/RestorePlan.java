@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The safe restore sequence for one backup and one target (docs/redis-facts.md, "The safe restore sequence"), as
- * ordered {@link RestoreStep}s. The AOF steps are part of it only when the target needs them: {@code aof-off} and
- * {@code aof-persist} when its config file says {@code appendonly yes}, {@code aof-rewrite} when AOF was on at runtime.
+ * The safe restore sequence for one backup and one target (docs/redis-facts.md, "The safe restore
+ * sequence"), as ordered {@link RestoreStep}s. The AOF steps are part of it only when the target
+ * needs them: {@code aof-off} and {@code aof-persist} when its config file says {@code appendonly
+ * yes}, {@code aof-rewrite} when AOF was on at runtime.
  */
 public final class RestorePlan {
   private final RestoreRun run;
@@ -59,17 +60,48 @@ public final class RestorePlan {
     return run;
   }
 
-  /** The plan as numbered lines with concrete values, for {@code --dry-run} and the consent prompt. */
+  /**
+   * The plan as numbered lines with concrete values, for {@code --dry-run} and the consent prompt.
+   */
   public List<String> describe() {
     List<String> out = new ArrayList<>();
     RestoreTarget t = run.target();
-    out.add("restore dataset " + run.dataset() + " on Redis " + t.redisVersion() + " at " + t.address() + " (pid "
-        + t.pid() + ")");
-    out.add("  backup:      " + run.backup().id() + ", snapshot " + run.backup().snapshotTime() + ", "
-        + run.backup().describeTotalKeys() + " keys (" + Manifest.describeKeys(run.backup().keys()) + ")");
-    out.add("  data dir:    " + t.dir() + " (dbfilename " + t.dbfilename() + ", appenddirname " + t.appenddirname() + ")");
-    out.add("  config file: " + t.configFile() + " (appendonly " + (t.aofInConfigFile() ? "yes" : "no")
-        + " in the file, AOF " + (t.aofOn() ? "on" : "off") + " at runtime)");
+    out.add(
+        "restore dataset "
+            + run.dataset()
+            + " on Redis "
+            + t.redisVersion()
+            + " at "
+            + t.address()
+            + " (pid "
+            + t.pid()
+            + ")");
+    out.add(
+        "  backup:      "
+            + run.backup().id()
+            + ", snapshot "
+            + run.backup().snapshotTime()
+            + ", "
+            + run.backup().describeTotalKeys()
+            + " keys ("
+            + Manifest.describeKeys(run.backup().keys())
+            + ")");
+    out.add(
+        "  data dir:    "
+            + t.dir()
+            + " (dbfilename "
+            + t.dbfilename()
+            + ", appenddirname "
+            + t.appenddirname()
+            + ")");
+    out.add(
+        "  config file: "
+            + t.configFile()
+            + " (appendonly "
+            + (t.aofInConfigFile() ? "yes" : "no")
+            + " in the file, AOF "
+            + (t.aofOn() ? "on" : "off")
+            + " at runtime)");
     if (t.supervisedBy() != null) {
       out.add("  supervised:  " + t.supervisedBy());
     }

@@ -8,15 +8,20 @@ import java.util.List;
 /**
  * What a finished restore did (for the CLI's output and {@code --json}).
  *
- * @param dataset    the dataset
- * @param backupId   the restored backup
- * @param snapshot   its snapshot time
- * @param target     host:port
+ * @param dataset the dataset
+ * @param backupId the restored backup
+ * @param snapshot its snapshot time
+ * @param target host:port
  * @param quarantine the folder holding the data that was replaced (delete it once satisfied)
- * @param steps      every step with its time and outcome
+ * @param steps every step with its time and outcome
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record RestoreReport(String dataset, String backupId, Instant snapshot, String target, String quarantine,
+public record RestoreReport(
+    String dataset,
+    String backupId,
+    Instant snapshot,
+    String target,
+    String quarantine,
     List<StepRecord> steps) {
 
   /** One step as it ran. */

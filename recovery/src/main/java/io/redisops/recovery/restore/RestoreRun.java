@@ -7,21 +7,31 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * What the steps of one restore share: the backup, the target, where things go, how Redis is controlled, and where to
- * tell what happens.
+ * What the steps of one restore share: the backup, the target, where things go, how Redis is
+ * controlled, and where to tell what happens.
  *
- * @param dataset    the dataset name
- * @param backup     the chosen backup
- * @param target     the probed target
- * @param sources    where the backup may be fetched from
- * @param control    stop, start and wait for Redis
- * @param staging    where the verified RDB is written before Redis is stopped (in the data directory: same file system)
- * @param quarantine where the current files are moved aside (in the data directory: a rename, no copy)
- * @param progress   progress of long work (fetch, load, rewrite)
- * @param notices    messages for the operator (fallbacks, paths)
+ * @param dataset the dataset name
+ * @param backup the chosen backup
+ * @param target the probed target
+ * @param sources where the backup may be fetched from
+ * @param control stop, start and wait for Redis
+ * @param staging where the verified RDB is written before Redis is stopped (in the data directory:
+ *     same file system)
+ * @param quarantine where the current files are moved aside (in the data directory: a rename, no
+ *     copy)
+ * @param progress progress of long work (fetch, load, rewrite)
+ * @param notices messages for the operator (fallbacks, paths)
  */
-public record RestoreRun(String dataset, Manifest backup, RestoreTarget target, BackupSources sources,
-    ProcessControl control, Path staging, Path quarantine, ProgressListener progress, Consumer<String> notices) {
+public record RestoreRun(
+    String dataset,
+    Manifest backup,
+    RestoreTarget target,
+    BackupSources sources,
+    ProcessControl control,
+    Path staging,
+    Path quarantine,
+    ProgressListener progress,
+    Consumer<String> notices) {
 
   /** The copy of the original config file inside the quarantine. */
   Path configCopy() {

@@ -25,14 +25,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Restores a backup into a running Redis with the safe sequence (docs/redis-facts.md, "The safe restore sequence"), and
- * finishes or undoes a restore that was interrupted. Every entry point holds the dataset's lock (shared with backups)
- * for its whole run.
+ * Restores a backup into a running Redis with the safe sequence (docs/redis-facts.md, "The safe
+ * restore sequence"), and finishes or undoes a restore that was interrupted. Every entry point
+ * holds the dataset's lock (shared with backups) for its whole run.
  *
- * <p>Failure contract: a failure before Redis was stopped changes nothing (the exception is the original one, e.g.
- * exit 3 for a backup that fails verification); a failure after it stops Redis, puts the quarantined files and the
- * original config file back, starts Redis and throws exit 1 saying so. If even the rollback fails, the state file stays
- * and the message names the quarantine folder and {@code restore --rollback}.
+ * <p>Failure contract: a failure before Redis was stopped changes nothing (the exception is the
+ * original one, e.g. exit 3 for a backup that fails verification); a failure after it stops Redis,
+ * puts the quarantined files and the original config file back, starts Redis and throws exit 1
+ * saying so. If even the rollback fails, the state file stays and the message names the quarantine
+ * folder and {@code restore --rollback}.
  */
 public final class RestoreService {
   private final BackupContext context;
@@ -42,7 +43,8 @@ public final class RestoreService {
   private final TargetProbe.DiskSpace disk;
 
   /** What the restore works on, from the configuration of one dataset. */
-  public record Target(String dataset, RedisEndpoint endpoint, String configFile, ServiceCommands commands) {}
+  public record Target(
+      String dataset, RedisEndpoint endpoint, String configFile, ServiceCommands commands) {}
 
   /** Asked once the plan is known; false stops the restore before anything changed. */
   @FunctionalInterface
@@ -50,11 +52,16 @@ public final class RestoreService {
     boolean approve(RestorePlan plan);
   }
 
-  public RestoreService(BackupContext context, BackupSources sources, Clock clock, RestoreTimeouts timeouts) {
+  public RestoreService(
+      BackupContext context, BackupSources sources, Clock clock, RestoreTimeouts timeouts) {
     this(context, sources, clock, timeouts, TargetProbe.DiskSpace.REAL);
   }
 
-  RestoreService(BackupContext context, BackupSources sources, Clock clock, RestoreTimeouts timeouts,
+  RestoreService(
+      BackupContext context,
+      BackupSources sources,
+      Clock clock,
+      RestoreTimeouts timeouts,
       TargetProbe.DiskSpace disk) {
     this.context = context;
     this.sources = sources;
@@ -69,17 +76,25 @@ public final class RestoreService {
   }
 
   /**
-   * Chooses the backup and probes the target: every refusal of the pre-flight happens here, nothing is changed and no
-   * lock is taken (what {@code --dry-run} shows).
+   * Chooses the backup and probes the target: every refusal of the pre-flight happens here, nothing
+   * is changed and no lock is taken (what {@code --dry-run} shows).
    */
-  public RestorePlan plan(Target t, Selection selection, RestoreListener listener) throws IOException {
+  public RestorePlan plan(Target t, Selection selection, RestoreListener listener)
+      throws IOException {
     List<Manifest> backups = sources.list(t.dataset());
     Manifest m = selection.choose(new BackupSelector(backups, t.dataset(), clock.getZone()));
-    RestoreTarget target = probeRunning(t).orElseGet(() -> {
-      listener.notice("Redis at " + t.endpoint().address() + " does not answer: restoring it as a stopped server,"
-          + " with dir, dbfilename, appendonly and appenddirname from " + t.configFile());
-      return StoppedTargetProbe.probe(t.endpoint(), t.configFile(), t.commands());
-    });
+    RestoreTarget target =
+        probeRunning(t)
+            .orElseGet(
+                () -> {
+                  listener.notice(
+                      "Redis at "
+                          + t.endpoint().address()
+                          + " does not answer: restoring it as a stopped server,"
+                          + " with dir, dbfilename, appendonly and appenddirname from "
+                          + t.configFile());
+                  return StoppedTargetProbe.probe(t.endpoint(), t.configFile(), t.commands());
+                });
     TargetProbe.checkBackup(target, m, disk);
     Path dir = target.dirPath();
     Path quarantine = Quarantine.folderFor(dir, clock, "restore");
@@ -88,9 +103,10 @@ public final class RestoreService {
   }
 
   /**
-   * The running target as it answers; empty when nothing answers on its address and its config file is known (a
-   * crashed Redis, or one that does not load its files: the main reason to restore). Without a config file, a server
-   * that does not answer cannot be restored: where its files are is unknown.
+   * The running target as it answers; empty when nothing answers on its address and its config file
+   * is known (a crashed Redis, or one that does not load its files: the main reason to restore).
+   * Without a config file, a server that does not answer cannot be restored: where its files are is
+   * unknown.
    */
   private Optional<RestoreTarget> probeRunning(Target t) {
     RedisSession redis;
@@ -101,8 +117,12 @@ public final class RestoreService {
         throw e;
       }
       if (t.configFile() == null) {
-        throw new RedisOpsException(ExitCode.FAILED, e.getMessage() + "; to restore a Redis that is down, give its"
-            + " config file (datasets[].redis.config-file or restore --config-file FILE)", e);
+        throw new RedisOpsException(
+            ExitCode.FAILED,
+            e.getMessage()
+                + "; to restore a Redis that is down, give its"
+                + " config file (datasets[].redis.config-file or restore --config-file FILE)",
+            e);
       }
       return Optional.empty();
     }
@@ -112,65 +132,109 @@ public final class RestoreService {
   }
 
   /**
-   * Restores: takes the lock, refuses when an interrupted restore waits for {@code --resume}/{@code --rollback}, plans,
-   * asks {@code consent}, runs the steps.
+   * Restores: takes the lock, refuses when an interrupted restore waits for {@code --resume}/{@code
+   * --rollback}, plans, asks {@code consent}, runs the steps.
    *
    * @return the report, or empty when consent was refused (nothing changed)
    */
   @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
-  public Optional<RestoreReport> restore(Target t, Selection selection, Consent consent, RestoreListener listener)
-      throws IOException {
+  public Optional<RestoreReport> restore(
+      Target t, Selection selection, Consent consent, RestoreListener listener) throws IOException {
     try (DatasetLock lock = context.lock(t.dataset())) {
       refuseIfInterrupted(t.dataset(), listener::command);
       RestorePlan plan = plan(t, selection, listener);
       if (!consent.approve(plan)) {
         return Optional.empty();
       }
-      RestoreState state = new RestoreState(RestoreState.FORMAT_VERSION, t.dataset(), clock.instant(),
-          ProcessHandle.current().pid(), plan.backup(), plan.target(), plan.run().staging().toString(),
-          plan.quarantine().toString(), List.of(), null);
+      RestoreState state =
+          new RestoreState(
+              RestoreState.FORMAT_VERSION,
+              t.dataset(),
+              clock.instant(),
+              ProcessHandle.current().pid(),
+              plan.backup(),
+              plan.target(),
+              plan.run().staging().toString(),
+              plan.quarantine().toString(),
+              List.of(),
+              null);
       return Optional.of(execute(plan, state, listener));
     }
   }
 
   /** Finishes an interrupted restore from the step it was in (exit 4 when there is none). */
   @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
-  public RestoreReport resume(Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener) {
+  public RestoreReport resume(
+      Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener) {
     try (DatasetLock lock = context.lock(t.dataset())) {
       RestoreState state = requireInterrupted(t.dataset());
       RestorePlan plan = plan(t, state, listener);
       List<String> lines = new ArrayList<>();
-      lines.add("resume the interrupted restore of dataset " + t.dataset() + ": backup " + state.backup().id() + " onto "
-          + state.target().address() + " (started " + state.startedAt() + ", interrupted "
-          + (state.current() == null ? "between steps" : "at step '" + state.current() + "'") + ")");
-      lines.add("  finished steps: " + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
+      lines.add(
+          "resume the interrupted restore of dataset "
+              + t.dataset()
+              + ": backup "
+              + state.backup().id()
+              + " onto "
+              + state.target().address()
+              + " (started "
+              + state.startedAt()
+              + ", interrupted "
+              + (state.current() == null ? "between steps" : "at step '" + state.current() + "'")
+              + ")");
+      lines.add(
+          "  finished steps: "
+              + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
       lines.addAll(StepRunner.describe(plan.steps(), state));
       lines.add("  the original data stays in " + state.quarantine());
       if (!consent.test(lines)) {
         throw RedisOpsException.refused("'restore --resume' not confirmed; nothing was changed");
       }
-      listener.notice("resuming the restore of backup " + state.backup().id() + " started " + state.startedAt()
-          + "; finished steps: " + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
+      listener.notice(
+          "resuming the restore of backup "
+              + state.backup().id()
+              + " started "
+              + state.startedAt()
+              + "; finished steps: "
+              + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
       return execute(plan, state, listener);
     }
   }
 
-  /** Undoes an interrupted restore: the original files and config back, Redis started on them (exit 4 when none). */
+  /**
+   * Undoes an interrupted restore: the original files and config back, Redis started on them (exit
+   * 4 when none).
+   */
   @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
-  public String rollback(Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener)
+  public String rollback(
+      Target t, java.util.function.Predicate<List<String>> consent, RestoreListener listener)
       throws IOException {
     try (DatasetLock lock = context.lock(t.dataset())) {
       RestoreState state = requireInterrupted(t.dataset());
       RestorePlan plan = plan(t, state, listener);
       List<String> lines = new ArrayList<>();
-      lines.add("roll back the interrupted restore of dataset " + t.dataset() + " (backup " + state.backup().id()
-          + ", started " + state.startedAt() + ", interrupted "
-          + (state.current() == null ? "between steps" : "at step '" + state.current() + "'") + ")");
-      lines.add("  stop Redis at " + state.target().address() + " if it runs on restored files (SHUTDOWN NOSAVE NOW"
-          + " FORCE: its data is discarded)");
-      List<String> undo = StepRunner.toUndo(plan.steps(), state).stream().map(RestoreStep::name).toList();
+      lines.add(
+          "roll back the interrupted restore of dataset "
+              + t.dataset()
+              + " (backup "
+              + state.backup().id()
+              + ", started "
+              + state.startedAt()
+              + ", interrupted "
+              + (state.current() == null ? "between steps" : "at step '" + state.current() + "'")
+              + ")");
+      lines.add(
+          "  stop Redis at "
+              + state.target().address()
+              + " if it runs on restored files (SHUTDOWN NOSAVE NOW"
+              + " FORCE: its data is discarded)");
+      List<String> undo =
+          StepRunner.toUndo(plan.steps(), state).stream().map(RestoreStep::name).toList();
       lines.add("  undo, last first: " + (undo.isEmpty() ? "nothing" : String.join(", ", undo)));
-      lines.add("  start Redis on its original files from " + state.quarantine() + " and its original config file");
+      lines.add(
+          "  start Redis on its original files from "
+              + state.quarantine()
+              + " and its original config file");
       if (!consent.test(lines)) {
         throw RedisOpsException.refused("'restore --rollback' not confirmed; nothing was changed");
       }
@@ -180,62 +244,127 @@ public final class RestoreService {
     }
   }
 
-  @SuppressWarnings("ClosingStandardOutputStreams") // closing the guard removes its hook, never System.err
+  @SuppressWarnings(
+      "ClosingStandardOutputStreams") // closing the guard removes its hook, never System.err
   private RestoreReport execute(RestorePlan plan, RestoreState state, RestoreListener listener) {
-    try (InterruptGuard guard = new InterruptGuard(plan, state, store(state.dataset()), st -> touched(plan, st),
-        listener::command, System.err)) {
+    try (InterruptGuard guard =
+        new InterruptGuard(
+            plan,
+            state,
+            store(state.dataset()),
+            st -> touched(plan, st),
+            listener::command,
+            System.err)) {
       return execute(plan, state, listener, guard);
     }
   }
 
-  private RestoreReport execute(RestorePlan plan, RestoreState state, RestoreListener listener, InterruptGuard store) {
-    StepRunner.Result<RestoreStep, RestoreState> result = StepRunner.run(plan.steps(), plan.run(), state, store::save,
-        clock, new StepRunner.Listener<RestoreStep>() {
-          @Override
-          public void started(int number, int total, RestoreStep step, Instant at) {
-            listener.stepStarted(number, total, step, at);
-          }
+  private RestoreReport execute(
+      RestorePlan plan, RestoreState state, RestoreListener listener, InterruptGuard store) {
+    StepRunner.Result<RestoreStep, RestoreState> result =
+        StepRunner.run(
+            plan.steps(),
+            plan.run(),
+            state,
+            store::save,
+            clock,
+            new StepRunner.Listener<RestoreStep>() {
+              @Override
+              public void started(int number, int total, RestoreStep step, Instant at) {
+                listener.stepStarted(number, total, step, at);
+              }
 
-          @Override
-          public void finished(int number, int total, RestoreStep step, Duration took, String outcome) {
-            listener.stepFinished(number, total, step, took, outcome);
-          }
+              @Override
+              public void finished(
+                  int number, int total, RestoreStep step, Duration took, String outcome) {
+                listener.stepFinished(number, total, step, took, outcome);
+              }
 
-          @Override
-          public void failed(int number, int total, RestoreStep step, Duration took, String reason) {
-            listener.stepFailed(number, total, step, took, reason);
-          }
-        });
+              @Override
+              public void failed(
+                  int number, int total, RestoreStep step, Duration took, String reason) {
+                listener.stepFailed(number, total, step, took, reason);
+              }
+            });
     if (!result.ok()) {
-      throw failed(plan, result.state(), result.failed(), result.reason(), result.failure(), listener, store);
+      throw failed(
+          plan,
+          result.state(),
+          result.failed(),
+          result.reason(),
+          result.failure(),
+          listener,
+          store);
     }
     store.finished();
-    listener.notice("the data that was replaced is kept in " + plan.quarantine() + "; delete it once satisfied");
-    List<RestoreReport.StepRecord> records = result.records().stream()
-        .map(r -> new RestoreReport.StepRecord(r.name(), r.at(), r.tookMillis(), r.outcome())).toList();
-    return new RestoreReport(state.dataset(), plan.backup().id(), plan.backup().snapshotTime(), plan.target().address(),
-        plan.quarantine().toString(), records);
+    listener.notice(
+        "the data that was replaced is kept in "
+            + plan.quarantine()
+            + "; delete it once satisfied");
+    List<RestoreReport.StepRecord> records =
+        result.records().stream()
+            .map(r -> new RestoreReport.StepRecord(r.name(), r.at(), r.tookMillis(), r.outcome()))
+            .toList();
+    return new RestoreReport(
+        state.dataset(),
+        plan.backup().id(),
+        plan.backup().snapshotTime(),
+        plan.target().address(),
+        plan.quarantine().toString(),
+        records);
   }
 
   /** Rolls back after a failed step and builds the one-line error. */
-  private RedisOpsException failed(RestorePlan plan, RestoreState state, RestoreStep failedStep, String reason,
-      Exception cause, RestoreListener listener, InterruptGuard store) {
+  private RedisOpsException failed(
+      RestorePlan plan,
+      RestoreState state,
+      RestoreStep failedStep,
+      String reason,
+      Exception cause,
+      RestoreListener listener,
+      InterruptGuard store) {
     boolean touched = touched(plan, state);
     try {
       String summary = rollback(plan, state, listener);
       store.finished();
       if (!touched && cause instanceof RedisOpsException r) {
         // Nothing was changed: the precise error (e.g. exit 3 for a damaged backup) is the report.
-        return new RedisOpsException(r.exitCode(), r.getMessage() + "; nothing was changed, Redis kept serving its data", r);
+        return new RedisOpsException(
+            r.exitCode(), r.getMessage() + "; nothing was changed, Redis kept serving its data", r);
       }
-      return new RedisOpsException(ExitCode.FAILED, "restore of backup " + plan.backup().id() + " failed at step '"
-          + failedStep.name() + "': " + reason + "; rolled back: " + summary, cause);
+      return new RedisOpsException(
+          ExitCode.FAILED,
+          "restore of backup "
+              + plan.backup().id()
+              + " failed at step '"
+              + failedStep.name()
+              + "': "
+              + reason
+              + "; rolled back: "
+              + summary,
+          cause);
     } catch (IOException | RuntimeException e) {
-      String why = e instanceof RedisOpsException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      return new RedisOpsException(ExitCode.FAILED, "restore of backup " + plan.backup().id() + " failed at step '"
-          + failedStep.name() + "': " + reason + "; the ROLLBACK FAILED too: " + why + "; the original data is in "
-          + plan.quarantine() + " (config file copy " + plan.run().configCopy().getFileName() + "); fix the cause, then run"
-          + " 'redis-ops restore --rollback'", cause);
+      String why =
+          e instanceof RedisOpsException
+              ? e.getMessage()
+              : e.getClass().getSimpleName() + ": " + e.getMessage();
+      return new RedisOpsException(
+          ExitCode.FAILED,
+          "restore of backup "
+              + plan.backup().id()
+              + " failed at step '"
+              + failedStep.name()
+              + "': "
+              + reason
+              + "; the ROLLBACK FAILED too: "
+              + why
+              + "; the original data is in "
+              + plan.quarantine()
+              + " (config file copy "
+              + plan.run().configCopy().getFileName()
+              + "); fix the cause, then run"
+              + " 'redis-ops restore --rollback'",
+          cause);
     }
   }
 
@@ -244,13 +373,21 @@ public final class RestoreService {
   }
 
   /**
-   * Undoes the steps that ran (and the one running) in reverse order between a stop and a start of Redis, unless the
-   * original Redis process never stopped.
+   * Undoes the steps that ran (and the one running) in reverse order between a stop and a start of
+   * Redis, unless the original Redis process never stopped.
    */
-  private String rollback(RestorePlan plan, RestoreState state, RestoreListener listener) throws IOException {
+  private String rollback(RestorePlan plan, RestoreState state, RestoreListener listener)
+      throws IOException {
     RestoreRun run = plan.run();
-    StepRunner.RolledBack done = StepRunner.rollback(plan.steps(), state, run, run.control(), plan.target().pid(),
-        listener::notice, run.progress());
+    StepRunner.RolledBack done =
+        StepRunner.rollback(
+            plan.steps(),
+            state,
+            run,
+            run.control(),
+            plan.target().pid(),
+            listener::notice,
+            run.progress());
     if (done == StepRunner.RolledBack.UNTOUCHED) {
       return "nothing had been changed; Redis kept serving its data";
     }
@@ -261,47 +398,90 @@ public final class RestoreService {
     try (RedisSession redis = run.control().connect()) {
       Map<Integer, Long> keys = KeyCounts.loaded(redis);
       return "the original files and config file are back and Redis serves the original data again ("
-          + KeyCounts.total(keys) + " keys" + (keys.isEmpty() ? "" : ": " + Manifest.describeKeys(keys)) + ")";
+          + KeyCounts.total(keys)
+          + " keys"
+          + (keys.isEmpty() ? "" : ": " + Manifest.describeKeys(keys))
+          + ")";
     }
   }
 
   private RestorePlan plan(Target t, RestoreState s, RestoreListener listener) {
     if (s.target().supervisedBy() != null && !t.commands().bothConfigured()) {
-      throw RedisOpsException.refused("Redis at " + s.target().address() + " runs under a service manager ("
-          + s.target().supervisedBy() + "); set datasets[].redis.stop-command and start-command first");
+      throw RedisOpsException.refused(
+          "Redis at "
+              + s.target().address()
+              + " runs under a service manager ("
+              + s.target().supervisedBy()
+              + "); set datasets[].redis.stop-command and start-command first");
     }
     return plan(t, s.backup(), s.target(), Path.of(s.staging()), Path.of(s.quarantine()), listener);
   }
 
-  private RestorePlan plan(Target t, Manifest m, RestoreTarget target, Path staging, Path quarantine,
+  private RestorePlan plan(
+      Target t,
+      Manifest m,
+      RestoreTarget target,
+      Path staging,
+      Path quarantine,
       RestoreListener listener) {
-    ProcessControl control = new ProcessControl(t.endpoint(), target.server(), t.commands(), timeouts.control(), clock);
-    RestoreRun run = new RestoreRun(t.dataset(), m, target, sources, control, staging, quarantine, listener.progress(),
-        listener::notice);
+    ProcessControl control =
+        new ProcessControl(t.endpoint(), target.server(), t.commands(), timeouts.control(), clock);
+    RestoreRun run =
+        new RestoreRun(
+            t.dataset(),
+            m,
+            target,
+            sources,
+            control,
+            staging,
+            quarantine,
+            listener.progress(),
+            listener::notice);
     return new RestorePlan(run, timeouts);
   }
 
   /**
-   * Refuses (exit 5) when an interrupted restore of the dataset waits for {@code --resume} or {@code --rollback}: a new
-   * one would take its quarantine for the current data. {@code --dry-run} says the same as the real command.
+   * Refuses (exit 5) when an interrupted restore of the dataset waits for {@code --resume} or
+   * {@code --rollback}: a new one would take its quarantine for the current data. {@code --dry-run}
+   * says the same as the real command.
    */
-  public void refuseIfInterrupted(String dataset, java.util.function.Function<String, String> command) {
+  public void refuseIfInterrupted(
+      String dataset, java.util.function.Function<String, String> command) {
     Optional<RestoreState> s = store(dataset).load();
     if (s.isPresent()) {
       RestoreState st = s.get();
       boolean quarantined = Files.isDirectory(Path.of(st.quarantine()));
-      throw RedisOpsException.refused("a restore of dataset " + dataset + " (backup " + st.backup().id() + ", started "
-          + st.startedAt() + ") was interrupted" + (st.current() == null ? "" : " at step '" + st.current() + "'")
-          + (quarantined ? "; the original data is in " + st.quarantine()
-              : "; Redis's files were not moved yet (no " + st.quarantine() + ")")
-          + "; run '" + command.apply("--resume") + "' to finish it or '" + command.apply("--rollback")
-          + "' to undo it");
+      throw RedisOpsException.refused(
+          "a restore of dataset "
+              + dataset
+              + " (backup "
+              + st.backup().id()
+              + ", started "
+              + st.startedAt()
+              + ") was interrupted"
+              + (st.current() == null ? "" : " at step '" + st.current() + "'")
+              + (quarantined
+                  ? "; the original data is in " + st.quarantine()
+                  : "; Redis's files were not moved yet (no " + st.quarantine() + ")")
+              + "; run '"
+              + command.apply("--resume")
+              + "' to finish it or '"
+              + command.apply("--rollback")
+              + "' to undo it");
     }
   }
 
   private RestoreState requireInterrupted(String dataset) {
-    return store(dataset).load().orElseThrow(() -> RedisOpsException.notFound("no interrupted restore of dataset "
-        + dataset + " (no " + store(dataset).file() + ")"));
+    return store(dataset)
+        .load()
+        .orElseThrow(
+            () ->
+                RedisOpsException.notFound(
+                    "no interrupted restore of dataset "
+                        + dataset
+                        + " (no "
+                        + store(dataset).file()
+                        + ")"));
   }
 
   private RestoreStateStore store(String dataset) {

@@ -9,23 +9,33 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a restore in progress has done, written before and after every step: after a crash the next run knows which
- * steps ran, where the original files are, and can finish ({@code --resume}) or undo ({@code --rollback}).
+ * What a restore in progress has done, written before and after every step: after a crash the next
+ * run knows which steps ran, where the original files are, and can finish ({@code --resume}) or
+ * undo ({@code --rollback}).
  *
  * @param formatVersion 1
- * @param dataset       the dataset
- * @param startedAt     when the restore started
- * @param toolPid       the process that ran it
- * @param backup        the backup being restored
- * @param target        the target as probed before anything was touched
- * @param staging       the verified RDB before it is placed
- * @param quarantine    where the original files are
- * @param done          names of the finished steps, in order
- * @param current       the step that was running, or null
+ * @param dataset the dataset
+ * @param startedAt when the restore started
+ * @param toolPid the process that ran it
+ * @param backup the backup being restored
+ * @param target the target as probed before anything was touched
+ * @param staging the verified RDB before it is placed
+ * @param quarantine where the original files are
+ * @param done names of the finished steps, in order
+ * @param current the step that was running, or null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record RestoreState(int formatVersion, String dataset, Instant startedAt, long toolPid, Manifest backup,
-    RestoreTarget target, String staging, String quarantine, List<String> done, String current)
+public record RestoreState(
+    int formatVersion,
+    String dataset,
+    Instant startedAt,
+    long toolPid,
+    Manifest backup,
+    RestoreTarget target,
+    String staging,
+    String quarantine,
+    List<String> done,
+    String current)
     implements StepState<RestoreState> {
 
   public static final int FORMAT_VERSION = 1;
@@ -36,13 +46,24 @@ public record RestoreState(int formatVersion, String dataset, Instant startedAt,
 
   @Override
   public RestoreState running(String step) {
-    return new RestoreState(formatVersion, dataset, startedAt, toolPid, backup, target, staging, quarantine, done, step);
+    return new RestoreState(
+        formatVersion,
+        dataset,
+        startedAt,
+        toolPid,
+        backup,
+        target,
+        staging,
+        quarantine,
+        done,
+        step);
   }
 
   @Override
   public RestoreState finished(String step) {
     List<String> d = new ArrayList<>(done);
     d.add(step);
-    return new RestoreState(formatVersion, dataset, startedAt, toolPid, backup, target, staging, quarantine, d, null);
+    return new RestoreState(
+        formatVersion, dataset, startedAt, toolPid, backup, target, staging, quarantine, d, null);
   }
 }

@@ -4,13 +4,18 @@ import io.redisops.recovery.kernel.StateStore;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The state file of a dataset's restore: {@code <lock folder>/<dataset>/.restore-state.json}, written atomically. */
+/**
+ * The state file of a dataset's restore: {@code <lock folder>/<dataset>/.restore-state.json},
+ * written atomically.
+ */
 public final class RestoreStateStore {
   static final String FILE_NAME = ".restore-state.json";
   private final StateStore<RestoreState> store;
 
   public RestoreStateStore(Path lockDir, String dataset) {
-    this.store = new StateStore<>(lockDir.resolve(dataset).resolve(FILE_NAME), RestoreState.class, "restore");
+    this.store =
+        new StateStore<>(
+            lockDir.resolve(dataset).resolve(FILE_NAME), RestoreState.class, "restore");
   }
 
   public Path file() {

@@ -1,6 +1,9 @@
 package io.redisops.recovery.restore;
 
-/** Step 2: stop Redis without letting it write ({@code SHUTDOWN NOSAVE} or the configured stop command). */
+/**
+ * Step 2: stop Redis without letting it write ({@code SHUTDOWN NOSAVE} or the configured stop
+ * command).
+ */
 final class StopStep implements RestoreStep {
   private final RestoreRun run;
 
@@ -16,10 +19,17 @@ final class StopStep implements RestoreStep {
   @Override
   public String describe() {
     if (run.target().pid() < 0) {
-      return "nothing to stop: Redis at " + run.target().address() + " is down (checked again when the step runs)";
+      return "nothing to stop: Redis at "
+          + run.target().address()
+          + " is down (checked again when the step runs)";
     }
-    return "stop Redis at " + run.target().address() + " (pid " + run.target().pid() + ") with "
-        + run.control().describeStop() + " and wait until the process has exited";
+    return "stop Redis at "
+        + run.target().address()
+        + " (pid "
+        + run.target().pid()
+        + ") with "
+        + run.control().describeStop()
+        + " and wait until the process has exited";
   }
 
   @Override

@@ -2,12 +2,12 @@ package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
-import io.redisops.text.Hex;
 import io.redisops.backup.io.TappedInputStream;
-import io.redisops.progress.ProgressListener;
 import io.redisops.backup.rdb.RdbAnalysis;
 import io.redisops.backup.rdb.RdbAnalyzer;
 import io.redisops.error.RedisOpsException;
+import io.redisops.progress.ProgressListener;
+import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,36 +22,50 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * Turns a stored backup object into the RDB file Redis will load, checking every byte on the way (one streaming pass:
- * memory does not grow with the size). Shared by every {@link BackupSource}: what counts as "verified" must not depend
- * on where the bytes came from.
+ * Turns a stored backup object into the RDB file Redis will load, checking every byte on the way
+ * (one streaming pass: memory does not grow with the size). Shared by every {@link BackupSource}:
+ * what counts as "verified" must not depend on where the bytes came from.
  */
 public final class VerifiedRdbWriter {
   private VerifiedRdbWriter() {}
 
   /**
-   * Reads {@code stored} (closed afterwards), decompresses it as the manifest says, writes the RDB to {@code target}
-   * and compares checksums, size and key count with {@code m}; see {@link BackupSource#fetch}.
+   * Reads {@code stored} (closed afterwards), decompresses it as the manifest says, writes the RDB
+   * to {@code target} and compares checksums, size and key count with {@code m}; see {@link
+   * BackupSource#fetch}.
    */
-  public static void write(InputStream stored, Manifest m, Path target, ProgressListener progress) throws IOException {
+  public static void write(InputStream stored, Manifest m, Path target, ProgressListener progress)
+      throws IOException {
     List<String> problems = new ArrayList<>();
     Files.deleteIfExists(target);
     try (InputStream in = stored;
-        FileChannel ch = FileChannel.open(target, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        FileChannel ch =
+            FileChannel.open(
+                target,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")))) {
       OutputStream file = Channels.newOutputStream(ch);
       progress.begin("fetch and verify " + m.id(), m.storedSize());
       try {
         TappedInputStream storedTap = new TappedInputStream(in, Hex.sha256(), null, progress);
-        TappedInputStream raw = new TappedInputStream(Compression.parse(m.compression()).decompress(storedTap),
-            Hex.sha256(), file, ProgressListener.NONE);
+        TappedInputStream raw =
+            new TappedInputStream(
+                Compression.parse(m.compression()).decompress(storedTap),
+                Hex.sha256(),
+                file,
+                ProgressListener.NONE);
         RdbAnalysis a = RdbAnalyzer.analyze(raw);
         raw.drain();
         storedTap.drain();
         file.flush();
         ch.force(true);
         if (!storedTap.hex().equals(m.storedSha256())) {
-          problems.add("stored object SHA-256 " + storedTap.hex() + " differs from the manifest's " + m.storedSha256());
+          problems.add(
+              "stored object SHA-256 "
+                  + storedTap.hex()
+                  + " differs from the manifest's "
+                  + m.storedSha256());
         }
         if (!raw.hex().equals(m.rawSha256())) {
           problems.add("RDB SHA-256 differs from the manifest's");
@@ -82,7 +96,8 @@ public final class VerifiedRdbWriter {
     }
     if (!problems.isEmpty()) {
       Files.deleteIfExists(target);
-      throw RedisOpsException.integrity("backup " + m.id() + " failed verification: " + String.join("; ", problems));
+      throw RedisOpsException.integrity(
+          "backup " + m.id() + " failed verification: " + String.join("; ", problems));
     }
   }
 }

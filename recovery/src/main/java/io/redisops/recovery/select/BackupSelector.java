@@ -9,9 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Chooses the backup a restore uses among complete backups (those with a manifest): the latest, one by id, or the
- * newest whose snapshot time is at or before an instant. "Nothing matched" is exit 4 with a message naming what
- * exists, so the operator can pick another time.
+ * Chooses the backup a restore uses among complete backups (those with a manifest): the latest, one
+ * by id, or the newest whose snapshot time is at or before an instant. "Nothing matched" is exit 4
+ * with a message naming what exists, so the operator can pick another time.
  */
 public final class BackupSelector {
   private final List<Manifest> backups;
@@ -39,9 +39,13 @@ public final class BackupSelector {
 
   /** The backup with this id. */
   public Manifest byId(String id) {
-    return backups.stream().filter(m -> m.id().equals(id)).findFirst()
-        .orElseThrow(() -> RedisOpsException.notFound("no backup '" + id + "' of dataset " + dataset
-            + "; see 'redis-ops list'"));
+    return backups.stream()
+        .filter(m -> m.id().equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                RedisOpsException.notFound(
+                    "no backup '" + id + "' of dataset " + dataset + "; see 'redis-ops list'"));
   }
 
   /** The newest backup whose snapshot time is at or before {@code at} (ties: the greater id). */
@@ -49,15 +53,28 @@ public final class BackupSelector {
     if (backups.isEmpty()) {
       throw nothing();
     }
-    return backups.stream().filter(m -> !m.snapshotTime().isAfter(at)).findFirst().orElseThrow(() -> {
-      Manifest oldest = backups.stream().min(Comparator.comparing(Manifest::snapshotTime)).orElseThrow();
-      return RedisOpsException.notFound("no backup of dataset " + dataset + " at or before " + show(at)
-          + "; the oldest available is " + oldest.id() + " taken at " + show(oldest.snapshotTime()));
-    });
+    return backups.stream()
+        .filter(m -> !m.snapshotTime().isAfter(at))
+        .findFirst()
+        .orElseThrow(
+            () -> {
+              Manifest oldest =
+                  backups.stream().min(Comparator.comparing(Manifest::snapshotTime)).orElseThrow();
+              return RedisOpsException.notFound(
+                  "no backup of dataset "
+                      + dataset
+                      + " at or before "
+                      + show(at)
+                      + "; the oldest available is "
+                      + oldest.id()
+                      + " taken at "
+                      + show(oldest.snapshotTime()));
+            });
   }
 
   private RedisOpsException nothing() {
-    return RedisOpsException.notFound("no backups of dataset " + dataset + " to restore from; see 'redis-ops list'");
+    return RedisOpsException.notFound(
+        "no backups of dataset " + dataset + " to restore from; see 'redis-ops list'");
   }
 
   private String show(Instant t) {

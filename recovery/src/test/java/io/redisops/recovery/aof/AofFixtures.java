@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** Helpers for AOF tests: file digests, the incr file, and stopping a Redis that redis-ops restarted. */
+/**
+ * Helpers for AOF tests: file digests, the incr file, and stopping a Redis that redis-ops
+ * restarted.
+ */
 final class AofFixtures {
   private AofFixtures() {}
 
@@ -36,9 +39,9 @@ final class AofFixtures {
   }
 
   /**
-   * Stops a Redis that redis-ops started (a daemon, not a child of the test JVM) by its pid file, which
-   * the default start command of {@link io.redisops.recovery.kernel.ProcessControl} names in the working directory:
-   * SIGTERM, then SIGKILL after a deadline.
+   * Stops a Redis that redis-ops started (a daemon, not a child of the test JVM) by its pid file,
+   * which the default start command of {@link io.redisops.recovery.kernel.ProcessControl} names in
+   * the working directory: SIGTERM, then SIGKILL after a deadline.
    */
   static void stopRestarted(Path workingDir, int port) {
     Path pidFile = workingDir.resolve("redis-ops-" + port + ".pid");
@@ -55,19 +58,27 @@ final class AofFixtures {
 
   /** The service with the real redis-check-aof, the system clock and the default waits. */
   static AofService service() {
-    return new AofService(new AofChecker(new CheckAofTool()), java.time.Clock.systemUTC(),
-        io.redisops.recovery.kernel.ProcessControl.Timeouts.defaults(), Duration.ofSeconds(2));
+    return new AofService(
+        new AofChecker(new CheckAofTool()),
+        java.time.Clock.systemUTC(),
+        io.redisops.recovery.kernel.ProcessControl.Timeouts.defaults(),
+        Duration.ofSeconds(2));
   }
 
   static void stopPid(long pid) {
-    ProcessHandle.of(pid).ifPresent(h -> {
-      h.destroy();
-      try {
-        h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-        h.onExit().orTimeout(Duration.ofSeconds(10).toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
-      }
-    });
+    ProcessHandle.of(pid)
+        .ifPresent(
+            h -> {
+              h.destroy();
+              try {
+                h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (Exception e) {
+                h.destroyForcibly();
+                h.onExit()
+                    .orTimeout(
+                        Duration.ofSeconds(10).toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                    .join();
+              }
+            });
   }
 }

@@ -21,19 +21,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The kernel's step framework under the AOF tools, against a real redis-server and redis-check-aof: a run that dies
- * when a step starts (simulated by a progress listener that throws: the process gone between two saved states)
- * leaves its state next to the quarantine; {@code resume} runs the steps that had not finished, {@code rollback} puts
- * the AOF back and starts Redis on it.
+ * The kernel's step framework under the AOF tools, against a real redis-server and redis-check-aof:
+ * a run that dies when a step starts (simulated by a progress listener that throws: the process
+ * gone between two saved states) leaves its state next to the quarantine; {@code resume} runs the
+ * steps that had not finished, {@code rollback} puts the AOF back and starts Redis on it.
  */
 class AofResumeRollbackIT {
   @RegisterExtension
-  final RedisServerExtension redis = RedisServerExtension.builder()
-      .config("appendonly", "yes")
-      .config("appendfsync", "always")
-      .config("aof-timestamp-enabled", "yes")
-      .config("auto-aof-rewrite-percentage", "0")
-      .build();
+  final RedisServerExtension redis =
+      RedisServerExtension.builder()
+          .config("appendonly", "yes")
+          .config("appendfsync", "always")
+          .config("aof-timestamp-enabled", "yes")
+          .config("auto-aof-rewrite-percentage", "0")
+          .build();
 
   private final AofService service = AofFixtures.service();
   private final List<String> progress = new ArrayList<>();
@@ -43,13 +44,21 @@ class AofResumeRollbackIT {
     AofFixtures.stopRestarted(redis.dir(), redis.port());
   }
 
-  /** The dataset as configured: with its config file, which tells the data directory while Redis is down. */
+  /**
+   * The dataset as configured: with its config file, which tells the data directory while Redis is
+   * down.
+   */
   private AofService.Target target() {
-    return new AofService.Target(RedisEndpoint.parse(redis.uri()), redis.configFile().toString(),
+    return new AofService.Target(
+        RedisEndpoint.parse(redis.uri()),
+        redis.configFile().toString(),
         ServiceCommands.defaults());
   }
 
-  /** Records each step, and "dies" when the step whose description starts with {@code prefix} starts. */
+  /**
+   * Records each step, and "dies" when the step whose description starts with {@code prefix}
+   * starts.
+   */
   private Consumer<String> dyingAt(String prefix) {
     return step -> {
       if (step.startsWith(prefix)) {
@@ -60,7 +69,8 @@ class AofResumeRollbackIT {
   }
 
   private long keys() {
-    try (RedisSession s = RedisConnector.connect(RedisEndpoint.parse(redis.uri()), Duration.ofSeconds(5))) {
+    try (RedisSession s =
+        RedisConnector.connect(RedisEndpoint.parse(redis.uri()), Duration.ofSeconds(5))) {
       return AofService.keys(s);
     }
   }
@@ -86,12 +96,18 @@ class AofResumeRollbackIT {
     assertThat(state().current()).isEqualTo("cut");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     // A new run is refused while this one waits.
-    assertThatThrownBy(() -> service.planRepair(new AofService.RepairOptions(redis.dir(), true, 4096, false,
-        "redis-ops"), target())).hasMessageContaining("was interrupted at step 'cut'")
+    assertThatThrownBy(
+            () ->
+                service.planRepair(
+                    new AofService.RepairOptions(redis.dir(), true, 4096, false, "redis-ops"),
+                    target()))
+        .hasMessageContaining("was interrupted at step 'cut'")
         .hasMessageContaining("aof undo-flushall --resume");
 
     progress.clear();
-    AofPlan rest = service.resume("undo-flushall", null, target(), "redis-ops"); // Redis is down: dir from its config
+    AofPlan rest =
+        service.resume(
+            "undo-flushall", null, target(), "redis-ops"); // Redis is down: dir from its config
     assertThat(rest.describe()).hasSize(3).first().asString().startsWith("remove FLUSHALL");
     AofOutcome out = rest.execute(dyingAt("no step dies"));
     assertThat(progress).hasSize(3);
@@ -105,13 +121,15 @@ class AofResumeRollbackIT {
     setsThenFlush();
     Path last = AofFixtures.lastIncr(redis.dir());
     AofPlan plan = service.planUndoFlushall(target(), "redis-ops");
-    assertThatThrownBy(() -> plan.execute(dyingAt("check the result"))).hasMessageContaining("died");
+    assertThatThrownBy(() -> plan.execute(dyingAt("check the result")))
+        .hasMessageContaining("died");
     assertThat(state().done()).containsExactly("stop", "quarantine", "cut");
     Path copy = Path.of(state().quarantine()).resolve("appendonlydir").resolve(last.getFileName());
     assertThat(Files.size(last)).isLessThan(Files.size(copy)); // the flush was cut
 
     AofPlan back = service.rollback("undo-flushall", null, target(), "redis-ops");
-    assertThat(back.describe()).anyMatch(l -> l.contains("undo, last first: check, cut, quarantine, stop"));
+    assertThat(back.describe())
+        .anyMatch(l -> l.contains("undo, last first: check, cut, quarantine, stop"));
     AofOutcome out = back.execute(progress::add);
     assertThat(out.rolledBack()).contains("Redis runs on it again");
     assertThat(Files.readAllBytes(last)).isEqualTo(Files.readAllBytes(copy)); // the flush is back
@@ -125,13 +143,19 @@ class AofResumeRollbackIT {
     for (int i = 1; i <= 10; i++) {
       redis.sync().set("k" + i, "v" + i);
     }
-    Files.writeString(AofFixtures.lastIncr(redis.dir()), "*3\r\n$3\r\nset\r\n$3\r\nk11\r\n$5\r\nval",
+    Files.writeString(
+        AofFixtures.lastIncr(redis.dir()),
+        "*3\r\n$3\r\nset\r\n$3\r\nk11\r\n$5\r\nval",
         StandardOpenOption.APPEND);
-    AofPlan plan = service.planRepair(new AofService.RepairOptions(null, true, 4096, false, "redis-ops"), target());
-    assertThatThrownBy(() -> plan.execute(dyingAt("run redis-check-aof --fix"))).hasMessageContaining("died");
+    AofPlan plan =
+        service.planRepair(
+            new AofService.RepairOptions(null, true, 4096, false, "redis-ops"), target());
+    assertThatThrownBy(() -> plan.execute(dyingAt("run redis-check-aof --fix")))
+        .hasMessageContaining("died");
     assertThat(state().done()).containsExactly("stop", "recheck", "quarantine");
 
-    AofOutcome out = service.resume("repair", redis.dir(), target(), "redis-ops").execute(progress::add);
+    AofOutcome out =
+        service.resume("repair", redis.dir(), target(), "redis-ops").execute(progress::add);
     assertThat(out.after().valid()).isTrue();
     assertThat(out.keysAfter()).isEqualTo(10);
     assertThat(keys()).isEqualTo(10);

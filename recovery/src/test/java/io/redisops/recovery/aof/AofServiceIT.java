@@ -35,13 +35,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** aof check / repair / undo-flushall against a real redis-server and the real redis-check-aof. */
 class AofServiceIT {
   @RegisterExtension
-  final RedisServerExtension redis = RedisServerExtension.builder()
-      .config("appendonly", "yes")
-      .config("appendfsync", "always")            // every write is in the file when the test reads it
-      .config("aof-timestamp-enabled", "yes")     // #TS lines, as a production AOF may have them
-      .config("aof-load-truncated", "no")         // a torn tail stops the server: only a real repair lets it start
-      .config("auto-aof-rewrite-percentage", "0") // no rewrite unless a test asks for one
-      .build();
+  final RedisServerExtension redis =
+      RedisServerExtension.builder()
+          .config("appendonly", "yes")
+          .config("appendfsync", "always") // every write is in the file when the test reads it
+          .config("aof-timestamp-enabled", "yes") // #TS lines, as a production AOF may have them
+          .config(
+              "aof-load-truncated",
+              "no") // a torn tail stops the server: only a real repair lets it start
+          .config("auto-aof-rewrite-percentage", "0") // no rewrite unless a test asks for one
+          .build();
 
   private final AofService service = AofFixtures.service();
   private final List<String> progress = new ArrayList<>();
@@ -96,7 +99,8 @@ class AofServiceIT {
       ch.truncate(size - 7); // the last SET is torn
     }
     Map<String, String> damaged = AofFixtures.digests(AofFixtures.aofDir(redis.dir()));
-    assertThatThrownBy(() -> redis.server().start()).isInstanceOf(IllegalStateException.class); // it really is broken
+    assertThatThrownBy(() -> redis.server().start())
+        .isInstanceOf(IllegalStateException.class); // it really is broken
 
     AofReport check = service.check(redis.dir(), endpoint());
     assertThat(check.damage()).isEqualTo(AofReport.Damage.LAST_FILE);
@@ -112,11 +116,13 @@ class AofServiceIT {
     }
     assertThat(out.after().valid()).isTrue();
     assertThat(Files.size(incr)).isEqualTo(bad.validUpTo());
-    assertThat(out.startedPid()).isEqualTo(-1); // it was down and stays down: redis-ops starts only what it stopped
+    assertThat(out.startedPid())
+        .isEqualTo(-1); // it was down and stays down: redis-ops starts only what it stopped
     // The quarantine copy is byte for byte the damaged original.
     assertThat(AofFixtures.digests(out.quarantine().resolve("appendonlydir"))).isEqualTo(damaged);
     assertThat(out.quarantine().getParent()).isEqualTo(redis.dir().resolve(Quarantine.FOLDER));
-    // The one quarantine layout of restore and the AOF tools: <data dir>/redis-ops-quarantine/<UTC time>-repair
+    // The one quarantine layout of restore and the AOF tools: <data dir>/redis-ops-quarantine/<UTC
+    // time>-repair
     assertThat(out.quarantine().getFileName().toString()).matches("\\d{8}T\\d{6}Z-repair");
 
     redis.server().start();
@@ -124,7 +130,8 @@ class AofServiceIT {
   }
 
   @Test
-  void damageInTheMiddleIsRefusedWithoutForceAndRepairedWithForceReportingTheLoss() throws IOException {
+  void damageInTheMiddleIsRefusedWithoutForceAndRepairedWithForceReportingTheLoss()
+      throws IOException {
     sets(redis.sync(), 1, 5);
     Map<Integer, Map<String, KeyspaceDump.KeyState>> before = KeyspaceDump.of(redis.sync());
     Path incr = AofFixtures.lastIncr(redis.dir());
@@ -141,14 +148,18 @@ class AofServiceIT {
     Map<String, String> damaged = AofFixtures.digests(AofFixtures.aofDir(redis.dir()));
 
     assertThatThrownBy(() -> service.planRepair(repair(redis.dir(), false, false), endpoint()))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
-        .hasMessageContaining("15 commands").hasMessageContaining("--force");
-    assertThat(AofFixtures.digests(AofFixtures.aofDir(redis.dir()))).isEqualTo(damaged); // nothing touched
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("15 commands")
+        .hasMessageContaining("--force");
+    assertThat(AofFixtures.digests(AofFixtures.aofDir(redis.dir())))
+        .isEqualTo(damaged); // nothing touched
 
     AofOutcome out;
     try (AofPlan plan = service.planRepair(repair(redis.dir(), false, true), endpoint())) {
       assertThat(plan.removedCommands()).isEqualTo(15);
-      assertThat(plan.findings()).anyMatch(l -> l.contains("15 commands") && l.contains("last intact command"));
+      assertThat(plan.findings())
+          .anyMatch(l -> l.contains("15 commands") && l.contains("last intact command"));
       out = plan.execute(progress::add);
     }
     assertThat(out.removedCommands()).isEqualTo(15);
@@ -173,7 +184,8 @@ class AofServiceIT {
     AofReport check = service.check(redis.dir(), endpoint());
     assertThat(check.damage()).as(check.toString()).isEqualTo(AofReport.Damage.BASE);
     assertThatThrownBy(() -> service.planRepair(repair(redis.dir(), false, true), endpoint()))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY))
         .hasMessageContaining("base file " + base.getFileName())
         .hasMessageContaining("restore from a backup: redis-ops restore --latest");
   }
@@ -185,22 +197,27 @@ class AofServiceIT {
     Path dir = AofFixtures.aofDir(redis.dir());
     Path incr1 = AofFixtures.lastIncr(redis.dir());
     Files.copy(incr1, dir.resolve("appendonly.aof.2.incr.aof"));
-    Files.writeString(dir.resolve("appendonly.aof.manifest"), "file appendonly.aof.2.incr.aof seq 2 type i\n",
+    Files.writeString(
+        dir.resolve("appendonly.aof.manifest"),
+        "file appendonly.aof.2.incr.aof seq 2 type i\n",
         StandardOpenOption.APPEND);
     try (RandomAccessFile f = new RandomAccessFile(incr1.toFile(), "rw")) {
       f.seek(Files.size(incr1) - 20);
       f.write('X');
     }
     assertThatThrownBy(() -> service.planRepair(repair(redis.dir(), false, true), endpoint()))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY))
         .hasMessageContaining("is not the last incr file")
         .hasMessageContaining("redis-ops restore --at ");
   }
 
   @Test
-  void theSingleFileLayoutOfOlderRedisIsCheckedAndRepaired(@org.junit.jupiter.api.io.TempDir Path data) throws IOException {
+  void theSingleFileLayoutOfOlderRedisIsCheckedAndRepaired(
+      @org.junit.jupiter.api.io.TempDir Path data) throws IOException {
     sets(redis.sync(), 1, 3);
-    // A pre-7.0 AOF is one RESP file in the data directory: the incr file's commands are exactly that.
+    // A pre-7.0 AOF is one RESP file in the data directory: the incr file's commands are exactly
+    // that.
     Path single = data.resolve("appendonly.aof");
     Files.write(single, Files.readAllBytes(AofFixtures.lastIncr(redis.dir())));
     long intact = Files.size(single);
@@ -225,13 +242,19 @@ class AofServiceIT {
     sets(redis.sync(), 1, 10);
     long pid = redis.pid();
     // A torn command at the end of the file of the running server.
-    Files.writeString(AofFixtures.lastIncr(redis.dir()), "*3\r\n$3\r\nset\r\n$3\r\nk11\r\n$5\r\nval", StandardOpenOption.APPEND);
+    Files.writeString(
+        AofFixtures.lastIncr(redis.dir()),
+        "*3\r\n$3\r\nset\r\n$3\r\nk11\r\n$5\r\nval",
+        StandardOpenOption.APPEND);
 
     assertThatThrownBy(() -> service.planRepair(repair(null, false, false), endpoint()))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
-        .hasMessageContaining("is running").hasMessageContaining("--stop");
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining("is running")
+        .hasMessageContaining("--stop");
     assertThatThrownBy(() -> service.planRepair(repair(redis.dir(), false, false), endpoint()))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED));
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED));
     assertThat(redis.sync().ping()).isEqualTo("PONG");
 
     AofOutcome out;
@@ -241,11 +264,12 @@ class AofServiceIT {
     }
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
     assertThat(out.startedPid()).isPositive().isNotEqualTo(pid);
-    assertThat(ProcessHandle.of(out.startedPid()).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+    assertThat(ProcessHandle.of(out.startedPid()).map(ProcessHandle::isAlive).orElse(false))
+        .isTrue();
     assertThat(out.keysAfter()).isEqualTo(10);
     assertThat(out.removedCommands()).isEqualTo(1);
-    assertThat(dump(endpoint()).get(0)).containsOnlyKeys(
-        "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10");
+    assertThat(dump(endpoint()).get(0))
+        .containsOnlyKeys("k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10");
   }
 
   @ParameterizedTest
@@ -279,7 +303,8 @@ class AofServiceIT {
     rewrite(redis.server());
     long pid = redis.pid();
     assertThatThrownBy(() -> service.planUndoFlushall(endpoint(), "redis-ops"))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
         .hasMessageContaining("no FLUSHALL or FLUSHDB in the AOF since its last rewrite")
         .hasMessageContaining("redis-ops restore --latest");
     assertThat(redis.sync().ping()).isEqualTo("PONG");
@@ -292,30 +317,52 @@ class AofServiceIT {
     redis.sync().flushall();
     redis.sync().set("new", "1");
     assertThatThrownBy(() -> service.planUndoFlushall(endpoint(), "redis-ops"))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
-        .hasMessageContaining("the last FLUSHALL in appendonly.aof.1.incr.aof is followed by 1 command");
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED))
+        .hasMessageContaining(
+            "the last FLUSHALL in appendonly.aof.1.incr.aof is followed by 1 command");
   }
 
   /**
-   * Redis 7.0 does not log a consumer group's {@code entries-read} in the AOF: any server loading an AOF reports it as
-   * null, and {@code lag} with it (seen with redis-server 7.0.15 and a plain restart, no redis-ops involved). Those two
-   * derived counters are left out of the comparison; ids, pending entries and consumers are compared.
+   * Redis 7.0 does not log a consumer group's {@code entries-read} in the AOF: any server loading
+   * an AOF reports it as null, and {@code lag} with it (seen with redis-server 7.0.15 and a plain
+   * restart, no redis-ops involved). Those two derived counters are left out of the comparison;
+   * ids, pending entries and consumers are compared.
    */
   static Map<Integer, Map<String, KeyspaceDump.KeyState>> withoutStreamReadCounters(
       Map<Integer, Map<String, KeyspaceDump.KeyState>> dump) {
     Map<Integer, Map<String, KeyspaceDump.KeyState>> out = new java.util.TreeMap<>();
-    dump.forEach((db, keys) -> {
-      Map<String, KeyspaceDump.KeyState> m = new java.util.TreeMap<>();
-      keys.forEach((k, v) -> m.put(k, !v.type().equals("stream") ? v : new KeyspaceDump.KeyState(v.type(),
-          ((List<?>) v.value()).stream().map(e -> String.valueOf(e).replaceAll("entries-read=[^,]*, lag=[^,]*, ", ""))
-              .toList(), v.pexpireTime())));
-      out.put(db, m);
-    });
+    dump.forEach(
+        (db, keys) -> {
+          Map<String, KeyspaceDump.KeyState> m = new java.util.TreeMap<>();
+          keys.forEach(
+              (k, v) ->
+                  m.put(
+                      k,
+                      !v.type().equals("stream")
+                          ? v
+                          : new KeyspaceDump.KeyState(
+                              v.type(),
+                              ((List<?>) v.value())
+                                  .stream()
+                                      .map(
+                                          e ->
+                                              String.valueOf(e)
+                                                  .replaceAll(
+                                                      "entries-read=[^,]*, lag=[^,]*, ", ""))
+                                      .toList(),
+                              v.pexpireTime())));
+          out.put(db, m);
+        });
     return out;
   }
 
-  /** Equal dumps; on failure the message names only the keys that differ (a full dump is too long to read). */
-  static void assertSameData(Map<Integer, Map<String, KeyspaceDump.KeyState>> actual,
+  /**
+   * Equal dumps; on failure the message names only the keys that differ (a full dump is too long to
+   * read).
+   */
+  static void assertSameData(
+      Map<Integer, Map<String, KeyspaceDump.KeyState>> actual,
       Map<Integer, Map<String, KeyspaceDump.KeyState>> expected) {
     List<String> diff = new ArrayList<>();
     java.util.Set<Integer> dbs = new java.util.TreeSet<>(expected.keySet());
@@ -334,8 +381,15 @@ class AofServiceIT {
             from++;
           }
           from = Math.max(0, from - 40);
-          diff.add("db" + db + " " + k + ": expected ..." + es.substring(from, Math.min(from + 200, es.length()))
-              + " but was ..." + as.substring(from, Math.min(from + 200, as.length())));
+          diff.add(
+              "db"
+                  + db
+                  + " "
+                  + k
+                  + ": expected ..."
+                  + es.substring(from, Math.min(from + 200, es.length()))
+                  + " but was ..."
+                  + as.substring(from, Math.min(from + 200, as.length())));
         }
       }
     }
@@ -346,11 +400,14 @@ class AofServiceIT {
   private static void rewrite(RedisServer server) {
     long rewritesBefore = Long.parseLong(server.info("persistence", "aof_rewrites"));
     server.sync().bgrewriteaof();
-    Await.until(Duration.ofSeconds(30), "AOF rewrite finished", () ->
-        Long.parseLong(server.info("persistence", "aof_rewrites")) > rewritesBefore
-            && "0".equals(server.info("persistence", "aof_rewrite_in_progress"))
-            && "0".equals(server.info("persistence", "aof_rewrite_scheduled"))
-            && "ok".equals(server.info("persistence", "aof_last_bgrewrite_status")));
+    Await.until(
+        Duration.ofSeconds(30),
+        "AOF rewrite finished",
+        () ->
+            Long.parseLong(server.info("persistence", "aof_rewrites")) > rewritesBefore
+                && "0".equals(server.info("persistence", "aof_rewrite_in_progress"))
+                && "0".equals(server.info("persistence", "aof_rewrite_scheduled"))
+                && "ok".equals(server.info("persistence", "aof_last_bgrewrite_status")));
   }
 
   private static int indexOf(byte[] b, byte what, int from) {

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Output as printed by redis-check-aof 7.0.15 on this machine (docs/redis-facts.md, "The AOF and redis-check-aof"). */
+/**
+ * Output as printed by redis-check-aof 7.0.15 on this machine (docs/redis-facts.md, "The AOF and
+ * redis-check-aof").
+ */
 class CheckAofOutputTest {
 
   @Test
   void valid() {
-    CheckAofOutput o = CheckAofOutput.parse(new CheckAofTool.Output(0, """
+    CheckAofOutput o =
+        CheckAofOutput.parse(
+            new CheckAofTool.Output(
+                0,
+                """
         Start checking Multi Part AOF
         Start to check BASE AOF (RDB format).
         [offset 0] Checking RDB file appendonly.aof.1.base.rdb
@@ -29,7 +36,11 @@ class CheckAofOutputTest {
 
   @Test
   void damagedIncr() {
-    CheckAofOutput o = CheckAofOutput.parse(new CheckAofTool.Output(1, """
+    CheckAofOutput o =
+        CheckAofOutput.parse(
+            new CheckAofTool.Output(
+                1,
+                """
         Start to check INCR files.
         0x              3c: Expected prefix '$', got: 'X'
         AOF analyzed: filename=appendonly.aof.1.incr.aof, size=213, ok_up_to=39, ok_up_to_line=11, diff=174
@@ -43,7 +54,11 @@ class CheckAofOutputTest {
 
   @Test
   void damagedBase() {
-    CheckAofOutput o = CheckAofOutput.parse(new CheckAofTool.Output(1, """
+    CheckAofOutput o =
+        CheckAofOutput.parse(
+            new CheckAofTool.Output(
+                1,
+                """
         Start to check BASE AOF (RDB format).
         [offset 0] Checking RDB file appendonly.aof.1.base.rdb
         --- RDB ERROR DETECTED ---
@@ -57,7 +72,11 @@ class CheckAofOutputTest {
 
   @Test
   void aBaseWhoseReaderStopsTheToolIsTheDamagedOne() {
-    CheckAofOutput o = CheckAofOutput.parse(new CheckAofTool.Output(1, """
+    CheckAofOutput o =
+        CheckAofOutput.parse(
+            new CheckAofTool.Output(
+                1,
+                """
         Start checking Multi Part AOF
         Start to check BASE AOF (RDB format).
         [offset 0] Checking RDB file appendonly.aof.2.base.rdb

@@ -14,13 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The RESP / #TS reader on files written the way Redis 7 writes incr files. */
 class CommandLogTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static String cmd(String... args) {
     StringBuilder s = new StringBuilder("*").append(args.length).append("\r\n");
     for (String a : args) {
-      s.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+      s.append('$')
+          .append(a.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(a)
+          .append("\r\n");
     }
     return s.toString();
   }
@@ -33,8 +36,13 @@ class CommandLogTest {
 
   @Test
   void countsCommandsAndTheLastTimestamp() throws IOException {
-    Path f = file("#TS:1700000000\r\n", cmd("SELECT", "0"), cmd("set", "k1", "v\r\n1"), "#TS:1700000005\r\n",
-        cmd("set", "k2", "v2"));
+    Path f =
+        file(
+            "#TS:1700000000\r\n",
+            cmd("SELECT", "0"),
+            cmd("set", "k1", "v\r\n1"),
+            "#TS:1700000005\r\n",
+            cmd("set", "k2", "v2"));
     CommandLog.Scan s = CommandLog.scan(f, 0, Long.MAX_VALUE);
     assertThat(s.commands()).isEqualTo(3);
     assertThat(s.malformedAt()).isEqualTo(-1);
@@ -74,22 +82,34 @@ class CommandLogTest {
   @Test
   void findsTrailingFlushesInEveryVariant() throws IOException {
     String writes = "#TS:1700000000\r\n" + cmd("SELECT", "0") + cmd("set", "k", "v");
-    for (List<String> flush : List.of(List.of("FLUSHALL"), List.of("flushall", "ASYNC"), List.of("FLUSHALL", "SYNC"),
-        List.of("flushdb"), List.of("FLUSHDB", "async"))) {
+    for (List<String> flush :
+        List.of(
+            List.of("FLUSHALL"),
+            List.of("flushall", "ASYNC"),
+            List.of("FLUSHALL", "SYNC"),
+            List.of("flushdb"),
+            List.of("FLUSHDB", "async"))) {
       String tail = "#TS:1700000003\r\n" + cmd(flush.toArray(String[]::new));
       Path f = file(writes, tail);
       CommandLog.Scan s = CommandLog.scan(f, 0, Long.MAX_VALUE);
       assertThat(s.trailingFlush()).as(flush.toString()).isNotNull();
       assertThat(s.trailingFlush().cutAt()).isEqualTo(writes.length());
       assertThat(s.trailingFlush().bytes()).isEqualTo(tail.length());
-      assertThat(s.trailingFlush().commands()).containsExactly(String.join(" ", flush).toUpperCase(Locale.ROOT));
+      assertThat(s.trailingFlush().commands())
+          .containsExactly(String.join(" ", flush).toUpperCase(Locale.ROOT));
     }
   }
 
   @Test
   void severalFlushesAcrossDatabasesAndATransactionAreOneTrailingRun() throws IOException {
     String writes = cmd("SELECT", "0") + cmd("set", "k", "v");
-    String tail = cmd("FLUSHDB") + cmd("SELECT", "3") + cmd("FLUSHDB") + cmd("MULTI") + cmd("FLUSHALL") + cmd("EXEC");
+    String tail =
+        cmd("FLUSHDB")
+            + cmd("SELECT", "3")
+            + cmd("FLUSHDB")
+            + cmd("MULTI")
+            + cmd("FLUSHALL")
+            + cmd("EXEC");
     CommandLog.Scan s = CommandLog.scan(file(writes, tail), 0, Long.MAX_VALUE);
     assertThat(s.trailingFlush().cutAt()).isEqualTo(writes.length());
     assertThat(s.trailingFlush().commands())
@@ -98,8 +118,14 @@ class CommandLogTest {
 
   @Test
   void writesAfterTheFlushMeanNoTrailingFlush() throws IOException {
-    Path f = file(cmd("SELECT", "0"), cmd("set", "a", "1"), cmd("FLUSHALL"), cmd("SELECT", "1"), cmd("set", "b", "2"),
-        cmd("del", "b"));
+    Path f =
+        file(
+            cmd("SELECT", "0"),
+            cmd("set", "a", "1"),
+            cmd("FLUSHALL"),
+            cmd("SELECT", "1"),
+            cmd("set", "b", "2"),
+            cmd("del", "b"));
     CommandLog.Scan s = CommandLog.scan(f, 0, Long.MAX_VALUE);
     assertThat(s.trailingFlush()).isNull();
     assertThat(s.lastFlush()).isEqualTo("FLUSHALL");
@@ -108,7 +134,9 @@ class CommandLogTest {
 
   @Test
   void aTransactionWithWritesAndAFlushIsNotUndone() throws IOException {
-    Path f = file(cmd("set", "a", "1"), cmd("MULTI"), cmd("set", "b", "2"), cmd("FLUSHALL"), cmd("EXEC"));
+    Path f =
+        file(
+            cmd("set", "a", "1"), cmd("MULTI"), cmd("set", "b", "2"), cmd("FLUSHALL"), cmd("EXEC"));
     assertThat(CommandLog.scan(f, 0, Long.MAX_VALUE).trailingFlush()).isNull();
   }
 }

@@ -13,23 +13,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QuarantineTest {
-  private static final Clock AT = Clock.fixed(Instant.parse("2026-12-01T10:15:00Z"), ZoneOffset.UTC);
+  private static final Clock AT =
+      Clock.fixed(Instant.parse("2026-12-01T10:15:00Z"), ZoneOffset.UTC);
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   @Test
   void restoreAndTheAofToolsShareOneLayoutNamedByTimeAndPurpose() throws Exception {
     Path restore = Quarantine.folderFor(data, AT, "restore");
     Path repair = Quarantine.folderFor(data, AT, "repair");
     Path undo = Quarantine.folderFor(data, AT, "undo-flushall");
-    assertThat(List.of(restore, repair, undo)).extracting(Path::getParent).containsOnly(data.resolve("redis-ops-quarantine"));
+    assertThat(List.of(restore, repair, undo))
+        .extracting(Path::getParent)
+        .containsOnly(data.resolve("redis-ops-quarantine"));
     assertThat(restore.getFileName()).hasToString("20261201T101500Z-restore");
     assertThat(repair.getFileName()).hasToString("20261201T101500Z-repair");
     assertThat(undo.getFileName()).hasToString("20261201T101500Z-undo-flushall");
     Quarantine.create(restore);
-    assertThat(Quarantine.folderFor(data, AT, "restore").getFileName()).hasToString("20261201T101500Z-restore-2");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restore))).isEqualTo("rwx------");
+    assertThat(Quarantine.folderFor(data, AT, "restore").getFileName())
+        .hasToString("20261201T101500Z-restore-2");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(restore)))
+        .isEqualTo("rwx------");
   }
 
   @Test
@@ -49,11 +53,14 @@ class QuarantineTest {
   @Test
   void copiesAreCheckedAndPutBackOverAnEditedOriginal() throws Exception {
     Path aofDir = Files.createDirectory(data.resolve("appendonlydir"));
-    Path incr = Files.writeString(aofDir.resolve("appendonly.aof.1.incr.aof"), "*1\r\n$8\r\nFLUSHALL\r\n");
+    Path incr =
+        Files.writeString(aofDir.resolve("appendonly.aof.1.incr.aof"), "*1\r\n$8\r\nFLUSHALL\r\n");
     Path folder = Quarantine.folderFor(data, AT, "undo-flushall");
-    assertThat(Quarantine.copyIn(folder, aofDir)).containsExactly(Path.of("appendonlydir/appendonly.aof.1.incr.aof"));
+    assertThat(Quarantine.copyIn(folder, aofDir))
+        .containsExactly(Path.of("appendonlydir/appendonly.aof.1.incr.aof"));
     Path copy = folder.resolve("appendonlydir/appendonly.aof.1.incr.aof");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)))
+        .isEqualTo("rw-------");
     Files.writeString(incr, "");
     Quarantine.putBack(copy, incr);
     assertThat(Quarantine.sha256(incr)).isEqualTo(Quarantine.sha256(copy));

@@ -1,35 +1,44 @@
 package io.redisops.recovery.restore;
 
-import io.redisops.backup.fixtures.TestManifests;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.fixtures.TestManifests;
 import io.redisops.redis.ServerIdentity;
-import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Which server loads which backup: Redis by RDB version, Valkey by magic, version and foreign types. */
+/**
+ * Which server loads which backup: Redis by RDB version, Valkey by magic, version and foreign
+ * types.
+ */
 class RdbCompatibilityTest {
-  private static final ServerIdentity REDIS_70 = ServerIdentity.of(Map.of("redis_version", "7.0.15"));
-  private static final ServerIdentity REDIS_80 = ServerIdentity.of(Map.of("redis_version", "8.0.6"));
-  private static final ServerIdentity REDIS_86 = ServerIdentity.of(Map.of("redis_version", "8.6.3"));
+  private static final ServerIdentity REDIS_70 =
+      ServerIdentity.of(Map.of("redis_version", "7.0.15"));
+  private static final ServerIdentity REDIS_80 =
+      ServerIdentity.of(Map.of("redis_version", "8.0.6"));
+  private static final ServerIdentity REDIS_86 =
+      ServerIdentity.of(Map.of("redis_version", "8.6.3"));
   private static final ServerIdentity VALKEY_81 =
-      ServerIdentity.of(Map.of("redis_version", "7.2.4", "server_name", "valkey", "valkey_version", "8.1.1"));
+      ServerIdentity.of(
+          Map.of("redis_version", "7.2.4", "server_name", "valkey", "valkey_version", "8.1.1"));
   private static final ServerIdentity VALKEY_91 =
-      ServerIdentity.of(Map.of("redis_version", "7.2.4", "server_name", "valkey", "valkey_version", "9.1.2"));
+      ServerIdentity.of(
+          Map.of("redis_version", "7.2.4", "server_name", "valkey", "valkey_version", "9.1.2"));
   private static final ServerIdentity VALKEY_92 =
-      ServerIdentity.of(Map.of("redis_version", "7.2.4", "server_name", "valkey", "valkey_version", "9.2.0"));
+      ServerIdentity.of(
+          Map.of("redis_version", "7.2.4", "server_name", "valkey", "valkey_version", "9.2.0"));
 
   private static Manifest backup(String engine, int version, List<Integer> types) {
     return TestManifests.builder("ds", "20261201T100000Z")
         .source(new Manifest.Source("h", 1, "master", "r", "x", 0L, "7.2.4", engine, "9.1.2"))
-        .rdbVersion(version).engine(engine).verification("full", null).valueTypes(types).build();
+        .rdbVersion(version)
+        .engine(engine)
+        .verification("full", null)
+        .valueTypes(types)
+        .build();
   }
 
   private static Optional<String> refusal(ServerIdentity target, Manifest m) {
@@ -47,7 +56,9 @@ class RdbCompatibilityTest {
   @Test
   void redisLoadsItsOwnRdbVersionAndOlderOnly() {
     assertThat(refusal(REDIS_70, backup("redis", 10, List.of()))).isEmpty();
-    assertThat(refusal(REDIS_70, backup("redis", 12, List.of()))).get().asString()
+    assertThat(refusal(REDIS_70, backup("redis", 12, List.of())))
+        .get()
+        .asString()
         .contains("Redis 7.0.15 loads RDB versions up to 10");
     assertThat(refusal(REDIS_80, backup("redis", 12, List.of(24)))).isEmpty();
     assertThat(refusal(REDIS_80, backup("redis", 13, List.of()))).isPresent();
@@ -58,7 +69,9 @@ class RdbCompatibilityTest {
 
   @Test
   void redisNeverLoadsTheValkeyMagic() {
-    assertThat(refusal(REDIS_80, backup("valkey", 80, List.of()))).get().asString()
+    assertThat(refusal(REDIS_80, backup("valkey", 80, List.of())))
+        .get()
+        .asString()
         .contains("cannot load Valkey's VALKEY080");
     assertThat(refusal(REDIS_86, backup("valkey", 80, List.of()))).isPresent();
   }
@@ -71,10 +84,15 @@ class RdbCompatibilityTest {
     assertThat(refusal(VALKEY_91, backup("valkey", 81, List.of()))).isPresent();
     assertThat(refusal(VALKEY_92, backup("valkey", 81, List.of()))).isEmpty();
     assertThat(refusal(VALKEY_91, backup("redis", 11, List.of()))).isEmpty();
-    assertThat(refusal(VALKEY_91, backup("redis", 12, List.of(0, 4)))).get().asString()
+    assertThat(refusal(VALKEY_91, backup("redis", 12, List.of(0, 4))))
+        .get()
+        .asString()
         .contains("rdb-version-check relaxed");
-    assertThat(RdbCompatibility.refusal(VALKEY_91, backup("redis", 12, List.of(0, 4)), true)).isEmpty();
-    assertThat(RdbCompatibility.refusal(VALKEY_91, backup("redis", 12, List.of(0, 24)), true)).get().asString()
+    assertThat(RdbCompatibility.refusal(VALKEY_91, backup("redis", 12, List.of(0, 4)), true))
+        .isEmpty();
+    assertThat(RdbCompatibility.refusal(VALKEY_91, backup("redis", 12, List.of(0, 24)), true))
+        .get()
+        .asString()
         .contains("type 24");
   }
 

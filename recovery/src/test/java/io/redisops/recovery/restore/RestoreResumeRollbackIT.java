@@ -31,13 +31,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kernel's step framework under restore, against a real redis-server: a restore that dies when a step starts (the
- * process gone between two saved states, simulated by a listener that throws) leaves its state file; {@code resume}
- * runs exactly the steps that had not finished, {@code rollback} undoes the finished ones.
+ * The kernel's step framework under restore, against a real redis-server: a restore that dies when
+ * a step starts (the process gone between two saved states, simulated by a listener that throws)
+ * leaves its state file; {@code resume} runs exactly the steps that had not finished, {@code
+ * rollback} undoes the finished ones.
  */
 class RestoreResumeRollbackIT {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final List<RedisServer> servers = new ArrayList<>();
   private final List<String> started = new ArrayList<>();
@@ -88,18 +88,21 @@ class RestoreResumeRollbackIT {
     Manifest m = backupThenWrite(s);
     RestoreService.Target t = target(s, ServiceCommands.defaults());
 
-    assertThatThrownBy(() -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("place")))
+    assertThatThrownBy(
+            () -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("place")))
         .hasMessageContaining("died");
     RestoreState saved = service(c).interrupted("ds").orElseThrow();
     assertThat(saved.done()).containsExactly("fetch", "stop", "quarantine");
     assertThat(saved.current()).isEqualTo("place");
-    assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse(); // stopped, as left
+    assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false))
+        .isFalse(); // stopped, as left
 
     started.clear();
     RestoreReport r = service(c).resume(t, lines -> true, dyingAt("none"));
     adopt(s);
     assertThat(started).containsExactly("place", "start", "check-keys", "verify");
-    assertThat(r.steps()).extracting(RestoreReport.StepRecord::name)
+    assertThat(r.steps())
+        .extracting(RestoreReport.StepRecord::name)
         .containsExactly("place", "start", "check-keys", "verify");
     assertThat(dump(s)).isEqualTo(expected);
     assertThat(service(c).interrupted("ds")).isEmpty();
@@ -116,16 +119,19 @@ class RestoreResumeRollbackIT {
     String configBefore = Files.readString(s.configFile());
     RestoreService.Target t = target(s, ServiceCommands.defaults());
 
-    assertThatThrownBy(() -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("start")))
+    assertThatThrownBy(
+            () -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("start")))
         .hasMessageContaining("died");
     RestoreState saved = service(c).interrupted("ds").orElseThrow();
     assertThat(saved.done()).containsExactly("fetch", "stop", "quarantine", "place");
-    assertThat(Path.of(saved.quarantine()).resolve("dump.rdb")).isRegularFile(); // the original, moved aside
+    assertThat(Path.of(saved.quarantine()).resolve("dump.rdb"))
+        .isRegularFile(); // the original, moved aside
 
     List<String> plan = new ArrayList<>();
     String summary = service(c).rollback(t, lines -> plan.addAll(lines), RestoreListener.NONE);
     adopt(s);
-    assertThat(plan).anyMatch(l -> l.contains("undo, last first: start, place, quarantine, stop, fetch"));
+    assertThat(plan)
+        .anyMatch(l -> l.contains("undo, last first: start, place, quarantine, stop, fetch"));
     assertThat(summary).contains("serves the original data again");
     assertThat(dump(s)).isEqualTo(original);
     assertThat(pid(s)).isPositive();

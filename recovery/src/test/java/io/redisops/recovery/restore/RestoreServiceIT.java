@@ -1,9 +1,5 @@
 package io.redisops.recovery.restore;
 
-import io.redisops.backup.fixtures.TestManifests;
-import io.redisops.recovery.kernel.Quarantine;
-import io.redisops.recovery.kernel.ServiceCommands;
-
 import static io.redisops.recovery.restore.RestoreSupport.adopt;
 import static io.redisops.recovery.restore.RestoreSupport.backup;
 import static io.redisops.recovery.restore.RestoreSupport.context;
@@ -19,10 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.fixtures.TestManifests;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.kernel.Quarantine;
+import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.DataFixture;
 import io.redisops.testkit.KeyspaceDump;
@@ -44,37 +43,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The safe restore sequence against real redis-server processes: exact data, AOF on and off, the two pitfalls, a failure
- * injected at each step ending with the original data served again, and the refusals.
+ * The safe restore sequence against real redis-server processes: exact data, AOF on and off, the
+ * two pitfalls, a failure injected at each step ending with the original data served again, and the
+ * refusals.
  */
 class RestoreServiceIT {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   final List<RedisServer> servers = new ArrayList<>();
   final List<String> report = Collections.synchronizedList(new ArrayList<>());
 
-  final RestoreListener listener = new RestoreListener() {
-    @Override
-    public void stepStarted(int n, int total, RestoreStep step, Instant at) {
-      report.add("start " + step.name());
-    }
+  final RestoreListener listener =
+      new RestoreListener() {
+        @Override
+        public void stepStarted(int n, int total, RestoreStep step, Instant at) {
+          report.add("start " + step.name());
+        }
 
-    @Override
-    public void stepFinished(int n, int total, RestoreStep step, Duration took, String outcome) {
-      report.add("done " + step.name() + ": " + outcome);
-    }
+        @Override
+        public void stepFinished(
+            int n, int total, RestoreStep step, Duration took, String outcome) {
+          report.add("done " + step.name() + ": " + outcome);
+        }
 
-    @Override
-    public void stepFailed(int n, int total, RestoreStep step, Duration took, String reason) {
-      report.add("FAILED " + step.name() + ": " + reason);
-    }
+        @Override
+        public void stepFailed(int n, int total, RestoreStep step, Duration took, String reason) {
+          report.add("FAILED " + step.name() + ": " + reason);
+        }
 
-    @Override
-    public void notice(String message) {
-      report.add(message);
-    }
-  };
+        @Override
+        public void notice(String message) {
+          report.add(message);
+        }
+      };
 
   @AfterEach
   void stopEverything() {
@@ -92,23 +93,37 @@ class RestoreServiceIT {
   }
 
   private static String info(RedisServer s, String section, String field) {
-    return with(s, r -> r.info(section).lines().filter(l -> l.startsWith(field + ":")).findFirst().orElseThrow()
-        .substring(field.length() + 1).strip());
+    return with(
+        s,
+        r ->
+            r.info(section)
+                .lines()
+                .filter(l -> l.startsWith(field + ":"))
+                .findFirst()
+                .orElseThrow()
+                .substring(field.length() + 1)
+                .strip());
   }
 
   private static void writeOther(RedisServer s) {
-    with(s, r -> {
-      r.flushall();
-      r.set("written:after", "the backup");
-      r.hset("other:hash", "f", "v");
-      return null;
-    });
+    with(
+        s,
+        r -> {
+          r.flushall();
+          r.set("written:after", "the backup");
+          r.hset("other:hash", "f", "v");
+          return null;
+        });
   }
 
   @Test
   void aofOffTargetWithPasswordAndNonDefaultNamesGetsExactlyTheBackup() throws Exception {
-    RedisServer s = start(server(tmp.resolve("data dir")).password("s3cret pw")
-        .config("dbfilename", "\"snap-7.rdb\"").config("appenddirname", "\"aof-7\""));
+    RedisServer s =
+        start(
+            server(tmp.resolve("data dir"))
+                .password("s3cret pw")
+                .config("dbfilename", "\"snap-7.rdb\"")
+                .config("appenddirname", "\"aof-7\""));
     DataFixture.fill(s.sync(), 1);
     BackupContext c = context(tmp.resolve("repo"));
     Manifest m = backup(c, s);
@@ -116,17 +131,22 @@ class RestoreServiceIT {
     writeOther(s);
     long oldPid = s.pid();
 
-    RestoreReport r = service(c).restore(target(s, ServiceCommands.defaults()), Selection.byId(m.id()), p -> true,
-        listener).orElseThrow();
+    RestoreReport r =
+        service(c)
+            .restore(
+                target(s, ServiceCommands.defaults()), Selection.byId(m.id()), p -> true, listener)
+            .orElseThrow();
     adopt(s);
 
     assertThat(dump(s)).isEqualTo(expected); // types, values, PEXPIRETIME of every key in every db
     assertThat(pid(s)).isNotEqualTo(oldPid);
-    assertThat(r.steps()).extracting(RestoreReport.StepRecord::name)
+    assertThat(r.steps())
+        .extracting(RestoreReport.StepRecord::name)
         .containsExactly("fetch", "stop", "quarantine", "place", "start", "check-keys", "verify");
     assertThat(Path.of(r.quarantine())).startsWith(s.dir()).isDirectory();
     assertThat(Path.of(r.quarantine()).resolve("snap-7.rdb")).isRegularFile();
-    // The one quarantine layout of restore and the AOF tools: <data dir>/redis-ops-quarantine/<UTC time>-restore
+    // The one quarantine layout of restore and the AOF tools: <data dir>/redis-ops-quarantine/<UTC
+    // time>-restore
     assertThat(Path.of(r.quarantine()).getParent().getFileName()).hasToString(Quarantine.FOLDER);
     assertThat(Path.of(r.quarantine()).getFileName().toString()).matches("\\d{8}T\\d{6}Z-restore");
     assertThat(report).anyMatch(l -> l.contains("kept in " + r.quarantine()));
@@ -136,39 +156,63 @@ class RestoreServiceIT {
 
   @Test
   void aofOnTargetEndsWithAofOnAndTheRestoredDataSurvivesARestart() throws Exception {
-    RedisServer s = start(server(tmp.resolve("d")).config("appendonly", "yes").config("appenddirname", "\"aof-x\""));
+    RedisServer s =
+        start(
+            server(tmp.resolve("d"))
+                .config("appendonly", "yes")
+                .config("appenddirname", "\"aof-x\""));
     DataFixture.fill(s.sync(), 1);
     BackupContext c = context(tmp.resolve("repo"));
     Manifest m = backup(c, s);
     Map<Integer, Map<String, KeyspaceDump.KeyState>> expected = dump(s);
-    writeOther(s); // newer data in the AOF: with AOF on, Redis would load this and ignore a copied RDB
+    writeOther(
+        s); // newer data in the AOF: with AOF on, Redis would load this and ignore a copied RDB
     String configBefore = Files.readString(s.configFile());
 
-    RestoreReport r = service(c).restore(target(s, ServiceCommands.defaults()), Selection.latest(), p -> true,
-        listener).orElseThrow();
+    RestoreReport r =
+        service(c)
+            .restore(target(s, ServiceCommands.defaults()), Selection.latest(), p -> true, listener)
+            .orElseThrow();
     adopt(s);
 
-    assertThat(r.steps()).extracting(RestoreReport.StepRecord::name).containsExactly("fetch", "stop", "quarantine",
-        "aof-off", "place", "start", "check-keys", "aof-rewrite", "aof-persist", "verify");
+    assertThat(r.steps())
+        .extracting(RestoreReport.StepRecord::name)
+        .containsExactly(
+            "fetch",
+            "stop",
+            "quarantine",
+            "aof-off",
+            "place",
+            "start",
+            "check-keys",
+            "aof-rewrite",
+            "aof-persist",
+            "verify");
     assertThat(dump(s)).isEqualTo(expected);
     assertThat(info(s, "persistence", "aof_enabled")).isEqualTo("1");
-    assertThat(Files.readString(s.configFile())).isEqualTo(configBefore); // appendonly yes again, nothing else touched
+    assertThat(Files.readString(s.configFile()))
+        .isEqualTo(configBefore); // appendonly yes again, nothing else touched
     assertThat(s.dir().resolve("aof-x").resolve("appendonly.aof.manifest")).isRegularFile();
     assertThat(Path.of(r.quarantine()).resolve("aof-x")).isDirectory(); // the replaced AOF, kept
     assertThat(m.id()).isEqualTo(r.backupId());
 
-    // A plain restart (SHUTDOWN, which writes): Redis now loads the new AOF, and it holds the restored data.
+    // A plain restart (SHUTDOWN, which writes): Redis now loads the new AOF, and it holds the
+    // restored data.
     long pid = pid(s);
-    with(s, x -> {
-      try {
-        x.shutdown(true);
-      } catch (RuntimeException closed) {
-        // the connection closes as the server exits
-      }
-      return null;
-    });
-    Await.until(Duration.ofSeconds(20), "restored Redis to exit", () -> ProcessHandle.of(pid).isEmpty()
-        || !ProcessHandle.of(pid).get().isAlive());
+    with(
+        s,
+        x -> {
+          try {
+            x.shutdown(true);
+          } catch (RuntimeException closed) {
+            // the connection closes as the server exits
+          }
+          return null;
+        });
+    Await.until(
+        Duration.ofSeconds(20),
+        "restored Redis to exit",
+        () -> ProcessHandle.of(pid).isEmpty() || !ProcessHandle.of(pid).get().isAlive());
     s.start();
     assertThat(KeyspaceDump.of(s.sync())).isEqualTo(expected);
   }
@@ -186,7 +230,8 @@ class RestoreServiceIT {
     try (InputStream in = Compression.ZSTD.decompress(c.catalog("ds").openObject(m))) {
       Files.copy(in, rdb);
     }
-    // Pitfall 1, by hand: AOF on and the backup copied over dump.rdb: Redis loads the AOF and ignores the RDB.
+    // Pitfall 1, by hand: AOF on and the backup copied over dump.rdb: Redis loads the AOF and
+    // ignores the RDB.
     s.stop();
     Files.copy(rdb, s.dir().resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
     s.start();
@@ -197,14 +242,18 @@ class RestoreServiceIT {
     Files.copy(rdb, s.dir().resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
     s.start();
     assertThat(s.sync().dbsize()).isZero();
-    // Back to the state with the newer data in the AOF; the restore must give the backup, not the AOF, not nothing.
+    // Back to the state with the newer data in the AOF; the restore must give the backup, not the
+    // AOF, not nothing.
     s.kill9();
     QuarantineStep.deleteTree(s.dir().resolve("appendonlydir"));
     Files.move(tmp.resolve("aof-saved"), s.dir().resolve("appendonlydir"));
     s.start();
     assertThat(KeyspaceDump.of(s.sync())).isEqualTo(newer);
 
-    assertThat(service(c).restore(target(s, ServiceCommands.defaults()), Selection.latest(), p -> true, listener))
+    assertThat(
+            service(c)
+                .restore(
+                    target(s, ServiceCommands.defaults()), Selection.latest(), p -> true, listener))
         .isPresent();
     adopt(s);
     assertThat(dump(s)).isEqualTo(expected);
@@ -220,22 +269,45 @@ class RestoreServiceIT {
     writeOther(s);
     Map<Integer, Map<String, KeyspaceDump.KeyState>> original = dump(s);
     String configBefore = Files.readString(s.configFile());
-    // A start command that fails once (as a unit that is not ready would), then works: the rollback needs it.
+    // A start command that fails once (as a unit that is not ready would), then works: the rollback
+    // needs it.
     Path flag = tmp.resolve("failed-once");
-    ServiceCommands commands = new ServiceCommands(List.of("sh", "-c", "if [ -e " + flag + " ]; then exec redis-server "
-        + s.configFile() + " --daemonize yes; fi; touch " + flag + "; echo 'start refused' >&2; exit 7"), null);
+    ServiceCommands commands =
+        new ServiceCommands(
+            List.of(
+                "sh",
+                "-c",
+                "if [ -e "
+                    + flag
+                    + " ]; then exec redis-server "
+                    + s.configFile()
+                    + " --daemonize yes; fi; touch "
+                    + flag
+                    + "; echo 'start refused' >&2; exit 7"),
+            null);
 
-    assertThatThrownBy(() -> service(c).restore(target(s, commands), Selection.latest(), p -> true, listener))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
-          assertThat(e.getMessage()).contains("failed at step 'start'").contains("exited with code 7")
-              .contains("start refused").contains("rolled back").contains("serves the original data again");
-        });
+    assertThatThrownBy(
+            () -> service(c).restore(target(s, commands), Selection.latest(), p -> true, listener))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+              assertThat(e.getMessage())
+                  .contains("failed at step 'start'")
+                  .contains("exited with code 7")
+                  .contains("start refused")
+                  .contains("rolled back")
+                  .contains("serves the original data again");
+            });
     adopt(s);
     assertThat(dump(s)).isEqualTo(original);
     assertOriginalPlaceRestored(s, c, configBefore);
     assertThat(info(s, "persistence", "aof_enabled")).isEqualTo("1");
-    assertThat(report).contains("FAILED start: 'sh -c " + commands.start().get(2) + "' exited with code 7: start refused");
+    assertThat(report)
+        .contains(
+            "FAILED start: 'sh -c "
+                + commands.start().get(2)
+                + "' exited with code 7: start refused");
   }
 
   @Test
@@ -252,27 +324,42 @@ class RestoreServiceIT {
     Files.write(object, bytes);
     long pid = s.pid();
 
-    assertThatThrownBy(() -> service(c).restore(target(s, ServiceCommands.defaults()), Selection.latest(), p -> true,
-        listener)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY);
-          assertThat(e.getMessage()).contains("backup " + m.id() + " failed verification")
-              .contains("nothing was changed, Redis kept serving its data");
-        });
+    assertThatThrownBy(
+            () ->
+                service(c)
+                    .restore(
+                        target(s, ServiceCommands.defaults()),
+                        Selection.latest(),
+                        p -> true,
+                        listener))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY);
+              assertThat(e.getMessage())
+                  .contains("backup " + m.id() + " failed verification")
+                  .contains("nothing was changed, Redis kept serving its data");
+            });
     assertThat(pid(s)).isEqualTo(pid);
     assertThat(dump(s)).isEqualTo(original);
     assertThat(report).contains("start fetch").noneMatch(l -> l.startsWith("start stop"));
     try (Stream<Path> files = Files.list(s.dir())) {
-      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".redis-ops-restore")
-          || n.startsWith("redis-ops-quarantine"));
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(
+              n -> n.startsWith(".redis-ops-restore") || n.startsWith("redis-ops-quarantine"));
     }
   }
 
   @Test
   void aServerKilledWhileLoadingIsRolledBackToTheOriginalData() throws Exception {
-    // 150 ms per key while loading: the restored data (about 25 keys) loads for seconds, long enough to kill it; and
+    // 150 ms per key while loading: the restored data (about 25 keys) loads for seconds, long
+    // enough to kill it; and
     // events (our INFO) are served every 1 KiB loaded, not only every 2 MiB.
-    RedisServer s = start(server(tmp.resolve("d")).config("key-load-delay", "150000")
-        .config("loading-process-events-interval-bytes", "1024"));
+    RedisServer s =
+        start(
+            server(tmp.resolve("d"))
+                .config("key-load-delay", "150000")
+                .config("loading-process-events-interval-bytes", "1024"));
     DataFixture.fill(s.sync(), 1);
     BackupContext c = context(tmp.resolve("repo"));
     backup(c, s);
@@ -281,21 +368,45 @@ class RestoreServiceIT {
     Map<Integer, Map<String, KeyspaceDump.KeyState>> original = dump(s);
     String configBefore = Files.readString(s.configFile());
 
-    CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() -> {
-      long pid = Await.value(Duration.ofSeconds(60), "the restored Redis loading", () -> with(s, r -> {
-        String info = r.info("persistence") + r.info("server");
-        return info.contains("loading:1") ? Long.parseLong(info.replaceAll("(?s).*process_id:(\\d+).*", "$1")) : null;
-      }));
-      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      return pid;
-    });
+    CompletableFuture<Long> killed =
+        CompletableFuture.supplyAsync(
+            () -> {
+              long pid =
+                  Await.value(
+                      Duration.ofSeconds(60),
+                      "the restored Redis loading",
+                      () ->
+                          with(
+                              s,
+                              r -> {
+                                String info = r.info("persistence") + r.info("server");
+                                return info.contains("loading:1")
+                                    ? Long.parseLong(
+                                        info.replaceAll("(?s).*process_id:(\\d+).*", "$1"))
+                                    : null;
+                              }));
+              ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+              return pid;
+            });
 
-    assertThatThrownBy(() -> service(c).restore(target(s, ServiceCommands.defaults()), Selection.latest(), p -> true,
-        listener)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
-          assertThat(e.getMessage()).contains("failed at step 'start'").contains("exited before it was ready").contains("Loading RDB")
-              .contains("serves the original data again");
-        });
+    assertThatThrownBy(
+            () ->
+                service(c)
+                    .restore(
+                        target(s, ServiceCommands.defaults()),
+                        Selection.latest(),
+                        p -> true,
+                        listener))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+              assertThat(e.getMessage())
+                  .contains("failed at step 'start'")
+                  .contains("exited before it was ready")
+                  .contains("Loading RDB")
+                  .contains("serves the original data again");
+            });
     assertThat(killed.get()).isPositive();
     adopt(s);
     assertThat(dump(s)).isEqualTo(original);
@@ -310,28 +421,55 @@ class RestoreServiceIT {
     backup(c, s);
     writeOther(s);
     Map<Integer, Map<String, KeyspaceDump.KeyState>> original = dump(s);
-    // From now on every key takes 100 ms to write in a fork: the first AOF rewrite lasts seconds, time to kill it.
-    Files.writeString(s.configFile(), "rdb-key-save-delay 100000\n", java.nio.file.StandardOpenOption.APPEND);
+    // From now on every key takes 100 ms to write in a fork: the first AOF rewrite lasts seconds,
+    // time to kill it.
+    Files.writeString(
+        s.configFile(), "rdb-key-save-delay 100000\n", java.nio.file.StandardOpenOption.APPEND);
     String configBefore = Files.readString(s.configFile());
 
-    CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() -> Await.value(Duration.ofSeconds(60),
-        "the first AOF rewrite of the restored Redis", () -> with(s, r -> {
-          String info = r.info("persistence") + r.info("server");
-          if (!info.contains("aof_rewrite_in_progress:1")) {
-            return null;
-          }
-          long pid = Long.parseLong(info.replaceAll("(?s).*process_id:(\\d+).*", "$1"));
-          List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().children().toList();
-          children.forEach(ProcessHandle::destroyForcibly); // the rewrite child dies, as on a full disk
-          return children.isEmpty() ? null : pid;
-        })));
+    CompletableFuture<Long> killed =
+        CompletableFuture.supplyAsync(
+            () ->
+                Await.value(
+                    Duration.ofSeconds(60),
+                    "the first AOF rewrite of the restored Redis",
+                    () ->
+                        with(
+                            s,
+                            r -> {
+                              String info = r.info("persistence") + r.info("server");
+                              if (!info.contains("aof_rewrite_in_progress:1")) {
+                                return null;
+                              }
+                              long pid =
+                                  Long.parseLong(
+                                      info.replaceAll("(?s).*process_id:(\\d+).*", "$1"));
+                              List<ProcessHandle> children =
+                                  ProcessHandle.of(pid).orElseThrow().children().toList();
+                              children.forEach(
+                                  ProcessHandle
+                                      ::destroyForcibly); // the rewrite child dies, as on a full
+                              // disk
+                              return children.isEmpty() ? null : pid;
+                            })));
 
-    assertThatThrownBy(() -> service(c).restore(target(s, ServiceCommands.defaults()), Selection.latest(), p -> true,
-        listener)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
-          assertThat(e.getMessage()).contains("failed at step 'aof-rewrite'").contains("rewrite failed")
-              .contains("serves the original data again");
-        });
+    assertThatThrownBy(
+            () ->
+                service(c)
+                    .restore(
+                        target(s, ServiceCommands.defaults()),
+                        Selection.latest(),
+                        p -> true,
+                        listener))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+              assertThat(e.getMessage())
+                  .contains("failed at step 'aof-rewrite'")
+                  .contains("rewrite failed")
+                  .contains("serves the original data again");
+            });
     assertThat(killed.get()).isPositive();
     adopt(s);
     assertThat(dump(s)).isEqualTo(original);
@@ -347,11 +485,21 @@ class RestoreServiceIT {
     BackupContext c = context(tmp.resolve("repo"));
     backup(c, s);
     try (DatasetLock held = c.lock("ds")) {
-      assertThatThrownBy(() -> service(c).restore(target(s, ServiceCommands.defaults()), Selection.latest(), p -> true,
-          listener)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-            assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
-            assertThat(e.getMessage()).contains("another redis-ops operation on dataset 'ds' is running");
-          });
+      assertThatThrownBy(
+              () ->
+                  service(c)
+                      .restore(
+                          target(s, ServiceCommands.defaults()),
+                          Selection.latest(),
+                          p -> true,
+                          listener))
+          .isInstanceOfSatisfying(
+              RedisOpsException.class,
+              e -> {
+                assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+                assertThat(e.getMessage())
+                    .contains("another redis-ops operation on dataset 'ds' is running");
+              });
     }
     assertThat(s.pid()).isEqualTo(pid(s));
   }
@@ -363,11 +511,20 @@ class RestoreServiceIT {
     RedisServer replica = start(server(tmp.resolve("r")).replicaOf(master));
     BackupContext c = context(tmp.resolve("repo"));
     backup(c, master);
-    assertThatThrownBy(() -> service(c).restore(target(replica, ServiceCommands.defaults()), Selection.latest(),
-        p -> true, listener)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
-          assertThat(e.getMessage()).contains("is a replica").contains("REPLICAOF NO ONE");
-        });
+    assertThatThrownBy(
+            () ->
+                service(c)
+                    .restore(
+                        target(replica, ServiceCommands.defaults()),
+                        Selection.latest(),
+                        p -> true,
+                        listener))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+              assertThat(e.getMessage()).contains("is a replica").contains("REPLICAOF NO ONE");
+            });
     assertThat(replica.isAlive()).isTrue();
   }
 
@@ -377,29 +534,53 @@ class RestoreServiceIT {
     s.sync().set("k", "v");
     BackupContext c = context(tmp.resolve("repo"));
     Manifest m = backup(c, s);
-    RestoreService tight = new RestoreService(c, new BackupSources(new LocalBackupSource(c), null,
-        BackupSources.From.LOCAL), java.time.Clock.systemUTC(), RestoreSupport.fastTimeouts(), dir -> 1024);
-    assertThatThrownBy(() -> tight.plan(target(s, ServiceCommands.defaults()), Selection.latest(), listener))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
-          assertThat(e.getMessage()).contains("not enough disk");
-        });
-    RestoreTarget t = new RestoreTarget("x:1", "7.0.15", 1, "c", s.dir().toString(), "dump.rdb", "appendonlydir",
-        false, false, null, null, null);
+    RestoreService tight =
+        new RestoreService(
+            c,
+            new BackupSources(new LocalBackupSource(c), null, BackupSources.From.LOCAL),
+            java.time.Clock.systemUTC(),
+            RestoreSupport.fastTimeouts(),
+            dir -> 1024);
+    assertThatThrownBy(
+            () -> tight.plan(target(s, ServiceCommands.defaults()), Selection.latest(), listener))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+              assertThat(e.getMessage()).contains("not enough disk");
+            });
+    RestoreTarget t =
+        new RestoreTarget(
+            "x:1",
+            "7.0.15",
+            1,
+            "c",
+            s.dir().toString(),
+            "dump.rdb",
+            "appendonlydir",
+            false,
+            false,
+            null,
+            null,
+            null);
     Manifest newer = TestManifests.from(m).rdbVersion(11).build();
     assertThatThrownBy(() -> TargetProbe.checkBackup(t, newer, TargetProbe.DiskSpace.REAL))
-        .isInstanceOfSatisfying(RedisOpsException.class, e -> {
-          assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
-          assertThat(e.getMessage()).contains("RDB version 11").contains("up to 10");
-        });
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.REFUSED);
+              assertThat(e.getMessage()).contains("RDB version 11").contains("up to 10");
+            });
   }
 
   /** After a rollback: the config file as it was, no quarantine, no staging file, no state file. */
-  private static void assertOriginalPlaceRestored(RedisServer s, BackupContext c, String configBefore) throws Exception {
+  private static void assertOriginalPlaceRestored(
+      RedisServer s, BackupContext c, String configBefore) throws Exception {
     assertThat(Files.readString(s.configFile())).isEqualTo(configBefore);
     try (Stream<Path> files = Files.list(s.dir())) {
-      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".redis-ops-restore")
-          || n.startsWith("redis-ops-quarantine"));
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(
+              n -> n.startsWith(".redis-ops-restore") || n.startsWith("redis-ops-quarantine"));
     }
     assertThat(new RestoreStateStore(c.lockDir(), "ds").file()).doesNotExist();
   }

@@ -1,22 +1,21 @@
 package io.redisops.recovery.restore;
 
-import io.redisops.backup.fixtures.TestBackupContext;
-import io.redisops.recovery.kernel.ServiceCommands;
-
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
-import io.redisops.progress.ProgressListener;
+import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.snapshot.BgsaveSnapshotSource;
 import io.redisops.backup.snapshot.ReplicationSnapshotSource;
 import io.redisops.backup.snapshot.SnapshotMethod;
-import io.redisops.storage.LocalRepository;
+import io.redisops.progress.ProgressListener;
+import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.KeyspaceDump;
 import io.redisops.testkit.ProcessRegistry;
 import io.redisops.testkit.RedisServer;
@@ -38,27 +37,50 @@ final class RestoreSupport {
   }
 
   static Manifest backup(BackupContext c, RedisServer s) {
-    BackupService service = new BackupService(c, new BgsaveSnapshotSource(c.clock(), Duration.ofMinutes(2)),
-        new ReplicationSnapshotSource(c.clock(), Duration.ofSeconds(5), Duration.ofSeconds(30)));
-    return service.backup(new BackupRequest("ds", RedisEndpoint.parse(s.uriWithCredentials()), Set.of(Tier.MANUAL),
-        SnapshotMethod.BGSAVE), ProgressListener.NONE).manifest();
+    BackupService service =
+        new BackupService(
+            c,
+            new BgsaveSnapshotSource(c.clock(), Duration.ofMinutes(2)),
+            new ReplicationSnapshotSource(
+                c.clock(), Duration.ofSeconds(5), Duration.ofSeconds(30)));
+    return service
+        .backup(
+            new BackupRequest(
+                "ds",
+                RedisEndpoint.parse(s.uriWithCredentials()),
+                Set.of(Tier.MANUAL),
+                SnapshotMethod.BGSAVE),
+            ProgressListener.NONE)
+        .manifest();
   }
 
   static RestoreService service(BackupContext c) {
-    return new RestoreService(c, new BackupSources(new LocalBackupSource(c), null, BackupSources.From.AUTO),
-        Clock.systemUTC(), fastTimeouts());
+    return new RestoreService(
+        c,
+        new BackupSources(new LocalBackupSource(c), null, BackupSources.From.AUTO),
+        Clock.systemUTC(),
+        fastTimeouts());
   }
 
   static RestoreTimeouts fastTimeouts() {
-    return new RestoreTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
-        Duration.ofSeconds(20), Duration.ofMinutes(2), Duration.ofMinutes(2));
+    return new RestoreTimeouts(
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(20),
+        Duration.ofMinutes(2),
+        Duration.ofMinutes(2));
   }
 
   static RestoreService.Target target(RedisServer s, ServiceCommands commands) {
-    return new RestoreService.Target("ds", RedisEndpoint.parse(s.uriWithCredentials()), null, commands);
+    return new RestoreService.Target(
+        "ds", RedisEndpoint.parse(s.uriWithCredentials()), null, commands);
   }
 
-  /** A builder whose server writes its pidfile in its folder, so tests can stop a Redis the restore started. */
+  /**
+   * A builder whose server writes its pidfile in its folder, so tests can stop a Redis the restore
+   * started.
+   */
   static RedisServer.Builder server(Path dir) {
     return RedisServer.builder().dir(dir).config("pidfile", "\"" + dir.resolve("redis.pid") + "\"");
   }
@@ -78,13 +100,23 @@ final class RestoreSupport {
   }
 
   static long pid(RedisServer s) {
-    return with(s, r -> Long.parseLong(r.info("server").lines().filter(l -> l.startsWith("process_id:"))
-        .findFirst().orElseThrow().substring("process_id:".length()).strip()));
+    return with(
+        s,
+        r ->
+            Long.parseLong(
+                r.info("server")
+                    .lines()
+                    .filter(l -> l.startsWith("process_id:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("process_id:".length())
+                    .strip()));
   }
 
   /**
-   * Stops the Redis that the restore (re)started: daemonized, it is no child of the test JVM, so the testkit cannot see
-   * it. Found by its pidfile; SIGTERM, then SIGKILL. Safe to call when nothing runs.
+   * Stops the Redis that the restore (re)started: daemonized, it is no child of the test JVM, so
+   * the testkit cannot see it. Found by its pidfile; SIGTERM, then SIGKILL. Safe to call when
+   * nothing runs.
    */
   static void stopRestarted(RedisServer s) {
     Path pidfile = s.dir().resolve("redis.pid");
@@ -93,22 +125,26 @@ final class RestoreSupport {
         return;
       }
       long pid = Long.parseLong(Files.readString(pidfile).strip());
-      ProcessHandle.of(pid).ifPresent(h -> {
-        ProcessRegistry.register(h);
-        h.destroy();
-        try {
-          h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-          h.destroyForcibly();
-        }
-        ProcessRegistry.unregister(h);
-      });
+      ProcessHandle.of(pid)
+          .ifPresent(
+              h -> {
+                ProcessRegistry.register(h);
+                h.destroy();
+                try {
+                  h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  h.destroyForcibly();
+                }
+                ProcessRegistry.unregister(h);
+              });
     } catch (Exception e) {
       throw new IllegalStateException("unable to stop the Redis started by the restore: " + e, e);
     }
   }
 
-  /** Registers the restarted Redis with the testkit's reaper, so a crashed test JVM still kills it. */
+  /**
+   * Registers the restarted Redis with the testkit's reaper, so a crashed test JVM still kills it.
+   */
   static void adopt(RedisServer s) {
     ProcessHandle.of(pid(s)).ifPresent(ProcessRegistry::register);
   }

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** TIME of {@code restore --at} with a fixed clock: now is 2026-11-22 10:30:00 in Berlin (UTC+1). */
+/**
+ * TIME of {@code restore --at} with a fixed clock: now is 2026-11-22 10:30:00 in Berlin (UTC+1).
+ */
 class RestoreTimeTest {
   static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
   static final Instant NOW = Instant.parse("2026-11-22T09:30:00Z");
@@ -38,17 +40,24 @@ class RestoreTimeTest {
 
   @Test
   void localDateTimeIsInTheZone() {
-    assertThat(time.parse("2026-11-20 11:00")).isEqualTo(Instant.parse("2026-11-20T10:00:59.999999999Z"));
-    assertThat(time.parse("2026-11-20 11:00:07")).isEqualTo(Instant.parse("2026-11-20T10:00:07.999999999Z"));
-    assertThat(time.parse("2026-11-20T11:00")).isEqualTo(Instant.parse("2026-11-20T10:00:59.999999999Z"));
+    assertThat(time.parse("2026-11-20 11:00"))
+        .isEqualTo(Instant.parse("2026-11-20T10:00:59.999999999Z"));
+    assertThat(time.parse("2026-11-20 11:00:07"))
+        .isEqualTo(Instant.parse("2026-11-20T10:00:07.999999999Z"));
+    assertThat(time.parse("2026-11-20T11:00"))
+        .isEqualTo(Instant.parse("2026-11-20T10:00:59.999999999Z"));
   }
 
   @Test
   void isoWithOffsetOrZ() {
-    assertThat(time.parse("2026-11-22T08:00:00Z")).isEqualTo(Instant.parse("2026-11-22T08:00:00.999999999Z"));
-    assertThat(time.parse("2026-11-22T03:00:00-05:00")).isEqualTo(Instant.parse("2026-11-22T08:00:00.999999999Z"));
-    assertThat(time.parse("2026-11-22T08:00:00.250Z")).isEqualTo(Instant.parse("2026-11-22T08:00:00.250Z"));
-    assertThat(time.parse("2026-11-22T08:00Z")).isEqualTo(Instant.parse("2026-11-22T08:00:59.999999999Z"));
+    assertThat(time.parse("2026-11-22T08:00:00Z"))
+        .isEqualTo(Instant.parse("2026-11-22T08:00:00.999999999Z"));
+    assertThat(time.parse("2026-11-22T03:00:00-05:00"))
+        .isEqualTo(Instant.parse("2026-11-22T08:00:00.999999999Z"));
+    assertThat(time.parse("2026-11-22T08:00:00.250Z"))
+        .isEqualTo(Instant.parse("2026-11-22T08:00:00.250Z"));
+    assertThat(time.parse("2026-11-22T08:00Z"))
+        .isEqualTo(Instant.parse("2026-11-22T08:00:59.999999999Z"));
   }
 
   @Test
@@ -59,30 +68,58 @@ class RestoreTimeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "11", "11h", "25:00", "10:61", "yesterday", "2026-13-01 10:00", "+2h", "-2w", "11:00 PM"})
+  @ValueSource(
+      strings = {
+        "",
+        "11",
+        "11h",
+        "25:00",
+        "10:61",
+        "yesterday",
+        "2026-13-01 10:00",
+        "+2h",
+        "-2w",
+        "11:00 PM"
+      })
   void unparsableIsAUsageError(String text) {
-    assertThatThrownBy(() -> time.parse(text)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-      assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
-      assertThat(e.getMessage()).contains("HH:MM");
-    });
+    assertThatThrownBy(() -> time.parse(text))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+              assertThat(e.getMessage()).contains("HH:MM");
+            });
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"2026-11-22 10:31", "2026-11-22T09:30:01Z", "2027-01-01 00:00"})
   void futureIsAUsageError(String text) {
-    assertThatThrownBy(() -> time.parse(text)).isInstanceOfSatisfying(RedisOpsException.class, e -> {
-      assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
-      assertThat(e.getMessage()).contains("in the future");
-    });
+    assertThatThrownBy(() -> time.parse(text))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class,
+            e -> {
+              assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+              assertThat(e.getMessage()).contains("in the future");
+            });
   }
 
   @Test
   void aTimeGivenToTheSecondMeansTheWholeSecond() {
-    // list shows "2026-11-22 09:36:58" (Berlin) for a snapshot at 08:36:58.61Z: every form of that time selects it
+    // list shows "2026-11-22 09:36:58" (Berlin) for a snapshot at 08:36:58.61Z: every form of that
+    // time selects it
     Instant snapshot = Instant.parse("2026-11-22T08:36:58.610Z");
-    for (String text : new String[] {"2026-11-22 09:36:58", "09:36:58", "2026-11-22T09:36:58", "2026-11-22T08:36:58Z",
-        "2026-11-22T09:36:58+01:00"}) {
-      assertThat(time.parse(text)).as(text).isAfterOrEqualTo(snapshot).isBefore(Instant.parse("2026-11-22T08:36:59Z"));
+    for (String text :
+        new String[] {
+          "2026-11-22 09:36:58",
+          "09:36:58",
+          "2026-11-22T09:36:58",
+          "2026-11-22T08:36:58Z",
+          "2026-11-22T09:36:58+01:00"
+        }) {
+      assertThat(time.parse(text))
+          .as(text)
+          .isAfterOrEqualTo(snapshot)
+          .isBefore(Instant.parse("2026-11-22T08:36:59Z"));
     }
     // to the minute: the whole minute; a fraction: exact
     assertThat(time.parse("09:36")).isEqualTo(Instant.parse("2026-11-22T08:36:59.999999999Z"));

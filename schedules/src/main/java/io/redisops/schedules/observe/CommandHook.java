@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a configured program (argv, no shell) with the event JSON on stdin. It must exit 0 within the timeout, else
- * it and its children are killed and the delivery fails. Its output goes to a private temporary file so a chatty or
- * stuck reader can never block it; the last line is quoted when it fails.
+ * Runs a configured program (argv, no shell) with the event JSON on stdin. It must exit 0 within
+ * the timeout, else it and its children are killed and the delivery fails. Its output goes to a
+ * private temporary file so a chatty or stuck reader can never block it; the last line is quoted
+ * when it fails.
  */
 final class CommandHook implements Hook {
   /** How long a process may take to end after SIGTERM before it is killed. */
@@ -36,16 +37,22 @@ final class CommandHook implements Hook {
   public void deliver(byte[] json) throws IOException, InterruptedException {
     Path output = Files.createTempFile("redis-ops-notify-", ".out"); // 0600 on POSIX
     try {
-      Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process p =
+          new ProcessBuilder(argv)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
       try {
         try (OutputStream in = p.getOutputStream()) {
           in.write(json);
         } catch (IOException e) {
-          // The program need not read its stdin (e.g. it only sends a fixed alert): a closed pipe is not a failure.
+          // The program need not read its stdin (e.g. it only sends a fixed alert): a closed pipe
+          // is not a failure.
         }
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           kill(p);
-          throw new IOException("timed out after " + Durations.format(timeout) + "; killed (pid " + p.pid() + ")");
+          throw new IOException(
+              "timed out after " + Durations.format(timeout) + "; killed (pid " + p.pid() + ")");
         }
       } catch (InterruptedException e) {
         kill(p);
@@ -59,7 +66,9 @@ final class CommandHook implements Hook {
     }
   }
 
-  /** SIGTERM to the program and its descendants, SIGKILL to whatever still runs after a short grace. */
+  /**
+   * SIGTERM to the program and its descendants, SIGKILL to whatever still runs after a short grace.
+   */
   private static void kill(Process p) throws InterruptedException {
     List<ProcessHandle> family = new java.util.ArrayList<>(p.descendants().toList());
     family.add(p.toHandle());

@@ -18,24 +18,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Publishes a {@link StatusRegistry} as Prometheus series. Every meter reads the registry when scraped, so values are
- * never stale; tiers and datasets that appear after construction are bound by {@link #refresh()}, which
- * {@link #scrape()} calls first. Names (as exposed; docs/operations.md, "Metrics", lists them):
+ * Publishes a {@link StatusRegistry} as Prometheus series. Every meter reads the registry when
+ * scraped, so values are never stale; tiers and datasets that appear after construction are bound
+ * by {@link #refresh()}, which {@link #scrape()} calls first. Names (as exposed;
+ * docs/operations.md, "Metrics", lists them):
  *
  * <ul>
  *   <li>{@code redis_ops_up} 1 while the daemon runs
- *   <li>per {@code dataset}, {@code tier}: {@code redis_ops_backup_last_success_timestamp_seconds} (0 when none is
- *       known), {@code redis_ops_backup_last_duration_seconds}, {@code redis_ops_backup_last_size_bytes} (NaN when
- *       unknown), {@code redis_ops_backup_failures_total}, {@code redis_ops_backup_consecutive_failures},
- *       {@code redis_ops_backup_last_attempt_ok} (1 or 0), {@code redis_ops_backup_period_seconds}
- *   <li>per {@code dataset}: {@code redis_ops_repository_backups}, {@code redis_ops_repository_size_bytes},
- *       {@code redis_ops_repository_checksum_only_backups},
- *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the Sentinel-chosen source),
- *       {@code redis_ops_backup_busy_total} (runs deferred because another operation held the lock)
+ *   <li>per {@code dataset}, {@code tier}: {@code redis_ops_backup_last_success_timestamp_seconds}
+ *       (0 when none is known), {@code redis_ops_backup_last_duration_seconds}, {@code
+ *       redis_ops_backup_last_size_bytes} (NaN when unknown), {@code
+ *       redis_ops_backup_failures_total}, {@code redis_ops_backup_consecutive_failures}, {@code
+ *       redis_ops_backup_last_attempt_ok} (1 or 0), {@code redis_ops_backup_period_seconds}
+ *   <li>per {@code dataset}: {@code redis_ops_repository_backups}, {@code
+ *       redis_ops_repository_size_bytes}, {@code redis_ops_repository_checksum_only_backups},
+ *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the
+ *       Sentinel-chosen source), {@code redis_ops_backup_busy_total} (runs deferred because another
+ *       operation held the lock)
  *   <li>{@code redis_ops_daemon_start_timestamp_seconds} when this daemon started (unix seconds)
- *   <li>after {@link #bindRepositoryFilesystem(Path)}: {@code redis_ops_repository_filesystem_avail_bytes} and
- *       {@code redis_ops_repository_filesystem_size_bytes} of the file system holding the local repository (NaN when
- *       it cannot be read), for the "repository disk filling" alert
+ *   <li>after {@link #bindRepositoryFilesystem(Path)}: {@code
+ *       redis_ops_repository_filesystem_avail_bytes} and {@code
+ *       redis_ops_repository_filesystem_size_bytes} of the file system holding the local repository
+ *       (NaN when it cannot be read), for the "repository disk filling" alert
  * </ul>
  */
 public final class DaemonMetrics {
@@ -44,7 +48,10 @@ public final class DaemonMetrics {
   private final Set<String> boundTiers = ConcurrentHashMap.newKeySet();
   private final Set<String> boundDatasets = ConcurrentHashMap.newKeySet();
 
-  /** Binds {@code status} to a new Prometheus registry, with every tier and dataset registered so far. */
+  /**
+   * Binds {@code status} to a new Prometheus registry, with every tier and dataset registered so
+   * far.
+   */
   public DaemonMetrics(StatusRegistry status) {
     this(status, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
@@ -53,10 +60,14 @@ public final class DaemonMetrics {
   public DaemonMetrics(StatusRegistry status, PrometheusMeterRegistry registry) {
     this.status = status;
     this.registry = registry;
-    Gauge.builder("redis_ops.up", () -> 1).description("1 while the redis-ops daemon runs").register(registry);
+    Gauge.builder("redis_ops.up", () -> 1)
+        .description("1 while the redis-ops daemon runs")
+        .register(registry);
     double started = Instant.now().toEpochMilli() / 1000.0;
-    Gauge.builder("redis_ops.daemon.start.timestamp", () -> started).baseUnit("seconds")
-        .description("When this redis-ops daemon started (unix seconds)").register(registry);
+    Gauge.builder("redis_ops.daemon.start.timestamp", () -> started)
+        .baseUnit("seconds")
+        .description("When this redis-ops daemon started (unix seconds)")
+        .register(registry);
     refresh();
   }
 
@@ -65,16 +76,21 @@ public final class DaemonMetrics {
   }
 
   /**
-   * Binds the free and total bytes of the file system holding {@code repository} (the nearest existing folder of it),
-   * read at scrape time; NaN when it cannot be read. Idempotent per registry (the first path wins).
+   * Binds the free and total bytes of the file system holding {@code repository} (the nearest
+   * existing folder of it), read at scrape time; NaN when it cannot be read. Idempotent per
+   * registry (the first path wins).
    */
   public DaemonMetrics bindRepositoryFilesystem(Path repository) {
     if (registry.find("redis_ops.repository.filesystem.avail").gauge() == null) {
-      Gauge.builder("redis_ops.repository.filesystem.avail", () -> space(repository, true)).baseUnit("bytes")
-          .description("Bytes available to redis-ops on the file system holding the local repository")
+      Gauge.builder("redis_ops.repository.filesystem.avail", () -> space(repository, true))
+          .baseUnit("bytes")
+          .description(
+              "Bytes available to redis-ops on the file system holding the local repository")
           .register(registry);
-      Gauge.builder("redis_ops.repository.filesystem.size", () -> space(repository, false)).baseUnit("bytes")
-          .description("Size of the file system holding the local repository").register(registry);
+      Gauge.builder("redis_ops.repository.filesystem.size", () -> space(repository, false))
+          .baseUnit("bytes")
+          .description("Size of the file system holding the local repository")
+          .register(registry);
     }
     return this;
   }
@@ -95,13 +111,19 @@ public final class DaemonMetrics {
     }
   }
 
-  /** Binds the meters of every tier and dataset registered in the status registry and not bound yet. Idempotent. */
+  /**
+   * Binds the meters of every tier and dataset registered in the status registry and not bound yet.
+   * Idempotent.
+   */
   public void refresh() {
     status.tiers().forEach(this::bind);
     status.datasets().forEach(this::bind);
   }
 
-  /** Binds the meters of one tier (its values are read from the status registry at scrape time). Idempotent. */
+  /**
+   * Binds the meters of one tier (its values are read from the status registry at scrape time).
+   * Idempotent.
+   */
   public void bind(TierStatus tier) {
     String dataset = tier.dataset();
     String name = tier.tier();
@@ -109,25 +131,61 @@ public final class DaemonMetrics {
       return;
     }
     Tags tags = Tags.of("dataset", dataset, "tier", name);
-    tierGauge("redis_ops.backup.last.success.timestamp", "seconds", tags, dataset, name,
+    tierGauge(
+        "redis_ops.backup.last.success.timestamp",
+        "seconds",
+        tags,
+        dataset,
+        name,
         "Completion time of the newest successful backup of the tier (unix seconds; 0 when none is known)",
         t -> t.lastSuccess() == null ? 0 : t.lastSuccess().toEpochMilli() / 1000.0);
-    tierGauge("redis_ops.backup.last.duration", "seconds", tags, dataset, name,
+    tierGauge(
+        "redis_ops.backup.last.duration",
+        "seconds",
+        tags,
+        dataset,
+        name,
         "How long the newest successful backup of the tier took (NaN when unknown)",
         t -> t.lastDuration() == null ? Double.NaN : t.lastDuration().toNanos() / 1e9);
-    tierGauge("redis_ops.backup.last.size", "bytes", tags, dataset, name,
+    tierGauge(
+        "redis_ops.backup.last.size",
+        "bytes",
+        tags,
+        dataset,
+        name,
         "Stored size of the newest successful backup of the tier (NaN when unknown)",
         t -> t.lastSizeBytes() < 0 ? Double.NaN : t.lastSizeBytes());
-    tierGauge("redis_ops.backup.consecutive.failures", null, tags, dataset, name,
-        "Failed attempts of the tier since its last success", TierStatus::consecutiveFailures);
-    tierGauge("redis_ops.backup.last.attempt.ok", null, tags, dataset, name,
+    tierGauge(
+        "redis_ops.backup.consecutive.failures",
+        null,
+        tags,
+        dataset,
+        name,
+        "Failed attempts of the tier since its last success",
+        TierStatus::consecutiveFailures);
+    tierGauge(
+        "redis_ops.backup.last.attempt.ok",
+        null,
+        tags,
+        dataset,
+        name,
         "1 when the last attempt of the tier succeeded (or none was made yet), else 0",
         t -> t.lastAttemptOk() ? 1 : 0);
-    tierGauge("redis_ops.backup.period", "seconds", tags, dataset, name,
-        "Time between two scheduled runs of the tier", t -> t.period().toNanos() / 1e9);
-    FunctionCounter.builder("redis_ops.backup.failures", status,
+    tierGauge(
+        "redis_ops.backup.period",
+        "seconds",
+        tags,
+        dataset,
+        name,
+        "Time between two scheduled runs of the tier",
+        t -> t.period().toNanos() / 1e9);
+    FunctionCounter.builder(
+            "redis_ops.backup.failures",
+            status,
             s -> value(s.tier(dataset, name), TierStatus::failures))
-        .description("Failed backup attempts of the tier since the daemon started").tags(tags).register(registry);
+        .description("Failed backup attempts of the tier since the daemon started")
+        .tags(tags)
+        .register(registry);
   }
 
   /** Binds the repository meters of one dataset (values read at scrape time). Idempotent. */
@@ -137,34 +195,69 @@ public final class DaemonMetrics {
       return;
     }
     Tags tags = Tags.of("dataset", name);
-    Gauge.builder("redis_ops.repository.backups", status, s -> datasetValue(s, name, DatasetStatus::backupCount))
-        .description("Complete backups of the dataset in the local repository").tags(tags)
-        .strongReference(true).register(registry);
-    Gauge.builder("redis_ops.repository.size", status, s -> datasetValue(s, name, DatasetStatus::repositoryBytes))
-        .description("Stored bytes of the dataset's backups in the local repository").baseUnit("bytes").tags(tags)
-        .strongReference(true).register(registry);
-    Gauge.builder("redis_ops.repository.checksum.only.backups", status,
+    Gauge.builder(
+            "redis_ops.repository.backups",
+            status,
+            s -> datasetValue(s, name, DatasetStatus::backupCount))
+        .description("Complete backups of the dataset in the local repository")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "redis_ops.repository.size",
+            status,
+            s -> datasetValue(s, name, DatasetStatus::repositoryBytes))
+        .description("Stored bytes of the dataset's backups in the local repository")
+        .baseUnit("bytes")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "redis_ops.repository.checksum.only.backups",
+            status,
             s -> datasetValue(s, name, DatasetStatus::checksumOnlyBackups))
-        .description("Backups of the dataset in the local repository verified by their CRC-64 only (their RDB format"
-            + " or a value type is newer than this redis-ops knows)").tags(tags).strongReference(true).register(registry);
+        .description(
+            "Backups of the dataset in the local repository verified by their CRC-64 only (their RDB format"
+                + " or a value type is newer than this redis-ops knows)")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
     FunctionCounter.builder("redis_ops.backup.skipped", status, s -> s.skips(name))
-        .description("Scheduled runs this daemon skipped since it started: with Sentinel, this host's Redis was not the"
-            + " chosen source, or the sentinels' view could not be trusted").tags(tags).register(registry);
+        .description(
+            "Scheduled runs this daemon skipped since it started: with Sentinel, this host's Redis was not the"
+                + " chosen source, or the sentinels' view could not be trusted")
+        .tags(tags)
+        .register(registry);
     FunctionCounter.builder("redis_ops.backup.busy", status, s -> s.busy(name))
-        .description("Runs deferred since the daemon started because another operation held the dataset's lock"
-            + " (retried later; not failures)").tags(tags).register(registry);
+        .description(
+            "Runs deferred since the daemon started because another operation held the dataset's lock"
+                + " (retried later; not failures)")
+        .tags(tags)
+        .register(registry);
   }
 
-  /** The Prometheus text exposition (format 0.0.4) of every meter, after binding new tiers and datasets. */
+  /**
+   * The Prometheus text exposition (format 0.0.4) of every meter, after binding new tiers and
+   * datasets.
+   */
   public String scrape() {
     refresh();
     return registry.scrape();
   }
 
-  private void tierGauge(String name, String unit, Tags tags, String dataset, String tier, String description,
+  private void tierGauge(
+      String name,
+      String unit,
+      Tags tags,
+      String dataset,
+      String tier,
+      String description,
       ToDoubleFunction<TierStatus> value) {
-    Gauge.Builder<StatusRegistry> b = Gauge.builder(name, status, s -> value(s.tier(dataset, tier), value))
-        .description(description).tags(tags).strongReference(true);
+    Gauge.Builder<StatusRegistry> b =
+        Gauge.builder(name, status, s -> value(s.tier(dataset, tier), value))
+            .description(description)
+            .tags(tags)
+            .strongReference(true);
     if (unit != null) {
       b.baseUnit(unit);
     }
@@ -175,8 +268,12 @@ public final class DaemonMetrics {
     return t == null ? Double.NaN : f.applyAsDouble(t);
   }
 
-  private static double datasetValue(StatusRegistry s, String name, ToDoubleFunction<DatasetStatus> f) {
-    return s.datasets().stream().filter(d -> d.dataset().equals(name)).findFirst()
-        .map(f::applyAsDouble).orElse(Double.NaN);
+  private static double datasetValue(
+      StatusRegistry s, String name, ToDoubleFunction<DatasetStatus> f) {
+    return s.datasets().stream()
+        .filter(d -> d.dataset().equals(name))
+        .findFirst()
+        .map(f::applyAsDouble)
+        .orElse(Double.NaN);
   }
 }

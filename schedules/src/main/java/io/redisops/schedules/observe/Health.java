@@ -12,11 +12,12 @@ import java.util.Map;
  * @param problems one entry per failing tier, empty when healthy
  * @param tiers how many tiers were evaluated
  */
-public record Health(Instant checkedAt, List<Problem> problems, int tiers, List<TakenElsewhere> takenElsewhere) {
+public record Health(
+    Instant checkedAt, List<Problem> problems, int tiers, List<TakenElsewhere> takenElsewhere) {
 
   /**
-   * A healthy tier whose backups another host's daemon takes (Sentinel: that host's Redis is the chosen source), said
-   * so that a 200 from a daemon that takes nothing itself is not a surprise.
+   * A healthy tier whose backups another host's daemon takes (Sentinel: that host's Redis is the
+   * chosen source), said so that a 200 from a daemon that takes nothing itself is not a surprise.
    *
    * @param note that host's source and the newest backup of it seen here
    */
@@ -44,8 +45,10 @@ public record Health(Instant checkedAt, List<Problem> problems, int tiers, List<
 
   /**
    * The document served on {@code /health}: {@code {"status":"ok","checked_at":...,"tiers":N}} or
-   * {@code {"status":"unhealthy","checked_at":...,"tiers":N,"reasons":[{"dataset":..,"tier":..,"reason":..}]}}; with
-   * {@code "taken_elsewhere":[{"dataset":..,"tier":..,"note":..}]} for healthy tiers another host's daemon backs up.
+   * {@code
+   * {"status":"unhealthy","checked_at":...,"tiers":N,"reasons":[{"dataset":..,"tier":..,"reason":..}]}};
+   * with {@code "taken_elsewhere":[{"dataset":..,"tier":..,"note":..}]} for healthy tiers another
+   * host's daemon backs up.
    */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -53,22 +56,32 @@ public record Health(Instant checkedAt, List<Problem> problems, int tiers, List<
     m.put("checked_at", checkedAt.toString());
     m.put("tiers", tiers);
     if (!takenElsewhere.isEmpty()) {
-      m.put("taken_elsewhere", takenElsewhere.stream().map(t -> {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("dataset", t.dataset());
-        r.put("tier", t.tier());
-        r.put("note", t.note());
-        return r;
-      }).toList());
+      m.put(
+          "taken_elsewhere",
+          takenElsewhere.stream()
+              .map(
+                  t -> {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("dataset", t.dataset());
+                    r.put("tier", t.tier());
+                    r.put("note", t.note());
+                    return r;
+                  })
+              .toList());
     }
     if (!healthy()) {
-      m.put("reasons", problems.stream().map(p -> {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("dataset", p.dataset());
-        r.put("tier", p.tier());
-        r.put("reason", p.reason());
-        return r;
-      }).toList());
+      m.put(
+          "reasons",
+          problems.stream()
+              .map(
+                  p -> {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("dataset", p.dataset());
+                    r.put("tier", p.tier());
+                    r.put("reason", p.reason());
+                    return r;
+                  })
+              .toList());
     }
     return m;
   }

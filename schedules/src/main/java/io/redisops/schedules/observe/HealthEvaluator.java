@@ -1,7 +1,6 @@
 package io.redisops.schedules.observe;
 
 import io.redisops.config.DaemonSettings;
-
 import io.redisops.schedules.status.TierStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,11 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides whether the daemon's backups are healthy. A tier is healthy when its last attempt succeeded (or none was
- * made yet) and its newest successful backup is at most {@code period + grace} old; the daemon is healthy when every
- * registered tier is. A tier with no known successful backup at all is unhealthy: nothing proves it is protected. A
- * backup taken by another host's daemon (Sentinel: its Redis is the chosen source) and seen here counts as well.
- * Pure: the time comes from the injected clock.
+ * Decides whether the daemon's backups are healthy. A tier is healthy when its last attempt
+ * succeeded (or none was made yet) and its newest successful backup is at most {@code period +
+ * grace} old; the daemon is healthy when every registered tier is. A tier with no known successful
+ * backup at all is unhealthy: nothing proves it is protected. A backup taken by another host's
+ * daemon (Sentinel: its Redis is the chosen source) and seen here counts as well. Pure: the time
+ * comes from the injected clock.
  */
 public final class HealthEvaluator {
   /** Default slack beyond a tier's period before its newest backup counts as stale. */
@@ -36,7 +36,10 @@ public final class HealthEvaluator {
     return grace;
   }
 
-  /** Evaluates the given tiers (usually {@code StatusRegistry.tiers()}) at the clock's current instant. */
+  /**
+   * Evaluates the given tiers (usually {@code StatusRegistry.tiers()}) at the clock's current
+   * instant.
+   */
   public Health evaluate(List<TierStatus> tiers) {
     Instant now = clock.instant();
     List<Health.Problem> problems = new ArrayList<>();
@@ -44,8 +47,11 @@ public final class HealthEvaluator {
     for (TierStatus t : tiers) {
       String reason = problem(t, now);
       if (reason != null) {
-        problems.add(new Health.Problem(t.dataset(), t.tier(),
-            "dataset " + t.dataset() + " tier " + t.tier() + ": " + reason));
+        problems.add(
+            new Health.Problem(
+                t.dataset(),
+                t.tier(),
+                "dataset " + t.dataset() + " tier " + t.tier() + ": " + reason));
       } else if (t.takenElsewhere() != null) {
         elsewhere.add(new Health.TakenElsewhere(t.dataset(), t.tier(), t.takenElsewhere()));
       }
@@ -56,9 +62,16 @@ public final class HealthEvaluator {
   private String problem(TierStatus t, Instant now) {
     if (!t.lastAttemptOk()) {
       return "last attempt failed at "
-          + (t.lastAttempt() == null ? "an unknown time" : t.lastAttempt().truncatedTo(ChronoUnit.SECONDS)) + ": "
+          + (t.lastAttempt() == null
+              ? "an unknown time"
+              : t.lastAttempt().truncatedTo(ChronoUnit.SECONDS))
+          + ": "
           + (t.lastError() == null ? "no cause recorded" : t.lastError())
-          + " (" + t.consecutiveFailures() + " consecutive failure" + (t.consecutiveFailures() == 1 ? "" : "s") + ")";
+          + " ("
+          + t.consecutiveFailures()
+          + " consecutive failure"
+          + (t.consecutiveFailures() == 1 ? "" : "s")
+          + ")";
     }
     String elsewhere = t.takenElsewhere() == null ? "" : " (" + t.takenElsewhere() + ")";
     if (t.lastSuccess() == null) {
@@ -66,8 +79,14 @@ public final class HealthEvaluator {
     }
     Duration age = Duration.between(t.lastSuccess(), now);
     if (age.compareTo(t.period().plus(grace)) > 0) {
-      return "no successful backup for " + compact(age) + " (period " + compact(t.period()) + " + grace "
-          + compact(grace) + ")" + elsewhere;
+      return "no successful backup for "
+          + compact(age)
+          + " (period "
+          + compact(t.period())
+          + " + grace "
+          + compact(grace)
+          + ")"
+          + elsewhere;
     }
     return null;
   }

@@ -10,8 +10,10 @@ interface Hook {
   /**
    * Delivers one event within the hook's timeout.
    *
-   * @throws IOException with a one-line cause when the hook failed (non-zero exit, timeout, refused, non-2xx)
-   * @throws InterruptedException when the notifier is shut down meanwhile (the hook's work is abandoned)
+   * @throws IOException with a one-line cause when the hook failed (non-zero exit, timeout,
+   *     refused, non-2xx)
+   * @throws InterruptedException when the notifier is shut down meanwhile (the hook's work is
+   *     abandoned)
    */
   void deliver(byte[] json) throws IOException, InterruptedException;
 }

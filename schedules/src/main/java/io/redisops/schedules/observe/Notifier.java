@@ -1,8 +1,7 @@
 package io.redisops.schedules.observe;
 
-import io.redisops.config.NotifySettings;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisops.config.NotifySettings;
 import io.redisops.schedules.status.StatusListener;
 import io.redisops.schedules.status.TierStatus;
 import java.io.IOException;
@@ -21,18 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends events to the configured command and/or webhook. As a {@link StatusListener} it turns tier changes into
- * events:
+ * Sends events to the configured command and/or webhook. As a {@link StatusListener} it turns tier
+ * changes into events:
  *
  * <ul>
- *   <li>{@code backup_failed} on the first failure after a success, then again at most once per repeat interval
- *       (default one hour) while the tier keeps failing, so retries every few minutes do not flood anyone;
+ *   <li>{@code backup_failed} on the first failure after a success, then again at most once per
+ *       repeat interval (default one hour) while the tier keeps failing, so retries every few
+ *       minutes do not flood anyone;
  *   <li>{@code backup_recovered} on the first success after failures.
  * </ul>
  *
- * <p>Delivery runs on one thread of its own, in order, each hook bounded by the timeout: a slow or hanging hook never
- * holds up a backup job. A failing hook is logged at WARN with its cause; nothing here throws to the caller. At most
- * {@value #QUEUE} events wait; beyond that new ones are dropped with a WARN.
+ * <p>Delivery runs on one thread of its own, in order, each hook bounded by the timeout: a slow or
+ * hanging hook never holds up a backup job. A failing hook is logged at WARN with its cause;
+ * nothing here throws to the caller. At most {@value #QUEUE} events wait; beyond that new ones are
+ * dropped with a WARN.
  */
 public final class Notifier implements StatusListener, AutoCloseable {
   public static final Duration DEFAULT_REPEAT = Duration.ofHours(1);
@@ -55,7 +56,8 @@ public final class Notifier implements StatusListener, AutoCloseable {
 
   /**
    * @param host the host name put into events ({@link #localHostName()} in the daemon)
-   * @param repeat minimum time between two {@code backup_failed} events of one tier while it keeps failing
+   * @param repeat minimum time between two {@code backup_failed} events of one tier while it keeps
+   *     failing
    */
   public Notifier(NotifySettings settings, Clock clock, String host, Duration repeat) {
     if (!settings.command().isEmpty()) {
@@ -68,12 +70,24 @@ public final class Notifier implements StatusListener, AutoCloseable {
     this.clock = clock;
     this.host = host;
     this.repeat = repeat;
-    this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-      Thread t = new Thread(r, "redis-ops-notify");
-      t.setDaemon(true);
-      return t;
-    }, (r, ex) -> LOG.warn("notification dropped: {}", ex.isShutdown() ? "the notifier is closed"
-        : QUEUE + " notifications are already waiting"));
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE),
+            r -> {
+              Thread t = new Thread(r, "redis-ops-notify");
+              t.setDaemon(true);
+              return t;
+            },
+            (r, ex) ->
+                LOG.warn(
+                    "notification dropped: {}",
+                    ex.isShutdown()
+                        ? "the notifier is closed"
+                        : QUEUE + " notifications are already waiting"));
   }
 
   /** Whether any hook is configured; when not, events are only logged at DEBUG. */
@@ -92,7 +106,9 @@ public final class Notifier implements StatusListener, AutoCloseable {
         lastFailureNotice.put(key, now);
         send(NotificationEvent.backupFailed(after, now, host));
       }
-    } else if (before.consecutiveFailures() > 0 && after.consecutiveFailures() == 0 && after.lastAttemptOk()) {
+    } else if (before.consecutiveFailures() > 0
+        && after.consecutiveFailures() == 0
+        && after.lastAttemptOk()) {
       lastFailureNotice.remove(key);
       send(NotificationEvent.backupRecovered(after, before.consecutiveFailures(), now, host));
     }
@@ -112,7 +128,8 @@ public final class Notifier implements StatusListener, AutoCloseable {
     try {
       json = JSON.writeValueAsBytes(event.toJson());
     } catch (IOException e) {
-      LOG.warn("notification {} not sent: unable to write it as JSON: {}", event.event(), e.toString());
+      LOG.warn(
+          "notification {} not sent: unable to write it as JSON: {}", event.event(), e.toString());
       return;
     }
     String what = event.event() + subject(event);
@@ -121,7 +138,8 @@ public final class Notifier implements StatusListener, AutoCloseable {
         hook.deliver(json);
         LOG.info("notification {} sent via {}", what, hook.describe());
       } catch (InterruptedException e) {
-        LOG.warn("notification {} via {} abandoned: the notifier is closing", what, hook.describe());
+        LOG.warn(
+            "notification {} via {} abandoned: the notifier is closing", what, hook.describe());
         Thread.currentThread().interrupt();
         return;
       } catch (IOException | RuntimeException e) {
@@ -137,8 +155,9 @@ public final class Notifier implements StatusListener, AutoCloseable {
   }
 
   /**
-   * Stops taking events and lets the queued ones finish for at most one hook timeout per hook plus two seconds; what
-   * still runs then is abandoned (a running command is killed). For the daemon's shutdown.
+   * Stops taking events and lets the queued ones finish for at most one hook timeout per hook plus
+   * two seconds; what still runs then is abandoned (a running command is killed). For the daemon's
+   * shutdown.
    */
   @Override
   public void close() {
@@ -155,7 +174,10 @@ public final class Notifier implements StatusListener, AutoCloseable {
     }
   }
 
-  /** This host's name for events: the resolved local host name, else {@code HOSTNAME}, else {@code unknown}. */
+  /**
+   * This host's name for events: the resolved local host name, else {@code HOSTNAME}, else {@code
+   * unknown}.
+   */
   public static String localHostName() {
     try {
       return InetAddress.getLocalHost().getHostName();

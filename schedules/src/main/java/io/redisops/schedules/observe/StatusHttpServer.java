@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP endpoints: {@code GET /metrics} (Prometheus text format 0.0.4) and {@code GET /health} (200 or
- * 503 with a JSON body, see {@link Health#toJson()}); 404 for other paths, 405 for other methods. Built on the JDK's
- * HTTP server: two read-only endpoints do not justify a web framework. Requests are served one at a time on a single
- * daemon thread; a scrape is cheap.
+ * The daemon's HTTP endpoints: {@code GET /metrics} (Prometheus text format 0.0.4) and {@code GET
+ * /health} (200 or 503 with a JSON body, see {@link Health#toJson()}); 404 for other paths, 405 for
+ * other methods. Built on the JDK's HTTP server: two read-only endpoints do not justify a web
+ * framework. Requests are served one at a time on a single daemon thread; a scrape is cheap.
  */
 public final class StatusHttpServer implements AutoCloseable {
   static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -42,7 +42,8 @@ public final class StatusHttpServer implements AutoCloseable {
    * Starts listening.
    *
    * @return the bound address (its port is the real one when {@code address} asked for port 0)
-   * @throws RedisOpsException FAILED when the address cannot be bound (port in use, address not local)
+   * @throws RedisOpsException FAILED when the address cannot be bound (port in use, address not
+   *     local)
    * @throws IllegalStateException when already started
    */
   public synchronized InetSocketAddress start(InetSocketAddress address) {
@@ -53,17 +54,25 @@ public final class StatusHttpServer implements AutoCloseable {
     try {
       s = HttpServer.create(address, 0);
     } catch (BindException e) {
-      throw RedisOpsException.failed("http.listen: unable to listen on " + text(address) + ": " + e.getMessage()
-          + "; is another daemon running? Choose another address or set http.listen: off", e);
+      throw RedisOpsException.failed(
+          "http.listen: unable to listen on "
+              + text(address)
+              + ": "
+              + e.getMessage()
+              + "; is another daemon running? Choose another address or set http.listen: off",
+          e);
     } catch (IOException e) {
-      throw RedisOpsException.failed("http.listen: unable to listen on " + text(address) + ": " + e, e);
+      throw RedisOpsException.failed(
+          "http.listen: unable to listen on " + text(address) + ": " + e, e);
     }
     s.createContext("/", this::handle);
-    executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "redis-ops-http");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "redis-ops-http");
+              t.setDaemon(true);
+              return t;
+            });
     s.setExecutor(executor);
     s.start();
     server = s;
@@ -99,16 +108,25 @@ public final class StatusHttpServer implements AutoCloseable {
         send(ex, 200, METRICS_CONTENT_TYPE, metrics.scrape());
       } else {
         Health h = health.evaluate(status.tiers());
-        send(ex, h.healthy() ? 200 : 503, "application/json", JSON.writeValueAsString(h.toJson()) + "\n");
+        send(
+            ex,
+            h.healthy() ? 200 : 503,
+            "application/json",
+            JSON.writeValueAsString(h.toJson()) + "\n");
       }
     } catch (RuntimeException e) {
       // The JDK server would drop the connection silently; say what went wrong instead.
-      LOG.warn("http {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
+      LOG.warn(
+          "http {} {} failed: {}",
+          ex.getRequestMethod(),
+          ex.getRequestURI().getPath(),
+          e.toString());
       throw e;
     }
   }
 
-  private static void send(HttpExchange ex, int code, String contentType, String body) throws IOException {
+  private static void send(HttpExchange ex, int code, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", contentType);
     if (ex.getRequestMethod().equals("HEAD")) {

@@ -1,7 +1,6 @@
 package io.redisops.schedules.observe;
 
 import io.redisops.config.NotifySettings;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +21,11 @@ final class WebhookHook implements Hook {
   WebhookHook(URI url, Duration timeout) {
     this.url = url;
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   @Override
@@ -32,10 +35,14 @@ final class WebhookHook implements Hook {
 
   @Override
   public void deliver(byte[] json) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
-    CompletableFuture<HttpResponse<String>> call = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+            .build();
+    CompletableFuture<HttpResponse<String>> call =
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> response;
     try {
       // The request timeout covers only the wait for the headers; this bounds the body too.
@@ -58,8 +65,12 @@ final class WebhookHook implements Hook {
     int code = response.statusCode();
     if (code < 200 || code > 299) {
       String body = response.body() == null ? "" : response.body().strip();
-      throw new IOException("answered HTTP " + code
-          + (body.isEmpty() ? "" : ": " + (body.length() > 200 ? body.substring(0, 200) + "..." : body)));
+      throw new IOException(
+          "answered HTTP "
+              + code
+              + (body.isEmpty()
+                  ? ""
+                  : ": " + (body.length() > 200 ? body.substring(0, 200) + "..." : body)));
     }
   }
 

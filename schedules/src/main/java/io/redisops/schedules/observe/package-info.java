@@ -1,4 +1,5 @@
 /**
- * What the daemon tells the outside: Prometheus metrics, the /health answer, notification hooks (webhook, command).
+ * What the daemon tells the outside: Prometheus metrics, the /health answer, notification hooks
+ * (webhook, command).
  */
 package io.redisops.schedules.observe;

@@ -7,15 +7,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
- * The daemon's current knowledge of every scheduled tier and dataset: written by jobs, read by /metrics, /health and
- * notifications. Thread-safe; readers get immutable snapshots.
+ * The daemon's current knowledge of every scheduled tier and dataset: written by jobs, read by
+ * /metrics, /health and notifications. Thread-safe; readers get immutable snapshots.
  */
 public final class StatusRegistry {
   private final Map<String, TierStatus> tiers = new ConcurrentHashMap<>();
   private final Map<String, DatasetStatus> datasets = new ConcurrentHashMap<>();
   private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> skips = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> busy = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> skips =
+      new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> busy =
+      new ConcurrentHashMap<>();
 
   public void addListener(StatusListener l) {
     listeners.add(l);
@@ -29,13 +31,17 @@ public final class StatusRegistry {
   /** Applies a change to one tier and tells the listeners. */
   public TierStatus update(String dataset, String tier, UnaryOperator<TierStatus> change) {
     TierStatus[] before = new TierStatus[1];
-    TierStatus after = tiers.compute(key(dataset, tier), (k, old) -> {
-      if (old == null) {
-        throw new IllegalStateException("tier " + tier + " of " + dataset + " is not registered");
-      }
-      before[0] = old;
-      return change.apply(old);
-    });
+    TierStatus after =
+        tiers.compute(
+            key(dataset, tier),
+            (k, old) -> {
+              if (old == null) {
+                throw new IllegalStateException(
+                    "tier " + tier + " of " + dataset + " is not registered");
+              }
+              before[0] = old;
+              return change.apply(old);
+            });
     for (StatusListener l : listeners) {
       l.changed(before[0], after);
     }
@@ -49,19 +55,24 @@ public final class StatusRegistry {
   /** Every registered tier, sorted by dataset then tier. */
   public List<TierStatus> tiers() {
     return tiers.values().stream()
-        .sorted(java.util.Comparator.comparing(TierStatus::dataset).thenComparing(TierStatus::tier)).toList();
+        .sorted(java.util.Comparator.comparing(TierStatus::dataset).thenComparing(TierStatus::tier))
+        .toList();
   }
 
   public List<DatasetStatus> datasets() {
-    return datasets.values().stream().sorted(java.util.Comparator.comparing(DatasetStatus::dataset)).toList();
+    return datasets.values().stream()
+        .sorted(java.util.Comparator.comparing(DatasetStatus::dataset))
+        .toList();
   }
 
   /**
-   * Counts a scheduled run this daemon deliberately did not take (for a Sentinel-monitored dataset: this host's Redis
-   * was not the chosen source, or the sentinels' view could not be trusted).
+   * Counts a scheduled run this daemon deliberately did not take (for a Sentinel-monitored dataset:
+   * this host's Redis was not the chosen source, or the sentinels' view could not be trusted).
    */
   public void recordSkip(String dataset) {
-    skips.computeIfAbsent(dataset, d -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    skips
+        .computeIfAbsent(dataset, d -> new java.util.concurrent.atomic.AtomicLong())
+        .incrementAndGet();
   }
 
   /** Runs of {@code dataset} skipped since the daemon started. */
@@ -71,11 +82,12 @@ public final class StatusRegistry {
   }
 
   /**
-   * Counts a run deferred because another operation (a CLI backup, prune or restore) held the dataset's lock: routine,
-   * retried later, not a failure.
+   * Counts a run deferred because another operation (a CLI backup, prune or restore) held the
+   * dataset's lock: routine, retried later, not a failure.
    */
   public void recordBusy(String dataset) {
-    busy.computeIfAbsent(dataset, d -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    busy.computeIfAbsent(dataset, d -> new java.util.concurrent.atomic.AtomicLong())
+        .incrementAndGet();
   }
 
   /** Runs of {@code dataset} deferred as busy since the daemon started. */

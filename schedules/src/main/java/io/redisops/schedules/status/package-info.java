@@ -1,4 +1,5 @@
 /**
- * The daemon's in-memory status of each dataset and tier, read by /health, the metrics and the logs.
+ * The daemon's in-memory status of each dataset and tier, read by /health, the metrics and the
+ * logs.
  */
 package io.redisops.schedules.status;

@@ -21,7 +21,9 @@ final class LogCapture implements AutoCloseable {
   /** Formatted messages logged at {@code level} so far. */
   List<String> messages(Level level) {
     synchronized (appender) { // the lock AppenderBase.doAppend holds while it adds to the list
-      return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
+      return appender.list.stream()
+          .filter(e -> e.getLevel() == level)
+          .map(ILoggingEvent::getFormattedMessage)
           .toList();
     }
   }

@@ -1,9 +1,5 @@
 package io.redisops.schedules.observe;
 
-import io.redisops.testkit.FreePorts;
-import io.redisops.config.NotifySettings;
-
-import io.redisops.testkit.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisops.config.NotifySettings;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
 import io.redisops.testkit.Await;
+import io.redisops.testkit.FreePorts;
+import io.redisops.testkit.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -47,7 +46,8 @@ class NotifierIT {
     for (AutoCloseable c : cleanup) {
       c.close();
     }
-    // Every process a test started ends here, also when the test failed before the notifier killed it.
+    // Every process a test started ends here, also when the test failed before the notifier killed
+    // it.
     for (long pid : pids) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
@@ -69,7 +69,9 @@ class NotifierIT {
 
   private static List<String> lines(Path file) {
     try {
-      return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
+      return Files.exists(file)
+          ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList()
+          : List.of();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -89,15 +91,20 @@ class NotifierIT {
   }
 
   private void succeed() {
-    status.update("cache", "hourly", t -> t.succeeded(clock.instant(), clock.instant(), Duration.ofSeconds(1), 10));
+    status.update(
+        "cache",
+        "hourly",
+        t -> t.succeeded(clock.instant(), clock.instant(), Duration.ofSeconds(1), 10));
   }
 
   @Test
   void commandReceivesFailureOnceAnHourAndRecovery() throws Exception {
     Path out = dir.resolve("events.jsonl");
-    // stdin (one JSON line) appended to the file given as argument: no shell parses the configured argv.
+    // stdin (one JSON line) appended to the file given as argument: no shell parses the configured
+    // argv.
     Path hook = script("hook.sh", "cat >> \"$1\"\necho >> \"$1\"\n");
-    notifier(new NotifySettings(List.of(hook.toString(), out.toString()), null, Duration.ofSeconds(10)));
+    notifier(
+        new NotifySettings(List.of(hook.toString(), out.toString()), null, Duration.ofSeconds(10)));
     status.register(TierStatus.initial("cache", "hourly", Duration.ofHours(1)));
     succeed();
 
@@ -117,7 +124,8 @@ class NotifierIT {
     assertEquals("cache", failed.get("dataset").asText());
     assertEquals("hourly", failed.get("tier").asText());
     assertEquals("2026-11-22T11:00:00Z", failed.get("time").asText());
-    assertEquals("unable to connect to 127.0.0.1:7001: Connection refused", failed.get("error").asText());
+    assertEquals(
+        "unable to connect to 127.0.0.1:7001: Connection refused", failed.get("error").asText());
     assertEquals(1, failed.get("consecutive_failures").asLong());
     assertEquals("test-host", failed.get("host").asText());
     assertEquals("backup_failed", events.get(1).get("event").asText());
@@ -142,12 +150,15 @@ class NotifierIT {
     assertEquals("POST", r.method());
     assertEquals("/hooks/redis", r.path());
     assertEquals("application/json", r.contentType());
-    assertEquals("{\"event\":\"backup_failed\",\"time\":\"2026-11-22T10:00:00Z\",\"host\":\"test-host\","
-        + "\"dataset\":\"cache\",\"tier\":\"hourly\",\"error\":\"boom\",\"consecutive_failures\":1}", r.body());
+    assertEquals(
+        "{\"event\":\"backup_failed\",\"time\":\"2026-11-22T10:00:00Z\",\"host\":\"test-host\","
+            + "\"dataset\":\"cache\",\"tier\":\"hourly\",\"error\":\"boom\",\"consecutive_failures\":1}",
+        r.body());
 
     clock.advance(Duration.ofMinutes(1));
     succeed();
-    assertEquals("backup_recovered", JSON.readTree(receiver.next(WAIT).body()).get("event").asText());
+    assertEquals(
+        "backup_recovered", JSON.readTree(receiver.next(WAIT).body()).get("event").asText());
   }
 
   @Test
@@ -156,15 +167,20 @@ class NotifierIT {
     cleanup.add(receiver);
     Path out = dir.resolve("events.jsonl");
     Path hook = script("hook.sh", "cat >> \"$1\"\necho >> \"$1\"\n");
-    Notifier n = notifier(new NotifySettings(List.of(hook.toString(), out.toString()), receiver.url("/"),
-        Duration.ofSeconds(10)));
+    Notifier n =
+        notifier(
+            new NotifySettings(
+                List.of(hook.toString(), out.toString()),
+                receiver.url("/"),
+                Duration.ofSeconds(10)));
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("master", "mymaster");
     fields.put("old", "10.0.0.1:6379");
     fields.put("new", "10.0.0.2:6379");
     n.send(NotificationEvent.of("failover", T0, "test-host", fields));
-    String expected = "{\"event\":\"failover\",\"time\":\"2026-11-22T10:00:00Z\",\"host\":\"test-host\","
-        + "\"master\":\"mymaster\",\"old\":\"10.0.0.1:6379\",\"new\":\"10.0.0.2:6379\"}";
+    String expected =
+        "{\"event\":\"failover\",\"time\":\"2026-11-22T10:00:00Z\",\"host\":\"test-host\","
+            + "\"master\":\"mymaster\",\"old\":\"10.0.0.1:6379\",\"new\":\"10.0.0.2:6379\"}";
     assertEquals(expected, receiver.next(WAIT).body());
     assertEquals(JSON.readTree(expected), awaitEvents(out, 1).get(0));
   }
@@ -174,31 +190,52 @@ class NotifierIT {
     Path out = dir.resolve("events.jsonl");
     Path pidFile = dir.resolve("hook.pid");
     // Hangs on failures (its pid first, so the test can watch it), records recoveries.
-    Path hook = script("hook.sh", "event=$(cat)\n"
-        + "case \"$event\" in *backup_failed*) echo $$ > \"$2.tmp\"; mv \"$2.tmp\" \"$2\"; exec sleep 600;; esac\n"
-        + "echo \"$event\" >> \"$1\"\n");
+    Path hook =
+        script(
+            "hook.sh",
+            "event=$(cat)\n"
+                + "case \"$event\" in *backup_failed*) echo $$ > \"$2.tmp\"; mv \"$2.tmp\" \"$2\"; exec sleep 600;; esac\n"
+                + "echo \"$event\" >> \"$1\"\n");
     try (LogCapture log = new LogCapture(Notifier.class)) {
-      notifier(new NotifySettings(List.of(hook.toString(), out.toString(), pidFile.toString()), null,
-          Duration.ofSeconds(3)));
+      notifier(
+          new NotifySettings(
+              List.of(hook.toString(), out.toString(), pidFile.toString()),
+              null,
+              Duration.ofSeconds(3)));
       status.register(TierStatus.initial("cache", "hourly", Duration.ofHours(1)));
 
       fail("boom"); // returns although the hook will hang
-      long pid = Await.value(WAIT, "pid of the hanging hook",
-          () -> Files.exists(pidFile) ? Long.valueOf(lines(pidFile).get(0).trim()) : null);
+      long pid =
+          Await.value(
+              WAIT,
+              "pid of the hanging hook",
+              () -> Files.exists(pidFile) ? Long.valueOf(lines(pidFile).get(0).trim()) : null);
       pids.add(pid);
       Optional<ProcessHandle> running = ProcessHandle.of(pid);
       // The job side goes on while the hook hangs: this update returns before the hook is killed.
       clock.advance(Duration.ofMinutes(1));
       succeed();
-      assertTrue(running.isPresent() && running.get().isAlive(), "the hook still hangs after the job went on");
+      assertTrue(
+          running.isPresent() && running.get().isAlive(),
+          "the hook still hangs after the job went on");
 
       Await.until(WAIT, "hanging hook killed", () -> !running.get().isAlive());
       List<JsonNode> events = awaitEvents(out, 1);
-      assertEquals("backup_recovered", events.get(0).get("event").asText(), "the queue moved on after the kill");
+      assertEquals(
+          "backup_recovered",
+          events.get(0).get("event").asText(),
+          "the queue moved on after the kill");
       Await.until(WAIT, "WARN about the timeout", () -> !log.messages(Level.WARN).isEmpty());
       String warn = log.messages(Level.WARN).get(0);
-      assertTrue(warn.startsWith("notification backup_failed (cache/hourly) via command " + hook + " failed: "
-          + "timed out after 3s; killed (pid " + pid + ")"), warn);
+      assertTrue(
+          warn.startsWith(
+              "notification backup_failed (cache/hourly) via command "
+                  + hook
+                  + " failed: "
+                  + "timed out after 3s; killed (pid "
+                  + pid
+                  + ")"),
+          warn);
     }
   }
 
@@ -206,19 +243,31 @@ class NotifierIT {
   void failingHooksOnlyLogAndNeverLeakTheWebhookPath() throws Exception {
     WebhookReceiver receiver = new WebhookReceiver(500);
     cleanup.add(receiver);
-    Path hook = script("hook.sh", "cat > /dev/null\necho 'some output'\necho 'mail server unreachable' >&2\nexit 3\n");
+    Path hook =
+        script(
+            "hook.sh",
+            "cat > /dev/null\necho 'some output'\necho 'mail server unreachable' >&2\nexit 3\n");
     try (LogCapture log = new LogCapture(Notifier.class)) {
-      notifier(new NotifySettings(List.of(hook.toString()), receiver.url("/hooks/SECRET-TOKEN"),
-          Duration.ofSeconds(10)));
+      notifier(
+          new NotifySettings(
+              List.of(hook.toString()),
+              receiver.url("/hooks/SECRET-TOKEN"),
+              Duration.ofSeconds(10)));
       status.register(TierStatus.initial("cache", "hourly", Duration.ofHours(1)));
       fail("boom"); // must not throw although both hooks fail
       receiver.next(WAIT);
       Await.until(WAIT, "two WARN lines", () -> log.messages(Level.WARN).size() >= 2);
       List<String> warns = log.messages(Level.WARN);
-      assertEquals("notification backup_failed (cache/hourly) via command " + hook
-          + " failed: exit status 3: mail server unreachable", warns.get(0));
-      assertEquals("notification backup_failed (cache/hourly) via webhook http://127.0.0.1:"
-          + receiver.url("/").getPort() + "/... failed: answered HTTP 500: hook says no", warns.get(1));
+      assertEquals(
+          "notification backup_failed (cache/hourly) via command "
+              + hook
+              + " failed: exit status 3: mail server unreachable",
+          warns.get(0));
+      assertEquals(
+          "notification backup_failed (cache/hourly) via webhook http://127.0.0.1:"
+              + receiver.url("/").getPort()
+              + "/... failed: answered HTTP 500: hook says no",
+          warns.get(1));
       assertFalse(String.join("\n", warns).contains("SECRET-TOKEN"));
     }
   }
@@ -228,15 +277,31 @@ class NotifierIT {
     int closedPort;
     closedPort = FreePorts.next();
     try (LogCapture log = new LogCapture(Notifier.class)) {
-      Notifier n = notifier(new NotifySettings(List.of(dir.resolve("no-such-program").toString()),
-          URI.create("http://127.0.0.1:" + closedPort + "/hook"), Duration.ofSeconds(5)));
+      Notifier n =
+          notifier(
+              new NotifySettings(
+                  List.of(dir.resolve("no-such-program").toString()),
+                  URI.create("http://127.0.0.1:" + closedPort + "/hook"),
+                  Duration.ofSeconds(5)));
       n.send(NotificationEvent.of("test", T0, "test-host", Map.of()));
       Await.until(WAIT, "two WARN lines", () -> log.messages(Level.WARN).size() >= 2);
       List<String> warns = log.messages(Level.WARN);
-      assertTrue(warns.get(0).startsWith("notification test via command " + dir.resolve("no-such-program")
-          + " failed: Cannot run program"), warns.get(0));
-      assertTrue(warns.get(1).startsWith("notification test via webhook http://127.0.0.1:" + closedPort
-          + "/... failed: unable to connect: ConnectException"), warns.get(1));
+      assertTrue(
+          warns
+              .get(0)
+              .startsWith(
+                  "notification test via command "
+                      + dir.resolve("no-such-program")
+                      + " failed: Cannot run program"),
+          warns.get(0));
+      assertTrue(
+          warns
+              .get(1)
+              .startsWith(
+                  "notification test via webhook http://127.0.0.1:"
+                      + closedPort
+                      + "/... failed: unable to connect: ConnectException"),
+          warns.get(1));
     }
   }
 

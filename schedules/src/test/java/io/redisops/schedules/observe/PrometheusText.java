@@ -5,10 +5,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads samples out of a Prometheus text exposition: {@code name{label="v",...} value} per line. */
+/**
+ * Reads samples out of a Prometheus text exposition: {@code name{label="v",...} value} per line.
+ */
 final class PrometheusText {
-  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
+  private static final Pattern SAMPLE =
+      Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
   private PrometheusText() {}
 
@@ -29,7 +33,11 @@ final class PrometheusText {
         key.append('{');
         boolean first = true;
         while (l.find()) {
-          key.append(first ? "" : ",").append(l.group(1)).append("=\"").append(l.group(2)).append('"');
+          key.append(first ? "" : ",")
+              .append(l.group(1))
+              .append("=\"")
+              .append(l.group(2))
+              .append('"');
           first = false;
         }
         key.append('}');

@@ -21,18 +21,24 @@ final class WebhookReceiver implements AutoCloseable {
 
   WebhookReceiver(int status) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", ex -> {
-      try (ex) {
-        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        received.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
-            ex.getRequestHeaders().getFirst("Content-Type"), body));
-        byte[] answer = (status >= 300 ? "hook says no" : "").getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
-        if (answer.length > 0) {
-          ex.getResponseBody().write(answer);
-        }
-      }
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(
+                new Request(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    ex.getRequestHeaders().getFirst("Content-Type"),
+                    body));
+            byte[] answer = (status >= 300 ? "hook says no" : "").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+            if (answer.length > 0) {
+              ex.getResponseBody().write(answer);
+            }
+          }
+        });
     server.start();
   }
 

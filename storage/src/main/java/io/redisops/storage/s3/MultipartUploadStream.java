@@ -1,7 +1,7 @@
 package io.redisops.storage.s3;
 
-import io.redisops.text.Hex;
 import io.redisops.storage.StoredObject;
+import io.redisops.text.Hex;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,13 +30,15 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
- * One streaming upload to S3. Bytes fill a part buffer; a full buffer is uploaded by the repository's upload threads
- * while the next one fills. Buffers come from a pool of {@code PARALLEL_PARTS + 1}: when all are taken, the writer
- * waits for a part to finish, so memory stays at {@link S3Repository#MEMORY_BOUND} whatever the object's size. An object
- * smaller than one part goes up in a single PUT.
+ * One streaming upload to S3. Bytes fill a part buffer; a full buffer is uploaded by the
+ * repository's upload threads while the next one fills. Buffers come from a pool of {@code
+ * PARALLEL_PARTS + 1}: when all are taken, the writer waits for a part to finish, so memory stays
+ * at {@link S3Repository#MEMORY_BOUND} whatever the object's size. An object smaller than one part
+ * goes up in a single PUT.
  *
- * <p>Every part carries its Content-MD5, which S3 checks on arrival; after completion the object's size and ETag
- * (for unencrypted or SSE-S3 objects, the MD5 of the parts' MD5s, {@code -N}) are compared with what was sent.
+ * <p>Every part carries its Content-MD5, which S3 checks on arrival; after completion the object's
+ * size and ETag (for unencrypted or SSE-S3 objects, the MD5 of the parts' MD5s, {@code -N}) are
+ * compared with what was sent.
  */
 final class MultipartUploadStream extends OutputStream {
   private static final Logger log = LoggerFactory.getLogger(MultipartUploadStream.class);
@@ -47,7 +49,8 @@ final class MultipartUploadStream extends OutputStream {
   private final String key;
   private final String fullKey;
   private final String bucket;
-  private final BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(S3Repository.PARALLEL_PARTS + 1);
+  private final BlockingQueue<byte[]> pool =
+      new ArrayBlockingQueue<>(S3Repository.PARALLEL_PARTS + 1);
   private final List<Future<CompletedPart>> parts = new ArrayList<>();
   private final List<byte[]> partMd5s = new ArrayList<>();
   private int allocated;
@@ -104,8 +107,12 @@ final class MultipartUploadStream extends OutputStream {
         byte[] body = current == null ? new byte[0] : current;
         int len = current == null ? 0 : filled;
         byte[] md5 = md5(body, len);
-        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(fullKey)
-            .contentMD5(Base64.getEncoder().encodeToString(md5)).contentLength((long) len);
+        PutObjectRequest.Builder put =
+            PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(fullKey)
+                .contentMD5(Base64.getEncoder().encodeToString(md5))
+                .contentLength((long) len);
         if (!s.storageClass().equals("STANDARD")) {
           put.storageClass(StorageClass.fromValue(s.storageClass()));
         }
@@ -113,8 +120,10 @@ final class MultipartUploadStream extends OutputStream {
           put.serverSideEncryption(ServerSideEncryption.fromValue(s.sse()));
           s.kmsKeyId().ifPresent(put::ssekmsKeyId);
         }
-        client.putObject(put.build(), RequestBody.fromContentProvider(() -> new ByteArrayInputStream(body, 0, len), len,
-            "application/octet-stream"));
+        client.putObject(
+            put.build(),
+            RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(body, 0, len), len, "application/octet-stream"));
         expectedEtag = Hex.of(md5);
       } else {
         if (current != null && filled > 0) {
@@ -125,8 +134,12 @@ final class MultipartUploadStream extends OutputStream {
           done.add(await(f));
         }
         done.sort(Comparator.comparing(CompletedPart::partNumber));
-        client.completeMultipartUpload(b -> b.bucket(bucket).key(fullKey).uploadId(uploadId)
-            .multipartUpload(m -> m.parts(done)));
+        client.completeMultipartUpload(
+            b ->
+                b.bucket(bucket)
+                    .key(fullKey)
+                    .uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(done)));
         uploadId = null;
         MessageDigest all = md5Digest();
         partMd5s.forEach(all::update);
@@ -134,21 +147,41 @@ final class MultipartUploadStream extends OutputStream {
       }
       HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(fullKey));
       if (head.contentLength() != total) {
-        throw new IOException("stored object " + repo.uri(key) + " has " + head.contentLength() + " bytes, " + total + " were sent");
+        throw new IOException(
+            "stored object "
+                + repo.uri(key)
+                + " has "
+                + head.contentLength()
+                + " bytes, "
+                + total
+                + " were sent");
       }
       String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
-      // With SSE-KMS (or a store that computes ETags its own way) the ETag is not an MD5: only its size is compared then.
-      if (!s.sse().equals("aws:kms") && etag.matches("[0-9a-f]{32}(-\\d+)?") && !etag.equals(expectedEtag)) {
-        throw new IOException("stored object " + repo.uri(key) + " has checksum (ETag) " + etag + ", expected "
-            + expectedEtag + " from the bytes sent");
+      // With SSE-KMS (or a store that computes ETags its own way) the ETag is not an MD5: only its
+      // size is compared then.
+      if (!s.sse().equals("aws:kms")
+          && etag.matches("[0-9a-f]{32}(-\\d+)?")
+          && !etag.equals(expectedEtag)) {
+        throw new IOException(
+            "stored object "
+                + repo.uri(key)
+                + " has checksum (ETag) "
+                + etag
+                + ", expected "
+                + expectedEtag
+                + " from the bytes sent");
       }
-      return new StoredObject(key, total, head.lastModified() == null ? Instant.now() : head.lastModified());
+      return new StoredObject(
+          key, total, head.lastModified() == null ? Instant.now() : head.lastModified());
     } catch (SdkException e) {
       throw S3Errors.translate(e, "write object", repo.uri(key), s);
     }
   }
 
-  /** Gives up: waits for running parts and aborts the multipart upload (best effort; cleanupIncomplete catches the rest). */
+  /**
+   * Gives up: waits for running parts and aborts the multipart upload (best effort;
+   * cleanupIncomplete catches the rest).
+   */
   void abort() {
     finished = true;
     for (Future<CompletedPart> f : parts) {
@@ -165,7 +198,10 @@ final class MultipartUploadStream extends OutputStream {
         client.abortMultipartUpload(b -> b.bucket(bucket).key(fullKey).uploadId(id));
         log.info("aborted the upload of {}", repo.uri(key));
       } catch (SdkException e) {
-        log.warn("unable to abort the upload of {} ({}); the next push removes it", repo.uri(key), S3Errors.rootMessage(e));
+        log.warn(
+            "unable to abort the upload of {} ({}); the next push removes it",
+            repo.uri(key),
+            S3Errors.rootMessage(e));
       }
     }
   }
@@ -173,7 +209,8 @@ final class MultipartUploadStream extends OutputStream {
   private void submitPart() throws IOException {
     if (uploadId == null) {
       S3Settings s = repo.settings();
-      CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(bucket).key(fullKey);
+      CreateMultipartUploadRequest.Builder create =
+          CreateMultipartUploadRequest.builder().bucket(bucket).key(fullKey);
       if (!s.storageClass().equals("STANDARD")) {
         create.storageClass(StorageClass.fromValue(s.storageClass()));
       }
@@ -188,7 +225,12 @@ final class MultipartUploadStream extends OutputStream {
       }
     }
     if (parts.size() >= 10_000) {
-      throw new IOException("object " + repo.uri(key) + " exceeds S3's 10,000 parts of " + S3Repository.PART_SIZE + " bytes");
+      throw new IOException(
+          "object "
+              + repo.uri(key)
+              + " exceeds S3's 10,000 parts of "
+              + S3Repository.PART_SIZE
+              + " bytes");
     }
     // A failed part ends the upload now rather than after the whole stream was read.
     for (Future<CompletedPart> f : parts) {
@@ -204,17 +246,30 @@ final class MultipartUploadStream extends OutputStream {
     String id = uploadId;
     current = null;
     filled = 0;
-    parts.add(executor.submit(() -> {
-      try {
-        String etag = client.uploadPart(b -> b.bucket(bucket).key(fullKey).uploadId(id).partNumber(number)
-                .contentLength((long) len).contentMD5(Base64.getEncoder().encodeToString(md5)),
-            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf, 0, len), len, "application/octet-stream"))
-            .eTag();
-        return CompletedPart.builder().partNumber(number).eTag(etag).build();
-      } finally {
-        pool.add(buf);
-      }
-    }));
+    parts.add(
+        executor.submit(
+            () -> {
+              try {
+                String etag =
+                    client
+                        .uploadPart(
+                            b ->
+                                b.bucket(bucket)
+                                    .key(fullKey)
+                                    .uploadId(id)
+                                    .partNumber(number)
+                                    .contentLength((long) len)
+                                    .contentMD5(Base64.getEncoder().encodeToString(md5)),
+                            RequestBody.fromContentProvider(
+                                () -> new ByteArrayInputStream(buf, 0, len),
+                                len,
+                                "application/octet-stream"))
+                        .eTag();
+                return CompletedPart.builder().partNumber(number).eTag(etag).build();
+              } finally {
+                pool.add(buf);
+              }
+            }));
   }
 
   private byte[] takeBuffer() throws IOException {
@@ -227,7 +282,8 @@ final class MultipartUploadStream extends OutputStream {
       return new byte[S3Repository.PART_SIZE];
     }
     try {
-      // Every submitted part returns its buffer when it ends, successful or not, so this wait always ends.
+      // Every submitted part returns its buffer when it ends, successful or not, so this wait
+      // always ends.
       while (true) {
         b = pool.poll(1, java.util.concurrent.TimeUnit.SECONDS);
         if (b != null) {

@@ -30,28 +30,39 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A {@link Repository} in an S3 bucket under a prefix ({@code s3://bucket/prefix/<key>}), with the AWS SDK v2 and any
- * S3-compatible store (MinIO, Ceph, S3Proxy) through an endpoint override.
+ * A {@link Repository} in an S3 bucket under a prefix ({@code s3://bucket/prefix/<key>}), with the
+ * AWS SDK v2 and any S3-compatible store (MinIO, Ceph, S3Proxy) through an endpoint override.
  *
- * <p>How the contract holds on S3: an object becomes visible only when its upload completes (a single PUT or a
- * completed multipart upload), so interrupted writes leave no object, only incomplete multipart uploads, which
- * {@link #cleanupIncomplete} aborts. Writes stream through {@link MultipartUploadStream} with memory bounded by
- * {@link #MEMORY_BOUND} whatever the size. The SDK retries throttling, 5xx answers and dropped connections with
- * exponential backoff and jitter ({@link #MAX_ATTEMPTS} attempts per request). A failed request ends as an
- * {@link IOException} naming the object (exit 1: the next run tries again), except refused credentials, a missing
+ * <p>How the contract holds on S3: an object becomes visible only when its upload completes (a
+ * single PUT or a completed multipart upload), so interrupted writes leave no object, only
+ * incomplete multipart uploads, which {@link #cleanupIncomplete} aborts. Writes stream through
+ * {@link MultipartUploadStream} with memory bounded by {@link #MEMORY_BOUND} whatever the size. The
+ * SDK retries throttling, 5xx answers and dropped connections with exponential backoff and jitter
+ * ({@link #MAX_ATTEMPTS} attempts per request). A failed request ends as an {@link IOException}
+ * naming the object (exit 1: the next run tries again), except refused credentials, a missing
  * bucket and denied access, which retrying cannot cure: those are usage errors (exit 2).
  *
- * <p>Several hosts must not push the same dataset to the same prefix at once: {@link #cleanupIncomplete} takes every
- * incomplete upload under the prefix it is given as a leftover of ours.
+ * <p>Several hosts must not push the same dataset to the same prefix at once: {@link
+ * #cleanupIncomplete} takes every incomplete upload under the prefix it is given as a leftover of
+ * ours.
  */
 public final class S3Repository implements Repository {
   private static final Logger log = LoggerFactory.getLogger(S3Repository.class);
-  /** Part size of multipart uploads: S3's minimum is 5 MiB and its maximum part count 10,000 (so 78 GiB per object). */
+
+  /**
+   * Part size of multipart uploads: S3's minimum is 5 MiB and its maximum part count 10,000 (so 78
+   * GiB per object).
+   */
   public static final int PART_SIZE = 8 * 1024 * 1024;
+
   /** Parts uploaded at the same time. */
   public static final int PARALLEL_PARTS = 4;
-  /** Upper bound of the part buffers of one upload: the parts in flight plus the one being filled. */
+
+  /**
+   * Upper bound of the part buffers of one upload: the parts in flight plus the one being filled.
+   */
   public static final long MEMORY_BOUND = (long) (PARALLEL_PARTS + 1) * PART_SIZE;
+
   static final int MAX_ATTEMPTS = 5;
 
   private final S3Settings settings;
@@ -62,37 +73,51 @@ public final class S3Repository implements Repository {
     this(settings, Duration.ofSeconds(10));
   }
 
-  /** @param connectTimeout how long to wait for a TCP connection to the endpoint */
+  /**
+   * @param connectTimeout how long to wait for a TCP connection to the endpoint
+   */
   public S3Repository(S3Settings settings, Duration connectTimeout) {
     this.settings = settings;
-    var builder = S3Client.builder()
-        .region(Region.of(settings.region()))
-        .forcePathStyle(settings.pathStyle())
-        .credentialsProvider(credentials(settings.credentials()))
-        // Content-MD5 of every part is sent and checked by us (it also yields the multipart ETag we compare after
-        // upload); the SDK's own trailing checksums would need aws-chunked encoding, which not every S3 clone accepts.
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .httpClient(Apache5HttpClient.builder()
-            .maxConnections(PARALLEL_PARTS + 2)
-            .connectionTimeout(connectTimeout)
-            .socketTimeout(Duration.ofSeconds(60))
-            .build())
-        .overrideConfiguration(o -> o.retryStrategy(
-            AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+    var builder =
+        S3Client.builder()
+            .region(Region.of(settings.region()))
+            .forcePathStyle(settings.pathStyle())
+            .credentialsProvider(credentials(settings.credentials()))
+            // Content-MD5 of every part is sent and checked by us (it also yields the multipart
+            // ETag we compare after
+            // upload); the SDK's own trailing checksums would need aws-chunked encoding, which not
+            // every S3 clone accepts.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .httpClient(
+                Apache5HttpClient.builder()
+                    .maxConnections(PARALLEL_PARTS + 2)
+                    .connectionTimeout(connectTimeout)
+                    .socketTimeout(Duration.ofSeconds(60))
+                    .build())
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                            .maxAttempts(MAX_ATTEMPTS)
+                            .build()));
     settings.endpoint().ifPresent(builder::endpointOverride);
     this.client = builder.build();
     AtomicInteger n = new AtomicInteger();
-    this.uploads = Executors.newFixedThreadPool(PARALLEL_PARTS, r -> {
-      Thread t = new Thread(r, "s3-upload-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.uploads =
+        Executors.newFixedThreadPool(
+            PARALLEL_PARTS,
+            r -> {
+              Thread t = new Thread(r, "s3-upload-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   private static AwsCredentialsProvider credentials(S3Settings.Credentials c) {
     if (c instanceof S3Settings.Credentials.AccessKey k) {
-      return StaticCredentialsProvider.create(AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey().reveal()));
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey().reveal()));
     }
     return DefaultCredentialsProvider.builder().build();
   }
@@ -116,7 +141,9 @@ public final class S3Repository implements Repository {
   }
 
   private String relative(String fullKey) {
-    return settings.prefix().isEmpty() ? fullKey : fullKey.substring(settings.prefix().length() + 1);
+    return settings.prefix().isEmpty()
+        ? fullKey
+        : fullKey.substring(settings.prefix().length() + 1);
   }
 
   String uri(String key) {
@@ -126,10 +153,14 @@ public final class S3Repository implements Repository {
   @Override
   public List<StoredObject> list(String prefix) throws IOException {
     String full = fullKey(prefix.isEmpty() ? "" : prefix);
-    String listPrefix = prefix.isEmpty() ? (settings.prefix().isEmpty() ? "" : settings.prefix() + "/") : full;
+    String listPrefix =
+        prefix.isEmpty() ? (settings.prefix().isEmpty() ? "" : settings.prefix() + "/") : full;
     List<StoredObject> out = new ArrayList<>();
     try {
-      for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(listPrefix)).contents()) {
+      for (S3Object o :
+          client
+              .listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(listPrefix))
+              .contents()) {
         out.add(new StoredObject(relative(o.key()), o.size(), o.lastModified()));
       }
     } catch (SdkException e) {
@@ -155,17 +186,19 @@ public final class S3Repository implements Repository {
     MultipartUploadStream upload = new MultipartUploadStream(this, client, uploads, key);
     boolean done = false;
     try {
-      body.writeTo(new java.io.FilterOutputStream(upload) {
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          out.write(b, off, len);
-        }
+      body.writeTo(
+          new java.io.FilterOutputStream(upload) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              out.write(b, off, len);
+            }
 
-        @Override
-        public void close() {
-          // the body must not end the upload: only a body that returned normally may complete it
-        }
-      });
+            @Override
+            public void close() {
+              // the body must not end the upload: only a body that returned normally may complete
+              // it
+            }
+          });
       StoredObject stored = upload.complete();
       done = true;
       return stored;
@@ -195,13 +228,25 @@ public final class S3Repository implements Repository {
     String full = fullKey(prefix);
     int aborted = 0;
     try {
-      for (MultipartUpload u : client.listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(full)).uploads()) {
-        client.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(u.key()).uploadId(u.uploadId()));
-        log.info("aborted the incomplete upload of s3://{}/{} started {}", settings.bucket(), u.key(), u.initiated());
+      for (MultipartUpload u :
+          client
+              .listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(full))
+              .uploads()) {
+        client.abortMultipartUpload(
+            b -> b.bucket(settings.bucket()).key(u.key()).uploadId(u.uploadId()));
+        log.info(
+            "aborted the incomplete upload of s3://{}/{} started {}",
+            settings.bucket(),
+            u.key(),
+            u.initiated());
         aborted++;
       }
     } catch (SdkException e) {
-      throw S3Errors.translate(e, "clean up incomplete uploads under", "s3://" + settings.bucket() + "/" + full, settings);
+      throw S3Errors.translate(
+          e,
+          "clean up incomplete uploads under",
+          "s3://" + settings.bucket() + "/" + full,
+          settings);
     }
     return aborted;
   }
@@ -211,11 +256,14 @@ public final class S3Repository implements Repository {
     String full = fullKey(prefix);
     try {
       List<String> out = new ArrayList<>();
-      client.listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(full)).uploads()
+      client
+          .listMultipartUploadsPaginator(b -> b.bucket(settings.bucket()).prefix(full))
+          .uploads()
           .forEach(u -> out.add(relative(u.key())));
       return out;
     } catch (SdkException e) {
-      throw S3Errors.translate(e, "list incomplete uploads under", "s3://" + settings.bucket() + "/" + full, settings);
+      throw S3Errors.translate(
+          e, "list incomplete uploads under", "s3://" + settings.bucket() + "/" + full, settings);
     }
   }
 

@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The repository contract on the S3 driver, against a real S3 server (S3Proxy in this JVM, loopback only). */
+/**
+ * The repository contract on the S3 driver, against a real S3 server (S3Proxy in this JVM, loopback
+ * only).
+ */
 class S3RepositoryContractIT extends RepositoryContract {
   @RegisterExtension static final S3ProxyExtension s3 = new S3ProxyExtension();
 
@@ -22,9 +25,19 @@ class S3RepositoryContractIT extends RepositoryContract {
   protected Repository repository() {
     String bucket = "contract-" + buckets.incrementAndGet();
     s3.createBucket(bucket);
-    S3Repository r = new S3Repository(new S3Settings(bucket, "prefix", Optional.of(s3.endpoint()), s3.region(), true,
-        new S3Settings.Credentials.AccessKey(s3.accessKey(), Secret.of(s3.secretKey()), "test"), "STANDARD", "none",
-        Optional.empty()));
+    S3Repository r =
+        new S3Repository(
+            new S3Settings(
+                bucket,
+                "prefix",
+                Optional.of(s3.endpoint()),
+                s3.region(),
+                true,
+                new S3Settings.Credentials.AccessKey(
+                    s3.accessKey(), Secret.of(s3.secretKey()), "test"),
+                "STANDARD",
+                "none",
+                Optional.empty()));
     opened.add(r);
     return r;
   }
