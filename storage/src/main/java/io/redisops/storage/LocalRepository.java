@@ -100,7 +100,38 @@ public final class LocalRepository implements Repository {
 
   @Override
   public InputStream read(String key) throws IOException {
-    return Files.newInputStream(pathOf(key));
+    return new SequentialInputStream(Files.newInputStream(pathOf(key)));
+  }
+
+  /**
+   * A file's stream that never seeks. The channel stream of {@link Files#newInputStream} answers
+   * {@code available()} and {@code skip()} with {@code size - position} and a seek, which fail with
+   * "Illegal seek" when the object is a pipe or another special file (a decompressor asks {@code
+   * available()} at moments that depend on timing); readers here only read forward.
+   */
+  private static final class SequentialInputStream extends java.io.FilterInputStream {
+    SequentialInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int available() {
+      return 0;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = in.read(buf, 0, (int) Math.min(buf.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
   }
 
   @Override

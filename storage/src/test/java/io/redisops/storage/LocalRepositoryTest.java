@@ -220,4 +220,33 @@ class LocalRepositoryTest {
       return s.filter(Files::isRegularFile).toList();
     }
   }
+
+  /**
+   * An object that is a pipe is read forward to its end: nothing asks the pipe for its position.
+   */
+  @Test
+  void anObjectThatIsAPipeIsReadWithoutSeeking() throws Exception {
+    LocalRepository repo = new LocalRepository(root.resolve("repo"));
+    repo.write("ds/a/data", out -> out.write(1));
+    Path object = repo.pathOf("ds/a/data");
+    Files.delete(object);
+    assertThat(new ProcessBuilder("mkfifo", object.toString()).start().waitFor()).isZero();
+    byte[] content = "0123456789".repeat(1000).getBytes(UTF_8);
+    Thread feeder =
+        new Thread(
+            () -> {
+              try (java.io.OutputStream out = Files.newOutputStream(object)) {
+                out.write(content);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    feeder.start();
+    try (InputStream in = repo.read("ds/a/data")) {
+      assertThat(in.available()).isZero();
+      assertThat(in.skip(10)).isEqualTo(10);
+      assertThat(in.readAllBytes()).hasSize(content.length - 10);
+    }
+    feeder.join();
+  }
 }
