@@ -1,6 +1,6 @@
 package io.redisops.cli;
 
-import io.redisops.error.RedisOpsException;
+import io.redisops.error.ExitCode;
 import io.redisops.recovery.aof.AofReport;
 import io.redisops.recovery.aof.AofReports;
 import java.nio.file.Path;
@@ -46,7 +46,8 @@ final class AofCheckCommand implements Callable<Integer> {
       ctx.out().flush();
     }
     if (!r.valid()) {
-      throw RedisOpsException.integrity(
+      throw new ReportedFailure(
+          ExitCode.INTEGRITY,
           "the AOF in "
               + r.location().aofDir()
               + " is damaged"

@@ -6,7 +6,6 @@ import io.redisops.backup.service.Offsite;
 import io.redisops.backup.service.PushResult;
 import io.redisops.backup.service.PushService;
 import io.redisops.error.ExitCode;
-import io.redisops.error.RedisOpsException;
 import io.redisops.text.Sizes;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -93,7 +92,7 @@ final class PushCommand implements Callable<Integer> {
       ctx.out().flush();
     }
     if (!r.ok()) {
-      throw new RedisOpsException(
+      throw new ReportedFailure(
           ExitCode.INTEGRITY,
           r.refused().size()
               + " local backup(s) fail their checksum and were "

@@ -99,7 +99,7 @@ final class VerifyCommand implements Callable<Integer> {
       ctx.printJson(new VerifyJson(dataset, rs));
     }
     if (!bad.isEmpty()) {
-      throw new RedisOpsException(
+      throw new ReportedFailure(
           ExitCode.INTEGRITY,
           bad.size()
               + " of "

@@ -98,6 +98,11 @@ class AofCliIT {
         .startsWith("redis-ops: ")
         .doesNotContain("\n")
         .contains("is damaged");
+    // under --json the report is the one document, with the failure's exit code
+    Run checkJson = cli("--json", "aof", "check", "--dir", dir);
+    assertThat(checkJson.exit()).as(checkJson.err()).isEqualTo(3);
+    assertThat(RepoTree.jsonDocuments(checkJson.out())).as(checkJson.out()).isEqualTo(1);
+    assertThat(checkJson.json().get("valid").asBoolean()).isFalse();
 
     Run noTerminal = cli("aof", "repair", "--dir", dir);
     assertThat(noTerminal.exit()).as(noTerminal.err()).isEqualTo(5);

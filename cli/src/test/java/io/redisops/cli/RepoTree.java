@@ -105,6 +105,16 @@ final class RepoTree {
     }
   }
 
+  /** How many JSON documents {@code text} holds (a command under --json must print exactly one). */
+  static int jsonDocuments(String text) {
+    try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> docs =
+        JSON.readerFor(JsonNode.class).readValues(text)) {
+      return docs.readAll().size();
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + e.getMessage() + "\n" + text, e);
+    }
+  }
+
   static JsonNode json(Path file) {
     try {
       return JSON.readTree(file.toFile());

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -248,6 +249,20 @@ class RestoreCliIT {
   @Test
   void planDryRunConsentAndTimes() throws Exception {
     long pid = redis.pid();
+    // "-1s" means a second before the command parses it: the backup must be older than that
+    Instant taken;
+    try (java.util.stream.Stream<Path> files = Files.walk(tmp.resolve("repo").resolve("ds"))) {
+      Path manifest =
+          files
+              .filter(f -> f.getFileName().toString().equals("manifest.json"))
+              .findFirst()
+              .orElseThrow();
+      taken = Instant.parse(RepoTree.json(manifest).path("snapshot_time").asText());
+    }
+    io.redisops.testkit.Await.until(
+        Duration.ofSeconds(10),
+        "the backup to be more than a second old",
+        () -> Instant.now().isAfter(taken.plusMillis(1100)));
     Run dry = run(config(null), "restore", "--at", "-1s", "--dry-run");
     assertThat(dry.exit()).as(dry.err()).isZero();
     assertThat(dry.out())
