@@ -6,7 +6,6 @@ import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
-import io.redisops.error.RedisOpsException;
 import io.redisops.text.Sizes;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -54,14 +53,7 @@ final class DeleteCommand implements Callable<Integer> {
     try (DatasetLock lock = dryRun.dryRun ? null : bc.lock(dataset)) {
       BackupCatalog.Entry entry = catalog.lookup(id);
       if (!entry.exists()) {
-        throw RedisOpsException.notFound(
-            "no backup '"
-                + id
-                + "' of dataset "
-                + dataset
-                + " in "
-                + bc.repository().describe()
-                + "; see 'redis-ops list'");
+        throw catalog.noSuchBackup(id);
       }
       List<String> plan = plan(catalog, entry);
       if (dryRun.dryRun) {

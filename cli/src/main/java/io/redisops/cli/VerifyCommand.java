@@ -139,14 +139,7 @@ final class VerifyCommand implements Callable<Integer> {
         } else if (e.problem() != null) {
           unusable.add(new BackupCatalog.Unusable(id, e.problem()));
         } else {
-          throw RedisOpsException.notFound(
-              "no backup '"
-                  + id
-                  + "' of dataset "
-                  + dataset
-                  + " in "
-                  + bc.repository().describe()
-                  + "; see 'redis-ops list'");
+          throw catalog.noSuchBackup(id);
         }
       }
     }

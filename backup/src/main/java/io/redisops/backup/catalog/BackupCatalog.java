@@ -42,6 +42,18 @@ public final class BackupCatalog {
     this.dataset = checkDataset(dataset);
   }
 
+  /** The error for an id this dataset does not have (exit 4), naming where it was looked for. */
+  public RedisOpsException noSuchBackup(String id) {
+    return RedisOpsException.notFound(
+        "no backup '"
+            + id
+            + "' of dataset "
+            + dataset
+            + " in "
+            + repository.describe()
+            + "; see 'redis-ops list'");
+  }
+
   /** Refuses dataset names that could not be a folder name or that could escape the repository. */
   public static String checkDataset(String name) {
     if (name == null || !DATASET.matcher(name).matches()) {
