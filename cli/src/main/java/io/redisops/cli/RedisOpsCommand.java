@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
       BackupCommand.class,
       ListCommand.class,
       ShowCommand.class,
+      DrillCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
       RestoreCommand.class,
