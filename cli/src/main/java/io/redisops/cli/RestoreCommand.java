@@ -109,7 +109,7 @@ final class RestoreCommand implements Callable<Integer> {
       description =
           "Restore into another Redis on this host (redis://[user:password@]host:port) by the same safe"
               + " sequence, with its own config file; the dataset's Redis is left alone. Refused when it is a"
-              + " replica or holds keys, unless --force.")
+              + " replica, or holds keys unless --force.")
   String to;
 
   @Option(
@@ -124,8 +124,8 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(
       names = "--force",
       description =
-          "With --to: restore into a replica or a Redis that holds keys; with --to-dir: write into a"
-              + " folder that is not empty.")
+          "With --to: replace the keys the target holds (or restore it while it is down, from"
+              + " --config-file); with --to-dir: write into a folder that is not empty.")
   boolean force;
 
   /** The {@code --json} document of {@code --dry-run}: the plan. */

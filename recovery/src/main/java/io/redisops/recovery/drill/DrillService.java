@@ -71,14 +71,16 @@ public final class DrillService {
 
   /**
    * @param server {@code drill.server}, or null to use the source's own program
-   * @param workRoot where the temporary folders go (the JVM's temporary folder by default)
+   * @param workRoot where the temporary folders go ({@code $TMPDIR}, else the JVM's temporary
+   *     folder)
    * @param timeouts the waits of the process control (start, load, stop)
    */
   public record Options(Path server, Path workRoot, ProcessControl.Timeouts timeouts) {
     public static Options defaults(Path server) {
+      String tmp = System.getenv("TMPDIR");
       return new Options(
           server,
-          Path.of(System.getProperty("java.io.tmpdir")),
+          Path.of(tmp == null || tmp.isBlank() ? System.getProperty("java.io.tmpdir") : tmp),
           ProcessControl.Timeouts.defaults());
     }
   }

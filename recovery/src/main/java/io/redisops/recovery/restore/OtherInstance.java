@@ -10,16 +10,17 @@ import java.util.Map;
 
 /**
  * {@code restore --to URI}: the checks that make restoring into another Redis of this host safe.
- * The target must be another server than the dataset's own, and, unless {@code --force}, neither a
- * replica (its master would overwrite the restored data at the next sync) nor a server that holds
- * keys (they would be replaced).
+ * The target must be another server than the dataset's own and not a replica (its master would
+ * overwrite the restored data at the next sync), and, unless {@code --force}, hold no keys (they
+ * would be replaced).
  */
 public final class OtherInstance {
   private OtherInstance() {}
 
   /**
-   * Refuses a target that is the dataset's own server (exit 2), and unless {@code force} one that
-   * is a replica, holds keys or cannot be asked (exit 5).
+   * Refuses a target that is the dataset's own server (exit 2), a replica (exit 5; the safe
+   * sequence never restores into a replica), and unless {@code force} one that holds keys or cannot
+   * be asked (exit 5).
    */
   public static void check(
       RedisEndpoint target, RedisEndpoint dataset, boolean force, Duration timeout) {
@@ -27,15 +28,15 @@ public final class OtherInstance {
       throw RedisOpsException.usage(
           "--to " + target.address() + " is the dataset's own Redis; restore into it without --to");
     }
-    if (force) {
-      return;
-    }
     RedisSession redis;
     try {
       redis = RedisConnector.connect(target, timeout);
     } catch (RedisOpsException e) {
       if (e.exitCode() != ExitCode.FAILED) {
         throw e;
+      }
+      if (force) {
+        return; // restored as a stopped server from its config file (--config-file)
       }
       throw RedisOpsException.refused(
           "Redis at "
@@ -51,14 +52,13 @@ public final class OtherInstance {
                 + target.address()
                 + " is a "
                 + ("slave".equals(role) ? "replica" : role)
-                + ": its master would replace the restored data; detach it (REPLICAOF NO ONE)"
-                + " or give --force");
+                + ": its master would replace the restored data; detach it first (REPLICAOF NO ONE)");
       }
       long keys = 0;
       for (Map.Entry<Integer, Long> e : KeyCounts.loaded(redis).entrySet()) {
         keys += e.getValue();
       }
-      if (keys > 0) {
+      if (keys > 0 && !force) {
         throw RedisOpsException.refused(
             "Redis at "
                 + target.address()
