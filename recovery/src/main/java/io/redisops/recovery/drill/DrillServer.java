@@ -135,6 +135,12 @@ public record DrillServer(Path executable, ServerIdentity identity) {
     }
     Path p = Path.of(exe);
     if (!Files.isExecutable(p)) {
+      // A server started by its bare name reports <its working directory>/<name>: the same name on
+      // PATH is taken, its version is checked like any other program's
+      Optional<Path> onPath = onPath(p.getFileName().toString());
+      if (onPath.isPresent()) {
+        return onPath;
+      }
       seen.add(
           source.address()
               + " runs "
@@ -143,6 +149,22 @@ public record DrillServer(Path executable, ServerIdentity identity) {
       return Optional.empty();
     }
     return Optional.of(p);
+  }
+
+  private static Optional<Path> onPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(":")) {
+      if (!dir.isEmpty()) {
+        Path candidate = Path.of(dir, name);
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return Optional.of(candidate);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Asks a program its engine and version ({@code --version}). */
