@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       ListCommand.class,
       ShowCommand.class,
+      DrillCommand.class,
       VerifyCommand.class,
       PruneCommand.class,
       RestoreCommand.class,
