@@ -151,10 +151,14 @@ final class RestoreCommand implements Callable<Integer> {
             f);
     RestoreService service =
         new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
+    // a new restore works on the current master (with Sentinel); --resume and --rollback on the
+    // server the interrupted run worked on: redis.uri, or --redis
     RestoreService.Target target =
         new RestoreService.Target(
             ds.name(),
-            ds.endpoint(),
+            what.resume || what.rollback
+                ? ds.endpoint()
+                : ctx.server(CommandContext.Use.MASTER, "restore").endpoint(),
             configFile != null
                 ? java.nio.file.Path.of(configFile).toAbsolutePath().toString()
                 : ds.configFile(),
