@@ -211,5 +211,15 @@ class SentinelSwitchoverIT {
         .as(r.describe())
         .contains("names the master " + address(heir) + " (backup-from master)");
     assertThat(RepoTree.backupFolders(repo, "mymaster")).hasSize(1);
+
+    // --redis given explicitly still wins: no sentinel is asked, the dead server is named
+    RedisOpsProcess.Result explicit =
+        RedisOpsProcess.run("-c", config.toString(), "--redis", victim.uri(), "backup");
+    assertThat(explicit.exitCode()).as(explicit.describe()).isEqualTo(1);
+    assertThat(explicit.stderr())
+        .as(explicit.describe())
+        .contains(address(victim))
+        .doesNotContain("the sentinels' view");
+    assertThat(RepoTree.backupFolders(repo, "mymaster")).hasSize(1);
   }
 }
