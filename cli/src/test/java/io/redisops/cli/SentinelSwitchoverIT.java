@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * down-after 1500 ms), run as the real jar: {@code sentinel switchover} with a writer running
  * throughout keeps every acknowledged write, the same writer during {@code sentinel failover} (its
  * loss printed), and, after a kill -9 failover, {@code backup} of the Sentinel-configured dataset
- * takes the new master into the same dataset. Ordered: each step moves the master.
+ * takes the new master into the same dataset, {@code restore} plans on the new master, and {@code
+ * --redis} still wins. Ordered: each step moves the master.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SentinelSwitchoverIT {
@@ -211,6 +212,15 @@ class SentinelSwitchoverIT {
         .as(r.describe())
         .contains("names the master " + address(heir) + " (backup-from master)");
     assertThat(RepoTree.backupFolders(repo, "mymaster")).hasSize(1);
+
+    // a restore works on the current master (on this host): the plan names it
+    RedisOpsProcess.Result restore =
+        RedisOpsProcess.run("-c", config.toString(), "--json", "restore", "--latest", "--dry-run");
+    assertThat(restore.exitCode()).as(restore.describe()).isZero();
+    JsonNode plan = RepoTree.json(restore.stdout());
+    assertThat(plan.get("target").get("address").asText()).endsWith(":" + heir.port());
+    assertThat(plan.get("server").get("address").asText()).isEqualTo(address(heir));
+    assertThat(plan.get("server").get("on_this_host").asBoolean()).isTrue();
 
     // --redis given explicitly still wins: no sentinel is asked, the dead server is named
     RedisOpsProcess.Result explicit =
