@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 14 items 1 and 3 on one real group (master with persistence, two replicas, three sentinels,
  * down-after 1500 ms), run as the real jar: {@code sentinel switchover} with a writer running
- * throughout keeps every acknowledged write, the same writer during {@code sentinel failover} (its
+ * throughout keeps every acknowledged write (and a failure after the pause ends it, puts the
+ * priorities back and leaves the master), the same writer during {@code sentinel failover} (its
  * loss printed), and, after a kill -9 failover, {@code backup} of the Sentinel-configured dataset
  * takes the new master into the same dataset, {@code restore} plans on the new master, and {@code
  * --redis} still wins. Ordered: each step moves the master.
@@ -87,6 +88,56 @@ class SentinelSwitchoverIT {
 
   @Test
   @Order(2)
+  void aFailureAfterThePauseEndsItPutsThePrioritiesBackAndLeavesTheMaster() {
+    RedisServer master = group.currentMaster();
+    RedisServer target =
+        group.servers().stream().filter(s -> s != master).reduce((a, b) -> b).orElseThrow();
+    Map<String, String> prioritiesBefore = priorities();
+    // a login that may do everything except, on the target alone, INFO: the catch-up (step 3)
+    // fails after the writes were paused on the master and the other replica held back
+    for (RedisServer s : group.servers()) {
+      s.sync()
+          .aclSetuser(
+              "ops",
+              io.lettuce.core.AclSetuserArgs.Builder.on()
+                  .addPassword("ops-secret")
+                  .allKeys()
+                  .allChannels()
+                  .allCommands()
+                  .removeCommand(
+                      s == target
+                          ? io.lettuce.core.protocol.CommandType.INFO
+                          : io.lettuce.core.protocol.CommandType.DEBUG));
+    }
+    try {
+      RedisOpsProcess.Result r =
+          RedisOpsProcess.run(
+              "--redis",
+              "redis://ops:ops-secret@" + address(master),
+              "sentinel",
+              "--sentinel",
+              sentinels(),
+              "switchover",
+              "--to",
+              address(target),
+              "--yes");
+      assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+      assertThat(r.stdout()).as(r.describe()).contains("replica-priority put back on");
+      assertThat(r.stderr())
+          .as(r.describe())
+          .contains("switchover of 'mymaster' stopped")
+          .contains("writes resumed on " + address(master) + ", which is still the master")
+          .doesNotContain("ops-secret");
+      assertThat(r.stdout() + r.stderr()).doesNotContain("CLIENT UNPAUSE");
+    } finally {
+      group.servers().forEach(s -> s.sync().aclDeluser("ops"));
+    }
+    assertThat(group.currentMaster()).isSameAs(master);
+    assertThat(priorities()).as("replica priorities put back").isEqualTo(prioritiesBefore);
+  }
+
+  @Test
+  @Order(3)
   void switchoverWithAWriterRunningKeepsEveryAcknowledgedWrite() throws Exception {
     RedisServer before = group.currentMaster();
     RedisServer target =
@@ -133,7 +184,7 @@ class SentinelSwitchoverIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void theSameWriterDuringSentinelFailover() throws Exception {
     RedisServer before = group.currentMaster();
     List<String> acked;
@@ -168,7 +219,7 @@ class SentinelSwitchoverIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void backupAfterAKill9FailoverTakesTheNewMasterIntoTheSameDataset() throws Exception {
     RedisServer victim = group.currentMaster();
     Path repo = tmp.resolve("repo");
