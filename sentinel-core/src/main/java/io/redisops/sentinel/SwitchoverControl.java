@@ -326,7 +326,18 @@ public final class SwitchoverControl {
     }
 
     Result run() {
-      holdBackOthers();
+      try {
+        holdBackOthers();
+      } catch (RuntimeException e) {
+        throw RedisOpsException.failed(
+            "switchover of '"
+                + plan.before().masterName()
+                + "' stopped before writes were paused: "
+                + message(e)
+                + "; "
+                + master.address()
+                + " is still the master");
+      }
       Topology.Instance target = plan.target();
       long offset;
       Instant sent = null;
@@ -438,7 +449,7 @@ public final class SwitchoverControl {
                   + String.join(", ", notYet)
                   + " within "
                   + PRIORITIES_SEEN.toSeconds()
-                  + " s; nothing else was changed");
+                  + " s");
         }
         sleep(Duration.ofMillis(200));
       }
