@@ -278,7 +278,7 @@ class SettingsTest {
                 + "\n");
     Settings.DatasetSettings d = s.dataset(null);
     assertThat(d.name()).isEqualTo("orders");
-    assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.REPLICA);
+    assertThat(d.backupFrom()).isEqualTo(io.redisops.sentinel.BackupFrom.REPLICA);
     assertThat(d.sentinel().masterName()).isEqualTo("orders");
     assertThat(d.sentinel().sentinels())
         .extracting(e -> e.address() + (e.tls() ? " tls" : ""))
@@ -300,7 +300,7 @@ class SettingsTest {
             Map.of("REDIS_OPS_SENTINEL_PASSWORD", "from-env"));
     Settings.DatasetSettings d = s.dataset(null);
     assertThat(d.name()).isEqualTo("keep");
-    assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.MASTER);
+    assertThat(d.backupFrom()).isEqualTo(io.redisops.sentinel.BackupFrom.MASTER);
     assertThat(d.sentinel().sentinels().get(0).password().reveal()).isEqualTo("from-env");
   }
 
