@@ -361,7 +361,8 @@ public final class BackupService {
     return chosen;
   }
 
-  static boolean isLocal(String host) {
+  /** Whether {@code host} names this host (loopback, any-local, or one of its interfaces). */
+  public static boolean isLocal(String host) {
     try {
       InetAddress a = InetAddress.getByName(host);
       return a.isLoopbackAddress()
