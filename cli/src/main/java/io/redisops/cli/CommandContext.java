@@ -59,6 +59,16 @@ final class CommandContext {
     return config().datasets() != null && !config().datasets().isEmpty();
   }
 
+  /** The configuration file given with {@code -c}, or null. */
+  String configFile() {
+    return root.config;
+  }
+
+  /** True when {@code --redis} was given. */
+  boolean redisGiven() {
+    return root.redis != null;
+  }
+
   /** True when {@code --dataset} was given. */
   boolean datasetGiven() {
     return root.dataset != null;

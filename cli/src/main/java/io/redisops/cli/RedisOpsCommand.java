@@ -29,7 +29,8 @@ import picocli.CommandLine.ScopeType;
       FetchCommand.class,
       DeleteCommand.class,
       SentinelCommand.class,
-      ImportCommand.class
+      ImportCommand.class,
+      CheckCommand.class
     },
     footer = {
       "",

@@ -63,11 +63,16 @@ final class HttpListenCheck implements SetupCheck {
     URI uri =
         URI.create(
             "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + sa.getPort() + "/health");
+    // a daemon answers at once; a program that accepts and says nothing must not hold check up
+    java.time.Duration wait =
+        t.timeout().compareTo(java.time.Duration.ofSeconds(2)) < 0
+            ? t.timeout()
+            : java.time.Duration.ofSeconds(2);
     try {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(t.timeout()).build();
+      HttpClient client = HttpClient.newBuilder().connectTimeout(wait).build();
       HttpResponse<String> r =
           client.send(
-              HttpRequest.newBuilder(uri).timeout(t.timeout()).GET().build(),
+              HttpRequest.newBuilder(uri).timeout(wait).GET().build(),
               HttpResponse.BodyHandlers.ofString());
       String body = r.body();
       if ((r.statusCode() == 200 || r.statusCode() == 503)
