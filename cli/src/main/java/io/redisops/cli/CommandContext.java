@@ -91,6 +91,26 @@ final class CommandContext {
     return settings().dataset(root.redis != null ? null : root.dataset);
   }
 
+  /**
+   * The datasets a command that reads the repository works on: the one named by {@code --dataset}
+   * or {@code --redis}; else every dataset with backups in {@code repositories}; else (none has
+   * any) the configured ones, so that the message names them.
+   */
+  java.util.List<String> datasetsIn(io.redisops.storage.Repository... repositories)
+      throws java.io.IOException {
+    if (datasetGiven() || redisGiven()) {
+      return java.util.List.of(dataset().name());
+    }
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (io.redisops.storage.Repository r : repositories) {
+      names.addAll(io.redisops.backup.catalog.BackupCatalog.datasets(r));
+    }
+    if (!names.isEmpty()) {
+      return java.util.List.copyOf(names);
+    }
+    return settings().datasets().stream().map(Settings.DatasetSettings::name).toList();
+  }
+
   BackupContext backupContext() {
     Settings s = settings();
     LocalRepository repository = new LocalRepository(s.repositoryPath());
