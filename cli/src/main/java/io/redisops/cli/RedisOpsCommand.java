@@ -30,7 +30,8 @@ import picocli.CommandLine.ScopeType;
       DeleteCommand.class,
       SentinelCommand.class,
       ImportCommand.class,
-      CheckCommand.class
+      CheckCommand.class,
+      InfoCommand.class
     },
     footer = {
       "",
