@@ -134,7 +134,7 @@ final class ListCommand implements Callable<Integer> {
                       + String.join(", ", datasets)
                       + " in "
                       + String.join(" or ", repositories)
-                  : bc.catalog(datasets.get(0)).noBackups());
+                  : bc.catalog(datasets.get(0)).noBackups(""));
       ctx.out().flush();
       return 0;
     }

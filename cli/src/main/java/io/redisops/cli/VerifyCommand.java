@@ -108,13 +108,13 @@ final class VerifyCommand implements Callable<Integer> {
       }
       if (found == 0) {
         throw RedisOpsException.notFound(
-            (several
-                    ? "no backups of "
-                        + String.join(", ", datasets)
-                        + " in "
-                        + read.get(0).describe()
-                    : new BackupCatalog(read.get(0), datasets.get(0)).noBackups())
-                + " to verify");
+            several
+                ? "no backups of "
+                    + String.join(", ", datasets)
+                    + " in "
+                    + read.get(0).describe()
+                    + " to verify"
+                : new BackupCatalog(read.get(0), datasets.get(0)).noBackups(" to verify"));
       }
     }
     boolean several = datasets.size() > 1;

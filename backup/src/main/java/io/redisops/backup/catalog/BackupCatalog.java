@@ -58,9 +58,11 @@ public final class BackupCatalog {
   /**
    * "no backups of DATASET in REPOSITORY", and when the repository holds backups of other datasets,
    * which ones: a dataset named on the command line that has none is most often a wrong name.
+   *
+   * @param purpose what they were wanted for, e.g. {@code " to verify"}, or empty
    */
-  public String noBackups() {
-    return "no backups of " + dataset + " in " + repository.describe() + otherDatasets();
+  public String noBackups(String purpose) {
+    return "no backups of " + dataset + " in " + repository.describe() + purpose + otherDatasets();
   }
 
   /** "; it holds backups of a, b (...)" when other datasets have backups here, else "". */
