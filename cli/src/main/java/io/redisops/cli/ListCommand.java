@@ -3,6 +3,8 @@ package io.redisops.cli;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
+import io.redisops.backup.catalog.DrillLog;
+import io.redisops.backup.catalog.DrillRecord;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.service.BackupContext;
@@ -79,7 +81,8 @@ final class ListCommand implements Callable<Integer> {
       Manifest.Source source,
       List<String> where,
       String state,
-      List<String> knownBad) {}
+      List<String> knownBad,
+      DrillRecord lastDrill) {}
 
   @Override
   public Integer call() throws IOException {
@@ -90,6 +93,8 @@ final class ListCommand implements Callable<Integer> {
     List<Row> sorted = new ArrayList<>();
     List<UnusableRow> unusable = new ArrayList<>();
     List<String> datasets;
+    // each backup's newest drill, of its local or its off-site copy, by dataset/id
+    Map<String, DrillRecord> drills = new java.util.HashMap<>();
     try (Offsite offsite = w.offsite() ? ctx.offsite() : null) {
       List<io.redisops.storage.Repository> read = new ArrayList<>();
       if (w.local()) {
@@ -106,9 +111,11 @@ final class ListCommand implements Callable<Integer> {
         Map<String, Row> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
         if (w.local()) {
           add(dataset, rows, unusable, bc.catalog(dataset).scan(), "local");
+          addDrills(drills, dataset, new DrillLog(bc.catalog(dataset)).all());
         }
         if (offsite != null) {
           add(dataset, rows, unusable, offsite.remote().catalog(dataset).scan(), "offsite");
+          addDrills(drills, dataset, new DrillLog(offsite.remote().catalog(dataset)).all());
         }
         List<Row> ofDataset = new ArrayList<>(rows.values());
         ofDataset.sort((a, b) -> BackupCatalog.NEWEST_FIRST.compare(a.manifest(), b.manifest()));
@@ -122,7 +129,9 @@ final class ListCommand implements Callable<Integer> {
               several ? null : datasets.get(0),
               datasets,
               String.join(", ", repositories),
-              sorted.stream().map(ListCommand::row).toList(),
+              sorted.stream()
+                  .map(r -> row(r, drills.get(r.dataset() + "/" + r.manifest().id())))
+                  .toList(),
               unusable));
       return 0;
     }
@@ -150,7 +159,8 @@ final class ListCommand implements Callable<Integer> {
                 "VERIFIED",
                 "SOURCE",
                 "WHERE",
-                "STATE"));
+                "STATE",
+                "LAST DRILL"));
     if (several) {
       header.add(0, "DATASET");
     }
@@ -170,7 +180,8 @@ final class ListCommand implements Callable<Integer> {
                   m.verificationLevel().label(),
                   m.source().describeServer(),
                   String.join(",", r.where()),
-                  state(r)));
+                  state(r),
+                  drill(drills.get(r.dataset() + "/" + m.id()), zone)));
       if (several) {
         cells.add(0, r.dataset());
       }
@@ -179,7 +190,7 @@ final class ListCommand implements Callable<Integer> {
     for (UnusableRow u : unusable) {
       List<String> cells =
           new ArrayList<>(
-              List.of(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE"));
+              List.of(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE", "-"));
       if (several) {
         cells.add(0, u.dataset());
       }
@@ -239,7 +250,24 @@ final class ListCommand implements Callable<Integer> {
     return r.bad().isEmpty() ? "ok" : "BAD";
   }
 
-  private static RowJson row(Row row) {
+  private static void addDrills(
+      Map<String, DrillRecord> into, String dataset, Map<String, DrillRecord> found) {
+    found.forEach(
+        (id, d) ->
+            into.merge(
+                dataset + "/" + id, d, (a, b) -> DrillLog.NEWEST_FIRST.compare(a, b) <= 0 ? a : b));
+  }
+
+  /** A drill in a table cell: {@code pass 2026-12-01 02:00:04}, {@code FAIL ...}, or {@code -}. */
+  static String drill(DrillRecord d, ZoneId zone) {
+    if (d == null) {
+      return "-";
+    }
+    return (d.passed() ? "pass " : "FAIL ")
+        + (d.finishedAt() == null ? "?" : LOCAL_TIME.format(d.finishedAt().atZone(zone)));
+  }
+
+  private static RowJson row(Row row, DrillRecord drill) {
     Manifest m = row.manifest();
     return new RowJson(
         row.dataset(),
@@ -259,7 +287,8 @@ final class ListCommand implements Callable<Integer> {
         m.source(),
         row.where(),
         state(row).toLowerCase(java.util.Locale.ROOT),
-        row.bad());
+        row.bad(),
+        drill);
   }
 
   static String tiers(Manifest m) {

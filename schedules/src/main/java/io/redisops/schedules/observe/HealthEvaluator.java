@@ -1,6 +1,7 @@
 package io.redisops.schedules.observe;
 
 import io.redisops.config.DaemonSettings;
+import io.redisops.schedules.status.DrillStatus;
 import io.redisops.schedules.status.TierStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,35 @@ public final class HealthEvaluator {
       }
     }
     return new Health(now, problems, tiers.size(), elsewhere);
+  }
+
+  /**
+   * Evaluates the tiers, and the restore drills: a dataset whose newest drill failed is unhealthy
+   * until a drill passes again (no drill yet is no problem: drills prove backups, they are not
+   * backups).
+   */
+  public Health evaluate(List<TierStatus> tiers, List<DrillStatus> drills) {
+    Health h = evaluate(tiers);
+    List<Health.Problem> problems = new ArrayList<>(h.problems());
+    for (DrillStatus d : drills) {
+      if (!d.lastOk()) {
+        problems.add(
+            new Health.Problem(
+                d.dataset(),
+                "drill",
+                "dataset "
+                    + d.dataset()
+                    + ": the newest restore drill"
+                    + (d.lastBackupId() == null ? "" : " (backup " + d.lastBackupId() + ")")
+                    + " failed at "
+                    + (d.lastAttempt() == null
+                        ? "an unknown time"
+                        : d.lastAttempt().truncatedTo(ChronoUnit.SECONDS))
+                    + ": "
+                    + d.lastError()));
+      }
+    }
+    return new Health(h.checkedAt(), problems, h.tiers(), h.takenElsewhere());
   }
 
   private String problem(TierStatus t, Instant now) {
