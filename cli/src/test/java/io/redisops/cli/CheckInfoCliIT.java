@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator's overview commands through the real jar: {@code check} on a good setup and on a
  * data directory this process cannot read; {@code list}, {@code verify --all}, {@code prune} and
- * {@code info} over a repository holding two datasets, and {@code --dataset} narrowing them. The
- * failing checks of S3 and ACL are shown in-JVM by {@code CheckServiceIT}.
+ * {@code info} over a repository holding two datasets, {@code --dataset} narrowing them, and a
+ * drill showing in {@code info}. The failing checks of S3 and ACL are shown in-JVM by {@code
+ * CheckServiceIT}.
  */
 class CheckInfoCliIT {
   @RegisterExtension
@@ -90,15 +91,31 @@ class CheckInfoCliIT {
       assertThat(d.path("local").path("bytes").asLong()).isPositive();
       assertThat(d.path("local").path("newest").path("tiers").toString()).isEqualTo("[\"manual\"]");
       assertThat(d.path("local").path("newest").path("age_seconds").asLong()).isNotNegative();
-      assertThat(d.has("newest_drill")).isTrue();
+      assertThat(d.has("newest_drill")).as("null until a drill, below").isTrue();
       assertThat(d.path("newest_drill").isNull()).isTrue();
       assertThat(d.path("offsite").isNull()).isTrue();
     }
 
-    RedisOpsProcess.Result beta =
-        RedisOpsProcess.run(repoCli("--json", "--dataset", "beta", "info"));
-    assertThat(beta.exitCode()).as(beta.describe()).isZero();
-    assertThat(datasetsOf(RepoTree.json(beta.stdout()).path("datasets"))).containsExactly("beta");
+    // a drill of alpha's backup is info's newest_drill of alpha; --dataset narrows info to it
+    RedisOpsProcess.Result drill =
+        RedisOpsProcess.run(
+            "--redis",
+            redis.uri(),
+            "--repo",
+            repo.toString(),
+            "--dataset",
+            "alpha",
+            "drill",
+            "--latest");
+    assertThat(drill.exitCode()).as(drill.describe()).isZero();
+    RedisOpsProcess.Result one =
+        RedisOpsProcess.run(repoCli("--json", "--dataset", "alpha", "info"));
+    assertThat(one.exitCode()).as(one.describe()).isZero();
+    JsonNode alphaInfo = RepoTree.json(one.stdout()).path("datasets");
+    assertThat(datasetsOf(alphaInfo)).containsExactly("alpha");
+    assertThat(alphaInfo.get(0).path("newest_drill").path("result").asText()).isEqualTo("pass");
+    assertThat(alphaInfo.get(0).path("newest_drill").path("backup_id").asText())
+        .isEqualTo(alphaInfo.get(0).path("local").path("newest").path("id").asText());
 
     // a dataset named on the command line without backups: the message names those that have some
     RedisOpsProcess.Result gamma = RedisOpsProcess.run(repoCli("--dataset", "gamma", "list"));
