@@ -64,6 +64,16 @@ final class CommandContext {
     return config().datasets() != null && !config().datasets().isEmpty();
   }
 
+  /** The configuration file given with {@code -c}, or null. */
+  String configFile() {
+    return root.config;
+  }
+
+  /** True when {@code --redis} was given. */
+  boolean redisGiven() {
+    return root.redis != null;
+  }
+
   /** True when {@code --dataset} was given. */
   boolean datasetGiven() {
     return root.dataset != null;
@@ -137,6 +147,27 @@ final class CommandContext {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record ServerJson(
       String address, String role, String chosenBy, long configEpoch, boolean onThisHost) {}
+
+
+  /**
+   * The datasets a command that reads the repository works on: the one named by {@code --dataset}
+   * or {@code --redis}; else every dataset with backups in {@code repositories}; else (none has
+   * any) the configured ones, so that the message names them.
+   */
+  java.util.List<String> datasetsIn(io.redisops.storage.Repository... repositories)
+      throws java.io.IOException {
+    if (datasetGiven() || redisGiven()) {
+      return java.util.List.of(dataset().name());
+    }
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (io.redisops.storage.Repository r : repositories) {
+      names.addAll(io.redisops.backup.catalog.BackupCatalog.datasets(r));
+    }
+    if (!names.isEmpty()) {
+      return java.util.List.copyOf(names);
+    }
+    return settings().datasets().stream().map(Settings.DatasetSettings::name).toList();
+  }
 
   BackupContext backupContext() {
     Settings s = settings();
