@@ -148,7 +148,6 @@ final class CommandContext {
   record ServerJson(
       String address, String role, String chosenBy, long configEpoch, boolean onThisHost) {}
 
-
   /**
    * The datasets a command that reads the repository works on: the one named by {@code --dataset}
    * or {@code --redis}; else every dataset with backups in {@code repositories}; else (none has
