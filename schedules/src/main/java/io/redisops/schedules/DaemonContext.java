@@ -15,8 +15,13 @@ record DaemonContext(
   static final String KEY = "redis-ops";
 
   static DaemonContext of(JobExecutionContext context) {
+    return lookup(context, KEY, DaemonContext.class);
+  }
+
+  /** What the daemon put in the scheduler's context under {@code key}, for a job that runs. */
+  static <T> T lookup(JobExecutionContext context, String key, Class<T> type) {
     try {
-      return (DaemonContext) context.getScheduler().getContext().get(KEY);
+      return type.cast(context.getScheduler().getContext().get(key));
     } catch (SchedulerException e) {
       throw new IllegalStateException("scheduler context unavailable", e);
     }

@@ -21,7 +21,6 @@ import java.util.Optional;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
-import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,12 +49,7 @@ public final class DrillJob implements Job {
 
   @Override
   public void execute(JobExecutionContext job) {
-    Context c;
-    try {
-      c = (Context) job.getScheduler().getContext().get(Context.KEY);
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("scheduler context unavailable", e);
-    }
+    Context c = DaemonContext.lookup(job, Context.KEY, Context.class);
     String dataset = job.getJobDetail().getJobDataMap().getString(BackupJob.DATASET);
     run(c, dataset);
   }

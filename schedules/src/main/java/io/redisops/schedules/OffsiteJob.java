@@ -47,12 +47,7 @@ public final class OffsiteJob implements Job {
 
   @Override
   public void execute(JobExecutionContext job) {
-    Context c;
-    try {
-      c = (Context) job.getScheduler().getContext().get(Context.KEY);
-    } catch (SchedulerException e) {
-      throw new IllegalStateException("scheduler context unavailable", e);
-    }
+    Context c = DaemonContext.lookup(job, Context.KEY, Context.class);
     String dataset = job.getJobDetail().getJobDataMap().getString(BackupJob.DATASET);
     Instant started = c.clock().instant();
     try (Offsite offsite = c.settings().connect(c.local())) {
