@@ -237,6 +237,44 @@ class OffsiteCliIT {
   }
 
   @Test
+  void drillFromOffsiteLoadsTheNewestOffsiteCopyAndRecordsItThere() throws Exception {
+    s3.createBucket("drill");
+    Path cfg = config("drill", "drill");
+    redis.sync().set("drill:a", "1");
+    redis.sync().set("drill:b", "2");
+    Run backup = run(Map.of(), "-c", cfg.toString(), "--json", "backup");
+    assertThat(backup.exit()).as(backup.err()).isZero();
+    String id = JSON.readTree(backup.out()).at("/backup/id").asText();
+    long keys = JSON.readTree(backup.out()).at("/backup/total_keys").asLong(-1);
+    assertThat(run(credentials(), "-c", cfg.toString(), "push").exit()).isZero();
+    // only the off-site copy is left: the drill can only have read that one
+    Path localCopy = tmp.resolve("repo").resolve("drill").resolve(id);
+    assertThat(localCopy).isDirectory();
+    try (java.util.stream.Stream<Path> files = Files.walk(localCopy)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+
+    Run drill = run(credentials(), "-c", cfg.toString(), "--json", "drill", "--from", "offsite");
+    assertThat(drill.exit()).as(drill.err()).isZero();
+    JsonNode d = JSON.readTree(drill.out());
+    assertThat(d.get("backup_id").asText()).isEqualTo(id);
+    assertThat(d.get("from").asText()).isEqualTo("offsite");
+    assertThat(d.get("result").asText()).isEqualTo("pass");
+    assertThat(keys).as(backup.out()).isGreaterThanOrEqualTo(2);
+    assertThat(d.get("total_keys").asLong()).isEqualTo(keys);
+    assertThat(localCopy).doesNotExist();
+
+    Run list = run(credentials(), "-c", cfg.toString(), "--json", "list", "--where", "offsite");
+    assertThat(list.exit()).as(list.err()).isZero();
+    JsonNode row = JSON.readTree(list.out()).at("/backups/0");
+    assertThat(row.get("id").asText()).as(list.out()).isEqualTo(id);
+    assertThat(row.at("/last_drill/result").asText()).as(list.out()).isEqualTo("pass");
+    assertThat(row.at("/last_drill/from").asText()).as(list.out()).isEqualTo("offsite");
+  }
+
+  @Test
   void wrongCredentialsMissingBucketAndBadEndpointAreOneLineWithTheirExitCodeAndLocalBackupsStay()
       throws Exception {
     s3.createBucket("errs");

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The alert rules ({@code dist/prometheus/redis-ops.rules.yml}) and the Grafana dashboard ({@code
  * dist/grafana/redis-ops-dashboard.json}) only name series that a running daemon exports: every
  * {@code redis_ops_*} name they use appears in a real daemon's {@code /metrics} (the daemon backs
- * up a real redis-server, so every per-dataset and per-tier series is bound). {@code up} is
- * Prometheus' own series.
+ * up a real redis-server, so every per-dataset and per-tier series is bound; drills are scheduled
+ * at their default time, so the drill series are bound too). {@code up} is Prometheus' own series.
  */
 class DaemonRulesAndDashboardIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -66,7 +66,9 @@ class DaemonRulesAndDashboardIT {
             "redis_ops_backup_last_success_timestamp_seconds",
             "redis_ops_backup_period_seconds",
             "redis_ops_repository_filesystem_avail_bytes",
-            "redis_ops_daemon_start_timestamp_seconds");
+            "redis_ops_daemon_start_timestamp_seconds",
+            "redis_ops_drill_last_ok",
+            "redis_ops_drill_last_success_timestamp_seconds");
 
     int port;
     port = FreePorts.next();

@@ -11,27 +11,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code promtool check rules} (Debian's {@code prometheus} package) accepts the shipped alert
- * rules.
+ * rules, and {@code promtool test rules} shows the drill alerts firing on made-up series: a failed
+ * newest drill at once, no passing drill after 2 days (and a never-passed dataset only once the
+ * daemon has run 2 days), nothing before.
  */
 class AlertRulesPromtoolTest {
   @TempDir Path tmp;
 
-  @Test
-  void promtoolAcceptsTheRules() throws Exception {
-    Path promtool = Path.of("/usr/bin/promtool");
+  private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+
+  private static Path rules() {
+    return Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
+        .toAbsolutePath()
+        .getParent()
+        .resolve("dist/prometheus/redis-ops.rules.yml");
+  }
+
+  /** Runs promtool; returns what it said after asserting that it exited 0. */
+  private String promtool(String... args) throws Exception {
     Assumptions.assumeTrue(
-        Files.isExecutable(promtool), "promtool is not installed (apt-get install prometheus)");
-    Path rules =
-        Path.of(System.getProperty("basedir", System.getProperty("user.dir")))
-            .toAbsolutePath()
-            .getParent()
-            .resolve("dist/prometheus/redis-ops.rules.yml");
+        Files.isExecutable(PROMTOOL), "promtool is not installed (apt-get install prometheus)");
     Path out = tmp.resolve("promtool.out");
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(PROMTOOL.toString()));
+    cmd.addAll(java.util.List.of(args));
     Process p =
-        new ProcessBuilder(promtool.toString(), "check", "rules", rules.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("promtool ended").isTrue();
     } finally {
@@ -39,6 +43,24 @@ class AlertRulesPromtoolTest {
     }
     String said = Files.readString(out);
     assertThat(p.exitValue()).as(said).isZero();
-    assertThat(said).contains("SUCCESS: 6 rules found");
+    return said;
+  }
+
+  @Test
+  void promtoolAcceptsTheRules() throws Exception {
+    assertThat(promtool("check", "rules", rules().toString())).contains("SUCCESS: 8 rules found");
+  }
+
+  @Test
+  void theDrillAlertsFireAfterAFailedDrillAndAfterTwoDaysWithoutAPassingOne() throws Exception {
+    String test;
+    try (java.io.InputStream in =
+        AlertRulesPromtoolTest.class.getResourceAsStream("/promtool/drill-alerts.test.yml")) {
+      test =
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .replace("@RULES@", rules().toString());
+    }
+    Path file = Files.writeString(tmp.resolve("drill-alerts.test.yml"), test);
+    assertThat(promtool("test", "rules", file.toString())).contains("SUCCESS");
   }
 }
