@@ -12,6 +12,7 @@ import io.redisops.text.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -105,6 +106,8 @@ public record Settings(
    * @param stopCommand {@code redis.stop-command} as a command, or null for {@code shutdown-nosave}
    * @param sentinel the sentinels and master name; null without Sentinel
    * @param backupFrom where scheduled backups come from when {@code sentinel} is set
+   * @param checkInterval {@code sentinel.check-interval}: how often the daemon runs the deployment
+   *     checks when {@code sentinel} is set
    */
   public record DatasetSettings(
       String name,
@@ -113,7 +116,26 @@ public record Settings(
       List<String> startCommand,
       List<String> stopCommand,
       SentinelTarget sentinel,
-      BackupFrom backupFrom) {
+      BackupFrom backupFrom,
+      Duration checkInterval) {
+    /** The default of {@code sentinel.check-interval}. */
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(1);
+
+    public DatasetSettings {
+      checkInterval = checkInterval == null ? DEFAULT_CHECK_INTERVAL : checkInterval;
+    }
+
+    public DatasetSettings(
+        String name,
+        RedisEndpoint endpoint,
+        String configFile,
+        List<String> startCommand,
+        List<String> stopCommand,
+        SentinelTarget sentinel,
+        BackupFrom backupFrom) {
+      this(name, endpoint, configFile, startCommand, stopCommand, sentinel, backupFrom, null);
+    }
+
     public DatasetSettings(String name, RedisEndpoint endpoint) {
       this(name, endpoint, null, null, null);
     }
@@ -129,8 +151,13 @@ public record Settings(
 
     /** The same dataset, monitored by {@code sentinel}. */
     public DatasetSettings withSentinel(SentinelTarget target, BackupFrom from) {
+      return withSentinel(target, from, DEFAULT_CHECK_INTERVAL);
+    }
+
+    /** The same dataset, monitored by {@code sentinel}, checked every {@code interval}. */
+    public DatasetSettings withSentinel(SentinelTarget target, BackupFrom from, Duration interval) {
       return new DatasetSettings(
-          name, endpoint, configFile, startCommand, stopCommand, target, from);
+          name, endpoint, configFile, startCommand, stopCommand, target, from, interval);
     }
   }
 
@@ -223,7 +250,8 @@ public record Settings(
               ? d
               : d.withSentinel(
                   sentinel,
-                  BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from")));
+                  BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from"),
+                  checkInterval(only, "datasets[0].sentinel.check-interval")));
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -255,9 +283,23 @@ public record Settings(
               ? settings
               : settings.withSentinel(
                   sentinel,
-                  BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from")));
+                  BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from"),
+                  checkInterval(d.sentinel(), key + ".sentinel.check-interval")));
     }
     return out;
+  }
+
+  /** {@code sentinel.check-interval}: a positive duration, default 1 minute. */
+  private static Duration checkInterval(Config.Sentinel s, String key) {
+    if (s.checkInterval() == null) {
+      return DatasetSettings.DEFAULT_CHECK_INTERVAL;
+    }
+    Duration d = Durations.parse(s.checkInterval(), key);
+    if (d.isZero() || d.isNegative()) {
+      throw RedisOpsException.usage(
+          key + ": '" + s.checkInterval() + "' must be positive (e.g. 1m, 30s)");
+    }
+    return d;
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.redisops.schedules.observe;
 
 import io.redisops.config.DaemonSettings;
+import io.redisops.schedules.status.SentinelChecks;
 import io.redisops.schedules.status.TierStatus;
+import io.redisops.sentinel.CheckResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +43,15 @@ public final class HealthEvaluator {
    * instant.
    */
   public Health evaluate(List<TierStatus> tiers) {
+    return evaluate(tiers, List.of());
+  }
+
+  /**
+   * Evaluates the tiers and the latest deployment checks of the Sentinel-monitored datasets: a
+   * check at FAIL makes the daemon unhealthy for its dataset (the problem's tier is {@code
+   * sentinel}, the reason names the check).
+   */
+  public Health evaluate(List<TierStatus> tiers, List<SentinelChecks> checks) {
     Instant now = clock.instant();
     List<Health.Problem> problems = new ArrayList<>();
     List<Health.TakenElsewhere> elsewhere = new ArrayList<>();
@@ -54,6 +65,22 @@ public final class HealthEvaluator {
                 "dataset " + t.dataset() + " tier " + t.tier() + ": " + reason));
       } else if (t.takenElsewhere() != null) {
         elsewhere.add(new Health.TakenElsewhere(t.dataset(), t.tier(), t.takenElsewhere()));
+      }
+    }
+    for (SentinelChecks c : checks) {
+      for (CheckResult r : c.failing()) {
+        problems.add(
+            new Health.Problem(
+                c.dataset(),
+                "sentinel",
+                "dataset "
+                    + c.dataset()
+                    + " sentinel check '"
+                    + r.name()
+                    + "' FAIL at "
+                    + c.checkedAt().truncatedTo(ChronoUnit.SECONDS)
+                    + ": "
+                    + r.reason()));
       }
     }
     return new Health(now, problems, tiers.size(), elsewhere);
