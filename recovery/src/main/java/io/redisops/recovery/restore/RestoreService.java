@@ -529,6 +529,11 @@ public final class RestoreService {
               + (quarantined
                   ? "; the original data is in " + st.quarantine()
                   : "; Redis's files were not moved yet (no " + st.quarantine() + ")")
+              + (st.failoverHoldOff() == null
+                  ? ""
+                  : "; the sentinels' failover of '"
+                      + st.failoverHoldOff().masterName()
+                      + "' may still be held off (quorum raised) until then")
               + "; run '"
               + command.apply("--resume")
               + "' to finish it or '"

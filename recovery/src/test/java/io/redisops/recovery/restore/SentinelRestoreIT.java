@@ -396,4 +396,44 @@ class SentinelRestoreIT {
     assertThat(settings()).isEqualTo(before);
     assertThat(service(c).interrupted("ds")).isEmpty();
   }
+
+  @Test
+  void aReplicaThatDoesNotResynchroniseIsReportedAndTheRestoreStays() throws Exception {
+    Fixture f = backupThenOverwrite();
+    Map<String, String> before = settings();
+    RedisServer stuck = group.replicas().get(1);
+    // Its next handshake with the master (after the restart) fails AUTH: it cannot resynchronise.
+    stuck.sync().configSet("masterauth", "wrong");
+    try {
+      assertThatThrownBy(
+              () ->
+                  service(c)
+                      .resyncWithin(Duration.ofSeconds(5))
+                      .restore(
+                          target(slowStart("")),
+                          Selection.byId(f.backup().id()),
+                          p -> true,
+                          listener))
+          .isInstanceOfSatisfying(
+              RedisOpsException.class,
+              e -> {
+                assertThat(e.exitCode()).isEqualTo(ExitCode.FAILED);
+                assertThat(e.getMessage())
+                    .contains("(its data stays restored)")
+                    .contains("1 of 2 replica(s) did not resynchronise")
+                    .contains(":" + stuck.port() + ": link down");
+              });
+    } finally {
+      stuck.sync().configSet("masterauth", "");
+    }
+    ProcessHandle.of(RestoreSupport.pid(group.master())).ifPresent(ProcessRegistry::register);
+
+    assertThat(dump(group.master())).isEqualTo(f.backedUp());
+    assertThat(service(c).interrupted("ds")).isEmpty();
+    assertThat(report)
+        .anyMatch(l -> l.startsWith("done release: failover of 'mymaster' given back"));
+    assertNoFailover();
+    awaitReplicasHold(f.backedUp());
+    assertThat(settings()).isEqualTo(before);
+  }
 }
