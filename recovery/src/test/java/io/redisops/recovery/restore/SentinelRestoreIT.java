@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.recovery.kernel.ServiceCommands;
@@ -254,7 +255,12 @@ class SentinelRestoreIT {
                 backup(c, group.master());
                 backupMeanwhile.set("taken");
               } catch (RedisOpsException e) {
-                backupMeanwhile.set(e.exitCode() + " " + e.getMessage());
+                // DatasetLock.Held is what the daemon's DatasetWorker defers as busy.
+                backupMeanwhile.set(
+                    (e instanceof DatasetLock.Held ? "held " : "")
+                        + e.exitCode()
+                        + " "
+                        + e.getMessage());
               }
             }
           }
@@ -291,7 +297,7 @@ class SentinelRestoreIT {
         .as("the master was down for more than 3 x down-after")
         .isGreaterThan(DOWN_AFTER.multipliedBy(3));
     assertThat(backupMeanwhile.get())
-        .startsWith(ExitCode.REFUSED + " ")
+        .startsWith("held " + ExitCode.REFUSED + " ")
         .contains("another redis-ops operation on dataset 'ds' is running");
     assertNoFailover();
     assertThat(dump(group.master())).isEqualTo(f.backedUp());
