@@ -8,6 +8,7 @@ import io.redisops.error.RedisOpsException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -18,8 +19,28 @@ import picocli.CommandLine;
 final class Cli {
   private Cli() {}
 
+  /** The command line with every command (usage, completion, man pages, tests). */
   static CommandLine commandLine() {
+    return configure(new CommandLine(new AllCommands()));
+  }
+
+  /**
+   * The command line for these arguments: only the commands they name, which parses them exactly as
+   * {@link #commandLine()} does and starts faster (see {@link AllCommands}).
+   */
+  static CommandLine commandLine(String... args) {
+    List<Class<?>> named = AllCommands.named(args);
+    if (named.isEmpty()) {
+      return commandLine();
+    }
     CommandLine cl = new CommandLine(new RedisOpsCommand());
+    for (Class<?> command : named) {
+      cl.addSubcommand(command);
+    }
+    return configure(cl);
+  }
+
+  private static CommandLine configure(CommandLine cl) {
     Converters.register(cl);
     cl.setExecutionStrategy(
         parseResult -> {

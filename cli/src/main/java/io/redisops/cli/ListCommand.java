@@ -3,6 +3,8 @@ package io.redisops.cli;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
+import io.redisops.backup.catalog.DrillLog;
+import io.redisops.backup.catalog.DrillRecord;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.service.BackupContext;
@@ -69,7 +71,8 @@ final class ListCommand implements Callable<Integer> {
       Manifest.Source source,
       List<String> where,
       String state,
-      List<String> knownBad) {}
+      List<String> knownBad,
+      DrillRecord lastDrill) {}
 
   @Override
   public Integer call() throws IOException {
@@ -81,14 +84,18 @@ final class ListCommand implements Callable<Integer> {
     Map<String, Row> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
     List<String> repositories = new ArrayList<>();
     List<UnusableRow> unusable = new ArrayList<>();
+    // each backup's newest drill, of its local or its off-site copy
+    Map<String, DrillRecord> drills = new java.util.HashMap<>();
     if (w.local()) {
       repositories.add(bc.repository().describe());
       add(rows, unusable, bc.catalog(dataset).scan(), "local");
+      addDrills(drills, new DrillLog(bc.catalog(dataset)).all());
     }
     if (w.offsite()) {
       try (Offsite offsite = ctx.offsite()) {
         repositories.add(offsite.remote().repository().describe());
         add(rows, unusable, offsite.remote().catalog(dataset).scan(), "offsite");
+        addDrills(drills, new DrillLog(offsite.remote().catalog(dataset)).all());
       }
     }
     List<Row> sorted = new ArrayList<>(rows.values());
@@ -101,7 +108,7 @@ final class ListCommand implements Callable<Integer> {
           new ListJson(
               dataset,
               String.join(", ", repositories),
-              sorted.stream().map(ListCommand::row).toList(),
+              sorted.stream().map(r -> row(r, drills.get(r.manifest().id()))).toList(),
               unusable));
       return 0;
     }
@@ -121,7 +128,8 @@ final class ListCommand implements Callable<Integer> {
             "VERIFIED",
             "SOURCE",
             "WHERE",
-            "STATE");
+            "STATE",
+            "LAST DRILL");
     ZoneId zone = ctx.clock().getZone();
     for (Row r : sorted) {
       Manifest m = r.manifest();
@@ -135,10 +143,11 @@ final class ListCommand implements Callable<Integer> {
           m.verificationLevel().label(),
           m.source().describeServer(),
           String.join(",", r.where()),
-          state(r));
+          state(r),
+          drills.containsKey(m.id()) ? drill(drills.get(m.id()), zone) : "-");
     }
     for (UnusableRow u : unusable) {
-      t.add(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE");
+      t.add(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE", "-");
     }
     t.print(ctx.out());
     for (Row r : sorted) {
@@ -177,7 +186,18 @@ final class ListCommand implements Callable<Integer> {
     return r.bad().isEmpty() ? "ok" : "BAD";
   }
 
-  private static RowJson row(Row row) {
+  private static void addDrills(Map<String, DrillRecord> into, Map<String, DrillRecord> found) {
+    found.forEach(
+        (id, d) -> into.merge(id, d, (a, b) -> DrillLog.NEWEST_FIRST.compare(a, b) <= 0 ? a : b));
+  }
+
+  /** A drill in a table cell: {@code pass 2026-12-01 02:00:04} or {@code FAIL ...}. */
+  static String drill(DrillRecord d, ZoneId zone) {
+    return (d.passed() ? "pass " : "FAIL ")
+        + (d.finishedAt() == null ? "?" : LOCAL_TIME.format(d.finishedAt().atZone(zone)));
+  }
+
+  private static RowJson row(Row row, DrillRecord drill) {
     Manifest m = row.manifest();
     return new RowJson(
         m.id(),
@@ -196,7 +216,8 @@ final class ListCommand implements Callable<Integer> {
         m.source(),
         row.where(),
         state(row).toLowerCase(java.util.Locale.ROOT),
-        row.bad());
+        row.bad(),
+        drill);
   }
 
   static String tiers(Manifest m) {

@@ -10,6 +10,6 @@ public final class Main {
 
   /** Runs the command line and returns its exit code (tests call this in-process). */
   public static int run(String... args) {
-    return Cli.commandLine().execute(args);
+    return Cli.commandLine(args).execute(args);
   }
 }

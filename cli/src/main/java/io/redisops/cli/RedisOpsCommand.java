@@ -6,8 +6,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code redis-ops [global options] <command>}: the global options and the commands
- * (docs/commands.md).
+ * {@code redis-ops [global options] <command>}: the global options (docs/commands.md). The commands
+ * are added by {@link Cli}: all of them ({@link AllCommands}), or only those a command line names.
  */
 @Command(
     name = "redis-ops",
@@ -16,27 +16,12 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT,
     usageHelpAutoWidth = true,
     description = "Backup, persistence and recovery for Redis.",
-    subcommands = {
-      BackupCommand.class,
-      ListCommand.class,
-      ShowCommand.class,
-      VerifyCommand.class,
-      PruneCommand.class,
-      RestoreCommand.class,
-      DaemonCommand.class,
-      AofCommand.class,
-      PushCommand.class,
-      FetchCommand.class,
-      DeleteCommand.class,
-      SentinelCommand.class,
-      ImportCommand.class
-    },
     footer = {
       "",
       "Exit codes: 0 done, 1 failed, 2 bad usage/input/configuration, 3 integrity problem, 4 nothing matched,"
           + " 5 refused for safety."
     })
-public final class RedisOpsCommand implements java.util.concurrent.Callable<Integer> {
+public class RedisOpsCommand implements java.util.concurrent.Callable<Integer> {
 
   /** The global options: every command sees them through {@link CommandContext}. */
   @Mixin GlobalOptions global = new GlobalOptions();

@@ -9,8 +9,10 @@ import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
 import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.recovery.restore.BackupSources;
+import io.redisops.recovery.restore.FolderRestore;
 import io.redisops.recovery.restore.LocalBackupSource;
 import io.redisops.recovery.restore.OffsiteBackupSource;
+import io.redisops.recovery.restore.OtherInstance;
 import io.redisops.recovery.restore.RestoreListener;
 import io.redisops.recovery.restore.RestorePlan;
 import io.redisops.recovery.restore.RestoreReport;
@@ -19,6 +21,7 @@ import io.redisops.recovery.restore.RestoreStep;
 import io.redisops.recovery.restore.RestoreTarget;
 import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.recovery.restore.Selection;
+import io.redisops.redis.RedisEndpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -100,6 +103,31 @@ final class RestoreCommand implements Callable<Integer> {
               + " Redis that is down (crashed, or not loading its files) is restored from what the file says.")
   String configFile;
 
+  @Option(
+      names = "--to",
+      paramLabel = "URI",
+      description =
+          "Restore into another Redis on this host (redis://[user:password@]host:port) by the same safe"
+              + " sequence, with its own config file; the dataset's Redis is left alone. Refused when it is a"
+              + " replica, or holds keys unless --force.")
+  String to;
+
+  @Option(
+      names = "--to-dir",
+      paramLabel = "DIR",
+      description =
+          "Write the verified RDB (dump.rdb) and a redis.conf that loads it into DIR, for a new host;"
+              + " nothing running is touched. DIR must be new or empty (--force: any folder, but an existing"
+              + " dump.rdb or redis.conf is never replaced).")
+  String toDir;
+
+  @Option(
+      names = "--force",
+      description =
+          "With --to: replace the keys the target holds (or restore it while it is down, from"
+              + " --config-file); with --to-dir: write into a folder that is not empty.")
+  boolean force;
+
   /** The {@code --json} document of {@code --dry-run}: the plan. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record DryRunJson(
@@ -136,6 +164,16 @@ final class RestoreCommand implements Callable<Integer> {
       throw RedisOpsException.usage(
           "--dry-run applies to a new restore, not to --resume or --rollback");
     }
+    if (to != null && toDir != null) {
+      throw RedisOpsException.usage("give --to or --to-dir, not both");
+    }
+    if (force && to == null && toDir == null) {
+      throw RedisOpsException.usage("--force applies to --to and --to-dir only");
+    }
+    if (toDir != null && (what.resume || what.rollback || dryRun.dryRun)) {
+      throw RedisOpsException.usage(
+          "--to-dir writes a new folder and touches no server: --resume, --rollback and --dry-run do not apply");
+    }
     BackupSources.From f = from;
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
@@ -149,19 +187,62 @@ final class RestoreCommand implements Callable<Integer> {
             new LocalBackupSource(bc),
             offsite == null ? null : new OffsiteBackupSource(offsite),
             f);
-    RestoreService service =
-        new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
-    RestoreService.Target target =
-        new RestoreService.Target(
-            ds.name(),
-            ds.endpoint(),
-            configFile != null
-                ? java.nio.file.Path.of(configFile).toAbsolutePath().toString()
-                : ds.configFile(),
-            new ServiceCommands(ds.startCommand(), ds.stopCommand()),
-            ds.sentinel());
     PrintWriter report = ctx.report();
     RestoreListener listener = listener(ctx, report);
+    if (toDir != null) {
+      FolderRestore.Result r =
+          FolderRestore.restore(
+              sources,
+              ds.name(),
+              selection(),
+              java.nio.file.Path.of(toDir),
+              force,
+              ctx.clock(),
+              listener.progress(),
+              listener::notice);
+      return done(
+          ctx,
+          r,
+          "backup "
+              + r.backupId()
+              + " ("
+              + r.from()
+              + " copy, verified) written to "
+              + r.rdb()
+              + " with "
+              + r.config()
+              + "; start a server on it with: "
+              + r.start());
+    }
+    RestoreService service =
+        new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
+    RestoreService.Target target;
+    if (to != null) {
+      // another Redis of this host: its own config file (--config-file, else its INFO config_file)
+      // and the default stop and start, never the dataset's commands
+      RedisEndpoint other = RedisEndpoint.parse(to);
+      target =
+          new RestoreService.Target(
+              ds.name(),
+              other,
+              configFile != null
+                  ? java.nio.file.Path.of(configFile).toAbsolutePath().toString()
+                  : null,
+              ServiceCommands.defaults());
+      if (!what.resume && !what.rollback) {
+        OtherInstance.check(other, ds.endpoint(), force, RestoreTimeouts.defaults().redis());
+      }
+    } else {
+      target =
+          new RestoreService.Target(
+              ds.name(),
+              ds.endpoint(),
+              configFile != null
+                  ? java.nio.file.Path.of(configFile).toAbsolutePath().toString()
+                  : ds.configFile(),
+              new ServiceCommands(ds.startCommand(), ds.stopCommand()),
+              ds.sentinel());
+    }
 
     if (what.rollback) {
       String summary =
@@ -179,10 +260,7 @@ final class RestoreCommand implements Callable<Integer> {
               + " finished; the replaced data is in "
               + r.quarantine());
     }
-    Selection selection =
-        what.backup != null
-            ? Selection.byId(what.backup)
-            : what.at != null ? Selection.at(what.at.instant()) : Selection.latest();
+    Selection selection = selection();
     if (dryRun.dryRun) {
       service.refuseIfInterrupted(
           ds.name(), listener::command); // what the real command would say, exit 5
@@ -228,6 +306,12 @@ final class RestoreCommand implements Callable<Integer> {
             + " (delete it once satisfied)");
   }
 
+  private Selection selection() {
+    return what.backup != null
+        ? Selection.byId(what.backup)
+        : what.at != null ? Selection.at(what.at.instant()) : Selection.latest();
+  }
+
   private int done(CommandContext ctx, Object json, String line) {
     if (ctx.json()) {
       ctx.printJson(json);
@@ -268,6 +352,11 @@ final class RestoreCommand implements Callable<Integer> {
       }
       if (afterRestore && flags.contains(name)) {
         continue;
+      }
+      if (i > 0 && args.get(i - 1).equals("--to")) {
+        a = RedisEndpoint.parse(a).toString(); // never the password
+      } else if (name.equals("--to") && a.contains("=")) {
+        a = "--to=" + RedisEndpoint.parse(a.substring(a.indexOf('=') + 1));
       }
       b.append(' ').append(shellWord(a));
       if (!afterRestore && a.equals("restore")) {

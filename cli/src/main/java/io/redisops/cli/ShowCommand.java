@@ -1,6 +1,8 @@
 package io.redisops.cli;
 
 import io.redisops.backup.catalog.BackupCatalog;
+import io.redisops.backup.catalog.DrillLog;
+import io.redisops.backup.catalog.DrillRecord;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.error.RedisOpsException;
 import io.redisops.text.Sizes;
@@ -100,7 +102,31 @@ final class ShowCommand implements Callable<Integer> {
         "rdb crc64:      %s%n", m.rdbCrc64() == null ? "none (rdbchecksum no)" : m.rdbCrc64());
     out.printf("duration:       %.2f s%n", m.durationMs() / 1000.0);
     out.printf("tool version:   %s%n", m.toolVersion());
+    out.printf(
+        "last drill:     %s%n",
+        new DrillLog(ctx.backupContext().catalog(dataset))
+            .find(m.id())
+            .map(d -> ListCommand.drill(d, ctx.clock().getZone()) + describeDrill(d))
+            .orElse("never (see 'redis-ops drill')"));
     out.flush();
     return 0;
+  }
+
+  private static String describeDrill(DrillRecord d) {
+    StringBuilder b = new StringBuilder(" (" + d.from());
+    if (d.server() != null) {
+      b.append(", ").append(d.server());
+    }
+    if (d.loadSeconds() != null) {
+      b.append(String.format(java.util.Locale.ROOT, ", loaded in %.2f s", d.loadSeconds()));
+    }
+    if (d.totalKeys() != null) {
+      b.append(", ").append(d.totalKeys()).append(" keys");
+    }
+    b.append(')');
+    if (d.reason() != null) {
+      b.append(": ").append(d.reason());
+    }
+    return b.toString();
   }
 }

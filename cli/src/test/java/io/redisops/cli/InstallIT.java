@@ -37,12 +37,28 @@ class InstallIT {
       Run r = sh(List.of("sh", "-ec", step), RedisOpsProcess.projectRoot(), null);
       assertThat(r.exit).as("install step '%s': %s", step, r.output).isZero();
     }
+    assertThat(prefix.resolve("lib/redis-ops/redis-ops.jsa"))
+        .as("the class-data-sharing archive make-cds-archive writes")
+        .isNotEmptyFile();
     Path link = prefix.resolve("bin/redis-ops");
     assertThat(Files.isSymbolicLink(link)).as("%s is a symlink", link).isTrue();
 
     Run byPath = sh(List.of(link.toString(), "--version"), tmp, null);
     assertThat(byPath.exit).as(byPath.output).isZero();
     assertThat(byPath.output).contains("redis-ops ").doesNotContain("is missing");
+
+    // the launcher starts the JVM with the archive: the command's own classes come from it
+    Run traced =
+        sh(
+            List.of(
+                "env",
+                "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xlog:class+load",
+                link.toString(),
+                "--version"),
+            tmp,
+            null);
+    assertThat(traced.exit).as(traced.output).isZero();
+    assertThat(traced.output).contains("io.redisops.cli.Main source: shared objects file");
 
     // the way an operator types it: found through PATH, started from an unrelated folder
     Run byName = sh(List.of("sh", "-c", "redis-ops --version"), tmp, prefix.resolve("bin"));

@@ -83,8 +83,9 @@ final class RedisOpsProcess {
       Path err = Files.createTempFile("redis-ops-", ".err");
       List<String> command = new ArrayList<>(wrapper);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-XX:+UseSerialGC");
-      if (wrapper.isEmpty() && Boolean.getBoolean("redisops.it.cliCoverage")) {
+      boolean coverage = wrapper.isEmpty() && Boolean.getBoolean("redisops.it.cliCoverage");
+      command.addAll(jvmOptions(!coverage));
+      if (coverage) {
         coverageAgent().ifPresent(command::add);
       }
       command.add("-jar");
@@ -130,11 +131,9 @@ final class RedisOpsProcess {
       StringBuilder cmd = new StringBuilder();
       List<String> words =
           new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:+UseSerialGC",
-                  "-jar",
-                  jar().toString()));
+              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      words.addAll(jvmOptions(true));
+      words.addAll(List.of("-jar", jar().toString()));
       words.addAll(args);
       for (String w : words) {
         cmd.append('\'').append(w.replace("'", "'\\''")).append("' ");
@@ -183,6 +182,23 @@ final class RedisOpsProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("unable to start redis-ops " + args + " on a terminal", e);
     }
+  }
+
+  /**
+   * The CLI's JVM options in tests: the launcher's default (serial GC), the class-data-sharing
+   * archive the package phase made next to the jar (as the launcher uses it; not with the coverage
+   * agent, whose classes it does not hold), and only the C1 compiler: a command in a test handles
+   * little data, and the C2 compiler's work was most of each short run's CPU, which the suite's
+   * many CLI runs share two cores for.
+   */
+  private static List<String> jvmOptions(boolean archive) {
+    List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    Path jsa = moduleDir().resolve("target").resolve("redis-ops.jsa");
+    if (archive && Files.isRegularFile(jsa)) {
+      options.addAll(
+          List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    }
+    return options;
   }
 
   /**

@@ -18,10 +18,23 @@ public record Config(
     Schedule schedule,
     Retention retention,
     Http http,
-    @JsonProperty("notify") Notify notifications) {
+    @JsonProperty("notify") Notify notifications,
+    Drill drill) {
+
+  /** A configuration without the {@code drill} section. */
+  public Config(
+      List<Dataset> datasets,
+      Repository repository,
+      Offsite offsite,
+      Schedule schedule,
+      Retention retention,
+      Http http,
+      Notify notifications) {
+    this(datasets, repository, offsite, schedule, retention, http, notifications, null);
+  }
 
   public static Config empty() {
-    return new Config(null, null, null, null, null, null, null);
+    return new Config(null, null, null, null, null, null, null, null);
   }
 
   /** One Redis instance this host backs up. */
@@ -99,13 +112,27 @@ public record Config(
   }
 
   /**
-   * Quartz cron expressions (local time zone), the first delay between retries of a failed backup
-   * (doubling each time, within the tier's period) and how long a stopping daemon lets a running
-   * capture finish.
+   * Quartz cron expressions (local time zone; {@code drill}: the restore drills), the first delay
+   * between retries of a failed backup (doubling each time, within the tier's period) and how long
+   * a stopping daemon lets a running capture finish.
    */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Schedule(
-      String hourly, String daily, String offsite, String retryBackoff, String stopGrace) {}
+      String hourly,
+      String daily,
+      String offsite,
+      String retryBackoff,
+      String stopGrace,
+      String drill) {
+    public Schedule(
+        String hourly, String daily, String offsite, String retryBackoff, String stopGrace) {
+      this(hourly, daily, offsite, retryBackoff, stopGrace, null);
+    }
+  }
+
+  /** Restore drills: {@code server}, the program that loads the backups (default: the source's). */
+  @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+  public record Drill(String server) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {}

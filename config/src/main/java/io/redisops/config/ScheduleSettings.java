@@ -16,12 +16,26 @@ import org.quartz.CronExpression;
  *     30s)
  * @param stopGrace how long SIGTERM lets a running capture finish before abandoning it (default
  *     30s)
+ * @param drill cron of the restore drills (default {@code 0 0 2 * * ?}: 02:00, after the daily
+ *     backup and the off-site push); {@code off} for none (null)
  */
 public record ScheduleSettings(
-    String hourly, String daily, String offsite, Duration retryBackoff, Duration stopGrace) {
+    String hourly,
+    String daily,
+    String offsite,
+    Duration retryBackoff,
+    Duration stopGrace,
+    String drill) {
   public static final String DEFAULT_HOURLY = "0 0 * * * ?";
   public static final String DEFAULT_DAILY = "0 5 0 * * ?";
   public static final String DEFAULT_OFFSITE = "0 30 1 * * ?";
+  public static final String DEFAULT_DRILL = "0 0 2 * * ?";
+
+  /** Schedules with the default drill time. */
+  public ScheduleSettings(
+      String hourly, String daily, String offsite, Duration retryBackoff, Duration stopGrace) {
+    this(hourly, daily, offsite, retryBackoff, stopGrace, DEFAULT_DRILL);
+  }
 
   static ScheduleSettings resolve(Config.Schedule s) {
     Config.Schedule c = s == null ? new Config.Schedule(null, null, null, null, null) : s;
@@ -34,7 +48,15 @@ public record ScheduleSettings(
             : positive(c.retryBackoff(), "schedule.retry-backoff"),
         c.stopGrace() == null
             ? Duration.ofSeconds(30)
-            : Durations.parse(c.stopGrace(), "schedule.stop-grace"));
+            : Durations.parse(c.stopGrace(), "schedule.stop-grace"),
+        "off".equalsIgnoreCase(c.drill() == null ? "" : c.drill().trim())
+            ? null
+            : cron(c.drill(), DEFAULT_DRILL, "schedule.drill"));
+  }
+
+  /** The same schedules with another drill schedule (null: no drills). */
+  public ScheduleSettings withDrill(String cron) {
+    return new ScheduleSettings(hourly, daily, offsite, retryBackoff, stopGrace, cron);
   }
 
   /** A parsed expression (each call a new instance: CronExpression is not thread-safe). */

@@ -30,7 +30,28 @@ public record Settings(
     List<DatasetSettings> datasets,
     ScheduleSettings schedule,
     DaemonSettings daemon,
-    Optional<OffsiteSettings> offsite) {
+    Optional<OffsiteSettings> offsite,
+    Optional<Path> drillServer) {
+
+  /** Settings without {@code drill.server}. */
+  public Settings(
+      Path repositoryPath,
+      Compression compression,
+      RetentionPolicy retention,
+      List<DatasetSettings> datasets,
+      ScheduleSettings schedule,
+      DaemonSettings daemon,
+      Optional<OffsiteSettings> offsite) {
+    this(
+        repositoryPath,
+        compression,
+        retention,
+        datasets,
+        schedule,
+        daemon,
+        offsite,
+        Optional.empty());
+  }
 
   /**
    * Settings without the daemon's HTTP endpoint and hooks and without off-site copies (for
@@ -188,10 +209,23 @@ public record Settings(
         ScheduleSettings.resolve(config.schedule()),
         DaemonSettings.resolve(config),
         OffsiteConfig.resolve(
-            config.offsite(),
-            o.offsiteUri(),
-            offsiteRetention(config.retention(), retention),
-            env));
+            config.offsite(), o.offsiteUri(), offsiteRetention(config.retention(), retention), env),
+        drillServer(config.drill()));
+  }
+
+  /** {@code drill.server}: an absolute path to an executable file. */
+  private static Optional<Path> drillServer(Config.Drill drill) {
+    if (drill == null || drill.server() == null) {
+      return Optional.empty();
+    }
+    Path p = Path.of(drill.server());
+    if (!p.isAbsolute() || !Files.isRegularFile(p) || !Files.isExecutable(p)) {
+      throw RedisOpsException.usage(
+          "drill.server: '"
+              + drill.server()
+              + "' is not an absolute path to an executable file; give the path of a redis-server");
+    }
+    return Optional.of(p);
   }
 
   /** The dataset a command works on: {@code --dataset}, else the only one configured. */

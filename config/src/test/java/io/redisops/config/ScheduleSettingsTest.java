@@ -17,6 +17,20 @@ class ScheduleSettingsTest {
     assertThat(s.offsite()).isEqualTo("0 30 1 * * ?");
     assertThat(s.retryBackoff()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.stopGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.drill()).isEqualTo("0 0 2 * * ?");
+  }
+
+  @Test
+  void drillsCanBeRescheduledOrSwitchedOff() {
+    assertThat(
+            ScheduleSettings.resolve(
+                    new Config.Schedule(null, null, null, null, null, "0 0 3 * * ?"))
+                .drill())
+        .isEqualTo("0 0 3 * * ?");
+    assertThat(
+            ScheduleSettings.resolve(new Config.Schedule(null, null, null, null, null, "off"))
+                .drill())
+        .isNull();
   }
 
   @Test
@@ -36,6 +50,7 @@ class ScheduleSettingsTest {
     assertRefused(new Config.Schedule(null, null, "61 * * * * ?", null, null), "schedule.offsite");
     assertRefused(new Config.Schedule(null, null, null, "0s", null), "schedule.retry-backoff");
     assertRefused(new Config.Schedule(null, null, null, null, "soon"), "schedule.stop-grace");
+    assertRefused(new Config.Schedule(null, null, null, null, null, "daily"), "schedule.drill");
   }
 
   private static void assertRefused(Config.Schedule s, String key) {

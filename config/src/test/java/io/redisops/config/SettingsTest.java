@@ -327,4 +327,15 @@ class SettingsTest {
     assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      master: m\n")).getMessage())
         .contains("datasets[0].sentinel.nodes");
   }
+
+  @Test
+  void drillServerIsAnExecutableGivenByAbsolutePath() throws IOException {
+    assertThat(resolve("repository:\n  path: /tmp/r\n").drillServer()).isEmpty();
+    assertThat(resolve("drill:\n  server: /bin/sh\n").drillServer()).contains(Path.of("/bin/sh"));
+    assertThat(usage(() -> resolve("drill:\n  server: redis-server\n")).getMessage())
+        .startsWith("drill.server: 'redis-server' is not an absolute path");
+    Path plain = Files.writeString(dir.resolve("plain"), "not a program");
+    assertThat(usage(() -> resolve("drill:\n  server: " + plain + "\n")).getMessage())
+        .startsWith("drill.server");
+  }
 }

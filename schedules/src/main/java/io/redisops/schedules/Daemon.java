@@ -153,10 +153,30 @@ public final class Daemon implements AutoCloseable {
                     clock,
                     schedule.retryBackoff()));
       }
+      if (schedule.drill() != null) {
+        Map<String, io.redisops.redis.RedisEndpoint> sources = new java.util.HashMap<>();
+        settings.datasets().forEach(ds -> sources.put(ds.name(), ds.endpoint()));
+        scheduler
+            .getContext()
+            .put(
+                DrillJob.Context.KEY,
+                new DrillJob.Context(
+                    backupContext,
+                    settings.offsite(),
+                    io.redisops.recovery.drill.DrillService.Options.defaults(
+                        settings.drillServer().orElse(null)),
+                    Map.copyOf(sources),
+                    status,
+                    notifier,
+                    clock));
+      }
       for (DatasetWorker w : workers.values()) {
         schedule(w);
         if (settings.offsite().isPresent()) {
           scheduleOffsite(w.dataset(), schedule.offsite());
+        }
+        if (schedule.drill() != null) {
+          scheduleDrill(w.dataset(), schedule.drill());
         }
       }
       scheduler.start();
@@ -295,6 +315,43 @@ public final class Daemon implements AutoCloseable {
             .build());
   }
 
+  /**
+   * The dataset's restore drills on {@code schedule.drill}; the newest passing drill recorded in
+   * the local repository is the last success known at start.
+   */
+  private void scheduleDrill(String dataset, String cron) throws SchedulerException {
+    java.time.Instant known = null;
+    try {
+      known =
+          new io.redisops.backup.catalog.DrillLog(backupContext.catalog(dataset))
+              .all().values().stream()
+                  .filter(io.redisops.backup.catalog.DrillRecord::passed)
+                  .map(io.redisops.backup.catalog.DrillRecord::finishedAt)
+                  .filter(java.util.Objects::nonNull)
+                  .max(java.util.Comparator.naturalOrder())
+                  .orElse(null);
+    } catch (java.io.IOException | RuntimeException e) {
+      log.warn("{}: unable to read the recorded drills: {}", dataset, e.getMessage());
+    }
+    status.registerDrills(io.redisops.schedules.status.DrillStatus.initial(dataset, known));
+    JobDetail job =
+        JobBuilder.newJob(DrillJob.class)
+            .withIdentity(JobKey.jobKey("drill", dataset))
+            .usingJobData(BackupJob.DATASET, dataset)
+            .storeDurably()
+            .build();
+    scheduler.addJob(job, false);
+    scheduler.scheduleJob(
+        TriggerBuilder.newTrigger()
+            .withIdentity("drill", dataset)
+            .forJob(job)
+            .withSchedule(
+                CronScheduleBuilder.cronSchedule(cron)
+                    .inTimeZone(TimeZone.getTimeZone(clock.getZone()))
+                    .withMisfireHandlingInstructionDoNothing())
+            .build());
+  }
+
   static JobKey offsiteJobKey(String dataset) {
     return JobKey.jobKey("offsite", dataset);
   }
@@ -303,7 +360,7 @@ public final class Daemon implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "redis-ops");
     p.setProperty(
-        "org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, 2 * datasets + 1)));
+        "org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, 3 * datasets + 1)));
     p.setProperty("org.quartz.threadPool.threadNamePrefix", "redis-ops-job");
     p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     // A trigger blocked behind its dataset's running capture still fires with its own scheduled

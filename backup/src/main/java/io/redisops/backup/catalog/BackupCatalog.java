@@ -345,6 +345,7 @@ public final class BackupCatalog {
         && !name.startsWith(".")
         && !name.equals(Manifest.FILE_NAME)
         && !name.equals(BAD_MARKER)
+        && !name.equals(DrillRecord.FILE_NAME)
         && name.indexOf('\0') < 0;
   }
 

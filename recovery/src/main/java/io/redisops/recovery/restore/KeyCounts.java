@@ -10,11 +10,11 @@ import java.util.TreeSet;
 /**
  * Compares what Redis holds ({@code INFO keyspace}) with the key counts of the backup's manifest.
  */
-final class KeyCounts {
+public final class KeyCounts {
   private KeyCounts() {}
 
   /** Keys per database as Redis reports them. */
-  static Map<Integer, Long> loaded(RedisSession redis) {
+  public static Map<Integer, Long> loaded(RedisSession redis) {
     Map<Integer, Long> out = new TreeMap<>();
     redis
         .info("keyspace")
@@ -34,7 +34,7 @@ final class KeyCounts {
    * dropped at load, so a database may hold up to its number of keys-with-expire fewer keys than
    * the manifest says, never more.
    */
-  static String mismatch(Manifest m, Map<Integer, Long> loaded) {
+  public static String mismatch(Manifest m, Map<Integer, Long> loaded) {
     if (!m.keyCountsExact()) {
       return null; // checksum-only backup: nothing exact to compare (KeyCountStep says so)
     }
@@ -58,7 +58,7 @@ final class KeyCounts {
     return bad.length() == 0 ? null : bad.toString();
   }
 
-  static long total(Map<Integer, Long> loaded) {
+  public static long total(Map<Integer, Long> loaded) {
     return loaded.values().stream().mapToLong(Long::longValue).sum();
   }
 }

@@ -455,6 +455,19 @@ public final class RestoreService {
   }
 
   private RestorePlan plan(Target t, RestoreState s, RestoreListener listener) {
+    if (!s.target().address().equals(t.endpoint().address())) {
+      // restore --to: the interrupted restore went into another server than the one named now
+      throw RedisOpsException.usage(
+          "the interrupted restore of dataset "
+              + s.dataset()
+              + " was into Redis at "
+              + s.target().address()
+              + ", not "
+              + t.endpoint().address()
+              + "; give the same target (restore --to "
+              + s.target().address()
+              + ", or no --to for the dataset's own Redis)");
+    }
     if (s.target().supervisedBy() != null && !t.commands().bothConfigured()) {
       throw RedisOpsException.refused(
           "Redis at "

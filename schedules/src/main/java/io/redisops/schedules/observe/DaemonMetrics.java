@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.redisops.schedules.status.DatasetStatus;
+import io.redisops.schedules.status.DrillStatus;
 import io.redisops.schedules.status.SentinelChecks;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
@@ -36,6 +37,9 @@ import java.util.function.ToDoubleFunction;
  *       {@code redis_ops_backup_skipped_total} (runs left to the daemon whose Redis is the
  *       Sentinel-chosen source), {@code redis_ops_backup_busy_total} (runs deferred because another
  *       operation held the lock)
+ *   <li>per {@code dataset}, with drills scheduled: {@code
+ *       redis_ops_drill_last_success_timestamp_seconds} (0 when none is known), {@code
+ *       redis_ops_drill_last_ok} (1 or 0), {@code redis_ops_drill_failures_total}
  *   <li>{@code redis_ops_daemon_start_timestamp_seconds} when this daemon started (unix seconds)
  *   <li>after {@link #bindRepositoryFilesystem(Path)}: {@code
  *       redis_ops_repository_filesystem_avail_bytes} and {@code
@@ -49,6 +53,7 @@ public final class DaemonMetrics {
   private final Set<String> boundTiers = ConcurrentHashMap.newKeySet();
   private final Set<String> boundDatasets = ConcurrentHashMap.newKeySet();
   private final Set<String> boundChecks = ConcurrentHashMap.newKeySet();
+  private final Set<String> boundDrills = ConcurrentHashMap.newKeySet();
 
   /**
    * Binds {@code status} to a new Prometheus registry, with every tier and dataset registered so
@@ -121,6 +126,47 @@ public final class DaemonMetrics {
     status.tiers().forEach(this::bind);
     status.datasets().forEach(this::bind);
     status.sentinelChecks().forEach(this::bind);
+    status.drills().forEach(this::bind);
+  }
+
+  /** Binds the restore drill meters of one dataset (values read at scrape time). Idempotent. */
+  public void bind(DrillStatus drill) {
+    String name = drill.dataset();
+    if (!boundDrills.add(name)) {
+      return;
+    }
+    Tags tags = Tags.of("dataset", name);
+    Gauge.builder(
+            "redis_ops.drill.last.success.timestamp",
+            status,
+            s -> drillValue(s, name, d -> epochSeconds(d.lastSuccess())))
+        .description(
+            "When the newest passing restore drill of the dataset ended (unix seconds; 0 when none is known)")
+        .baseUnit("seconds")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "redis_ops.drill.last.ok", status, s -> drillValue(s, name, d -> d.lastOk() ? 1 : 0))
+        .description(
+            "1 when the newest restore drill of the dataset passed (or none ran yet), else 0")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(
+            "redis_ops.drill.failures", status, s -> drillValue(s, name, DrillStatus::failures))
+        .description("Failed restore drills of the dataset since the daemon started")
+        .tags(tags)
+        .register(registry);
+  }
+
+  private static double epochSeconds(Instant t) {
+    return t == null ? 0 : t.toEpochMilli() / 1000.0;
+  }
+
+  private static double drillValue(StatusRegistry s, String name, ToDoubleFunction<DrillStatus> f) {
+    DrillStatus d = s.drill(name);
+    return d == null ? Double.NaN : f.applyAsDouble(d);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.redisops.schedules.observe;
 
 import io.redisops.config.DaemonSettings;
+import io.redisops.schedules.status.DrillStatus;
 import io.redisops.schedules.status.SentinelChecks;
 import io.redisops.schedules.status.TierStatus;
 import io.redisops.sentinel.CheckResult;
@@ -43,15 +44,6 @@ public final class HealthEvaluator {
    * instant.
    */
   public Health evaluate(List<TierStatus> tiers) {
-    return evaluate(tiers, List.of());
-  }
-
-  /**
-   * Evaluates the tiers and the latest deployment checks of the Sentinel-monitored datasets: a
-   * check at FAIL makes the daemon unhealthy for its dataset (the problem's tier is {@code
-   * sentinel}, the reason names the check).
-   */
-  public Health evaluate(List<TierStatus> tiers, List<SentinelChecks> checks) {
     Instant now = clock.instant();
     List<Health.Problem> problems = new ArrayList<>();
     List<Health.TakenElsewhere> elsewhere = new ArrayList<>();
@@ -67,6 +59,47 @@ public final class HealthEvaluator {
         elsewhere.add(new Health.TakenElsewhere(t.dataset(), t.tier(), t.takenElsewhere()));
       }
     }
+    return new Health(now, problems, tiers.size(), elsewhere);
+  }
+
+  /**
+   * Evaluates the tiers, and the restore drills: a dataset whose newest drill failed is unhealthy
+   * until a drill passes again (no drill yet is no problem: drills prove backups, they are not
+   * backups).
+   */
+  public Health evaluate(List<TierStatus> tiers, List<DrillStatus> drills) {
+    Health h = evaluate(tiers);
+    List<Health.Problem> problems = new ArrayList<>(h.problems());
+    for (DrillStatus d : drills) {
+      if (!d.lastOk()) {
+        problems.add(
+            new Health.Problem(
+                d.dataset(),
+                "drill",
+                "dataset "
+                    + d.dataset()
+                    + ": the newest restore drill"
+                    + (d.lastBackupId() == null ? "" : " (backup " + d.lastBackupId() + ")")
+                    + " failed at "
+                    + (d.lastAttempt() == null
+                        ? "an unknown time"
+                        : d.lastAttempt().truncatedTo(ChronoUnit.SECONDS))
+                    + ": "
+                    + d.lastError()));
+      }
+    }
+    return new Health(h.checkedAt(), problems, h.tiers(), h.takenElsewhere());
+  }
+
+  /**
+   * Evaluates the tiers, the restore drills and the latest deployment checks of the
+   * Sentinel-monitored datasets: a check at FAIL makes the daemon unhealthy for its dataset (the
+   * problem's tier is {@code sentinel}, the reason names the check).
+   */
+  public Health evaluate(
+      List<TierStatus> tiers, List<DrillStatus> drills, List<SentinelChecks> checks) {
+    Health h = evaluate(tiers, drills);
+    List<Health.Problem> problems = new ArrayList<>(h.problems());
     for (SentinelChecks c : checks) {
       for (CheckResult r : c.failing()) {
         problems.add(
@@ -83,7 +116,7 @@ public final class HealthEvaluator {
                     + r.reason()));
       }
     }
-    return new Health(now, problems, tiers.size(), elsewhere);
+    return new Health(h.checkedAt(), problems, h.tiers(), h.takenElsewhere());
   }
 
   private String problem(TierStatus t, Instant now) {

@@ -20,6 +20,37 @@ public final class StatusRegistry {
   private final Map<String, java.util.concurrent.atomic.AtomicLong> busy =
       new ConcurrentHashMap<>();
 
+  private final Map<String, DrillStatus> drills = new ConcurrentHashMap<>();
+
+  /** Registers the restore drills of a dataset; replaces nothing if known already. */
+  public void registerDrills(DrillStatus initial) {
+    drills.putIfAbsent(initial.dataset(), initial);
+  }
+
+  /** Applies the outcome of a drill of a registered dataset. */
+  public DrillStatus updateDrill(String dataset, UnaryOperator<DrillStatus> change) {
+    return drills.compute(
+        dataset,
+        (k, old) -> {
+          if (old == null) {
+            throw new IllegalStateException("drills of " + dataset + " are not registered");
+          }
+          return change.apply(old);
+        });
+  }
+
+  /** The drill status of every dataset the daemon drills, sorted by dataset. */
+  public List<DrillStatus> drills() {
+    return drills.values().stream()
+        .sorted(java.util.Comparator.comparing(DrillStatus::dataset))
+        .toList();
+  }
+
+  /** The drill status of one dataset, or null. */
+  public DrillStatus drill(String dataset) {
+    return drills.get(dataset);
+  }
+
   public void addListener(StatusListener l) {
     listeners.add(l);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.redisops.schedules.status.DrillStatus;
 import io.redisops.schedules.status.TierStatus;
 import io.redisops.testkit.MutableClock;
 import java.time.Duration;
@@ -152,5 +153,24 @@ class HealthEvaluatorTest {
   void negativeGraceIsRefused() {
     assertThrows(
         IllegalArgumentException.class, () -> new HealthEvaluator(clock, Duration.ofSeconds(-1)));
+  }
+
+  @Test
+  void aFailedNewestDrillIsUnhealthyUntilADrillPassesAgainAndNoDrillYetIsFine() {
+    TierStatus h = hourly("cache").succeeded(T0, T0.minusSeconds(30), Duration.ofSeconds(3), 1);
+    DrillStatus never = DrillStatus.initial("cache", null);
+    assertTrue(health.evaluate(List.of(h), List.of(never)).healthy());
+
+    DrillStatus failed = never.failed(T0, "20261122T000500Z", "db0 holds 9 keys, the backup 10");
+    Health bad = health.evaluate(List.of(h), List.of(failed));
+    assertFalse(bad.healthy());
+    assertEquals("drill", bad.problems().get(0).tier());
+    assertTrue(bad.problems().get(0).reason().contains("20261122T000500Z"));
+    assertTrue(bad.problems().get(0).reason().contains("db0 holds 9 keys"));
+
+    assertTrue(
+        health
+            .evaluate(List.of(h), List.of(failed.passed(T0.plusSeconds(60), "20261122T000500Z")))
+            .healthy());
   }
 }
