@@ -41,8 +41,8 @@ public final class FailoverHoldOff {
    * @param masterName the monitored name
    * @param master the master's {@code host:port} as the sentinels report it
    * @param sentinels every sentinel with its own quorum before the hold-off
-   * @param replicas the replicas that were up and linked ({@code host:port}): those that must
-   *     resynchronise from the restored master
+   * @param replicas the replicas the sentinels reached ({@code host:port}, not down or
+   *     disconnected): those that must resynchronise from the restored master
    * @param heldQuorum the quorum set while failover is held off (sentinels + 1)
    * @param downAfterMillis {@code down-after-milliseconds}
    */
@@ -127,11 +127,10 @@ public final class FailoverHoldOff {
       Map<String, String> m = master(s.host(), s.port());
       quorums.add(new SentinelQuorum(s.host(), s.port(), TopologyReader.intOf(m.get("quorum"), 0)));
     }
+    // Every replica the sentinels reach must follow the restored master, also one whose link they
+    // last saw down: they refresh a replica's INFO only every 10 s (e.g. just after a restart).
     List<String> replicas =
-        t.replicas().stream()
-            .filter(Topology.Instance::healthyReplica)
-            .map(Topology.Instance::address)
-            .toList();
+        t.replicas().stream().filter(r -> !r.down()).map(Topology.Instance::address).toList();
     return Optional.of(
         new Saved(
             t.masterName(),

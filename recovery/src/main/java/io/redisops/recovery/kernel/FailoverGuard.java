@@ -96,12 +96,12 @@ public final class FailoverGuard {
   }
 
   /**
-   * Waits until the replicas that were linked before have resynchronised from the master; those
-   * that have not within {@link #resync()} are recorded as a problem of the run.
+   * Waits until the replicas the sentinels reached before have resynchronised from the master;
+   * those that have not within {@link #resync()} are recorded as a problem of the run.
    */
   public String awaitReplicas() {
     if (saved.replicas().isEmpty()) {
-      return "no replica was linked to the master before the restore";
+      return "no replica of the master was reachable before the restore";
     }
     ReplicaResync.Result r;
     try (SentinelClient c = new SentinelClient()) {

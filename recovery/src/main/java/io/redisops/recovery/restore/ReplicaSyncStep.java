@@ -3,7 +3,7 @@ package io.redisops.recovery.restore;
 import io.redisops.sentinel.FailoverHoldOff;
 
 /**
- * After the restored master is verified: wait until every replica that was linked before has
+ * After the restored master is verified: wait until every replica the sentinels reached before has
  * resynchronised from it (link up, offset caught up, the same key counts). A replica that does not
  * within the bound is reported (the restore ends with exit 1 saying what is missing), never rolled
  * back: the master's data is the restored one either way.
@@ -24,7 +24,7 @@ final class ReplicaSyncStep implements RestoreStep {
   public String describe() {
     FailoverHoldOff.Saved s = run.guard().saved();
     if (s.replicas().isEmpty()) {
-      return "no replica to wait for (none was linked to the master)";
+      return "no replica to wait for (the sentinels reached none)";
     }
     return "wait up to "
         + run.guard().resync().toSeconds()
