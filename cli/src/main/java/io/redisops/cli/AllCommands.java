@@ -29,7 +29,9 @@ import picocli.CommandLine.Command;
       FetchCommand.class,
       DeleteCommand.class,
       SentinelCommand.class,
-      ImportCommand.class
+      ImportCommand.class,
+      CheckCommand.class,
+      InfoCommand.class
     })
 public final class AllCommands extends RedisOpsCommand {
 

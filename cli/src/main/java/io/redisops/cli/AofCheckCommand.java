@@ -30,7 +30,11 @@ final class AofCheckCommand implements Callable<Integer> {
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
     // With --dir the Redis is not asked (it may be down), so no dataset needs to be resolved.
-    AofReport r = AofCommand.service(ctx).check(dir, dir == null ? ctx.dataset().endpoint() : null);
+    AofReport r =
+        AofCommand.service(ctx)
+            .check(
+                dir,
+                dir == null ? ctx.server(CommandContext.Use.MASTER, "aof check").endpoint() : null);
     if (ctx.json()) {
       ctx.printJson(AofCommand.json(r));
     } else {

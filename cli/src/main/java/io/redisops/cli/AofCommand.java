@@ -14,6 +14,7 @@ import io.redisops.recovery.aof.CheckAofTool;
 import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.recovery.restore.RestoreTimeouts;
 import io.redisops.redis.RedisConnector;
+import io.redisops.redis.RedisEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -50,9 +51,21 @@ final class AofCommand implements Runnable {
    * stop-command.
    */
   static AofService.Target target(CommandContext ctx) {
+    return target(ctx, ctx.server(CommandContext.Use.MASTER, "aof").endpoint());
+  }
+
+  /**
+   * The target of {@code --resume} and {@code --rollback}: the server the interrupted run worked on
+   * ({@code redis.uri}, or {@code --redis}), not the sentinels' current master.
+   */
+  static AofService.Target interruptedTarget(CommandContext ctx) {
+    return target(ctx, ctx.dataset().endpoint());
+  }
+
+  private static AofService.Target target(CommandContext ctx, RedisEndpoint endpoint) {
     Settings.DatasetSettings ds = ctx.dataset();
     return new AofService.Target(
-        ds.endpoint(), ds.configFile(), new ServiceCommands(ds.startCommand(), ds.stopCommand()));
+        endpoint, ds.configFile(), new ServiceCommands(ds.startCommand(), ds.stopCommand()));
   }
 
   /**
@@ -76,10 +89,10 @@ final class AofCommand implements Runnable {
           "--dry-run applies to a new " + action + ", not to --resume or" + " --rollback");
     }
     if (resume) {
-      return service(ctx).resume(action, dir, target(ctx), commandPrefix(spec));
+      return service(ctx).resume(action, dir, interruptedTarget(ctx), commandPrefix(spec));
     }
     if (rollback) {
-      return service(ctx).rollback(action, dir, target(ctx), commandPrefix(spec));
+      return service(ctx).rollback(action, dir, interruptedTarget(ctx), commandPrefix(spec));
     }
     return fresh.get();
   }

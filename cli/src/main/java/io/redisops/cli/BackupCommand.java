@@ -11,6 +11,7 @@ import io.redisops.backup.service.BackupResult;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.config.Settings;
+import io.redisops.error.RedisOpsException;
 import io.redisops.text.Sizes;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +22,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code redis-ops backup}: take one backup now, verify, store, prune. */
+/**
+ * {@code redis-ops backup}: take one backup now, verify, store, prune. With Sentinel, of the server
+ * the sentinels' view names by {@code backup-from} (over the replication stream when it is on
+ * another host).
+ */
 @Command(
     name = "backup",
-    description = "Take one backup now: capture, verify, store, then apply retention.")
+    description = {
+      "Take one backup now: capture, verify, store, then apply retention.",
+      "For a dataset with a sentinel section (and no --redis), the server comes from the sentinels'"
+          + " current view by sentinel.backup-from; one on another host is read over the"
+          + " replication stream."
+    })
 final class BackupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -58,9 +68,21 @@ final class BackupCommand implements Callable<Integer> {
     SnapshotMethod m = method;
     Settings.DatasetSettings ds = ctx.dataset();
     BackupContext bc = ctx.backupContext();
+    CommandContext.Server server = ctx.server(CommandContext.Use.BACKUP, "backup");
+    if (server.chosen() != null && !server.chosen().onThisHost()) {
+      // its files are on another host: only the replication stream reaches its data
+      if (m == SnapshotMethod.BGSAVE) {
+        throw RedisOpsException.usage(
+            "--method bgsave reads the RDB file of the server, and the chosen server "
+                + server.chosen().address()
+                + " is not on this host; use --method replication (or auto)");
+      }
+      m = SnapshotMethod.REPLICATION;
+    }
     BackupService service = BackupService.standard(bc);
     BackupResult r =
-        service.backup(new BackupRequest(ds.name(), ds.endpoint(), Set.of(t), m), ctx.progress());
+        service.backup(
+            new BackupRequest(ds.name(), server.endpoint(), Set.of(t), m), ctx.progress());
     Manifest b = r.manifest();
     if (ctx.json()) {
       ctx.printJson(

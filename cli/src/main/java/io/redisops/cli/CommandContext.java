@@ -1,6 +1,8 @@
 package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.ManifestCodec;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
@@ -11,6 +13,9 @@ import io.redisops.error.RedisOpsException;
 import io.redisops.progress.LoggingProgress;
 import io.redisops.progress.ProgressListener;
 import io.redisops.redis.RedisConnector;
+import io.redisops.redis.RedisEndpoint;
+import io.redisops.sentinel.SentinelClient;
+import io.redisops.sentinel.ServerResolver;
 import io.redisops.storage.LocalRepository;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -59,6 +64,16 @@ final class CommandContext {
     return config().datasets() != null && !config().datasets().isEmpty();
   }
 
+  /** The configuration file given with {@code -c}, or null. */
+  String configFile() {
+    return root.config;
+  }
+
+  /** True when {@code --redis} was given. */
+  boolean redisGiven() {
+    return root.redis != null;
+  }
+
   /** True when {@code --dataset} was given. */
   boolean datasetGiven() {
     return root.dataset != null;
@@ -79,6 +94,78 @@ final class CommandContext {
 
   Settings.DatasetSettings dataset() {
     return settings().dataset(root.redis != null ? null : root.dataset);
+  }
+
+  /** What a command does with the dataset's Redis, which decides the server of a Sentinel group. */
+  enum Use {
+    /** Take a backup: the {@code sentinel.backup-from} choice, on any host. */
+    BACKUP,
+    /** Work on its files ({@code restore}, the AOF tools): the master, on this host. */
+    MASTER
+  }
+
+  /**
+   * The Redis a command works on, and how it was chosen.
+   *
+   * @param chosen the sentinels' choice; null when {@code --redis} or {@code redis.uri} was taken
+   */
+  record Server(RedisEndpoint endpoint, ServerResolver.Chosen chosen) {}
+
+  private Server server;
+
+  /**
+   * The Redis the command works on, resolved once: {@code --redis} when given; for a dataset with a
+   * {@code sentinel} section, the server the sentinels' current view names for {@code use} (said on
+   * stderr, and as {@code server} in the JSON document); else {@code redis.uri}.
+   *
+   * @param what the command, for a refusal ("restore")
+   */
+  Server server(Use use, String what) {
+    if (server == null) {
+      Settings.DatasetSettings ds = dataset();
+      if (root.redis != null || ds.sentinel() == null) {
+        server = new Server(ds.endpoint(), null);
+      } else {
+        try (SentinelClient client = new SentinelClient()) {
+          ServerResolver resolver = new ServerResolver(client, ds.sentinel(), clock);
+          ServerResolver.Chosen c =
+              use == Use.BACKUP
+                  ? resolver.forBackup(ds.backupFrom(), ds.endpoint())
+                  : resolver.master(ds.endpoint(), what);
+          server = new Server(c.endpoint(), c);
+        }
+        err().println("dataset " + ds.name() + ": " + server.chosen().describe());
+        err().flush();
+      }
+    }
+    return server;
+  }
+
+  /**
+   * The {@code server} field of the JSON documents of commands that resolved it through Sentinel.
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ServerJson(
+      String address, String role, String chosenBy, long configEpoch, boolean onThisHost) {}
+
+  /**
+   * The datasets a command that reads the repository works on: the one named by {@code --dataset}
+   * or {@code --redis}; else every dataset with backups in {@code repositories}; else (none has
+   * any) the configured ones, so that the message names them.
+   */
+  java.util.List<String> datasetsIn(io.redisops.storage.Repository... repositories)
+      throws java.io.IOException {
+    if (datasetGiven() || redisGiven()) {
+      return java.util.List.of(dataset().name());
+    }
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (io.redisops.storage.Repository r : repositories) {
+      names.addAll(io.redisops.backup.catalog.BackupCatalog.datasets(r));
+    }
+    if (!names.isEmpty()) {
+      return java.util.List.copyOf(names);
+    }
+    return settings().datasets().stream().map(Settings.DatasetSettings::name).toList();
   }
 
   BackupContext backupContext() {
@@ -196,11 +283,27 @@ final class CommandContext {
     return logging;
   }
 
-  /** Prints one JSON document on stdout. */
+  /**
+   * Prints one JSON document on stdout; when the server was chosen by the sentinels, an object gets
+   * the field {@code server} saying which.
+   */
   void printJson(Object value) {
     try {
       ObjectMapper mapper = ManifestCodec.mapper();
-      out().println(mapper.writeValueAsString(value));
+      Object doc = value;
+      if (server != null && server.chosen() != null) {
+        com.fasterxml.jackson.databind.JsonNode tree = mapper.valueToTree(value);
+        if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+          ServerResolver.Chosen c = server.chosen();
+          o.set(
+              "server",
+              mapper.valueToTree(
+                  new ServerJson(
+                      c.address(), c.role(), "sentinels", c.configEpoch(), c.onThisHost())));
+          doc = o;
+        }
+      }
+      out().println(mapper.writeValueAsString(doc));
       out().flush();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw RedisOpsException.failed("unable to print JSON: " + e.getOriginalMessage(), e);

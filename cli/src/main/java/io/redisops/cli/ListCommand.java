@@ -39,22 +39,32 @@ final class ListCommand implements Callable<Integer> {
 
   @Mixin Mixins.WhereOption where;
 
-  /** One backup, the places that hold it, and those where a verification found it bad. */
-  private record Row(Manifest manifest, List<String> where, List<String> bad) {}
+  /**
+   * One backup of a dataset, the places that hold it, and those where a verification found it bad.
+   */
+  private record Row(String dataset, Manifest manifest, List<String> where, List<String> bad) {}
 
   /**
    * A backup folder whose manifest cannot be used (see {@code BackupCatalog.Unusable}); also its
    * {@code --json}.
    */
-  record UnusableRow(String id, String where, String problem) {}
+  record UnusableRow(String dataset, String id, String where, String problem) {}
 
-  /** The {@code --json} document. */
+  /**
+   * The {@code --json} document: {@code dataset} names the one dataset listed (null when several
+   * are), {@code datasets} every one.
+   */
   record ListJson(
-      String dataset, String repository, List<RowJson> backups, List<UnusableRow> unusable) {}
+      String dataset,
+      List<String> datasets,
+      String repository,
+      List<RowJson> backups,
+      List<UnusableRow> unusable) {}
 
   /** One backup in {@code --json}: its manifest's figures, where it lives, and its state. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record RowJson(
+      String dataset,
       String id,
       String snapshotTime,
       List<String> tiers,
@@ -78,121 +88,181 @@ final class ListCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
     Where w = where.where;
-    String dataset = ctx.dataset().name();
     BackupContext bc = ctx.backupContext();
-    // newest first, one row per id
-    Map<String, Row> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
     List<String> repositories = new ArrayList<>();
+    List<Row> sorted = new ArrayList<>();
     List<UnusableRow> unusable = new ArrayList<>();
-    // each backup's newest drill, of its local or its off-site copy
+    List<String> datasets;
+    // each backup's newest drill, of its local or its off-site copy, by dataset/id
     Map<String, DrillRecord> drills = new java.util.HashMap<>();
-    if (w.local()) {
-      repositories.add(bc.repository().describe());
-      add(rows, unusable, bc.catalog(dataset).scan(), "local");
-      addDrills(drills, new DrillLog(bc.catalog(dataset)).all());
-    }
-    if (w.offsite()) {
-      try (Offsite offsite = ctx.offsite()) {
+    try (Offsite offsite = w.offsite() ? ctx.offsite() : null) {
+      List<io.redisops.storage.Repository> read = new ArrayList<>();
+      if (w.local()) {
+        repositories.add(bc.repository().describe());
+        read.add(bc.repository());
+      }
+      if (offsite != null) {
         repositories.add(offsite.remote().repository().describe());
-        add(rows, unusable, offsite.remote().catalog(dataset).scan(), "offsite");
-        addDrills(drills, new DrillLog(offsite.remote().catalog(dataset)).all());
+        read.add(offsite.remote().repository());
+      }
+      datasets = ctx.datasetsIn(read.toArray(io.redisops.storage.Repository[]::new));
+      for (String dataset : datasets) {
+        // newest first, one row per id
+        Map<String, Row> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
+        if (w.local()) {
+          add(dataset, rows, unusable, bc.catalog(dataset).scan(), "local");
+          addDrills(drills, dataset, new DrillLog(bc.catalog(dataset)).all());
+        }
+        if (offsite != null) {
+          add(dataset, rows, unusable, offsite.remote().catalog(dataset).scan(), "offsite");
+          addDrills(drills, dataset, new DrillLog(offsite.remote().catalog(dataset)).all());
+        }
+        List<Row> ofDataset = new ArrayList<>(rows.values());
+        ofDataset.sort((a, b) -> BackupCatalog.NEWEST_FIRST.compare(a.manifest(), b.manifest()));
+        sorted.addAll(ofDataset);
       }
     }
-    List<Row> sorted = new ArrayList<>(rows.values());
-    sorted.sort(
-        (a, b) ->
-            io.redisops.backup.catalog.BackupCatalog.NEWEST_FIRST.compare(
-                a.manifest(), b.manifest()));
+    boolean several = datasets.size() > 1;
     if (ctx.json()) {
       ctx.printJson(
           new ListJson(
-              dataset,
+              several ? null : datasets.get(0),
+              datasets,
               String.join(", ", repositories),
-              sorted.stream().map(r -> row(r, drills.get(r.manifest().id()))).toList(),
+              sorted.stream()
+                  .map(r -> row(r, drills.get(r.dataset() + "/" + r.manifest().id())))
+                  .toList(),
               unusable));
       return 0;
     }
     if (sorted.isEmpty() && unusable.isEmpty()) {
-      ctx.out().println("no backups of " + dataset + " in " + String.join(" or ", repositories));
+      ctx.out()
+          .println(
+              several || !w.local() || w.offsite()
+                  ? "no backups of "
+                      + String.join(", ", datasets)
+                      + " in "
+                      + String.join(" or ", repositories)
+                  : bc.catalog(datasets.get(0)).noBackups(""));
       ctx.out().flush();
       return 0;
     }
-    Table t =
-        new Table(
-            "ID",
-            "SNAPSHOT (local)",
-            "TIERS",
-            "RAW",
-            "STORED",
-            "KEYS",
-            "VERIFIED",
-            "SOURCE",
-            "WHERE",
-            "STATE",
-            "LAST DRILL");
+    List<String> header =
+        new ArrayList<>(
+            List.of(
+                "ID",
+                "SNAPSHOT (local)",
+                "TIERS",
+                "RAW",
+                "STORED",
+                "KEYS",
+                "VERIFIED",
+                "SOURCE",
+                "WHERE",
+                "STATE",
+                "LAST DRILL"));
+    if (several) {
+      header.add(0, "DATASET");
+    }
+    Table t = new Table(header.toArray(String[]::new));
     ZoneId zone = ctx.clock().getZone();
     for (Row r : sorted) {
       Manifest m = r.manifest();
-      t.add(
-          m.id(),
-          LOCAL_TIME.format(m.snapshotTime().atZone(zone)),
-          tiers(m),
-          Sizes.human(m.rawSize()),
-          Sizes.human(m.storedSize()),
-          keys(m),
-          m.verificationLevel().label(),
-          m.source().describeServer(),
-          String.join(",", r.where()),
-          state(r),
-          drills.containsKey(m.id()) ? drill(drills.get(m.id()), zone) : "-");
+      List<String> cells =
+          new ArrayList<>(
+              List.of(
+                  m.id(),
+                  LOCAL_TIME.format(m.snapshotTime().atZone(zone)),
+                  tiers(m),
+                  Sizes.human(m.rawSize()),
+                  Sizes.human(m.storedSize()),
+                  keys(m),
+                  m.verificationLevel().label(),
+                  m.source().describeServer(),
+                  String.join(",", r.where()),
+                  state(r),
+                  drill(drills.get(r.dataset() + "/" + m.id()), zone)));
+      if (several) {
+        cells.add(0, r.dataset());
+      }
+      t.add(cells.toArray(String[]::new));
     }
     for (UnusableRow u : unusable) {
-      t.add(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE", "-");
+      List<String> cells =
+          new ArrayList<>(
+              List.of(u.id(), "-", "-", "-", "-", "-", "-", "-", u.where(), "UNUSABLE", "-"));
+      if (several) {
+        cells.add(0, u.dataset());
+      }
+      t.add(cells.toArray(String[]::new));
     }
     t.print(ctx.out());
     for (Row r : sorted) {
       if (!r.bad().isEmpty()) {
+        String id = (several ? r.dataset() + "/" : "") + r.manifest().id();
         ctx.out()
             .println(
-                r.manifest().id()
+                id
                     + " ("
                     + String.join(",", r.bad())
                     + "): BAD: a verification found it damaged;"
-                    + " retention does not count it as the newest; remove it with 'redis-ops delete "
+                    + " retention does not count it as the newest; remove it with 'redis-ops "
+                    + (several ? "--dataset " + r.dataset() + " " : "")
+                    + "delete "
                     + r.manifest().id()
                     + "'");
       }
     }
     for (UnusableRow u : unusable) {
-      ctx.out().println(u.id() + " (" + u.where() + "): UNUSABLE: " + u.problem());
+      ctx.out()
+          .println(
+              (several ? u.dataset() + "/" : "")
+                  + u.id()
+                  + " ("
+                  + u.where()
+                  + "): UNUSABLE: "
+                  + u.problem());
     }
     ctx.out().flush();
     return 0;
   }
 
   private static void add(
-      Map<String, Row> rows, List<UnusableRow> unusable, BackupCatalog.Scan scan, String where) {
+      String dataset,
+      Map<String, Row> rows,
+      List<UnusableRow> unusable,
+      BackupCatalog.Scan scan,
+      String where) {
     for (Manifest m : scan.usable()) {
-      Row r = rows.computeIfAbsent(m.id(), k -> new Row(m, new ArrayList<>(), new ArrayList<>()));
+      Row r =
+          rows.computeIfAbsent(
+              m.id(), k -> new Row(dataset, m, new ArrayList<>(), new ArrayList<>()));
       r.where().add(where);
       if (scan.isKnownBad(m)) {
         r.bad().add(where);
       }
     }
-    scan.unusable().forEach(u -> unusable.add(new UnusableRow(u.id(), where, u.problem())));
+    scan.unusable()
+        .forEach(u -> unusable.add(new UnusableRow(dataset, u.id(), where, u.problem())));
   }
 
   private static String state(Row r) {
     return r.bad().isEmpty() ? "ok" : "BAD";
   }
 
-  private static void addDrills(Map<String, DrillRecord> into, Map<String, DrillRecord> found) {
+  private static void addDrills(
+      Map<String, DrillRecord> into, String dataset, Map<String, DrillRecord> found) {
     found.forEach(
-        (id, d) -> into.merge(id, d, (a, b) -> DrillLog.NEWEST_FIRST.compare(a, b) <= 0 ? a : b));
+        (id, d) ->
+            into.merge(
+                dataset + "/" + id, d, (a, b) -> DrillLog.NEWEST_FIRST.compare(a, b) <= 0 ? a : b));
   }
 
-  /** A drill in a table cell: {@code pass 2026-12-01 02:00:04} or {@code FAIL ...}. */
+  /** A drill in a table cell: {@code pass 2026-12-01 02:00:04}, {@code FAIL ...}, or {@code -}. */
   static String drill(DrillRecord d, ZoneId zone) {
+    if (d == null) {
+      return "-";
+    }
     return (d.passed() ? "pass " : "FAIL ")
         + (d.finishedAt() == null ? "?" : LOCAL_TIME.format(d.finishedAt().atZone(zone)));
   }
@@ -200,6 +270,7 @@ final class ListCommand implements Callable<Integer> {
   private static RowJson row(Row row, DrillRecord drill) {
     Manifest m = row.manifest();
     return new RowJson(
+        row.dataset(),
         m.id(),
         m.snapshotTime().toString(),
         m.sortedTiers().stream().map(Tier::id).toList(),

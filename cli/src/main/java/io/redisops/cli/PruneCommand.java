@@ -39,29 +39,30 @@ final class PruneCommand implements Callable<Integer> {
   @Mixin Mixins.WhereOption where;
 
   /** One decision in {@code --json}. */
-  record DecisionJson(String id, boolean keep, String reason) {
-    static List<DecisionJson> of(List<RetentionPlanner.Decision> plan) {
-      return plan == null
-          ? null
-          : plan.stream()
-              .map(d -> new DecisionJson(d.backup().id(), d.keep(), d.reason()))
-              .toList();
+  record DecisionJson(String dataset, String id, boolean keep, String reason) {
+    static List<DecisionJson> of(String dataset, List<RetentionPlanner.Decision> plan) {
+      return plan.stream()
+          .map(d -> new DecisionJson(dataset, d.backup().id(), d.keep(), d.reason()))
+          .toList();
     }
   }
 
-  /** The {@code --json} document; a place not pruned has no key. */
+  /**
+   * The {@code --json} document; a place not pruned has no key. {@code dataset} names the one
+   * dataset pruned (null when several are), {@code datasets} every one.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record PruneJson(
       String dataset,
+      List<String> datasets,
       boolean dryRun,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> decisions,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> offsiteDecisions) {}
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     CommandContext ctx = new CommandContext(spec);
     Where w = where.where;
-    String dataset = ctx.dataset().name();
     boolean dry = dryRun.dryRun;
     Map<String, BackupContext> places = new LinkedHashMap<>();
     List<AutoCloseable> open = new ArrayList<>();
@@ -74,37 +75,44 @@ final class PruneCommand implements Callable<Integer> {
         open.add(offsite);
         places.put("offsite", offsite.remote());
       }
+      List<String> datasets =
+          ctx.datasetsIn(
+              places.values().stream()
+                  .map(BackupContext::repository)
+                  .toArray(io.redisops.storage.Repository[]::new));
+      boolean several = datasets.size() > 1;
       if (!dry) {
-        for (BackupContext c : places.values()) {
-          DatasetLock lock = c.lock(dataset);
-          open.add(0, lock);
+        for (String dataset : datasets) {
+          for (BackupContext c : places.values()) {
+            DatasetLock lock = c.lock(dataset);
+            open.add(0, lock);
+          }
         }
       }
-      Map<String, List<RetentionPlanner.Decision>> plans = new LinkedHashMap<>();
-      places.forEach((place, c) -> plans.put(place, new PruneService(c).prune(dataset, dry, true)));
+      // place -> decisions of every dataset, in dataset order
+      Map<String, List<DecisionJson>> plans = new LinkedHashMap<>();
+      for (String dataset : datasets) {
+        for (Map.Entry<String, BackupContext> p : places.entrySet()) {
+          List<RetentionPlanner.Decision> plan =
+              new PruneService(p.getValue()).prune(dataset, dry, true);
+          plans
+              .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+              .addAll(DecisionJson.of(dataset, plan));
+          if (!ctx.json()) {
+            print(ctx, p.getKey(), dataset, several, plan, dry);
+          }
+        }
+      }
       if (ctx.json()) {
         ctx.printJson(
             new PruneJson(
-                dataset,
+                several ? null : datasets.get(0),
+                datasets,
                 dry,
-                DecisionJson.of(plans.get("local")),
-                DecisionJson.of(plans.get("offsite"))));
+                plans.get("local"),
+                plans.get("offsite")));
         return 0;
       }
-      plans.forEach(
-          (place, plan) -> {
-            lines(place, plan, dry ? "would delete" : "delete").forEach(ctx.out()::println);
-            long deleted = plan.stream().filter(d -> !d.keep()).count();
-            // the local line keeps its earlier wording: scripts read it
-            ctx.out()
-                .printf(
-                    "%s%d of %d %sbackup(s) of %s%n",
-                    dry ? "dry run: would delete " : "deleted ",
-                    deleted,
-                    plan.size(),
-                    place.equals("local") ? "" : "off-site ",
-                    dataset);
-          });
       ctx.out().flush();
       return 0;
     } finally {
@@ -118,15 +126,36 @@ final class PruneCommand implements Callable<Integer> {
     }
   }
 
+  private static void print(
+      CommandContext ctx,
+      String place,
+      String dataset,
+      boolean several,
+      List<RetentionPlanner.Decision> plan,
+      boolean dry) {
+    lines(place, several ? dataset + "/" : "", plan, dry ? "would delete" : "delete")
+        .forEach(ctx.out()::println);
+    long deleted = plan.stream().filter(d -> !d.keep()).count();
+    // the local line keeps its earlier wording: scripts read it
+    ctx.out()
+        .printf(
+            "%s%d of %d %sbackup(s) of %s%n",
+            dry ? "dry run: would delete " : "deleted ",
+            deleted,
+            plan.size(),
+            place.equals("local") ? "" : "off-site ",
+            dataset);
+  }
+
   private static List<String> lines(
-      String place, List<RetentionPlanner.Decision> plan, String delete) {
+      String place, String prefix, List<RetentionPlanner.Decision> plan, String delete) {
     List<String> lines = new ArrayList<>();
     for (RetentionPlanner.Decision d : plan) {
       lines.add(
           String.format(
               "%-6s %s  %s%s",
               d.keep() ? "keep" : delete,
-              d.backup().id(),
+              prefix + d.backup().id(),
               d.reason(),
               place.equals("local") ? "" : " (off-site)"));
     }

@@ -233,10 +233,14 @@ final class RestoreCommand implements Callable<Integer> {
         OtherInstance.check(other, ds.endpoint(), force, RestoreTimeouts.defaults().redis());
       }
     } else {
+      // a new restore works on the current master (with Sentinel); --resume and --rollback on the
+      // server the interrupted run worked on: redis.uri, or --redis
       target =
           new RestoreService.Target(
               ds.name(),
-              ds.endpoint(),
+              what.resume || what.rollback
+                  ? ds.endpoint()
+                  : ctx.server(CommandContext.Use.MASTER, "restore").endpoint(),
               configFile != null
                   ? java.nio.file.Path.of(configFile).toAbsolutePath().toString()
                   : ds.configFile(),

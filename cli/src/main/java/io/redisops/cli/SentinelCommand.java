@@ -16,18 +16,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code redis-ops sentinel status | check | watch | failover}: the Sentinel group of a dataset.
- * The sentinels come from {@code --sentinel} (then the master name from {@code --master}, the
- * configuration, or the only master they monitor) or from the dataset's {@code sentinel} section.
+ * {@code redis-ops sentinel status | check | watch | failover | switchover}: the Sentinel group of
+ * a dataset. The sentinels come from {@code --sentinel} (then the master name from {@code
+ * --master}, the configuration, or the only master they monitor) or from the dataset's {@code
+ * sentinel} section.
  */
 @Command(
     name = "sentinel",
-    description = "The Sentinel-monitored group: status, deployment checks, events, failover.",
+    description =
+        "The Sentinel-monitored group: status, deployment checks, events, failover, switchover.",
     subcommands = {
       SentinelStatusCommand.class,
       SentinelCheckCommand.class,
       SentinelWatchCommand.class,
-      SentinelFailoverCommand.class
+      SentinelFailoverCommand.class,
+      SentinelSwitchoverCommand.class
     })
 final class SentinelCommand implements Runnable {
 

@@ -201,8 +201,13 @@ class JsonShapesTest {
     JsonNode local =
         json(
             new PruneCommand.PruneJson(
-                "ds", true, List.of(new PruneCommand.DecisionJson("x", true, "r")), null));
-    assertThat(keys(local)).containsExactly("dataset", "dry_run", "decisions");
-    assertThat(keys(local.get("decisions").get(0))).containsExactly("id", "keep", "reason");
+                "ds",
+                List.of("ds"),
+                true,
+                List.of(new PruneCommand.DecisionJson("ds", "x", true, "r")),
+                null));
+    assertThat(keys(local)).containsExactly("dataset", "datasets", "dry_run", "decisions");
+    assertThat(keys(local.get("decisions").get(0)))
+        .containsExactly("dataset", "id", "keep", "reason");
   }
 }

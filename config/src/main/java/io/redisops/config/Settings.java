@@ -7,6 +7,7 @@ import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.secret.Secret;
+import io.redisops.sentinel.BackupFrom;
 import io.redisops.sentinel.SentinelTarget;
 import io.redisops.text.Durations;
 import java.io.IOException;
@@ -94,25 +95,17 @@ public record Settings(
 
   public static final String ENV_SENTINEL_PASSWORD = "REDIS_OPS_SENTINEL_PASSWORD";
 
-  /** Which server of a Sentinel-monitored group a scheduled backup is taken from. */
-  public enum BackupFrom {
-    /** The healthy replica with the least lag, else the master. */
-    REPLICA,
-    /** Always the master. */
-    MASTER;
-
-    static BackupFrom parse(String s, String key) {
-      if (s == null) {
-        return REPLICA;
-      }
-      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "replica" -> REPLICA;
-        case "master" -> MASTER;
-        default ->
-            throw RedisOpsException.usage(
-                key + ": '" + s + "' is not valid; use replica or master");
-      };
+  /** {@code sentinel.backup-from}: replica (default) or master. */
+  private static BackupFrom backupFrom(String s, String key) {
+    if (s == null) {
+      return BackupFrom.REPLICA;
     }
+    return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "replica" -> BackupFrom.REPLICA;
+      case "master" -> BackupFrom.MASTER;
+      default ->
+          throw RedisOpsException.usage(key + ": '" + s + "' is not valid; use replica or master");
+    };
   }
 
   /**
@@ -284,7 +277,7 @@ public record Settings(
               ? d
               : d.withSentinel(
                   sentinel,
-                  BackupFrom.parse(only.backupFrom(), "datasets[0].sentinel.backup-from"),
+                  backupFrom(only.backupFrom(), "datasets[0].sentinel.backup-from"),
                   checkInterval(only, "datasets[0].sentinel.check-interval")));
       return out;
     }
@@ -317,7 +310,7 @@ public record Settings(
               ? settings
               : settings.withSentinel(
                   sentinel,
-                  BackupFrom.parse(d.sentinel().backupFrom(), key + ".sentinel.backup-from"),
+                  backupFrom(d.sentinel().backupFrom(), key + ".sentinel.backup-from"),
                   checkInterval(d.sentinel(), key + ".sentinel.check-interval")));
     }
     return out;

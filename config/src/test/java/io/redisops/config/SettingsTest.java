@@ -278,7 +278,7 @@ class SettingsTest {
                 + "\n");
     Settings.DatasetSettings d = s.dataset(null);
     assertThat(d.name()).isEqualTo("orders");
-    assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.REPLICA);
+    assertThat(d.backupFrom()).isEqualTo(io.redisops.sentinel.BackupFrom.REPLICA);
     assertThat(d.checkInterval()).isEqualTo(java.time.Duration.ofMinutes(1));
     assertThat(d.sentinel().masterName()).isEqualTo("orders");
     assertThat(d.sentinel().sentinels())
@@ -302,7 +302,7 @@ class SettingsTest {
     Settings.DatasetSettings d = s.dataset(null);
     assertThat(d.checkInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
     assertThat(d.name()).isEqualTo("keep");
-    assertThat(d.backupFrom()).isEqualTo(Settings.BackupFrom.MASTER);
+    assertThat(d.backupFrom()).isEqualTo(io.redisops.sentinel.BackupFrom.MASTER);
     assertThat(d.sentinel().sentinels().get(0).password().reveal()).isEqualTo("from-env");
   }
 

@@ -1,12 +1,11 @@
 package io.redisops.schedules;
 
-import io.redisops.config.Settings.BackupFrom;
-import io.redisops.redis.InfoParser;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.schedules.status.StatusRegistry;
+import io.redisops.sentinel.BackupFrom;
 import io.redisops.sentinel.SentinelClient;
+import io.redisops.sentinel.ServerResolver;
 import io.redisops.sentinel.Topology;
-import io.redisops.sentinel.TopologyReader;
 import io.redisops.sentinel.TopologyView;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,7 +52,7 @@ public final class SentinelSourceResolver implements SourceResolver {
       return skip(
           "the sentinels' view of '" + t.masterName() + "' cannot be trusted: " + t.staleReason());
     }
-    Optional<Topology.Instance> chosen = choose(t, from);
+    Optional<Topology.Instance> chosen = from.choose(t);
     if (chosen.isEmpty()) {
       return skip(
           "no healthy source in '"
@@ -76,42 +75,15 @@ public final class SentinelSourceResolver implements SourceResolver {
             + " "
             + source.address()
             + " (backup-from "
-            + from.name().toLowerCase(java.util.Locale.ROOT)
+            + from.id()
             + "), not this host's Redis "
             + local.address()
             + ": its own daemon takes the backup");
   }
 
-  /** The server to back up from in {@code t}: pure, for tests. */
-  static Optional<Topology.Instance> choose(Topology t, BackupFrom from) {
-    if (from == BackupFrom.REPLICA) {
-      Optional<Topology.Instance> replica = t.bestReplica();
-      if (replica.isPresent()) {
-        return replica;
-      }
-    }
-    return t.master().down() ? Optional.empty() : Optional.of(t.master());
-  }
-
-  /**
-   * Whether the source is this host's Redis: the same address, or (when the sentinels report
-   * another name or address for it) the same run id.
-   */
+  /** Whether the source is this host's Redis ({@link ServerResolver#sameServer}). */
   private boolean isLocal(Topology.Instance source) {
-    if (source.port() == local.port()
-        && TopologyReader.canonicalHost(source.host())
-            .equals(TopologyReader.canonicalHost(local.host()))) {
-      return true;
-    }
-    if (source.runId() == null) {
-      return false;
-    }
-    try {
-      String runId = client.withRedis(local, c -> InfoParser.parse(c.info("server")).get("run_id"));
-      return source.runId().equals(runId);
-    } catch (RuntimeException e) {
-      return false; // the local Redis does not answer: it is not a usable source anyway
-    }
+    return ServerResolver.sameServer(client, source, local);
   }
 
   private Choice skip(String reason) {

@@ -84,7 +84,8 @@ class DaemonSentinelChecksIT {
                     null,
                     null,
                     new SentinelTarget(group.masterName(), sentinels, master),
-                    Settings.BackupFrom.MASTER, // this daemon's Redis: it backs up itself
+                    io.redisops.sentinel.BackupFrom
+                        .MASTER, // this daemon's Redis: it backs up itself
                     INTERVAL)),
             new ScheduleSettings(
                 ScheduleSettings.DEFAULT_HOURLY,

@@ -51,7 +51,33 @@ public final class BackupCatalog {
             + dataset
             + " in "
             + repository.describe()
+            + otherDatasets()
             + "; see 'redis-ops list'");
+  }
+
+  /**
+   * "no backups of DATASET in REPOSITORY", and when the repository holds backups of other datasets,
+   * which ones: a dataset named on the command line that has none is most often a wrong name.
+   *
+   * @param purpose what they were wanted for, e.g. {@code " to verify"}, or empty
+   */
+  public String noBackups(String purpose) {
+    return "no backups of " + dataset + " in " + repository.describe() + purpose + otherDatasets();
+  }
+
+  /** "; it holds backups of a, b (...)" when other datasets have backups here, else "". */
+  private String otherDatasets() {
+    List<String> others;
+    try {
+      others = datasets(repository).stream().filter(n -> !n.equals(dataset)).toList();
+    } catch (IOException e) {
+      return "";
+    }
+    return others.isEmpty()
+        ? ""
+        : "; it holds backups of "
+            + String.join(", ", others)
+            + " (choose one with --dataset NAME, or give neither --dataset nor --redis for all)";
   }
 
   /** Refuses dataset names that could not be a folder name or that could escape the repository. */

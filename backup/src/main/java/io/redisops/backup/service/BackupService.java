@@ -15,12 +15,11 @@ import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisSession;
+import io.redisops.redis.ThisHost;
 import io.redisops.text.Hex;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -344,7 +343,7 @@ public final class BackupService {
       return requested;
     }
     Optional<Path> rdb =
-        isLocal(session.endpoint().host())
+        ThisHost.owns(session.endpoint().host())
             ? BgsaveSnapshotSource.rdbPath(session)
             : Optional.empty();
     boolean readable =
@@ -359,16 +358,5 @@ public final class BackupService {
             ? "data directory " + rdb.get().getParent() + " is readable"
             : "data directory not readable from here");
     return chosen;
-  }
-
-  static boolean isLocal(String host) {
-    try {
-      InetAddress a = InetAddress.getByName(host);
-      return a.isLoopbackAddress()
-          || a.isAnyLocalAddress()
-          || NetworkInterface.getByInetAddress(a) != null;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

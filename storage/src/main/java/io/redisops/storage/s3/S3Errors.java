@@ -22,10 +22,7 @@ final class S3Errors {
       String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
       int status = s3.statusCode();
       String where = s.describe();
-      if ("InvalidAccessKeyId".equals(code)
-          || "SignatureDoesNotMatch".equals(code)
-          || "InvalidToken".equals(code)
-          || "ExpiredToken".equals(code)) {
+      if (isCredentialCode(code)) {
         throw new RedisOpsException(
             ExitCode.USAGE,
             "unable to "
@@ -97,6 +94,14 @@ final class S3Errors {
           e);
     }
     return new IOException("unable to " + action + " '" + object + "': " + rootMessage(e), e);
+  }
+
+  /** The S3 error codes that mean "these credentials are refused". */
+  static boolean isCredentialCode(String code) {
+    return "InvalidAccessKeyId".equals(code)
+        || "SignatureDoesNotMatch".equals(code)
+        || "InvalidToken".equals(code)
+        || "ExpiredToken".equals(code);
   }
 
   static String rootMessage(Throwable t) {

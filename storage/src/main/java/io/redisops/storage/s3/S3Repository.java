@@ -122,6 +122,40 @@ public final class S3Repository implements Repository {
     return DefaultCredentialsProvider.builder().build();
   }
 
+  /** What kind of problem an S3 failure was, for diagnostics such as {@code redis-ops check}. */
+  public enum Failure {
+    /** The store refused the credentials (unknown key, wrong secret, expired token). */
+    CREDENTIALS,
+    /** The bucket does not exist. */
+    NO_BUCKET,
+    /** The credentials lack a permission for this request (HTTP 403). */
+    ACCESS_DENIED,
+    /** The endpoint could not be reached. */
+    UNREACHABLE,
+    /** Anything else (a server error, a missing object...). */
+    OTHER
+  }
+
+  /** Classifies a failure thrown by this repository (its cause chain holds the SDK's exception). */
+  public static Failure classify(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof software.amazon.awssdk.services.s3.model.S3Exception s3) {
+        String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+        if (S3Errors.isCredentialCode(code)) {
+          return Failure.CREDENTIALS;
+        }
+        if ("NoSuchBucket".equals(code)) {
+          return Failure.NO_BUCKET;
+        }
+        return s3.statusCode() == 403 ? Failure.ACCESS_DENIED : Failure.OTHER;
+      }
+      if (c instanceof software.amazon.awssdk.core.exception.SdkClientException) {
+        return Failure.UNREACHABLE;
+      }
+    }
+    return Failure.OTHER;
+  }
+
   public S3Settings settings() {
     return settings;
   }

@@ -1,0 +1,18 @@
+package io.redisops.schedules.check;
+
+import io.redisops.backup.snapshot.SnapshotMethod;
+import io.redisops.config.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the rules look at: the resolved settings, what each dataset's Redis said when probed once
+ * (by dataset name), the capture method asked for, the clock and the network timeout.
+ */
+record CheckTarget(
+    Settings settings,
+    Map<String, RedisFacts> redis,
+    SnapshotMethod method,
+    Clock clock,
+    Duration timeout) {}
