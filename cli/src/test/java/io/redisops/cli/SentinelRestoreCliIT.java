@@ -71,6 +71,8 @@ class SentinelRestoreCliIT {
             "    sentinel:",
             "      master: mymaster",
             "      nodes: [" + nodes + "]",
+            // the backup comes from the master itself: a replica may not hold the last writes yet
+            "      backup-from: master",
             "repository:",
             "  path: " + tmp.resolve("repo"),
             ""));
