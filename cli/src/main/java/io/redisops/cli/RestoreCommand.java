@@ -244,7 +244,8 @@ final class RestoreCommand implements Callable<Integer> {
               configFile != null
                   ? java.nio.file.Path.of(configFile).toAbsolutePath().toString()
                   : ds.configFile(),
-              new ServiceCommands(ds.startCommand(), ds.stopCommand()));
+              new ServiceCommands(ds.startCommand(), ds.stopCommand()),
+              ds.sentinel());
     }
 
     if (what.rollback) {

@@ -58,11 +58,17 @@ public record Config(
   /**
    * The sentinels monitoring this dataset's Redis: master name, {@code host:port} of each sentinel
    * (or a {@code redis://} / {@code rediss://} URI), their password ({@code password-file} or env
-   * {@code REDIS_OPS_SENTINEL_PASSWORD}), their ACL user, and where scheduled backups come from.
+   * {@code REDIS_OPS_SENTINEL_PASSWORD}), their ACL user, where scheduled backups come from, and
+   * how often the daemon runs the deployment checks.
    */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Sentinel(
-      String master, List<String> nodes, String passwordFile, String user, String backupFrom) {}
+      String master,
+      List<String> nodes,
+      String passwordFile,
+      String user,
+      String backupFrom,
+      String checkInterval) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Repository(String path, String compression) {}

@@ -13,6 +13,7 @@ import io.redisops.text.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -119,6 +120,8 @@ public record Settings(
    * @param stopCommand {@code redis.stop-command} as a command, or null for {@code shutdown-nosave}
    * @param sentinel the sentinels and master name; null without Sentinel
    * @param backupFrom where scheduled backups come from when {@code sentinel} is set
+   * @param checkInterval {@code sentinel.check-interval}: how often the daemon runs the deployment
+   *     checks when {@code sentinel} is set
    */
   public record DatasetSettings(
       String name,
@@ -127,7 +130,26 @@ public record Settings(
       List<String> startCommand,
       List<String> stopCommand,
       SentinelTarget sentinel,
-      BackupFrom backupFrom) {
+      BackupFrom backupFrom,
+      Duration checkInterval) {
+    /** The default of {@code sentinel.check-interval}. */
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(1);
+
+    public DatasetSettings {
+      checkInterval = checkInterval == null ? DEFAULT_CHECK_INTERVAL : checkInterval;
+    }
+
+    public DatasetSettings(
+        String name,
+        RedisEndpoint endpoint,
+        String configFile,
+        List<String> startCommand,
+        List<String> stopCommand,
+        SentinelTarget sentinel,
+        BackupFrom backupFrom) {
+      this(name, endpoint, configFile, startCommand, stopCommand, sentinel, backupFrom, null);
+    }
+
     public DatasetSettings(String name, RedisEndpoint endpoint) {
       this(name, endpoint, null, null, null);
     }
@@ -143,8 +165,13 @@ public record Settings(
 
     /** The same dataset, monitored by {@code sentinel}. */
     public DatasetSettings withSentinel(SentinelTarget target, BackupFrom from) {
+      return withSentinel(target, from, DEFAULT_CHECK_INTERVAL);
+    }
+
+    /** The same dataset, monitored by {@code sentinel}, checked every {@code interval}. */
+    public DatasetSettings withSentinel(SentinelTarget target, BackupFrom from, Duration interval) {
       return new DatasetSettings(
-          name, endpoint, configFile, startCommand, stopCommand, target, from);
+          name, endpoint, configFile, startCommand, stopCommand, target, from, interval);
     }
   }
 
@@ -249,7 +276,9 @@ public record Settings(
           sentinel == null
               ? d
               : d.withSentinel(
-                  sentinel, backupFrom(only.backupFrom(), "datasets[0].sentinel.backup-from")));
+                  sentinel,
+                  backupFrom(only.backupFrom(), "datasets[0].sentinel.backup-from"),
+                  checkInterval(only, "datasets[0].sentinel.check-interval")));
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -280,9 +309,24 @@ public record Settings(
           sentinel == null
               ? settings
               : settings.withSentinel(
-                  sentinel, backupFrom(d.sentinel().backupFrom(), key + ".sentinel.backup-from")));
+                  sentinel,
+                  backupFrom(d.sentinel().backupFrom(), key + ".sentinel.backup-from"),
+                  checkInterval(d.sentinel(), key + ".sentinel.check-interval")));
     }
     return out;
+  }
+
+  /** {@code sentinel.check-interval}: a positive duration, default 1 minute. */
+  private static Duration checkInterval(Config.Sentinel s, String key) {
+    if (s.checkInterval() == null) {
+      return DatasetSettings.DEFAULT_CHECK_INTERVAL;
+    }
+    Duration d = Durations.parse(s.checkInterval(), key);
+    if (d.isZero() || d.isNegative()) {
+      throw RedisOpsException.usage(
+          key + ": '" + s.checkInterval() + "' must be positive (e.g. 1m, 30s)");
+    }
+    return d;
   }
 
   /**

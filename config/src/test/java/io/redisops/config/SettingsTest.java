@@ -279,6 +279,7 @@ class SettingsTest {
     Settings.DatasetSettings d = s.dataset(null);
     assertThat(d.name()).isEqualTo("orders");
     assertThat(d.backupFrom()).isEqualTo(io.redisops.sentinel.BackupFrom.REPLICA);
+    assertThat(d.checkInterval()).isEqualTo(java.time.Duration.ofMinutes(1));
     assertThat(d.sentinel().masterName()).isEqualTo("orders");
     assertThat(d.sentinel().sentinels())
         .extracting(e -> e.address() + (e.tls() ? " tls" : ""))
@@ -295,10 +296,11 @@ class SettingsTest {
         Settings.resolve(
             load(
                 "datasets:\n  - name: keep\n    sentinel:\n      master: m\n      nodes: [a]\n"
-                    + "      backup-from: master\n"),
+                    + "      backup-from: master\n      check-interval: 30s\n"),
             Overrides.none(),
             Map.of("REDIS_OPS_SENTINEL_PASSWORD", "from-env"));
     Settings.DatasetSettings d = s.dataset(null);
+    assertThat(d.checkInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
     assertThat(d.name()).isEqualTo("keep");
     assertThat(d.backupFrom()).isEqualTo(io.redisops.sentinel.BackupFrom.MASTER);
     assertThat(d.sentinel().sentinels().get(0).password().reveal()).isEqualTo("from-env");
@@ -313,6 +315,13 @@ class SettingsTest {
                             "datasets:\n  - sentinel:\n      master: m\n      nodes: [a]\n      backup-from: slave\n"))
                 .getMessage())
         .contains("datasets[0].sentinel.backup-from");
+    assertThat(
+            usage(
+                    () ->
+                        resolve(
+                            "datasets:\n  - sentinel:\n      master: m\n      nodes: [a]\n      check-interval: 0s\n"))
+                .getMessage())
+        .contains("datasets[0].sentinel.check-interval");
     assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      nodes: [a]\n")).getMessage())
         .contains("datasets[0].sentinel.master");
     assertThat(usage(() -> resolve("datasets:\n  - sentinel:\n      master: m\n")).getMessage())

@@ -13,7 +13,9 @@ import io.redisops.schedules.observe.Notifier;
 import io.redisops.schedules.observe.StatusHttpServer;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
+import io.redisops.sentinel.DeploymentChecker;
 import io.redisops.sentinel.SentinelClient;
+import io.redisops.sentinel.TopologyReader;
 import io.redisops.sentinel.TopologyView;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -56,9 +58,12 @@ public final class Daemon implements AutoCloseable {
   /** Sentinel views and their client, opened for Sentinel-monitored datasets, closed at stop. */
   private final java.util.List<AutoCloseable> sentinelResources = new java.util.ArrayList<>();
 
+  /** The deployment checks of Sentinel-monitored datasets, started once the notifier exists. */
+  private final java.util.List<SentinelMonitor> monitors = new java.util.ArrayList<>();
+
   private Scheduler scheduler;
   private StatusHttpServer http;
-  private Notifier notifier;
+  private volatile Notifier notifier;
   private InetSocketAddress httpAddress;
 
   /** How often a Sentinel view is read again when no event asks for it. */
@@ -111,6 +116,7 @@ public final class Daemon implements AutoCloseable {
           (dataset, e) ->
               hook.send(FailoverEvents.notification(dataset, e, Notifier.localHostName())));
     }
+    monitors.forEach(SentinelMonitor::start);
     if (observe.listen().isPresent()) {
       // Before the scheduler: a port in use stops the start here, with nothing scheduled.
       http =
@@ -207,6 +213,23 @@ public final class Daemon implements AutoCloseable {
     TopologyView view = new TopologyView(client, ds.sentinel(), clock, SENTINEL_REFRESH);
     sentinelResources.add(0, view);
     view.addEventListener(new FailoverEvents(ds.name(), clock, failoverListeners)::onEvent);
+    SentinelMonitor monitor =
+        new SentinelMonitor(
+            ds.name(),
+            new DeploymentChecker(client, new TopologyReader(client, ds.sentinel(), clock)),
+            status,
+            clock,
+            ds.checkInterval(),
+            e -> {
+              Notifier n = notifier;
+              if (n != null && n.enabled()) {
+                n.send(e);
+              }
+            },
+            Notifier.localHostName());
+    monitors.add(monitor);
+    sentinelResources.add(0, monitor);
+    view.addListener(t -> monitor.checkSoon());
     view.start();
     return new SentinelSourceResolver(
         ds.name(), view, client, ds.endpoint(), ds.backupFrom(), status);

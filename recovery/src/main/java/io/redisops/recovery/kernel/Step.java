@@ -29,6 +29,21 @@ public interface Step<C> {
   /** Undoes the step's effects on files; see the class comment. */
   default void undo(C run) throws IOException {}
 
+  /**
+   * Runs first in a rollback that stops Redis, before the stop, for a step that ran or was running:
+   * puts back a protection the step set up and a later step may already have removed (a failover
+   * held off while Redis is down).
+   */
+  default void beforeRollback(C run) throws IOException {}
+
+  /**
+   * Whether {@link #undo} must wait until the rollback has started Redis again (or left it
+   * stopped): giving failover back to Sentinel while Redis is still down would let it fail over.
+   */
+  default boolean undoAfterRestart() {
+    return false;
+  }
+
   /** Whether Redis is stopped from this step on until the run or the rollback starts it again. */
   default boolean stopsRedis() {
     return false;

@@ -141,9 +141,11 @@ public final class StepRunner {
 
   /**
    * Undoes the steps that ran (and the one running) in reverse order, between a stop and a start of
-   * Redis; Redis is not stopped when the original process still runs (the run never stopped it),
-   * and not started when it was down before the run ({@code originalPid < 0}): starting it on the
-   * files it could not run on would only fail again.
+   * Redis ({@link Step#beforeRollback} of each first, before the stop; the undo of a step that
+   * {@link Step#undoAfterRestart undoes after the restart} last, after the start); Redis is not
+   * stopped when the original process still runs (the run never stopped it), and not started when
+   * it was down before the run ({@code originalPid < 0}): starting it on the files it could not run
+   * on would only fail again.
    *
    * @param originalPid the Redis process before the run, or -1 when it was down
    * @param notices one line per action ({@code rollback: ...})
@@ -164,21 +166,33 @@ public final class StepRunner {
           false; // the stop did not happen: the original server still runs on its data; leave it
       // alone
     }
+    List<T> undo = toUndo(steps, state);
     if (touched) {
+      for (int i = undo.size() - 1; i >= 0; i--) {
+        undo.get(i).beforeRollback(run); // in plan order
+      }
       notices.accept("rollback: " + control.stop(true));
     }
-    for (T s : toUndo(steps, state)) {
-      s.undo(run);
-      notices.accept("rollback: undid step '" + s.name() + "'");
+    for (T s : undo) {
+      if (!s.undoAfterRestart()) {
+        s.undo(run);
+        notices.accept("rollback: undid step '" + s.name() + "'");
+      }
     }
-    if (!touched) {
-      return RolledBack.UNTOUCHED;
+    RolledBack done = RolledBack.UNTOUCHED;
+    if (touched) {
+      done = wasDown ? RolledBack.LEFT_STOPPED : RolledBack.STARTED;
+      if (!wasDown) {
+        notices.accept("rollback: Redis " + control.start(progress).describe());
+      }
     }
-    if (wasDown) {
-      return RolledBack.LEFT_STOPPED;
+    for (T s : undo) {
+      if (s.undoAfterRestart()) {
+        s.undo(run);
+        notices.accept("rollback: undid step '" + s.name() + "'");
+      }
     }
-    notices.accept("rollback: Redis " + control.start(progress).describe());
-    return RolledBack.STARTED;
+    return done;
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.List;
  * The safe restore sequence for one backup and one target (docs/redis-facts.md, "The safe restore
  * sequence"), as ordered {@link RestoreStep}s. The AOF steps are part of it only when the target
  * needs them: {@code aof-off} and {@code aof-persist} when its config file says {@code appendonly
- * yes}, {@code aof-rewrite} when AOF was on at runtime.
+ * yes}, {@code aof-rewrite} when AOF was on at runtime; {@code hold-off}, {@code replicas} and
+ * {@code release} when the target is the master its sentinels monitor.
  */
 public final class RestorePlan {
   private final RestoreRun run;
@@ -21,6 +22,9 @@ public final class RestorePlan {
     RestoreTarget t = run.target();
     List<RestoreStep> s = new ArrayList<>();
     s.add(new FetchStep(run));
+    if (run.guard() != null) {
+      s.add(new HoldOffStep(run));
+    }
     s.add(new StopStep(run));
     s.add(new QuarantineStep(run));
     if (t.aofInConfigFile()) {
@@ -36,6 +40,10 @@ public final class RestorePlan {
       s.add(new PersistAofStep(run));
     }
     s.add(new FinalCheckStep(run));
+    if (run.guard() != null) {
+      s.add(new ReplicaSyncStep(run));
+      s.add(new ReleaseHoldOffStep(run));
+    }
     this.steps = List.copyOf(s);
   }
 

@@ -2,6 +2,7 @@ package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.progress.ProgressListener;
+import io.redisops.recovery.kernel.FailoverGuard;
 import io.redisops.recovery.kernel.ProcessControl;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
  *     copy)
  * @param progress progress of long work (fetch, load, rewrite)
  * @param notices messages for the operator (fallbacks, paths)
+ * @param guard the Sentinel failover hold-off when the target is a monitored master, else null
  */
 public record RestoreRun(
     String dataset,
@@ -31,7 +33,21 @@ public record RestoreRun(
     Path staging,
     Path quarantine,
     ProgressListener progress,
-    Consumer<String> notices) {
+    Consumer<String> notices,
+    FailoverGuard guard) {
+
+  public RestoreRun(
+      String dataset,
+      Manifest backup,
+      RestoreTarget target,
+      BackupSources sources,
+      ProcessControl control,
+      Path staging,
+      Path quarantine,
+      ProgressListener progress,
+      Consumer<String> notices) {
+    this(dataset, backup, target, sources, control, staging, quarantine, progress, notices, null);
+  }
 
   /** The copy of the original config file inside the quarantine. */
   Path configCopy() {

@@ -5,6 +5,7 @@ import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.recovery.kernel.FailoverGuard;
 import io.redisops.recovery.kernel.ProcessControl;
 import io.redisops.recovery.kernel.Quarantine;
 import io.redisops.recovery.kernel.ServiceCommands;
@@ -13,6 +14,8 @@ import io.redisops.recovery.select.BackupSelector;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
+import io.redisops.sentinel.FailoverHoldOff;
+import io.redisops.sentinel.SentinelTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +44,25 @@ public final class RestoreService {
   private final Clock clock;
   private final RestoreTimeouts timeouts;
   private final TargetProbe.DiskSpace disk;
+  private Duration resync = FailoverGuard.DEFAULT_RESYNC;
 
-  /** What the restore works on, from the configuration of one dataset. */
+  /**
+   * What the restore works on, from the configuration of one dataset.
+   *
+   * @param sentinel the dataset's sentinels, or null: when they monitor the target as their master,
+   *     the restore holds their failover off and sees the replicas resynchronised
+   */
   public record Target(
-      String dataset, RedisEndpoint endpoint, String configFile, ServiceCommands commands) {}
+      String dataset,
+      RedisEndpoint endpoint,
+      String configFile,
+      ServiceCommands commands,
+      SentinelTarget sentinel) {
+    public Target(
+        String dataset, RedisEndpoint endpoint, String configFile, ServiceCommands commands) {
+      this(dataset, endpoint, configFile, commands, null);
+    }
+  }
 
   /** Asked once the plan is known; false stops the restore before anything changed. */
   @FunctionalInterface
@@ -68,6 +86,12 @@ public final class RestoreService {
     this.clock = clock;
     this.timeouts = timeouts;
     this.disk = disk;
+  }
+
+  /** How long the replicas of a Sentinel-monitored master get to resynchronise (tests). */
+  RestoreService resyncWithin(Duration bound) {
+    this.resync = bound;
+    return this;
   }
 
   /** The state of an interrupted restore of the dataset, if any. */
@@ -99,7 +123,21 @@ public final class RestoreService {
     Path dir = target.dirPath();
     Path quarantine = Quarantine.folderFor(dir, clock, "restore");
     Path staging = dir.resolve(".redis-ops-restore-" + m.id() + ".rdb");
-    return plan(t, m, target, staging, quarantine, listener);
+    FailoverHoldOff.Saved holdOff = null;
+    if (t.sentinel() != null) {
+      holdOff =
+          FailoverGuard.probe(t.sentinel(), t.endpoint().host(), t.endpoint().port(), clock)
+              .orElse(null);
+      if (holdOff == null) {
+        listener.notice(
+            "Redis at "
+                + t.endpoint().address()
+                + " is not the master the sentinels of '"
+                + t.sentinel().masterName()
+                + "' report: their failover is not held off");
+      }
+    }
+    return plan(t, m, target, staging, quarantine, holdOff, listener);
   }
 
   /**
@@ -157,7 +195,8 @@ public final class RestoreService {
               plan.run().staging().toString(),
               plan.quarantine().toString(),
               List.of(),
-              null);
+              null,
+              plan.run().guard() == null ? null : plan.run().guard().saved());
       return Optional.of(execute(plan, state, listener));
     }
   }
@@ -301,6 +340,16 @@ public final class RestoreService {
         "the data that was replaced is kept in "
             + plan.quarantine()
             + "; delete it once satisfied");
+    if (plan.run().guard() != null && !plan.run().guard().problems().isEmpty()) {
+      // The master's data is the restored one and stays: what is missing is said, not rolled back.
+      throw RedisOpsException.failed(
+          "restore of backup "
+              + plan.backup().id()
+              + " done on the master "
+              + plan.target().address()
+              + " (its data stays restored), but: "
+              + String.join("; ", plan.run().guard().problems()));
+    }
     List<RestoreReport.StepRecord> records =
         result.records().stream()
             .map(r -> new RestoreReport.StepRecord(r.name(), r.at(), r.tookMillis(), r.outcome()))
@@ -427,7 +476,22 @@ public final class RestoreService {
               + s.target().supervisedBy()
               + "); set datasets[].redis.stop-command and start-command first");
     }
-    return plan(t, s.backup(), s.target(), Path.of(s.staging()), Path.of(s.quarantine()), listener);
+    if (s.failoverHoldOff() != null && t.sentinel() == null) {
+      throw RedisOpsException.usage(
+          "the interrupted restore held off the failover of '"
+              + s.failoverHoldOff().masterName()
+              + "' but the dataset has no sentinel section now; put it back, or set the quorum back"
+              + " by hand: "
+              + s.failoverHoldOff().byHand());
+    }
+    return plan(
+        t,
+        s.backup(),
+        s.target(),
+        Path.of(s.staging()),
+        Path.of(s.quarantine()),
+        s.failoverHoldOff(),
+        listener);
   }
 
   private RestorePlan plan(
@@ -436,6 +500,7 @@ public final class RestoreService {
       RestoreTarget target,
       Path staging,
       Path quarantine,
+      FailoverHoldOff.Saved holdOff,
       RestoreListener listener) {
     ProcessControl control =
         new ProcessControl(t.endpoint(), target.server(), t.commands(), timeouts.control(), clock);
@@ -449,7 +514,8 @@ public final class RestoreService {
             staging,
             quarantine,
             listener.progress(),
-            listener::notice);
+            listener::notice,
+            holdOff == null ? null : new FailoverGuard(t.sentinel(), holdOff, clock, resync));
     return new RestorePlan(run, timeouts);
   }
 
@@ -476,6 +542,11 @@ public final class RestoreService {
               + (quarantined
                   ? "; the original data is in " + st.quarantine()
                   : "; Redis's files were not moved yet (no " + st.quarantine() + ")")
+              + (st.failoverHoldOff() == null
+                  ? ""
+                  : "; the sentinels' failover of '"
+                      + st.failoverHoldOff().masterName()
+                      + "' may still be held off (quorum raised) until then")
               + "; run '"
               + command.apply("--resume")
               + "' to finish it or '"

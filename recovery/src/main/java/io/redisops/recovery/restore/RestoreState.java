@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.recovery.kernel.StepState;
+import io.redisops.sentinel.FailoverHoldOff;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.List;
  * @param quarantine where the original files are
  * @param done names of the finished steps, in order
  * @param current the step that was running, or null
+ * @param failoverHoldOff with Sentinel: each sentinel's settings before the failover was held off
+ *     (what every outcome puts back) and the replicas to see resynchronised; null without
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RestoreState(
@@ -35,13 +38,40 @@ public record RestoreState(
     String staging,
     String quarantine,
     List<String> done,
-    String current)
+    String current,
+    FailoverHoldOff.Saved failoverHoldOff)
     implements StepState<RestoreState> {
 
   public static final int FORMAT_VERSION = 1;
 
   public RestoreState {
     done = done == null ? List.of() : List.copyOf(done);
+  }
+
+  /** A restore without Sentinel. */
+  public RestoreState(
+      int formatVersion,
+      String dataset,
+      Instant startedAt,
+      long toolPid,
+      Manifest backup,
+      RestoreTarget target,
+      String staging,
+      String quarantine,
+      List<String> done,
+      String current) {
+    this(
+        formatVersion,
+        dataset,
+        startedAt,
+        toolPid,
+        backup,
+        target,
+        staging,
+        quarantine,
+        done,
+        current,
+        null);
   }
 
   @Override
@@ -56,7 +86,8 @@ public record RestoreState(
         staging,
         quarantine,
         done,
-        step);
+        step,
+        failoverHoldOff);
   }
 
   @Override
@@ -64,6 +95,16 @@ public record RestoreState(
     List<String> d = new ArrayList<>(done);
     d.add(step);
     return new RestoreState(
-        formatVersion, dataset, startedAt, toolPid, backup, target, staging, quarantine, d, null);
+        formatVersion,
+        dataset,
+        startedAt,
+        toolPid,
+        backup,
+        target,
+        staging,
+        quarantine,
+        d,
+        null,
+        failoverHoldOff);
   }
 }

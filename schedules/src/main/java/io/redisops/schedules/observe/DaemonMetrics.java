@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.redisops.schedules.status.DatasetStatus;
 import io.redisops.schedules.status.DrillStatus;
+import io.redisops.schedules.status.SentinelChecks;
 import io.redisops.schedules.status.StatusRegistry;
 import io.redisops.schedules.status.TierStatus;
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class DaemonMetrics {
   private final PrometheusMeterRegistry registry;
   private final Set<String> boundTiers = ConcurrentHashMap.newKeySet();
   private final Set<String> boundDatasets = ConcurrentHashMap.newKeySet();
+  private final Set<String> boundChecks = ConcurrentHashMap.newKeySet();
   private final Set<String> boundDrills = ConcurrentHashMap.newKeySet();
 
   /**
@@ -123,6 +125,7 @@ public final class DaemonMetrics {
   public void refresh() {
     status.tiers().forEach(this::bind);
     status.datasets().forEach(this::bind);
+    status.sentinelChecks().forEach(this::bind);
     status.drills().forEach(this::bind);
   }
 
@@ -164,6 +167,67 @@ public final class DaemonMetrics {
   private static double drillValue(StatusRegistry s, String name, ToDoubleFunction<DrillStatus> f) {
     DrillStatus d = s.drill(name);
     return d == null ? Double.NaN : f.applyAsDouble(d);
+  }
+
+  /**
+   * Binds one series per deployment check of a Sentinel-monitored dataset ({@code
+   * redis_ops_sentinel_check{dataset,check}}: 0 PASS, 1 WARN, 2 FAIL, NaN when the latest run no
+   * longer has it) and the time of the latest run. Idempotent.
+   */
+  public void bind(SentinelChecks checks) {
+    String dataset = checks.dataset();
+    if (boundChecks.add(dataset)) {
+      Gauge.builder(
+              "redis_ops.sentinel.check.last.run.timestamp",
+              status,
+              s -> checksOf(s, dataset, c -> c.checkedAt().toEpochMilli() / 1000.0))
+          .description(
+              "When the daemon last ran the deployment checks of the dataset (unix seconds)")
+          .baseUnit("seconds")
+          .tags(Tags.of("dataset", dataset))
+          .strongReference(true)
+          .register(registry);
+    }
+    for (io.redisops.sentinel.CheckResult r : checks.results()) {
+      String name = r.name();
+      if (boundChecks.add(dataset + "\u0000" + name)) {
+        Gauge.builder(
+                "redis_ops.sentinel.check",
+                status,
+                s ->
+                    checksOf(
+                        s,
+                        dataset,
+                        c -> {
+                          io.redisops.sentinel.CheckResult.Level l = c.level(name);
+                          return l == null ? Double.NaN : value(l);
+                        }))
+            .description(
+                "Latest result of one deployment check of the dataset (sentinel check): 0 PASS, 1"
+                    + " WARN, 2 FAIL")
+            .tags(Tags.of("dataset", dataset, "check", name))
+            .strongReference(true)
+            .register(registry);
+      }
+    }
+  }
+
+  /** The series value of a check level: 0 PASS, 1 WARN, 2 FAIL (documented, so spelled out). */
+  static double value(io.redisops.sentinel.CheckResult.Level l) {
+    return switch (l) {
+      case PASS -> 0;
+      case WARN -> 1;
+      case FAIL -> 2;
+    };
+  }
+
+  private static double checksOf(
+      StatusRegistry s, String dataset, ToDoubleFunction<SentinelChecks> f) {
+    return s.sentinelChecks().stream()
+        .filter(c -> c.dataset().equals(dataset))
+        .findFirst()
+        .map(f::applyAsDouble)
+        .orElse(Double.NaN);
   }
 
   /**

@@ -2,7 +2,9 @@ package io.redisops.schedules.observe;
 
 import io.redisops.config.DaemonSettings;
 import io.redisops.schedules.status.DrillStatus;
+import io.redisops.schedules.status.SentinelChecks;
 import io.redisops.schedules.status.TierStatus;
+import io.redisops.sentinel.CheckResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +86,34 @@ public final class HealthEvaluator {
                         : d.lastAttempt().truncatedTo(ChronoUnit.SECONDS))
                     + ": "
                     + d.lastError()));
+      }
+    }
+    return new Health(h.checkedAt(), problems, h.tiers(), h.takenElsewhere());
+  }
+
+  /**
+   * Evaluates the tiers, the restore drills and the latest deployment checks of the
+   * Sentinel-monitored datasets: a check at FAIL makes the daemon unhealthy for its dataset (the
+   * problem's tier is {@code sentinel}, the reason names the check).
+   */
+  public Health evaluate(
+      List<TierStatus> tiers, List<DrillStatus> drills, List<SentinelChecks> checks) {
+    Health h = evaluate(tiers, drills);
+    List<Health.Problem> problems = new ArrayList<>(h.problems());
+    for (SentinelChecks c : checks) {
+      for (CheckResult r : c.failing()) {
+        problems.add(
+            new Health.Problem(
+                c.dataset(),
+                "sentinel",
+                "dataset "
+                    + c.dataset()
+                    + " sentinel check '"
+                    + r.name()
+                    + "' FAIL at "
+                    + c.checkedAt().truncatedTo(ChronoUnit.SECONDS)
+                    + ": "
+                    + r.reason()));
       }
     }
     return new Health(h.checkedAt(), problems, h.tiers(), h.takenElsewhere());

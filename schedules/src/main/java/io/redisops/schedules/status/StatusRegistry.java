@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 public final class StatusRegistry {
   private final Map<String, TierStatus> tiers = new ConcurrentHashMap<>();
   private final Map<String, DatasetStatus> datasets = new ConcurrentHashMap<>();
+  private final Map<String, SentinelChecks> sentinelChecks = new ConcurrentHashMap<>();
   private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, java.util.concurrent.atomic.AtomicLong> skips =
       new ConcurrentHashMap<>();
@@ -81,6 +82,22 @@ public final class StatusRegistry {
 
   public void updateDataset(DatasetStatus status) {
     datasets.put(status.dataset(), status);
+  }
+
+  /**
+   * Records the latest run of a dataset's deployment checks.
+   *
+   * @return the previous run, or null
+   */
+  public SentinelChecks updateSentinelChecks(SentinelChecks checks) {
+    return sentinelChecks.put(checks.dataset(), checks);
+  }
+
+  /** The latest run of the deployment checks of every Sentinel-monitored dataset, by dataset. */
+  public List<SentinelChecks> sentinelChecks() {
+    return sentinelChecks.values().stream()
+        .sorted(java.util.Comparator.comparing(SentinelChecks::dataset))
+        .toList();
   }
 
   /** Every registered tier, sorted by dataset then tier. */
