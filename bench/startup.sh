@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Start-up of the commands a person types: bench/startup.sh [RUNS]  (default 10 runs per figure)
 # Times `redis-ops --version`, `list` (a repository with one dataset and three backups) and `info` when the
-# build has it, through the launcher cli/target/redis-ops, with the class-data-sharing archive (cli/target/redis-ops.jsa,
-# made by the package phase with cli/target/make-cds-archive) and without it (REDIS_OPS_CDS=0: the baseline, same
-# run, same machine). Prints the median and minimum wall-clock seconds, the median CPU seconds (user+sys) and the
+# build has it, through the launcher cli/target/redis-ops, as the launcher starts them (the class-data-sharing archive
+# cli/target/redis-ops.jsa made by the package phase with cli/target/make-cds-archive, and C1 alone for these short
+# commands) and as the launcher before them did (the baseline, same run, same machine: REDIS_OPS_CDS=0 and
+# REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC, both compilers). Prints the median and minimum wall-clock seconds, the median CPU seconds (user+sys) and the
 # ratio archive/baseline, and the load average at start and end (figures from a loaded machine are not comparable).
 set -euo pipefail
 here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
@@ -36,14 +37,15 @@ commands=("--version" "--repo $work/repo list --dataset bench-1")
 if "$cli" --help 2>/dev/null | grep -qE "^ +info( |$)"; then commands+=("--repo $work/repo info"); fi
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(java -version 2>&1 | head -1)"
-printf '| command | with archive: median (min) wall, median CPU | without (baseline): median (min) wall, median CPU | ratio (wall, median) |\n'
+printf '| command | launcher (archive, C1): median (min) wall, median CPU | baseline (no archive, C1+C2): median (min) wall, median CPU | ratio (wall, median) |\n'
 printf '| --- | --- | --- | --- |\n'
 for c in "${commands[@]}"; do
   for mode in 1 0; do
     : > "$work/t.$mode"
     for ((i = 0; i < runs; i++)); do
       # shellcheck disable=SC2086
-      REDIS_OPS_CDS=$mode /usr/bin/time -f '%e %U %S' -a -o "$work/t.$mode" "$cli" $c >/dev/null 2>"$work/err" || { echo "startup: redis-ops $c failed: $(tail -1 "$work/err")" >&2; exit 1; }
+      if [[ $mode == 1 ]]; then opts=; else opts="-XX:+UseSerialGC"; fi
+      REDIS_OPS_CDS=$mode REDIS_OPS_JAVA_OPTS=$opts /usr/bin/time -f '%e %U %S' -a -o "$work/t.$mode" "$cli" $c >/dev/null 2>"$work/err" || { echo "startup: redis-ops $c failed: $(tail -1 "$work/err")" >&2; exit 1; }
     done
   done
   python3 - "$c" "$work/t.1" "$work/t.0" <<'PY'

@@ -311,6 +311,10 @@ public record Manifest(
 
   /** Key counts by database as {@code db0=10 db3=2}. */
   public static String describeKeys(Map<Integer, Long> keys) {
+    if (keys == null) {
+      return "-"; // not recorded (a manifest written without the count, e.g. by hand or an old
+      // version)
+    }
     StringBuilder sb = new StringBuilder();
     keys.forEach(
         (db, n) ->

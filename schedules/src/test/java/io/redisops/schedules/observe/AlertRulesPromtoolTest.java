@@ -48,19 +48,29 @@ class AlertRulesPromtoolTest {
 
   @Test
   void promtoolAcceptsTheRules() throws Exception {
-    assertThat(promtool("check", "rules", rules().toString())).contains("SUCCESS: 8 rules found");
+    assertThat(promtool("check", "rules", rules().toString())).contains("SUCCESS: 9 rules found");
   }
 
   @Test
   void theDrillAlertsFireAfterAFailedDrillAndAfterTwoDaysWithoutAPassingOne() throws Exception {
+    assertThat(promtoolTest("drill-alerts.test.yml")).contains("SUCCESS");
+  }
+
+  @Test
+  void theSentinelCheckAlertFiresAfterFiveMinutesAtFail() throws Exception {
+    assertThat(promtoolTest("sentinel-alerts.test.yml")).contains("SUCCESS");
+  }
+
+  /** {@code promtool test rules} of a test file in the resources' promtool folder. */
+  private String promtoolTest(String name) throws Exception {
     String test;
     try (java.io.InputStream in =
-        AlertRulesPromtoolTest.class.getResourceAsStream("/promtool/drill-alerts.test.yml")) {
+        AlertRulesPromtoolTest.class.getResourceAsStream("/promtool/" + name)) {
       test =
           new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
               .replace("@RULES@", rules().toString());
     }
-    Path file = Files.writeString(tmp.resolve("drill-alerts.test.yml"), test);
-    assertThat(promtool("test", "rules", file.toString())).contains("SUCCESS");
+    Path file = Files.writeString(tmp.resolve(name), test);
+    return promtool("test", "rules", file.toString());
   }
 }
