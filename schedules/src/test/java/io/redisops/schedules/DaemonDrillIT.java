@@ -1,5 +1,7 @@
 package io.redisops.schedules;
 
+import static io.redisops.schedules.DaemonHttp.get;
+import static io.redisops.schedules.DaemonHttp.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,10 +24,6 @@ import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonDrillIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path tmp;
 
@@ -117,29 +113,6 @@ class DaemonDrillIT {
       } finally {
         daemon.stop(Duration.ofSeconds(10));
       }
-    }
-  }
-
-  private HttpResponse<String> get(int port, String path) {
-    try {
-      return client.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .timeout(Duration.ofSeconds(5))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.redisops.schedules;
 
+import static io.redisops.schedules.DaemonHttp.get;
+import static io.redisops.schedules.DaemonHttp.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.codec.Compression;
@@ -18,11 +20,6 @@ import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -38,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonObservabilityIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path tmp;
 
@@ -119,29 +114,6 @@ class DaemonObservabilityIT {
         daemon.stop(Duration.ofSeconds(10));
       }
       assertThat(daemon.httpAddress()).isPresent();
-    }
-  }
-
-  private HttpResponse<String> get(int port, String path) {
-    try {
-      return client.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .timeout(Duration.ofSeconds(5))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }

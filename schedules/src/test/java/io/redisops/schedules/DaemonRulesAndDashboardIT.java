@@ -1,5 +1,6 @@
 package io.redisops.schedules;
 
+import static io.redisops.schedules.DaemonHttp.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.codec.Compression;
@@ -18,12 +19,6 @@ import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DaemonRulesAndDashboardIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern NAME = Pattern.compile("\\bredis_ops_[a-z0-9_]*[a-z0-9]\\b");
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path tmp;
 
@@ -128,20 +121,5 @@ class DaemonRulesAndDashboardIT {
       names.add(m.group());
     }
     return names;
-  }
-
-  private HttpResponse<String> get(int port, String path) {
-    try {
-      return client.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .timeout(Duration.ofSeconds(5))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package io.redisops.schedules;
 
+import static io.redisops.schedules.DaemonHttp.get;
+import static io.redisops.schedules.DaemonHttp.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.codec.Compression;
@@ -21,10 +23,6 @@ import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisGroupExtension;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +49,6 @@ class DaemonSentinelChecksIT {
   @RegisterExtension
   static final RedisGroupExtension group =
       RedisGroupExtension.builder().replicas(2).sentinels(3).config("save", "3600 1").build();
-
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path tmp;
 
@@ -171,29 +166,6 @@ class DaemonSentinelChecksIT {
           .contains("\"level\":\"PASS\"");
     } finally {
       daemon.stop(Duration.ofSeconds(10));
-    }
-  }
-
-  private HttpResponse<String> get(int port, String path) {
-    try {
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .timeout(Duration.ofSeconds(5))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
   }
 }
