@@ -47,6 +47,7 @@ import java.util.SortedMap;
   "total_keys",
   "server_keys",
   "value_types",
+  "stream",
   "origin_path",
   "duration_ms",
   "tool_version"
@@ -81,7 +82,8 @@ public record Manifest(
     String verificationNote,
     Long serverKeys,
     String originPath,
-    List<Integer> valueTypes) {
+    List<Integer> valueTypes,
+    StreamPosition stream) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE_NAME = "manifest.json";
@@ -205,6 +207,7 @@ public record Manifest(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -297,7 +300,38 @@ public record Manifest(
         verificationNote,
         serverKeys,
         originPath,
-        valueTypes);
+        valueTypes,
+        stream);
+  }
+
+  /**
+   * Where the snapshot sits in its master's replication stream, from the RDB's own AUX fields
+   * ({@code repl-id}, {@code repl-offset}, {@code repl-stream-db}): Redis writes them into a
+   * replication snapshot, and into a BGSAVE file when the server keeps a replication backlog. The
+   * point-in-time archive continues a backup from exactly this position. Null when the RDB does not
+   * carry it (older manifests, imports of files without the fields).
+   *
+   * @param replid the replication id the offset belongs to
+   * @param offset the replication offset the snapshot includes everything up to
+   * @param db the database selected in the stream at that offset ({@code -1} when unknown)
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record StreamPosition(String replid, long offset, int db) {
+
+    /** The position an RDB's AUX fields give, or null when they do not give one. */
+    public static StreamPosition fromAux(Map<String, String> aux) {
+      String id = aux.get("repl-id");
+      String off = aux.get("repl-offset");
+      if (id == null || off == null || id.length() != 40) {
+        return null;
+      }
+      try {
+        String db = aux.get("repl-stream-db");
+        return new StreamPosition(id, Long.parseLong(off), db == null ? -1 : Integer.parseInt(db));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
   }
 
   public boolean hasTier(Tier t) {

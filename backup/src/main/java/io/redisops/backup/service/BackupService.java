@@ -277,7 +277,8 @@ public final class BackupService {
             a.verificationNote(),
             origin.serverKeys(),
             origin.originPath(),
-            a.valueTypes());
+            a.valueTypes(),
+            Manifest.StreamPosition.fromAux(a.aux()));
     CHECKSUM_ONLY.warnOnce(catalog.dataset(), a);
     if (!a.crcPresent()) {
       log.warn(
