@@ -2,10 +2,10 @@ package io.redisops.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
@@ -14,19 +14,20 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * --json}). Written by hand instead of a {@code logback.xml} because parsing XML (Joran and the
  * JDK's SAX parser, some 600 classes) took about a third of a second of every command's start-up.
  * {@link Logging} then sets the levels from {@code -v}. A file given with {@code
- * -Dlogback.configurationFile} still wins.
+ * -Dlogback.configurationFile} still wins. The line itself is {@link LogLineLayout}.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-  static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{0}: %msg%n";
-
   @Override
   public ExecutionStatus configure(LoggerContext context) {
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    LogLineLayout layout = new LogLineLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);
