@@ -251,13 +251,6 @@ class CliFaultsIT {
             2);
     assertThat(port).contains("port that is not a number").doesNotContain("has no host");
 
-    String unix =
-        oneLineError(
-            RedisOpsProcess.run(
-                "--redis", "unix:///run/redis/redis.sock", "--repo", repo.toString(), "backup"),
-            2);
-    assertThat(unix).contains("unix sockets are not supported");
-
     // a missing password file blocks only what logs in
     Path cfg = tmp.resolve("pw.yaml");
     Path missing = tmp.resolve("no-such.pass");

@@ -355,7 +355,7 @@ public record Settings(
         n = n.withPassword(pw.get());
       }
       if (n.username() == null && s.user() != null) {
-        n = new RedisEndpoint(n.host(), n.port(), n.tls(), s.user(), n.password(), n.caFile());
+        n = n.withUsername(s.user());
       }
       if (n.tls() && n.caFile() == null && redis.caFile() != null) {
         n = n.withCaFile(redis.caFile());
@@ -467,6 +467,13 @@ public record Settings(
   }
 
   private static String defaultName(RedisEndpoint ep) {
+    if (ep.isSocket()) {
+      // unix:///run/redis/redis-server.sock: the dataset "redis-server"
+      String file = ep.socket().getFileName().toString();
+      return file.endsWith(".sock") && file.length() > 5
+          ? file.substring(0, file.length() - 5)
+          : file;
+    }
     return ep.host().replace(':', '_') + "-" + ep.port();
   }
 

@@ -37,12 +37,17 @@ public final class RedisConnector {
       refusePlainServer(endpoint, timeout);
     }
     RedisURI.Builder uri =
-        RedisURI.builder()
-            .withHost(endpoint.host())
-            .withPort(endpoint.port())
-            .withSsl(endpoint.tls())
-            .withVerifyPeer(endpoint.tls())
-            .withTimeout(timeout);
+        endpoint.isSocket()
+            ? RedisURI.Builder.socket(endpoint.socket().toString()).withTimeout(timeout)
+            : RedisURI.builder()
+                .withHost(endpoint.host())
+                .withPort(endpoint.port())
+                .withSsl(endpoint.tls())
+                .withVerifyPeer(endpoint.tls())
+                .withTimeout(timeout);
+    if (endpoint.isSocket()) {
+      refuseMissingSocket(endpoint);
+    }
     endpoint
         .passwordIfAny()
         .ifPresent(
@@ -80,6 +85,28 @@ public final class RedisConnector {
     } catch (RuntimeException e) {
       RedisSession.shutdownQuietly(client, resources);
       throw translate(endpoint, e);
+    }
+  }
+
+  /**
+   * Lettuce reaches a Unix socket only through Netty's native epoll transport; say so plainly
+   * rather than with Lettuce's message, and name a missing or unusable socket file before trying.
+   */
+  private static void refuseMissingSocket(RedisEndpoint endpoint) {
+    if (!Files.exists(endpoint.socket())) {
+      throw RedisOpsException.failed(
+          "unable to connect to Redis at "
+              + endpoint
+              + ": no such socket file; check --redis (unixsocket in redis.conf) and that the server"
+              + " runs");
+    }
+    if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+      throw RedisOpsException.usage(
+          "unable to use the Unix socket "
+              + endpoint.socket()
+              + ": Netty's native epoll transport does not load here ("
+              + io.netty.channel.epoll.Epoll.unavailabilityCause().getMessage()
+              + "); use redis://127.0.0.1:PORT");
     }
   }
 

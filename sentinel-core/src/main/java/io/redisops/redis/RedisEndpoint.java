@@ -11,27 +11,48 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where a Redis server is and how to log in: {@code redis://[user:password@]host:port} or {@code
- * rediss://} for TLS. {@link #toString()} never shows the password.
+ * Where a Redis server is and how to log in: {@code redis://[user:password@]host:port}, {@code
+ * rediss://} for TLS, or {@code unix://[user:password@]/path/to/redis.sock} for a Unix socket on
+ * this host. {@link #toString()} never shows the password.
  *
- * @param host host name or address
- * @param port TCP port
+ * @param host host name or address ({@code localhost} for a Unix socket)
+ * @param port TCP port ({@code 0} for a Unix socket)
  * @param tls whether to speak TLS ({@code rediss://})
  * @param username ACL user, or null for the default user
  * @param password password, or null for none
  * @param caFile PEM file of the certificate authority to trust for TLS, or null for the JVM's
  *     default trust store
+ * @param socket the Unix socket's path, or null for TCP
  */
 public record RedisEndpoint(
-    String host, int port, boolean tls, String username, Secret password, Path caFile) {
+    String host,
+    int port,
+    boolean tls,
+    String username,
+    Secret password,
+    Path caFile,
+    Path socket) {
 
   public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
 
+  /** The host a Unix socket endpoint names: the socket is always on this machine. */
+  public static final String SOCKET_HOST = "localhost";
+
   public RedisEndpoint {
-    if (host == null || host.isBlank()) {
+    if (socket != null) {
+      if (!socket.isAbsolute()) {
+        throw RedisOpsException.usage(
+            "Unix socket '" + socket + "' is not an absolute path; use unix:///path/to/redis.sock");
+      }
+      if (tls) {
+        throw RedisOpsException.usage(
+            "TLS over a Unix socket is not supported; use unix:// or rediss://host:port");
+      }
+      host = SOCKET_HOST;
+      port = 0;
+    } else if (host == null || host.isBlank()) {
       throw RedisOpsException.usage("Redis host is empty; use redis://host:port");
-    }
-    if (port < 1 || port > 65535) {
+    } else if (port < 1 || port > 65535) {
       throw RedisOpsException.usage("Redis port " + port + " is out of range 1-65535");
     }
   }
@@ -59,11 +80,7 @@ public record RedisEndpoint(
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("unix")) {
-      throw RedisOpsException.usage(
-          "Redis URI '"
-              + redactUserInfo(text)
-              + "': unix sockets are not supported; let"
-              + " Redis listen on a TCP port (port/bind in redis.conf) and use redis://127.0.0.1:PORT");
+      return parseSocket(text, s);
     }
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
       throw RedisOpsException.usage(
@@ -106,27 +123,85 @@ public record RedisEndpoint(
     return new RedisEndpoint(host, port, scheme.equals("rediss"), user, password, null);
   }
 
+  /** A TCP endpoint. */
+  public RedisEndpoint(
+      String host, int port, boolean tls, String username, Secret password, Path caFile) {
+    this(host, port, tls, username, password, caFile, null);
+  }
+
+  /**
+   * {@code unix://[user:password@]/path}: parsed by hand because {@link URI} reads the path's first
+   * segment after {@code //} as a host.
+   */
+  private static RedisEndpoint parseSocket(String original, String s) {
+    String rest = s.substring(s.indexOf("://") + 3);
+    String user = null;
+    Secret password = null;
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      String info = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+      int colon = info.indexOf(':');
+      if (colon < 0) {
+        password = info.isEmpty() ? null : Secret.of(decode(info));
+      } else {
+        String u = decode(info.substring(0, colon));
+        user = u.isEmpty() ? null : u;
+        password = Secret.of(decode(info.substring(colon + 1)));
+      }
+    }
+    int query = rest.indexOf('?');
+    if (query >= 0) {
+      rest = rest.substring(0, query);
+    }
+    if (!rest.startsWith("/") || rest.length() < 2) {
+      throw RedisOpsException.usage(
+          "Redis URI '"
+              + redactUserInfo(original)
+              + "' names no socket file; use unix:///path/to/redis.sock (the path is absolute)");
+    }
+    return new RedisEndpoint(SOCKET_HOST, 0, false, user, password, null, Path.of(decode(rest)));
+  }
+
   public RedisEndpoint withPassword(Secret newPassword) {
-    return new RedisEndpoint(host, port, tls, username, newPassword, caFile);
+    return new RedisEndpoint(host, port, tls, username, newPassword, caFile, socket);
   }
 
   public RedisEndpoint withCaFile(Path newCaFile) {
-    return new RedisEndpoint(host, port, tls, username, password, newCaFile);
+    return new RedisEndpoint(host, port, tls, username, password, newCaFile, socket);
+  }
+
+  /** A copy that logs in as {@code user} (null: the default user). */
+  public RedisEndpoint withUsername(String user) {
+    return new RedisEndpoint(host, port, tls, user, password, caFile, socket);
+  }
+
+  public boolean isSocket() {
+    return socket != null;
+  }
+
+  /** Whether the server runs on the machine redis-ops runs on (a Unix socket always does). */
+  public boolean onThisHost() {
+    return isSocket() || ThisHost.owns(host);
   }
 
   public Optional<Secret> passwordIfAny() {
     return Optional.ofNullable(password);
   }
 
-  /** {@code host:port}, the form used in names and messages. */
+  /** {@code host:port} (or the socket's path), the form used in names and messages. */
   public String address() {
+    if (isSocket()) {
+      return socket.toString();
+    }
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** The URI without the password, safe to print. */
   @Override
   public String toString() {
-    return (tls ? "rediss://" : "redis://") + (username != null ? username + "@" : "") + address();
+    String scheme = isSocket() ? "unix://" : tls ? "rediss://" : "redis://";
+    return scheme + (username != null ? username + "@" : "") + address();
   }
 
   private static String decode(String s) {

@@ -111,7 +111,7 @@ class RedisEndpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://h:1", "tcp://h:6379", "unix:///tmp/redis.sock"})
+  @ValueSource(strings = {"http://h:1", "tcp://h:6379", "unix://redis.sock", "unix://"})
   void badSchemeIsUsageError(String uri) {
     assertUsage(uri);
   }
@@ -203,7 +203,31 @@ class RedisEndpointTest {
   }
 
   @Test
-  void aPortThatIsNotANumberAndUnixSocketsAreNamed() {
+  void unixSocketsWithAndWithoutCredentials() {
+    RedisEndpoint plain = RedisEndpoint.parse("unix:///run/redis/redis-server.sock");
+    assertThat(plain.isSocket()).isTrue();
+    assertThat(plain.socket()).isEqualTo(java.nio.file.Path.of("/run/redis/redis-server.sock"));
+    assertThat(plain.onThisHost()).isTrue();
+    assertThat(plain.toString()).isEqualTo("unix:///run/redis/redis-server.sock");
+    assertThat(plain.address()).isEqualTo("/run/redis/redis-server.sock");
+
+    RedisEndpoint auth = RedisEndpoint.parse("unix://ops:s3cr%40t@/run/redis.sock?db=0");
+    assertThat(auth.username()).isEqualTo("ops");
+    assertThat(auth.passwordIfAny().orElseThrow().reveal()).isEqualTo("s3cr@t");
+    assertThat(auth.socket()).isEqualTo(java.nio.file.Path.of("/run/redis.sock"));
+    assertThat(auth.toString()).isEqualTo("unix://ops@/run/redis.sock").doesNotContain("s3cr");
+    assertThat(auth.withUsername(null).username()).isNull();
+    assertThat(auth.withPassword(null).socket()).isEqualTo(auth.socket());
+
+    RedisOpsException relative =
+        catchThrowableOfType(
+            RedisOpsException.class, () -> RedisEndpoint.parse("unix://pw@run/redis.sock"));
+    assertThat(relative.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(relative.getMessage()).contains("unix:///path/to/redis.sock").doesNotContain("pw@");
+  }
+
+  @Test
+  void aPortThatIsNotANumberIsNamed() {
     RedisOpsException port =
         catchThrowableOfType(
             RedisOpsException.class, () -> RedisEndpoint.parse("redis://127.0.0.1:abc"));
@@ -211,11 +235,5 @@ class RedisEndpointTest {
     assertThat(port.getMessage())
         .contains("port that is not a number")
         .doesNotContain("has no host");
-    RedisOpsException unix =
-        catchThrowableOfType(
-            RedisOpsException.class, () -> RedisEndpoint.parse("unix:///run/redis/redis.sock"));
-    assertThat(unix.getMessage())
-        .contains("unix sockets are not supported")
-        .contains("redis://127.0.0.1:PORT");
   }
 }

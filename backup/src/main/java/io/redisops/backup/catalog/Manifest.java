@@ -148,7 +148,10 @@ public record Manifest(
      * import}.
      */
     public String describeServer() {
-      return host == null ? role : host + ":" + port + " " + role;
+      if (host == null) {
+        return role;
+      }
+      return (port == 0 ? host : host + ":" + port) + " " + role;
     }
   }
 

@@ -15,7 +15,6 @@ import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisSession;
-import io.redisops.redis.ThisHost;
 import io.redisops.text.Hex;
 import java.io.Closeable;
 import java.io.IOException;
@@ -344,9 +343,7 @@ public final class BackupService {
       return requested;
     }
     Optional<Path> rdb =
-        ThisHost.owns(session.endpoint().host())
-            ? BgsaveSnapshotSource.rdbPath(session)
-            : Optional.empty();
+        session.endpoint().onThisHost() ? BgsaveSnapshotSource.rdbPath(session) : Optional.empty();
     boolean readable =
         rdb.isPresent()
             && Files.isDirectory(rdb.get().getParent())

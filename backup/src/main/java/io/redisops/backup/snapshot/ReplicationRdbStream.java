@@ -180,6 +180,13 @@ public final class ReplicationRdbStream implements Closeable {
 
   private static Socket connect(RedisEndpoint ep, Duration connectTimeout, Duration readTimeout) {
     String server = ep.toString();
+    if (ep.isSocket()) {
+      // java.net.Socket (whose read timeout and TLS layering this class relies on) speaks TCP only
+      throw RedisOpsException.usage(
+          "a snapshot over the replication stream needs Redis' TCP address, not the Unix socket "
+              + ep.socket()
+              + "; use --method bgsave or --redis redis://127.0.0.1:PORT");
+    }
     Socket raw = new Socket();
     try {
       raw.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));

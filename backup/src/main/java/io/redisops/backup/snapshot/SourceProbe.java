@@ -23,8 +23,11 @@ public final class SourceProbe {
       // older servers or restricted INFO: the offset stays unknown
     }
     ServerIdentity id = ServerIdentity.of(server);
+    // a Unix socket is recorded as its path, port 0
     return new Manifest.Source(
-        session.endpoint().host(),
+        session.endpoint().isSocket()
+            ? session.endpoint().socket().toString()
+            : session.endpoint().host(),
         session.endpoint().port(),
         repl.get("role"),
         server.get("run_id"),

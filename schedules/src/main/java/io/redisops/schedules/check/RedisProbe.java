@@ -10,7 +10,6 @@ import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
-import io.redisops.redis.ThisHost;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +47,7 @@ final class RedisProbe {
       String version = info.getOrDefault("valkey_version", info.get("redis_version"));
       String role = session.info("replication").get("role");
       boolean loading = "1".equals(session.info("persistence").get("loading"));
-      boolean local = ThisHost.owns(endpoint.host());
+      boolean local = endpoint.onThisHost();
       String dir = null;
       String dbfilename = null;
       boolean configRefused = false;
