@@ -25,7 +25,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CLI = os.path.join(ROOT, "cli", "target", "redis-ops")
+# BENCH_CLI: another build's launcher (with its jar beside it), to compare two builds on the same machine
+CLI = os.environ.get("BENCH_CLI") or os.path.join(ROOT, "cli", "target", "redis-ops")
 BASELINE_BACKUP = os.path.join(HERE, "baseline-backup.sh")
 HELPER_CP_FILE = os.path.join(HERE, "java", "target", "classpath.txt")
 HELPER_CLASSES = os.path.join(HERE, "java", "target", "classes")
@@ -1017,7 +1018,8 @@ def machine_info():
         "redis": version(["redis-server", "--version"]),
         "java": version(["java", "-version"]),
         "zstd": version(["zstd", "--version"]),
-        "redis_ops_commit": (commit or "?") + ("-dirty" if dirty else ""),
+        "redis_ops_commit": ((commit or "?") + ("-dirty" if dirty else "")
+                             + (f" (BENCH_CLI={CLI})" if os.environ.get("BENCH_CLI") else "")),
         "started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 
