@@ -1123,7 +1123,7 @@ def main():
     ap.add_argument("--idle-seconds", type=int, help="daemon idle window (default 60, quick 15)")
     ap.add_argument("--startup-runs", type=int, help="runs per start-up figure (default 10, quick 5)")
     ap.add_argument("--bench-requests", type=int, default=20000, help="redis-benchmark -n per batch")
-    ap.add_argument("--daemon-java-opts", default="-XX:+UseSerialGC -Xmx256m",
+    ap.add_argument("--daemon-java-opts", default="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30",
                     help="REDIS_OPS_JAVA_OPTS of the daemon (default: the systemd unit's)")
     ap.add_argument("--work-dir", help="parent of the temporary folder (default $TMPDIR)")
     ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
