@@ -33,7 +33,7 @@ class SystemdUnitTest {
     assertThat(env.assignments()).containsKey("REDIS_OPS_JAVA_OPTS");
     // the launcher word-splits the value into JVM options
     assertThat(env.assignments().get("REDIS_OPS_JAVA_OPTS").split("\\s+"))
-        .contains("-Xmx256m", "-XX:+UseSerialGC");
+        .contains("-Xmx256m", "-XX:+UseSerialGC", "-Xms16m", "-XX:MaxHeapFreeRatio=30");
   }
 
   @Test
@@ -70,7 +70,8 @@ class SystemdUnitTest {
     // default
     assertThat(lines.indexOf("EnvironmentFile=-/etc/default/redis-ops"))
         .isGreaterThan(
-            lines.indexOf("Environment=\"REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xmx256m\""));
+            lines.indexOf(
+                "Environment=\"REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30\""));
   }
 
   /**
@@ -92,7 +93,7 @@ class SystemdUnitTest {
     Environment env = environment(asUnit);
     assertThat(env.ignored()).isEmpty();
     assertThat(env.assignments().get("REDIS_OPS_JAVA_OPTS").split("\\s+"))
-        .contains("-Xmx256m", "-XX:+UseSerialGC");
+        .contains("-Xmx256m", "-XX:+UseSerialGC", "-Xms16m", "-XX:MaxHeapFreeRatio=30");
   }
 
   /**

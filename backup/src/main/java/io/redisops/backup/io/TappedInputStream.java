@@ -77,9 +77,12 @@ public final class TappedInputStream extends FilterInputStream {
     return false;
   }
 
+  /** Bytes asked of the source per read while draining: large reads, few calls. */
+  static final int DRAIN_BUFFER = 1024 * 1024;
+
   /** Reads what is left, so the hash and the sink cover the whole stream. */
   public void drain() throws IOException {
-    byte[] buf = new byte[64 * 1024];
+    byte[] buf = new byte[DRAIN_BUFFER];
     while (read(buf, 0, buf.length) >= 0) {
       // keep reading
     }

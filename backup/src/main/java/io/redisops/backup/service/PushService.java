@@ -141,7 +141,8 @@ public final class PushService {
                   source.drain();
                 }
                 target.close();
-                if (source.count() != m.storedSize() || !source.hex().equals(m.storedSha256())) {
+                String sha256 = source.hex(); // once: the digest resets when it is read
+                if (source.count() != m.storedSize() || !sha256.equals(m.storedSha256())) {
                   // Thrown inside the body: the upload is dropped, a damaged backup is never
                   // copied.
                   throw RedisOpsException.integrity(
@@ -150,7 +151,7 @@ public final class PushService {
                           + "/"
                           + m.id()
                           + " fails its checksum (SHA-256 "
-                          + source.hex()
+                          + sha256
                           + ", "
                           + source.count()
                           + " bytes; the manifest says "

@@ -11,7 +11,11 @@ import java.io.InputStream;
  * as soon as it arrives.
  */
 final class EofFramedRdbInputStream extends InputStream {
-  private static final int CHUNK = 64 * 1024;
+  /**
+   * Bytes asked of the socket per read: large, so the payload reaches the analyzer (which reads 1
+   * MiB at a time) in few reads and few copies.
+   */
+  static final int CHUNK = 1024 * 1024;
 
   private final InputStream in;
   private final byte[] mark;
@@ -80,8 +84,10 @@ final class EofFramedRdbInputStream extends InputStream {
       throw new EOFException(ReplicationRdbStream.prematureEnd(server, handedOut + (end - start)));
     }
     end += n;
-    for (int p = searchFrom; p + mark.length <= end; p++) {
-      if (matchesMarkAt(p)) {
+    // A tight scan for the mark's first byte; the other 39 are compared only where it matches.
+    byte first = mark[0];
+    for (int p = searchFrom, last = end - mark.length; p <= last; p++) {
+      if (buf[p] == first && matchesMarkAt(p)) {
         payloadEnd = p;
         return;
       }
@@ -89,8 +95,9 @@ final class EofFramedRdbInputStream extends InputStream {
     searchFrom = Math.max(searchFrom, end - mark.length + 1);
   }
 
+  /** Whether the mark starts at {@code p}; its first byte was already compared. */
   private boolean matchesMarkAt(int p) {
-    for (int i = 0; i < mark.length; i++) {
+    for (int i = 1; i < mark.length; i++) {
       if (buf[p + i] != mark[i]) {
         return false;
       }

@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicationRdbStream implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ReplicationRdbStream.class);
+
+  /**
+   * The socket's read buffer during the handshake; the payload's large reads ({@link
+   * EofFramedRdbInputStream#CHUNK}) go past it straight to the socket.
+   */
   private static final int BUFFER = 64 * 1024;
 
   private final Closeable connection;

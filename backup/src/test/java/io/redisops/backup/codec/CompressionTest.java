@@ -33,6 +33,40 @@ class CompressionTest {
     return data;
   }
 
+  @Test
+  void zstdWorkersFollowTheCoresWithinBounds() {
+    assertThat(Compression.zstdWorkers(1)).isEqualTo(1);
+    assertThat(Compression.zstdWorkers(2)).isEqualTo(2);
+    assertThat(Compression.zstdWorkers(64)).isEqualTo(Compression.MAX_ZSTD_WORKERS);
+    assertThat(Compression.ZSTD_WORKERS)
+        .isBetween(1, Compression.MAX_ZSTD_WORKERS)
+        .isEqualTo(Compression.zstdWorkers(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Larger than several zstd jobs, so the workers each compress a part of it. */
+  @Test
+  void zstdRoundTripSpanningSeveralWorkerJobs() throws IOException {
+    byte[] chunk = sample();
+    byte[] data = new byte[8 * chunk.length];
+    Random random = new Random(7);
+    for (int i = 0; i < 8; i++) {
+      System.arraycopy(chunk, 0, data, i * chunk.length, chunk.length);
+      data[i * chunk.length + random.nextInt(chunk.length)] ^= 1; // no two copies alike
+    }
+    ByteArrayOutputStream stored = new ByteArrayOutputStream();
+    try (OutputStream out = Compression.ZSTD.compress(stored)) {
+      for (int off = 0; off < data.length; off += 1 << 20) {
+        out.write(data, off, Math.min(1 << 20, data.length - off));
+      }
+    }
+    byte[] back;
+    try (InputStream in =
+        Compression.ZSTD.decompress(new ByteArrayInputStream(stored.toByteArray()))) {
+      back = in.readAllBytes();
+    }
+    assertThat(back).isEqualTo(data);
+  }
+
   @ParameterizedTest
   @EnumSource(Compression.class)
   void roundTrip(Compression c) throws IOException {

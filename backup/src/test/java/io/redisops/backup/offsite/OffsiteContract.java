@@ -472,6 +472,72 @@ abstract class OffsiteContract {
   }
 
   @Test
+  void aLocalObjectThatChangesWhileItIsPushedIsRefusedAndItsUploadAborted() throws Exception {
+    RedisCommands<String, String> r = redis.sync();
+    r.select(8);
+    try {
+      Random random = new Random(5);
+      for (int i = 0; i < 24; i++) {
+        byte[] v = new byte[1024 * 1024];
+        random.nextBytes(v);
+        r.set("big:" + i, java.util.Base64.getEncoder().encodeToString(v));
+      }
+      Manifest big = backup(Tier.MANUAL);
+      assertThat(big.storedSize()).isGreaterThan(2L * S3Repository.PART_SIZE);
+      Path object = tmp.resolve("repo").resolve("ds").resolve(big.id()).resolve(big.object());
+      assertThat(object).hasSize(big.storedSize());
+      Offsite o = offsite();
+      AtomicBoolean changed = new AtomicBoolean();
+      AtomicLong sent = new AtomicLong();
+      // Once a part is on its way, a byte near the end (not read yet) changes on disk: the one pass
+      // that uploads also hashes, so the SHA-256 at the end differs from the manifest's.
+      ProgressListener changeHalfway =
+          new ProgressListener() {
+            @Override
+            public void begin(String task, long totalBytes) {}
+
+            @Override
+            public void advance(long bytes) {
+              if (sent.addAndGet(bytes) > S3Repository.PART_SIZE + 1 && !changed.getAndSet(true)) {
+                try (java.io.RandomAccessFile f =
+                    new java.io.RandomAccessFile(object.toFile(), "rw")) {
+                  f.seek(big.storedSize() - 100);
+                  int b = f.read();
+                  f.seek(big.storedSize() - 100);
+                  f.write(b ^ 1);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
+            }
+
+            @Override
+            public void end() {}
+          };
+
+      PushResult result = new PushService(local, o).push("ds", false, changeHalfway);
+
+      assertThat(changed).isTrue();
+      assertThat(result.pushed()).isEmpty();
+      assertThat(result.refused()).extracting(PushResult.Refused::id).containsExactly(big.id());
+      assertThat(result.refused().get(0).reason())
+          .contains("fails its checksum")
+          .contains("the manifest says " + big.storedSha256())
+          // the SHA-256 of what was read, not of nothing (the digest is read once)
+          .doesNotContain("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+      assertThat(o.remote().catalog("ds").list()).isEmpty();
+      S3Repository repo = (S3Repository) o.remote().repository();
+      assertThat(repo.incompleteUploads("ds/"))
+          .as("the multipart upload was aborted, not left behind")
+          .isEmpty();
+      assertThat(repo.list("ds/")).as("no object of the refused backup").isEmpty();
+    } finally {
+      r.flushdb();
+      r.select(0);
+    }
+  }
+
+  @Test
   void backupsTakenDuringAnOutageAllReachS3AfterIt() throws IOException {
     assumeTrue(canStopServer(), "this server cannot be stopped and restarted by the test");
     Offsite o = offsite();

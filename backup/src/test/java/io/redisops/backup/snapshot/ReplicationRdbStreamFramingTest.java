@@ -97,6 +97,44 @@ class ReplicationRdbStreamFramingTest {
   }
 
   @Test
+  void eofFramingFindsTheMarkAcrossChunkBoundariesWithArbitraryReadSizes() throws IOException {
+    // Larger than two of the stream's chunks, full of the mark's first byte and of near-marks
+    // (39 of its 40 bytes), delivered in random read sizes so the mark straddles reads.
+    byte[] near = bytes(MARK.substring(0, 39) + "X");
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    Random random = new Random(3);
+    while (payload.size() < 2 * EofFramedRdbInputStream.CHUNK + 12_345) {
+      byte[] noise = new byte[random.nextInt(3000)];
+      random.nextBytes(noise);
+      payload.write(noise, 0, noise.length);
+      payload.write(near, 0, near.length);
+      payload.write('0');
+    }
+    byte[] rdb = payload.toByteArray();
+    byte[] wire = concat(bytes("$EOF:" + MARK + "\r\n"), rdb, bytes(MARK));
+    for (int seed = 0; seed < 3; seed++) {
+      Random sizes = new Random(seed);
+      InputStream chopped =
+          new InputStream() {
+            private final ByteArrayInputStream in = new ByteArrayInputStream(wire);
+
+            @Override
+            public int read() {
+              return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+              return len == 0 ? 0 : in.read(b, off, Math.min(len, 1 + sizes.nextInt(200_000)));
+            }
+          };
+      ReplicationRdbStream s =
+          ReplicationRdbStream.fromReplicationStream(chopped, SERVER, CLOCK, () -> {});
+      assertThat(s.rdb().readAllBytes()).as("seed %d", seed).isEqualTo(rdb);
+    }
+  }
+
+  @Test
   void eofFramingHandsOutBytesBeforeTheMarkArrives() throws IOException {
     // Only 39 bytes may be held back: a stream that has not ended yet must already give the rest.
     byte[] received = concat(bytes("$EOF:" + MARK + "\r\n"), fakeRdb(1000));

@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  *
  * <p>Every part carries its Content-MD5, which S3 checks on arrival; after completion the object's
  * size and ETag (for unencrypted or SSE-S3 objects, the MD5 of the parts' MD5s, {@code -N}) are
- * compared with what was sent.
+ * compared with what was sent. A part's MD5 is computed by the upload thread that sends it, just
+ * before sending, not by the writer: the writer's thread only copies bytes (and whatever its caller
+ * does, e.g. the SHA-256 of the local object), so hashing runs in parallel with reading.
  */
 final class MultipartUploadStream extends OutputStream {
   private static final Logger log = LoggerFactory.getLogger(MultipartUploadStream.class);
@@ -51,8 +53,27 @@ final class MultipartUploadStream extends OutputStream {
   private final String bucket;
   private final BlockingQueue<byte[]> pool =
       new ArrayBlockingQueue<>(S3Repository.PARALLEL_PARTS + 1);
-  private final List<Future<CompletedPart>> parts = new ArrayList<>();
-  private final List<byte[]> partMd5s = new ArrayList<>();
+  private final List<Future<SentPart>> parts = new ArrayList<>();
+
+  /** A part S3 accepted, with the MD5 it was sent with (for the multipart ETag). */
+  private static final class SentPart {
+    private final CompletedPart completed;
+    private final byte[] md5;
+
+    SentPart(CompletedPart completed, byte[] md5) {
+      this.completed = completed;
+      this.md5 = md5;
+    }
+
+    CompletedPart completed() {
+      return completed;
+    }
+
+    byte[] md5() {
+      return md5;
+    }
+  }
+
   private int allocated;
   private byte[] current;
   private int filled;
@@ -130,8 +151,12 @@ final class MultipartUploadStream extends OutputStream {
           submitPart();
         }
         List<CompletedPart> done = new ArrayList<>();
-        for (Future<CompletedPart> f : parts) {
-          done.add(await(f));
+        // parts are submitted in part-number order, so the MD5s are in the ETag's order too
+        MessageDigest all = md5Digest();
+        for (Future<SentPart> f : parts) {
+          SentPart sent = await(f);
+          done.add(sent.completed());
+          all.update(sent.md5());
         }
         done.sort(Comparator.comparing(CompletedPart::partNumber));
         client.completeMultipartUpload(
@@ -141,9 +166,7 @@ final class MultipartUploadStream extends OutputStream {
                     .uploadId(uploadId)
                     .multipartUpload(m -> m.parts(done)));
         uploadId = null;
-        MessageDigest all = md5Digest();
-        partMd5s.forEach(all::update);
-        expectedEtag = Hex.of(all.digest()) + "-" + partMd5s.size();
+        expectedEtag = Hex.of(all.digest()) + "-" + parts.size();
       }
       HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(fullKey));
       if (head.contentLength() != total) {
@@ -184,7 +207,7 @@ final class MultipartUploadStream extends OutputStream {
    */
   void abort() {
     finished = true;
-    for (Future<CompletedPart> f : parts) {
+    for (Future<SentPart> f : parts) {
       f.cancel(false);
       try {
         f.get();
@@ -233,7 +256,7 @@ final class MultipartUploadStream extends OutputStream {
               + " bytes");
     }
     // A failed part ends the upload now rather than after the whole stream was read.
-    for (Future<CompletedPart> f : parts) {
+    for (Future<SentPart> f : parts) {
       if (f.isDone()) {
         await(f);
       }
@@ -241,8 +264,6 @@ final class MultipartUploadStream extends OutputStream {
     byte[] buf = current;
     int len = filled;
     int number = parts.size() + 1;
-    byte[] md5 = md5(buf, len);
-    partMd5s.add(md5);
     String id = uploadId;
     current = null;
     filled = 0;
@@ -250,6 +271,7 @@ final class MultipartUploadStream extends OutputStream {
         executor.submit(
             () -> {
               try {
+                byte[] md5 = md5(buf, len);
                 String etag =
                     client
                         .uploadPart(
@@ -265,7 +287,8 @@ final class MultipartUploadStream extends OutputStream {
                                 len,
                                 "application/octet-stream"))
                         .eTag();
-                return CompletedPart.builder().partNumber(number).eTag(etag).build();
+                return new SentPart(
+                    CompletedPart.builder().partNumber(number).eTag(etag).build(), md5);
               } finally {
                 pool.add(buf);
               }
@@ -289,7 +312,7 @@ final class MultipartUploadStream extends OutputStream {
         if (b != null) {
           return b;
         }
-        for (Future<CompletedPart> f : parts) {
+        for (Future<SentPart> f : parts) {
           if (f.isDone()) {
             await(f);
           }
@@ -301,7 +324,7 @@ final class MultipartUploadStream extends OutputStream {
     }
   }
 
-  private CompletedPart await(Future<CompletedPart> f) throws IOException {
+  private SentPart await(Future<SentPart> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
