@@ -50,14 +50,7 @@ final class ReplicationHandshake {
    * RdbBulkHeader#read}.
    */
   void run(RedisEndpoint ep) throws IOException {
-    Optional<Secret> password = ep.passwordIfAny();
-    if (password.isPresent()) {
-      if (ep.username() != null) {
-        expectOk("AUTH", "AUTH", ep.username(), password.get().reveal());
-      } else {
-        expectOk("AUTH", "AUTH", password.get().reveal());
-      }
-    }
+    authenticate(ep);
     expectOk("REPLCONF capa eof", "REPLCONF", "capa", "eof");
     // A port Sentinel refuses to record (docs/redis-facts.md, "Sentinel and the archiver"):
     // without one the master lists the capture as port 0, and a sentinel refreshing its INFO
@@ -72,11 +65,23 @@ final class ReplicationHandshake {
     send("SYNC");
   }
 
+  /** AUTH when the endpoint carries a password (with its ACL user when it names one). */
+  void authenticate(RedisEndpoint ep) throws IOException {
+    Optional<Secret> password = ep.passwordIfAny();
+    if (password.isPresent()) {
+      if (ep.username() != null) {
+        expectOk("AUTH", "AUTH", ep.username(), password.get().reveal());
+      } else {
+        expectOk("AUTH", "AUTH", password.get().reveal());
+      }
+    }
+  }
+
   /**
    * A command the server may not know: an error reply is logged and ignored, but not a permission
    * problem.
    */
-  private void optional(String shownAs, String... command) throws IOException {
+  void optional(String shownAs, String... command) throws IOException {
     try {
       expectOk(shownAs, command);
     } catch (RedisOpsException e) {
@@ -92,7 +97,7 @@ final class ReplicationHandshake {
    * @param shownAs the command as named in messages: never with its arguments, which may hold the
    *     password
    */
-  private void expectOk(String shownAs, String... command) throws IOException {
+  void expectOk(String shownAs, String... command) throws IOException {
     send(command);
     int type = in.read();
     if (type == -1) {
@@ -115,7 +120,7 @@ final class ReplicationHandshake {
     }
   }
 
-  private void send(String... command) throws IOException {
+  void send(String... command) throws IOException {
     StringBuilder sb = new StringBuilder().append('*').append(command.length).append("\r\n");
     for (String arg : command) {
       sb.append('$')
