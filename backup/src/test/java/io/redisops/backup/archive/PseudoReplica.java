@@ -1,4 +1,4 @@
-package io.redisops.sentinel;
+package io.redisops.backup.archive;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

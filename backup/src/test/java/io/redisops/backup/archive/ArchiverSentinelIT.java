@@ -1,14 +1,26 @@
-package io.redisops.sentinel;
+package io.redisops.backup.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redisops.backup.fixtures.TestBackupContext;
+import io.redisops.backup.service.BackupContext;
+import io.redisops.backup.service.BackupService;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.sentinel.ArchiverAnnouncement;
+import io.redisops.sentinel.CheckResult;
+import io.redisops.sentinel.DeploymentChecker;
+import io.redisops.sentinel.SentinelClient;
+import io.redisops.sentinel.SentinelTarget;
+import io.redisops.sentinel.Topology;
+import io.redisops.sentinel.TopologyReader;
+import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.RedisGroupExtension;
 import io.redisops.testkit.RedisSentinel;
 import io.redisops.testkit.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,18 +30,21 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A replica that is no server (the archiver: handshake, PSYNC, stream, ACKs, no listening port)
+ * The point-in-time archiver (a replica that is no server: PSYNC, stream, ACKs, no listening port)
  * attached to a Sentinel-monitored master, on real servers. With {@link ArchiverAnnouncement}'s
- * handshake no sentinel ever records it: not in {@code SENTINEL REPLICAS}, not in a config file,
- * not chosen by {@code SENTINEL FAILOVER}; status lists it as the archiver and check stays as clean
- * as without it. A control attached without a listening port (what {@code redis-cli --replica}
- * does) shows what the announcement prevents: a phantom replica, kept after it disconnects and
- * written to every config file, until {@code SENTINEL RESET}.
+ * handshake, which {@link io.redisops.backup.snapshot.ReplicationConnection} sends, no sentinel
+ * ever records it: not in {@code SENTINEL REPLICAS}, not in a config file, not chosen by {@code
+ * SENTINEL FAILOVER}, also after it followed the failover to the new master; status lists it as the
+ * archiver and check stays as clean as without it. A control attached without a listening port
+ * (what {@code redis-cli --replica} does) shows what the announcement prevents: a phantom replica,
+ * kept after it disconnects and written to every config file, until {@code SENTINEL RESET}.
  */
 class ArchiverSentinelIT {
   private static final String NAME = "mymaster";
+  private static final String DATASET = "pitr";
 
   @RegisterExtension
   static final RedisGroupExtension group =
@@ -37,6 +52,8 @@ class ArchiverSentinelIT {
           .downAfter(Duration.ofSeconds(2))
           .failoverTimeout(Duration.ofSeconds(10))
           .build();
+
+  @TempDir static Path dir;
 
   private static SentinelTarget target() {
     return new SentinelTarget(
@@ -100,31 +117,65 @@ class ArchiverSentinelIT {
     return s.host() + ":" + s.port();
   }
 
+  /** A real archiver that asks the sentinels for the master at every connection. */
+  private static Archiver archiver(TopologyReader reader) {
+    LocalRepository repo = new LocalRepository(dir.resolve("repo"));
+    BackupContext context = TestBackupContext.of(repo, dir.resolve("repo")).build();
+    BackupService service = BackupService.standard(context);
+    return new Archiver(
+        DATASET,
+        () -> {
+          Topology t = reader.read(false);
+          return reader.target().redisAt(t.master().host(), t.master().port());
+        },
+        new ArchiveStore(repo, context.compression()),
+        context.catalog(DATASET),
+        (master, rdb, at, pos) ->
+            service.storeBase(DATASET, master, rdb, at, pos, Duration.ofSeconds(10)),
+        Clock.systemUTC(),
+        new Archiver.Settings(
+            Duration.ofMillis(200),
+            1024 * 1024,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(10)));
+  }
+
+  /** Waits until {@code master} lists the archiver online. */
+  private static void awaitArchiverOnline(RedisServer master) {
+    Await.until(
+        Duration.ofSeconds(60),
+        "the archiver to be online on " + address(master),
+        () ->
+            ArchiverAnnouncement.parse(master.sync().info("replication")).stream()
+                .anyMatch(
+                    a ->
+                        a.kind() == ArchiverAnnouncement.Kind.ARCHIVER
+                            && a.state().equals("online")));
+  }
+
   @Test
   void sentinelNeverRecordsTheArchiverNorPromotesItAndStatusAndCheckAccountForIt()
       throws Exception {
     RedisServer master = group.master();
     Set<String> servers = new TreeSet<>();
     group.replicas().forEach(r -> servers.add(address(r)));
-    List<String> control;
+    List<String> control = new ArrayList<>();
     try (SentinelClient client = new SentinelClient()) {
       TopologyReader reader = new TopologyReader(client, target(), Clock.systemUTC());
       DeploymentChecker checker = new DeploymentChecker(client, reader);
       Set<String> baseline = notPassing(checker.check().results());
 
-      long attached = System.nanoTime();
+      Archiver archiver = archiver(reader);
+      Thread thread = new Thread(archiver, "archiver-sentinel-it");
+      thread.start();
       PseudoReplica noPort = null;
-      try (PseudoReplica archiver =
-          PseudoReplica.attach(
-              master.host(), master.port(), ArchiverAnnouncement.archiverHandshake())) {
+      try {
+        awaitArchiverOnline(master);
+        long attached = System.nanoTime();
         noPort = PseudoReplica.attach(master.host(), master.port(), List.of());
-        assertThat(master.info("replication", "connected_slaves")).isEqualTo("4");
         everySentinelReadTheMasterSince(attached);
-        Await.until(
-            Duration.ofSeconds(15),
-            "the master to list the archiver online",
-            () ->
-                reader.read(true).ownReplicas().stream().anyMatch(a -> a.state().equals("online")));
         // exactly the two servers and the control, attached without a listening port, which is
         // recorded: the test sees a phantom when there is one
         Set<String> withControl = new TreeSet<>(servers);
@@ -151,9 +202,7 @@ class ArchiverSentinelIT {
             Duration.ofSeconds(10),
             "the master to drop the control",
             () -> master.info("replication", "connected_slaves").equals("3"));
-        long gone = System.nanoTime();
-        everySentinelReadTheMasterSince(gone);
-        control = new ArrayList<>();
+        everySentinelReadTheMasterSince(System.nanoTime());
         for (RedisSentinel s : group.sentinels()) {
           assertThat(listed(s)).contains(master.host() + ":0");
           List<String> known = knownReplicas(s);
@@ -200,11 +249,22 @@ class ArchiverSentinelIT {
           assertThat(log).as("sentinel %d", s.port()).doesNotContain("-1 @ " + NAME);
           assertThat(log).doesNotContain("+failover-end-for-timeout");
         }
-        // afterwards no config file lists the archiver: only the old master and the other replica
+
+        // the archiver follows the failover to the new master, where no sentinel records it either
+        RedisServer newMaster =
+            group.replicas().stream()
+                .filter(r -> address(r).equals(after.master().address()))
+                .findFirst()
+                .orElseThrow();
+        awaitArchiverOnline(newMaster);
+        everySentinelReadTheMasterSince(System.nanoTime());
+        assertThat(reader.read(true).ownReplicas())
+            .singleElement()
+            .satisfies(a -> assertThat(a.kind()).isEqualTo(ArchiverAnnouncement.Kind.ARCHIVER));
+        // afterwards no sentinel lists it and no config file holds it: only the old master and
+        // the other replica
         Set<String> others = new TreeSet<>(List.of(address(master)));
-        group.replicas().stream()
-            .filter(r -> !address(r).equals(after.master().address()))
-            .forEach(r -> others.add(address(r)));
+        group.replicas().stream().filter(r -> r != newMaster).forEach(r -> others.add(address(r)));
         for (RedisSentinel s : group.sentinels()) {
           assertThat(listed(s)).as("sentinel %d", s.port()).isEqualTo(others);
           assertThat(knownReplicas(s))
@@ -214,12 +274,15 @@ class ArchiverSentinelIT {
                       .map(a -> "sentinel known-replica " + NAME + " " + a.replace(':', ' '))
                       .toList());
         }
-        assertThat(archiver.offset()).isPositive();
+        assertThat(archiver.status().durableOffset()).isPositive();
       } finally {
         if (noPort != null) {
           noPort.close();
         }
+        archiver.stop();
+        thread.join(30_000);
       }
+      assertThat(thread.isAlive()).as("archiver thread stopped").isFalse();
     }
     assertThat(control).as("what the announcement prevents").isNotEmpty();
   }
