@@ -3,6 +3,7 @@ package io.redisops.cli;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.sentinel.ArchiverAnnouncement;
 import io.redisops.sentinel.SentinelClient;
 import io.redisops.sentinel.Topology;
 import io.redisops.sentinel.TopologyReader;
@@ -70,6 +71,21 @@ final class SentinelStatusCommand implements Callable<Integer> {
     } else {
       r.print(out);
     }
+    if (!t.ownReplicas().isEmpty()) {
+      // the archiver is listed apart: the sentinels never record it and never promote it
+      out.println();
+      Table a = new Table("REDIS-OPS", "FROM", "STATE", "ACKED OFFSET", "LAG", "LAST ACK");
+      for (ArchiverAnnouncement.Attached x : t.ownReplicas()) {
+        a.add(
+            x.kind().label(),
+            x.host(),
+            x.state(),
+            Long.toString(x.ackOffset()),
+            x.lagBytes() == null ? "?" : x.lagBytes() + " B",
+            x.ackAgeSeconds() + " s ago");
+      }
+      a.print(out);
+    }
     out.println();
     Table s = new Table("SENTINEL", "STATE", "MASTER SEEN", "EPOCH", "SEEN BY OTHERS", "SOURCE");
     for (Topology.SentinelState x : t.sentinels()) {
@@ -99,7 +115,19 @@ final class SentinelStatusCommand implements Callable<Integer> {
       Long masterReplOffset,
       String observedAt,
       boolean stale,
-      String staleReason) {}
+      String staleReason,
+      List<OwnReplicaJson> ownReplicas) {}
+
+  /** One of redis-ops' own replicas (the archiver, a capture by replication) on the master. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record OwnReplicaJson(
+      String kind,
+      String host,
+      int announcedPort,
+      String state,
+      long ackOffset,
+      Long lagBytes,
+      long ackAgeSeconds) {}
 
   /** A master or replica; a replica also has its link (absent for the master). */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -152,7 +180,19 @@ final class SentinelStatusCommand implements Callable<Integer> {
         t.masterReplOffset(),
         t.observedAt().toString(),
         t.stale(),
-        t.staleReason());
+        t.staleReason(),
+        t.ownReplicas().stream()
+            .map(
+                a ->
+                    new OwnReplicaJson(
+                        a.kind().label(),
+                        a.host(),
+                        a.port(),
+                        a.state(),
+                        a.ackOffset(),
+                        a.lagBytes(),
+                        a.ackAgeSeconds()))
+            .toList());
   }
 
   static InstanceJson instance(Topology.Instance i) {

@@ -28,6 +28,7 @@ public final class DeploymentRules {
     agreement(t, out);
     distinctHosts(t, out);
     replicas(t, out);
+    ownReplicas(t, out);
     minReplicas(f, out);
     persistence(f, out);
     priority(t, out);
@@ -209,24 +210,59 @@ public final class DeploymentRules {
     }
   }
 
+  /** Replicas Sentinel lists that are servers it could promote (not a port-0 phantom). */
+  private static List<Instance> servers(Topology t) {
+    return t.replicas().stream().filter(r -> !ArchiverAnnouncement.notAServer(r.port())).toList();
+  }
+
   private static void replicas(Topology t, List<CheckResult> out) {
-    if (t.replicas().isEmpty()) {
+    if (servers(t).isEmpty()) {
       out.add(
           CheckResult.fail(
-              "replicas", "the master has no replica: there is nothing to fail over to"));
-      return;
+              "replicas",
+              "the master has no replica"
+                  + (t.ownReplicas().isEmpty()
+                      ? ""
+                      : " (the archiver is none: it is never promoted)")
+                  + ": there is nothing to fail over to"));
     }
     for (Instance r : t.replicas()) {
       String name = "replica " + r.address();
       String lag =
           r.lagBytes() == null ? "offset " + r.replOffset() : "lag " + r.lagBytes() + " bytes";
-      if (r.down()) {
+      if (r.port() == 0) {
+        out.add(
+            CheckResult.warn(
+                name,
+                "a replica that announced no listening port (e.g. redis-cli --replica, or a"
+                    + " backup by replication of an older redis-ops): no server, never promoted, but the"
+                    + " sentinels keep it ("
+                    + r.state()
+                    + ") in their configuration until SENTINEL RESET "
+                    + t.masterName()
+                    + " on each sentinel"));
+      } else if (r.down()) {
         out.add(CheckResult.warn(name, "down (" + r.state() + ")"));
       } else if (!"ok".equals(r.linkStatus())) {
         out.add(CheckResult.warn(name, "link to the master is " + r.linkStatus() + ", " + lag));
       } else {
         out.add(CheckResult.pass(name, "linked to " + r.masterAddress() + ", " + lag));
       }
+    }
+  }
+
+  private static void ownReplicas(Topology t, List<CheckResult> out) {
+    for (ArchiverAnnouncement.Attached a : t.ownReplicas()) {
+      out.add(
+          CheckResult.pass(
+              a.kind().label() + " " + a.host(),
+              a.state()
+                  + (a.lagBytes() == null ? "" : ", " + a.lagBytes() + " bytes behind")
+                  + ", acknowledged "
+                  + a.ackAgeSeconds()
+                  + " s ago; announced port "
+                  + a.port()
+                  + ": the sentinels do not record it and never promote it"));
     }
   }
 
@@ -247,6 +283,17 @@ public final class DeploymentRules {
               "min-replicas-to-write is 0 on the master: in a split brain the"
                   + " isolated old master keeps accepting writes, which are lost without bound when it rejoins"
                   + " (set e.g. min-replicas-to-write 1, min-replicas-max-lag 10)"));
+    } else if (archivers(f.topology()) > 0
+        && TopologyReader.longOf(toWrite, 0) <= archivers(f.topology())) {
+      out.add(
+          CheckResult.warn(
+              "min-replicas",
+              "min-replicas-to-write "
+                  + toWrite.trim()
+                  + " is met by the archiver alone, which acknowledges like a replica: a master cut off"
+                  + " from its replicas but not from the archiver (e.g. on the same host) keeps taking"
+                  + " writes; set it to at least "
+                  + (archivers(f.topology()) + 1)));
     } else {
       out.add(
           CheckResult.pass(
@@ -284,11 +331,18 @@ public final class DeploymentRules {
     }
   }
 
+  private static long archivers(Topology t) {
+    return t.ownReplicas().stream()
+        .filter(a -> a.kind() == ArchiverAnnouncement.Kind.ARCHIVER)
+        .count();
+  }
+
   private static void priority(Topology t, List<CheckResult> out) {
-    if (t.replicas().isEmpty()) {
+    List<Instance> servers = servers(t);
+    if (servers.isEmpty()) {
       return;
     }
-    long promotable = t.replicas().stream().filter(r -> r.priority() != 0).count();
+    long promotable = servers.stream().filter(r -> r.priority() != 0).count();
     if (promotable == 0) {
       out.add(
           CheckResult.fail(
@@ -299,7 +353,7 @@ public final class DeploymentRules {
       out.add(
           CheckResult.pass(
               "replica-priority",
-              promotable + " of " + t.replicas().size() + " replicas can be promoted"));
+              promotable + " of " + servers.size() + " replicas can be promoted"));
     }
   }
 

@@ -129,8 +129,13 @@ public final class FailoverHoldOff {
     }
     // Every replica the sentinels reach must follow the restored master, also one whose link they
     // last saw down: they refresh a replica's INFO only every 10 s (e.g. just after a restart).
+    // redis-ops' archiver and a port-0 phantom are no servers: they resynchronise on their own
+    // (the archiver records the full resynchronisation as a gap), or not at all.
     List<String> replicas =
-        t.replicas().stream().filter(r -> !r.down()).map(Topology.Instance::address).toList();
+        t.replicas().stream()
+            .filter(r -> !r.down() && !ArchiverAnnouncement.notAServer(r.port()))
+            .map(Topology.Instance::address)
+            .toList();
     return Optional.of(
         new Saved(
             t.masterName(),

@@ -48,11 +48,18 @@ public final class ReplicaResync {
    * Polls until every replica has resynchronised from {@code master} or {@code bound} passes.
    *
    * @param master {@code host:port} of the master
-   * @param replicas {@code host:port} of each replica
+   * @param replicas {@code host:port} of each replica; redis-ops' own replicas (a port it
+   *     announces, {@link ArchiverAnnouncement}) and port 0 are skipped
    */
   public Result await(String master, List<String> replicas, Duration bound) {
     Deadline d = Deadline.after(clock, bound);
-    List<String> pending = new ArrayList<>(replicas);
+    List<String> pending = new ArrayList<>();
+    for (String r : replicas) {
+      // redis-ops' own replicas (the archiver) are no servers to ask: never waited for
+      if (!ArchiverAnnouncement.notAServer(port(r))) {
+        pending.add(r);
+      }
+    }
     List<String> synced = new ArrayList<>();
     Map<String, String> why = new TreeMap<>();
     while (true) {
@@ -155,6 +162,10 @@ public final class ReplicaResync {
               }
             });
     return out;
+  }
+
+  private static int port(String address) {
+    return (int) TopologyReader.longOf(address.substring(address.lastIndexOf(':') + 1), 0);
   }
 
   private RedisEndpoint endpoint(String address) {

@@ -25,6 +25,10 @@ import java.util.Set;
  * @param observedAt when this view was read
  * @param stale true when it cannot be trusted (see {@link #staleReason})
  * @param staleReason why it is stale, null when it is not
+ * @param ownReplicas redis-ops' own replicas attached to the master (the point-in-time archiver, a
+ *     capture by replication), read from the master's {@code INFO replication} when it was asked
+ *     (empty otherwise): the sentinels never record them ({@link ArchiverAnnouncement}), and they
+ *     are never among {@link #replicas}
  */
 public record Topology(
     String masterName,
@@ -38,11 +42,43 @@ public record Topology(
     Long masterReplOffset,
     Instant observedAt,
     boolean stale,
-    String staleReason) {
+    String staleReason,
+    List<ArchiverAnnouncement.Attached> ownReplicas) {
 
   public Topology {
     replicas = List.copyOf(replicas);
     sentinels = List.copyOf(sentinels);
+    ownReplicas = List.copyOf(ownReplicas);
+  }
+
+  /** A view without redis-ops' own replicas (the master was not asked). */
+  public Topology(
+      String masterName,
+      Instance master,
+      List<Instance> replicas,
+      List<SentinelState> sentinels,
+      int quorum,
+      long configEpoch,
+      Duration downAfter,
+      Duration failoverTimeout,
+      Long masterReplOffset,
+      Instant observedAt,
+      boolean stale,
+      String staleReason) {
+    this(
+        masterName,
+        master,
+        replicas,
+        sentinels,
+        quorum,
+        configEpoch,
+        downAfter,
+        failoverTimeout,
+        masterReplOffset,
+        observedAt,
+        stale,
+        staleReason,
+        List.of());
   }
 
   /**
@@ -162,7 +198,8 @@ public record Topology(
         masterReplOffset,
         observedAt,
         true,
-        reason);
+        reason,
+        ownReplicas);
   }
 
   /**

@@ -56,7 +56,8 @@ public final class TopologyReader {
    * Reads the topology now.
    *
    * @param probeMaster also ask the master for its replication offset (to show replica lag in
-   *     bytes); best effort
+   *     bytes) and for redis-ops' own replicas attached to it (the archiver; {@link
+   *     Topology#ownReplicas}); best effort. Without it the reply has neither.
    * @throws RedisOpsException FAILED when no sentinel answers; NOT_FOUND, listing the names the
    *     sentinels know, when none of them monitors the master name
    */
@@ -121,9 +122,13 @@ public final class TopologyReader {
             null,
             -1,
             null);
-    Long masterOffset = probeMaster && !master.down() ? masterOffset(master) : null;
+    MasterProbe probe = probeMaster && !master.down() ? probeMaster(master) : MasterProbe.NONE;
+    Long masterOffset = probe.offset();
     List<Topology.Instance> replicas = new ArrayList<>();
     for (Map<String, String> r : best.replicas()) {
+      if (ArchiverAnnouncement.announced(intOf(r.get("port"), 0))) {
+        continue; // redis-ops' own replica: Sentinel does not record these; never a replica here
+      }
       long offset = longOf(r.get("slave-repl-offset"), 0);
       String mh = r.get("master-host");
       replicas.add(
@@ -177,7 +182,8 @@ public final class TopologyReader {
             masterOffset,
             clock.instant(),
             false,
-            null);
+            null,
+            probe.ownReplicas());
     long answered = sentinels.stream().filter(Topology.SentinelState::reachable).count();
     if (answered < sentinels.size() / 2 + 1) {
       return t.asStale(
@@ -266,16 +272,24 @@ public final class TopologyReader {
     }
   }
 
-  private Long masterOffset(Topology.Instance master) {
+  /** What the master itself said: its offset and redis-ops' replicas attached to it. */
+  private record MasterProbe(Long offset, List<ArchiverAnnouncement.Attached> ownReplicas) {
+    static final MasterProbe NONE = new MasterProbe(null, List.of());
+  }
+
+  private MasterProbe probeMaster(Topology.Instance master) {
     try {
       return client.withRedis(
           target.redisAt(master.host(), master.port()),
           c -> {
-            String v = InfoParser.parse(c.info("replication")).get("master_repl_offset");
-            return v == null ? null : Long.parseLong(v);
+            String info = c.info("replication");
+            String v = InfoParser.parse(info).get("master_repl_offset");
+            return new MasterProbe(
+                v == null ? null : Long.parseLong(v), ArchiverAnnouncement.parse(info));
           });
     } catch (RuntimeException e) {
-      return null; // lag is then unknown; the sentinels' view stands on its own
+      // lag and the archiver are then unknown; the sentinels' view stands on its own
+      return MasterProbe.NONE;
     }
   }
 

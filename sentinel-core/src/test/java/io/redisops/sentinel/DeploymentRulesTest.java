@@ -199,4 +199,78 @@ class DeploymentRulesTest {
                 .level())
         .isEqualTo(Level.FAIL);
   }
+
+  private static Topology withOwn(Topology t, List<ArchiverAnnouncement.Attached> own) {
+    return new Topology(
+        t.masterName(),
+        t.master(),
+        t.replicas(),
+        t.sentinels(),
+        t.quorum(),
+        t.configEpoch(),
+        t.downAfter(),
+        t.failoverTimeout(),
+        t.masterReplOffset(),
+        t.observedAt(),
+        t.stale(),
+        t.staleReason(),
+        own);
+  }
+
+  private static final ArchiverAnnouncement.Attached ARCHIVER =
+      new ArchiverAnnouncement.Attached(
+          ArchiverAnnouncement.Kind.ARCHIVER, "10.0.0.1", -1, "online", 100, 0, 0L);
+
+  @Test
+  void anArchiverPassesAndIsNeitherABrokenReplicaNorACandidate() {
+    List<CheckResult> r =
+        check(
+            withOwn(healthy(), List.of(ARCHIVER)),
+            Map.of("10.0.1.1:26379", "OK 3 usable Sentinels."),
+            Map.of("min-replicas-to-write", "2", "save", "3600 1", "appendonly", "yes"));
+    assertThat(r).allSatisfy(c -> assertThat(c.level()).as(c.toString()).isEqualTo(Level.PASS));
+    assertThat(result(r, "archiver 10.0.0.1").reason())
+        .contains("online")
+        .contains("never promote");
+    assertThat(result(r, "replica-priority").reason()).isEqualTo("2 of 2 replicas can be promoted");
+  }
+
+  @Test
+  void anArchiverAloneIsNoReplicaToFailOverTo() {
+    List<CheckResult> r =
+        check(
+            withOwn(Topologies.of(master(6379), List.of(), 3, 2), List.of(ARCHIVER)),
+            Map.of(),
+            SAFE_MASTER);
+    CheckResult c = result(r, "replicas");
+    assertThat(c.level()).isEqualTo(Level.FAIL);
+    assertThat(c.reason()).contains("the archiver is none");
+  }
+
+  @Test
+  void minReplicasMetByTheArchiverAloneWarns() {
+    CheckResult c =
+        result(check(withOwn(healthy(), List.of(ARCHIVER)), Map.of(), SAFE_MASTER), "min-replicas");
+    assertThat(c.level()).isEqualTo(Level.WARN);
+    assertThat(c.reason()).contains("met by the archiver alone").contains("at least 2");
+  }
+
+  @Test
+  void aPortZeroPhantomWarnsWithTheCureAndIsNoCandidate() {
+    Topology t =
+        Topologies.of(
+            master(6379),
+            List.of(
+                replica("10.0.0.2", 6379, 100, 100, "ok"),
+                replica("10.0.0.9", 0, 0, 100, "err", "s_down", "disconnected")),
+            3,
+            2);
+    List<CheckResult> r = check(t, Map.of(), SAFE_MASTER);
+    CheckResult c = result(r, "replica 10.0.0.9:0");
+    assertThat(c.level()).isEqualTo(Level.WARN);
+    assertThat(c.reason())
+        .contains("announced no listening port")
+        .contains("SENTINEL RESET mymaster");
+    assertThat(result(r, "replica-priority").reason()).isEqualTo("1 of 1 replicas can be promoted");
+  }
 }

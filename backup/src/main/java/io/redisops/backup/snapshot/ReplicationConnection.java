@@ -2,6 +2,7 @@ package io.redisops.backup.snapshot;
 
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.sentinel.ArchiverAnnouncement;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -98,12 +99,18 @@ public final class ReplicationConnection implements Closeable {
    * Everything the archiver sends before {@code PSYNC}: AUTH, {@code REPLCONF capa eof capa psync2}
    * (the diskless framing; {@code +CONTINUE <new id>} after a failover), and {@code REPLCONF
    * version} (Valkey chooses the RDB format of a full resynchronisation from it; Redis refuses it,
-   * which is ignored). No {@code listening-port} is announced: the master then lists the archiver
-   * with port 0 in {@code INFO replication}.
+   * which is ignored), and the archiver's announcement ({@link ArchiverAnnouncement}: {@code
+   * REPLCONF listening-port -1}, no address), which the master lists and Sentinel never records, so
+   * that no sentinel keeps the archiver as a replica or promotes it (docs/redis-facts.md, "Sentinel
+   * and the archiver"). A server refusing the port would list the archiver with port 0, a phantom
+   * in Sentinel: the stream still goes on.
    */
   private void beforePsync(RedisEndpoint ep) throws IOException {
     handshake.authenticate(ep);
     handshake.expectOk("REPLCONF capa", "REPLCONF", "capa", "eof", "capa", "psync2");
+    for (java.util.List<String> c : ArchiverAnnouncement.archiverHandshake()) {
+      handshake.optional("REPLCONF listening-port", c.toArray(String[]::new));
+    }
     handshake.optional(
         "REPLCONF version", "REPLCONF", "version", ReplicationHandshake.ANNOUNCED_VALKEY_VERSION);
   }

@@ -4,6 +4,7 @@ import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.secret.Secret;
+import io.redisops.sentinel.ArchiverAnnouncement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The commands a pseudo-replica sends before the snapshot: AUTH, {@code REPLCONF capa eof} (we can
- * read the diskless {@code $EOF:} framing), {@code REPLCONF version} (which RDB format we read),
- * {@code REPLCONF rdb-only 1} (send the RDB only, no command stream after it), {@code SYNC}.
+ * read the diskless {@code $EOF:} framing), {@code REPLCONF listening-port -2} (a port Sentinel
+ * never records: {@link ArchiverAnnouncement}), {@code REPLCONF version} (which RDB format we
+ * read), {@code REPLCONF rdb-only 1} (send the RDB only, no command stream after it), {@code SYNC}.
  *
  * <p>Valkey picks the RDB version it sends from the version a replica announces, and without an
  * announcement sends RDB 11, which cannot hold hash fields with their own TTL (Valkey 9's fork then
@@ -50,6 +52,12 @@ final class ReplicationHandshake {
   void run(RedisEndpoint ep) throws IOException {
     authenticate(ep);
     expectOk("REPLCONF capa eof", "REPLCONF", "capa", "eof");
+    // A port Sentinel refuses to record (docs/redis-facts.md, "Sentinel and the archiver"):
+    // without one the master lists the capture as port 0, and a sentinel refreshing its INFO
+    // meanwhile keeps that as a replica, down, in its configuration until SENTINEL RESET.
+    for (java.util.List<String> c : ArchiverAnnouncement.captureHandshake()) {
+      optional("REPLCONF listening-port", c.toArray(String[]::new));
+    }
     optional("REPLCONF version", "REPLCONF", "version", ANNOUNCED_VALKEY_VERSION);
     // Servers before 7.0 do not know rdb-only; they send the command stream after the RDB, which we
     // never read.

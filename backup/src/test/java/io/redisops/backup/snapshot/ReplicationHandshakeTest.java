@@ -20,13 +20,14 @@ class ReplicationHandshakeTest {
   void sendsAuthWithUserThenReplconfThenSync() throws IOException {
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n+OK\r\n+OK\r\n+OK\r\n", sent)
+    handshake("+OK\r\n+OK\r\n+OK\r\n+OK\r\n+OK\r\n", sent)
         .run(RedisEndpoint.parse("redis://alice:pw@127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1))
         .isEqualTo(
             "*3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$2\r\npw\r\n"
                 + "*3\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n"
+                + "*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$2\r\n-2\r\n"
                 + "*3\r\n$8\r\nREPLCONF\r\n$7\r\nversion\r\n$5\r\n9.2.0\r\n"
                 + "*3\r\n$8\r\nREPLCONF\r\n$8\r\nrdb-only\r\n$1\r\n1\r\n"
                 + "*1\r\n$4\r\nSYNC\r\n");
@@ -36,7 +37,8 @@ class ReplicationHandshakeTest {
   void withoutPasswordNoAuthIsSent() throws IOException {
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n+OK\r\n+OK\r\n", sent).run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
+    handshake("+OK\r\n+OK\r\n+OK\r\n+OK\r\n", sent)
+        .run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1)).doesNotContain("AUTH").endsWith("*1\r\n$4\r\nSYNC\r\n");
   }
@@ -47,7 +49,7 @@ class ReplicationHandshakeTest {
     // expected.
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
-    handshake("+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n+OK\r\n", sent)
+    handshake("+OK\r\n+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n+OK\r\n", sent)
         .run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1)).contains("rdb-only").endsWith("*1\r\n$4\r\nSYNC\r\n");
@@ -59,11 +61,25 @@ class ReplicationHandshakeTest {
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
     handshake(
-            "+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n-ERR Unrecognized REPLCONF option: rdb-only\r\n",
+            "+OK\r\n+OK\r\n-ERR Unrecognized REPLCONF option: version\r\n-ERR Unrecognized REPLCONF option: rdb-only\r\n",
             sent)
         .run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
 
     assertThat(sent.toString(ISO_8859_1)).endsWith("*1\r\n$4\r\nSYNC\r\n");
+  }
+
+  @Test
+  void aServerRefusingTheAnnouncedPortIsStillAskedForTheRdb() throws IOException {
+    // Every server measured accepts listening-port -2; one that did not would leave a phantom in
+    // Sentinel (port 0), which is better than no backup.
+    ByteArrayOutputStream sent = new ByteArrayOutputStream();
+
+    handshake("+OK\r\n-ERR value is out of range\r\n+OK\r\n+OK\r\n", sent)
+        .run(RedisEndpoint.parse("redis://127.0.0.1:7777"));
+
+    assertThat(sent.toString(ISO_8859_1))
+        .contains("listening-port")
+        .endsWith("*1\r\n$4\r\nSYNC\r\n");
   }
 
   @Test
