@@ -105,6 +105,8 @@ public final class StreamCut {
     StreamCut c = new StreamCut(chain, opener);
     try {
       return c.run(base, lastSecond, out == null ? OutputStream.nullOutputStream() : out);
+    } catch (RedisOpsException e) {
+      throw c.explain(e);
     } finally {
       c.close();
     }
@@ -237,6 +239,25 @@ public final class StreamCut {
         startDb,
         byTime,
         dropped);
+  }
+
+  /**
+   * A stream that does not parse is most likely a damaged segment: its checksum, checked when it is
+   * read to its end, says so better than the byte that did not parse.
+   */
+  private RedisOpsException explain(RedisOpsException e) {
+    if (e.exitCode() != io.redisops.error.ExitCode.INTEGRITY || in == null) {
+      return e;
+    }
+    String id = chain.get(index).id();
+    try {
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (RedisOpsException checksum) {
+      return checksum;
+    } catch (IOException ignored) {
+      // the parse error is the report
+    }
+    return RedisOpsException.integrity(e.getMessage() + " (segment " + id + ")");
   }
 
   private static int parseDb(String arg, int fallback) {
