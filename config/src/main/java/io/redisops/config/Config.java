@@ -19,7 +19,21 @@ public record Config(
     Retention retention,
     Http http,
     @JsonProperty("notify") Notify notifications,
-    Drill drill) {
+    Drill drill,
+    Archive archive) {
+
+  /** A configuration without the {@code archive} section. */
+  public Config(
+      List<Dataset> datasets,
+      Repository repository,
+      Offsite offsite,
+      Schedule schedule,
+      Retention retention,
+      Http http,
+      Notify notifications,
+      Drill drill) {
+    this(datasets, repository, offsite, schedule, retention, http, notifications, drill, null);
+  }
 
   /** A configuration without the {@code drill} section. */
   public Config(
@@ -30,11 +44,11 @@ public record Config(
       Retention retention,
       Http http,
       Notify notifications) {
-    this(datasets, repository, offsite, schedule, retention, http, notifications, null);
+    this(datasets, repository, offsite, schedule, retention, http, notifications, null, null);
   }
 
   public static Config empty() {
-    return new Config(null, null, null, null, null, null, null, null);
+    return new Config(null, null, null, null, null, null, null, null, null);
   }
 
   /** One Redis instance this host backs up. */
@@ -133,6 +147,14 @@ public record Config(
   /** Restore drills: {@code server}, the program that loads the backups (default: the source's). */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Drill(String server) {}
+
+  /**
+   * The point-in-time archive: {@code enabled} (default false), {@code segment} (how often a
+   * segment is sealed, default 1s), {@code segment-size} (the size at which one is sealed at once,
+   * default 16mb).
+   */
+  @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
+  public record Archive(Boolean enabled, String segment, String segmentSize) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {}

@@ -11,9 +11,19 @@ import java.util.Optional;
  * @param healthGrace how much later than its period a tier's newest backup may be before /health
  *     says unhealthy
  * @param notifications notification hooks
+ * @param archive the point-in-time archive ({@code archive.*})
  */
 public record DaemonSettings(
-    Optional<ListenAddress> listen, Duration healthGrace, NotifySettings notifications) {
+    Optional<ListenAddress> listen,
+    Duration healthGrace,
+    NotifySettings notifications,
+    ArchiveSettings archive) {
+
+  /** Settings without an archive. */
+  public DaemonSettings(
+      Optional<ListenAddress> listen, Duration healthGrace, NotifySettings notifications) {
+    this(listen, healthGrace, notifications, ArchiveSettings.disabled());
+  }
 
   /** Default slack beyond a tier's period before its newest backup counts as stale. */
   public static final Duration DEFAULT_HEALTH_GRACE = Duration.ofMinutes(10);
@@ -37,6 +47,10 @@ public record DaemonSettings(
         http == null || http.healthGrace() == null
             ? DEFAULT_HEALTH_GRACE
             : Durations.parse(http.healthGrace(), "http.health-grace");
-    return new DaemonSettings(listen, grace, NotifySettings.from(c.notifications()));
+    return new DaemonSettings(
+        listen,
+        grace,
+        NotifySettings.from(c.notifications()),
+        ArchiveSettings.resolve(c.archive()));
   }
 }

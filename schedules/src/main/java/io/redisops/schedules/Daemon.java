@@ -61,6 +61,9 @@ public final class Daemon implements AutoCloseable {
   /** The deployment checks of Sentinel-monitored datasets, started once the notifier exists. */
   private final java.util.List<SentinelMonitor> monitors = new java.util.ArrayList<>();
 
+  /** The point-in-time archivers ({@code archive.enabled}), one per dataset. */
+  private final java.util.List<ArchiveRunner> archivers = new java.util.ArrayList<>();
+
   private Scheduler scheduler;
   private StatusHttpServer http;
   private volatile Notifier notifier;
@@ -108,6 +111,19 @@ public final class Daemon implements AutoCloseable {
               ds.name(), sourceOf(ds), service, catalog, tiers, status, clock, sightings));
     }
     DaemonSettings observe = settings.daemon();
+    if (observe.archive().enabled()) {
+      for (Settings.DatasetSettings ds : settings.datasets()) {
+        SentinelClient sentinels = null;
+        if (ds.sentinel() != null) {
+          sentinels = new SentinelClient();
+          sentinelResources.add(sentinels);
+        }
+        ArchiveRunner runner =
+            new ArchiveRunner(ds, backupContext, observe.archive(), sentinels, clock);
+        archivers.add(runner);
+        status.registerArchive(ds.name(), runner::status);
+      }
+    }
     notifier = new Notifier(observe.notifications(), clock, Notifier.localHostName());
     if (notifier.enabled()) {
       status.addListener(notifier);
@@ -180,6 +196,7 @@ public final class Daemon implements AutoCloseable {
         }
       }
       scheduler.start();
+      archivers.forEach(ArchiveRunner::start);
     } catch (SchedulerException e) {
       throw RedisOpsException.failed("unable to start the scheduler: " + e.getMessage(), e);
     }
@@ -375,6 +392,9 @@ public final class Daemon implements AutoCloseable {
    * half-written object is dropped, nothing partial is listed); returns when every job has ended.
    */
   public void stop(Duration grace) {
+    // The archivers first: each seals what it received, then lets go of its master.
+    archivers.forEach(a -> a.stop(grace));
+    archivers.clear();
     if (scheduler == null) {
       closeSentinels();
       closeObservers();

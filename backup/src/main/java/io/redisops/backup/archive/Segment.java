@@ -12,6 +12,13 @@ import java.time.Instant;
  * second changes, the form Redis' own AOF uses); annotation lines are not part of the stream and do
  * not count in offsets.
  *
+ * <p>Offsets count stream bytes the way the master's {@code master_repl_offset} does: {@code
+ * startOffset} is the master's offset before the segment's first byte, {@code endOffset} its offset
+ * after the last one. A backup whose manifest records {@code stream.offset} X (its RDB's {@code
+ * repl-offset}) holds every command before X, so it is continued by the commands at offsets from X
+ * on: the segment whose {@code startOffset} is X, or whose range contains X. (The archiver's next
+ * {@code PSYNC} asks for {@code endOffset + 1}, Redis' number for the next byte.)
+ *
  * <p>Segments of one {@code timeline} are contiguous: each starts at the previous one's {@code
  * endOffset}. Whatever the archiver cannot bridge (a full resynchronisation, a backlog that no
  * longer holds the next byte) starts a new timeline, so a gap is never inside one.

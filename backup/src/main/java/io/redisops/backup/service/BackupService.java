@@ -175,6 +175,8 @@ public final class BackupService {
    * @param originPath the file it was read from (import), else null
    * @param expectedSha256 the SHA-256 its bytes must have (import: what the checking pass saw),
    *     else null
+   * @param stream the stream position the snapshot corresponds to when the caller knows it better
+   *     than the RDB's AUX fields (a {@code +FULLRESYNC} reply), else null
    */
   record RdbOrigin(
       String subject,
@@ -184,7 +186,114 @@ public final class BackupService {
       Manifest.Source source,
       Long serverKeys,
       String originPath,
-      String expectedSha256) {}
+      String expectedSha256,
+      Manifest.StreamPosition stream) {
+
+    RdbOrigin(
+        String subject,
+        String advice,
+        Set<Tier> tiers,
+        String method,
+        Manifest.Source source,
+        Long serverKeys,
+        String originPath,
+        String expectedSha256) {
+      this(subject, advice, tiers, method, source, serverKeys, originPath, expectedSha256, null);
+    }
+
+    /** The position to record: the caller's, with the AUX fields' database when they agree. */
+    Manifest.StreamPosition position(java.util.Map<String, String> aux) {
+      Manifest.StreamPosition fromRdb = Manifest.StreamPosition.fromAux(aux);
+      if (stream == null) {
+        return fromRdb;
+      }
+      if (fromRdb != null
+          && fromRdb.replid().equals(stream.replid())
+          && fromRdb.offset() == stream.offset()) {
+        return fromRdb;
+      }
+      return stream;
+    }
+  }
+
+  /**
+   * Stores a snapshot the point-in-time archiver received with a {@code +FULLRESYNC}: verified and
+   * stored like any backup (hourly tier, method {@code replication}), its manifest's {@code stream}
+   * the resynchronisation's position, then retention. Takes the dataset's lock, waiting up to
+   * {@code lockWait} for a running backup or restore.
+   *
+   * @param master the master that sent it (asked once more for the manifest's {@code source})
+   * @param snapshotTime when the master began sending it
+   * @throws RedisOpsException REFUSED (exit 5) when the lock stays held; INTEGRITY when the RDB
+   *     fails verification (nothing stored)
+   */
+  @SuppressWarnings("try") // the dataset lock is held through the try block, never referenced in it
+  public Manifest storeBase(
+      String dataset,
+      io.redisops.redis.RedisEndpoint master,
+      InputStream rdb,
+      Instant snapshotTime,
+      Manifest.StreamPosition position,
+      Duration lockWait)
+      throws IOException {
+    BackupCatalog catalog = context.catalog(dataset);
+    io.redisops.time.Deadline deadline = io.redisops.time.Deadline.after(context.clock(), lockWait);
+    DatasetLock held = null;
+    while (held == null) {
+      try {
+        held = context.lock(dataset);
+      } catch (DatasetLock.Held e) {
+        if (deadline.passed()) {
+          throw e;
+        }
+        io.redisops.time.Deadline.pause(Duration.ofMillis(200));
+      }
+    }
+    try (DatasetLock lock = held) {
+      catalog.cleanupIncomplete();
+      Manifest.Source source;
+      Long serverKeys = null;
+      try (RedisSession session = RedisConnector.connect(master, context.redisTimeout())) {
+        source = SourceProbe.probe(session);
+        serverKeys = SourceProbe.serverKeys(session);
+      } catch (RuntimeException e) {
+        log.debug("the master {} could not be probed for the base's manifest", master, e);
+        source =
+            new Manifest.Source(
+                master.host(),
+                master.port(),
+                "master",
+                null,
+                position.replid(),
+                position.offset(),
+                null);
+      }
+      RdbOrigin origin =
+          new RdbOrigin(
+              "the full resynchronisation from " + master,
+              "check the master's memory and disk",
+              EnumSet.of(Tier.HOURLY),
+              SnapshotMethod.REPLICATION.id(),
+              source,
+              serverKeys,
+              null,
+              null,
+              position);
+      Manifest m =
+          store(
+              context,
+              catalog,
+              origin,
+              rdb,
+              -1,
+              snapshotTime,
+              snapshotTime,
+              "archive base",
+              ProgressListener.NONE);
+      new PruneService(context).prune(dataset, false, true);
+      return m;
+    }
+  }
 
   /**
    * The one way an RDB becomes a backup (capture and import alike): one pass verifies, hashes and
@@ -278,7 +387,7 @@ public final class BackupService {
             origin.serverKeys(),
             origin.originPath(),
             a.valueTypes(),
-            Manifest.StreamPosition.fromAux(a.aux()));
+            origin.position(a.aux()));
     CHECKSUM_ONLY.warnOnce(catalog.dataset(), a);
     if (!a.crcPresent()) {
       log.warn(

@@ -98,6 +98,18 @@ final class EofFramedRdbInputStream extends InputStream {
     return true;
   }
 
+  /**
+   * The bytes received after the end mark (what the master sent next: the command stream), once the
+   * payload has been read to its end; they were read ahead from the connection with the payload.
+   */
+  byte[] afterMark() {
+    if (payloadEnd < 0 || start < payloadEnd) {
+      throw new IllegalStateException("the payload has not been read to its end");
+    }
+    int from = payloadEnd + mark.length;
+    return java.util.Arrays.copyOfRange(buf, from, end);
+  }
+
   @Override
   public int available() {
     int safeEnd = payloadEnd >= 0 ? payloadEnd : end - (mark.length - 1);

@@ -48,14 +48,7 @@ final class ReplicationHandshake {
    * RdbBulkHeader#read}.
    */
   void run(RedisEndpoint ep) throws IOException {
-    Optional<Secret> password = ep.passwordIfAny();
-    if (password.isPresent()) {
-      if (ep.username() != null) {
-        expectOk("AUTH", "AUTH", ep.username(), password.get().reveal());
-      } else {
-        expectOk("AUTH", "AUTH", password.get().reveal());
-      }
-    }
+    authenticate(ep);
     expectOk("REPLCONF capa eof", "REPLCONF", "capa", "eof");
     optional("REPLCONF version", "REPLCONF", "version", ANNOUNCED_VALKEY_VERSION);
     // Servers before 7.0 do not know rdb-only; they send the command stream after the RDB, which we
@@ -64,11 +57,23 @@ final class ReplicationHandshake {
     send("SYNC");
   }
 
+  /** AUTH when the endpoint carries a password (with its ACL user when it names one). */
+  void authenticate(RedisEndpoint ep) throws IOException {
+    Optional<Secret> password = ep.passwordIfAny();
+    if (password.isPresent()) {
+      if (ep.username() != null) {
+        expectOk("AUTH", "AUTH", ep.username(), password.get().reveal());
+      } else {
+        expectOk("AUTH", "AUTH", password.get().reveal());
+      }
+    }
+  }
+
   /**
    * A command the server may not know: an error reply is logged and ignored, but not a permission
    * problem.
    */
-  private void optional(String shownAs, String... command) throws IOException {
+  void optional(String shownAs, String... command) throws IOException {
     try {
       expectOk(shownAs, command);
     } catch (RedisOpsException e) {
@@ -84,7 +89,7 @@ final class ReplicationHandshake {
    * @param shownAs the command as named in messages: never with its arguments, which may hold the
    *     password
    */
-  private void expectOk(String shownAs, String... command) throws IOException {
+  void expectOk(String shownAs, String... command) throws IOException {
     send(command);
     int type = in.read();
     if (type == -1) {
@@ -107,7 +112,7 @@ final class ReplicationHandshake {
     }
   }
 
-  private void send(String... command) throws IOException {
+  void send(String... command) throws IOException {
     StringBuilder sb = new StringBuilder().append('*').append(command.length).append("\r\n");
     for (String arg : command) {
       sb.append('$')

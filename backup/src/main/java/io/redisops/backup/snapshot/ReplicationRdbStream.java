@@ -178,7 +178,7 @@ public final class ReplicationRdbStream implements Closeable {
         + " bytes, before the end of the RDB";
   }
 
-  private static Socket connect(RedisEndpoint ep, Duration connectTimeout, Duration readTimeout) {
+  static Socket connect(RedisEndpoint ep, Duration connectTimeout, Duration readTimeout) {
     String server = ep.toString();
     Socket raw = new Socket();
     try {
@@ -247,11 +247,11 @@ public final class ReplicationRdbStream implements Closeable {
     return host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   }
 
-  private static String describe(Throwable e) {
+  static String describe(Throwable e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private static void closeQuietly(Closeable c) {
+  static void closeQuietly(Closeable c) {
     try {
       c.close();
     } catch (IOException e) {
@@ -260,7 +260,7 @@ public final class ReplicationRdbStream implements Closeable {
   }
 
   /** Says which server went silent, and for how long, instead of the bare "Read timed out". */
-  private static final class TimeoutNamingInputStream extends FilterInputStream {
+  static final class TimeoutNamingInputStream extends FilterInputStream {
     private final String server;
     private final Duration readTimeout;
 

@@ -54,6 +54,7 @@ public final class DaemonMetrics {
   private final Set<String> boundDatasets = ConcurrentHashMap.newKeySet();
   private final Set<String> boundChecks = ConcurrentHashMap.newKeySet();
   private final Set<String> boundDrills = ConcurrentHashMap.newKeySet();
+  private final Set<String> boundArchives = ConcurrentHashMap.newKeySet();
 
   /**
    * Binds {@code status} to a new Prometheus registry, with every tier and dataset registered so
@@ -127,6 +128,100 @@ public final class DaemonMetrics {
     status.datasets().forEach(this::bind);
     status.sentinelChecks().forEach(this::bind);
     status.drills().forEach(this::bind);
+    status.archives().forEach(this::bind);
+  }
+
+  /**
+   * Binds the point-in-time archive meters of one dataset (values read at scrape time): {@code
+   * redis_ops_archive_streaming} (1 or 0), {@code redis_ops_archive_last_sealed_timestamp_seconds}
+   * (0 before the first seal), {@code redis_ops_archive_lag_seconds} (now minus the last seal: how
+   * far behind the present the archive's coverage ends; NaN before the first), {@code
+   * redis_ops_archive_lag_bytes} (received from the master but not sealed yet; NaN while not
+   * streaming), {@code redis_ops_archive_gaps_total}. Idempotent.
+   */
+  public void bind(io.redisops.backup.archive.ArchiverStatus archive) {
+    String name = archive.dataset();
+    if (!boundArchives.add(name)) {
+      return;
+    }
+    Tags tags = Tags.of("dataset", name);
+    Gauge.builder(
+            "redis_ops.archive.streaming",
+            status,
+            s ->
+                archiveValue(
+                    s,
+                    name,
+                    a ->
+                        a.state() == io.redisops.backup.archive.ArchiverStatus.State.STREAMING
+                            ? 1
+                            : 0))
+        .description("1 while the dataset's archiver receives the master's stream, else 0")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "redis_ops.archive.last.sealed.timestamp",
+            status,
+            s -> archiveValue(s, name, a -> epochSeconds(a.lastSealedAt())))
+        .description(
+            "When the archive last proved it holds the whole stream (unix seconds; 0 before the first seal)")
+        .baseUnit("seconds")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "redis_ops.archive.lag.seconds",
+            status,
+            s ->
+                archiveValue(
+                    s,
+                    name,
+                    a ->
+                        a.lastSealedAt() == null
+                            ? Double.NaN
+                            : Math.max(
+                                0,
+                                (java.time.Clock.systemUTC().millis()
+                                        - a.lastSealedAt().toEpochMilli())
+                                    / 1000.0)))
+        .description("Seconds since the archive's coverage of the dataset last moved on")
+        .baseUnit("seconds")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "redis_ops.archive.lag.bytes",
+            status,
+            s ->
+                archiveValue(
+                    s,
+                    name,
+                    a ->
+                        a.state() == io.redisops.backup.archive.ArchiverStatus.State.STREAMING
+                            ? Math.max(0, a.receivedOffset() - a.durableOffset())
+                            : Double.NaN))
+        .description("Bytes of the stream received by the archiver and not sealed yet")
+        .baseUnit("bytes")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(
+            "redis_ops.archive.gaps", status, s -> archiveValue(s, name, a -> a.gaps()))
+        .description("Gaps the dataset's archiver recorded since the daemon started")
+        .tags(tags)
+        .register(registry);
+  }
+
+  private static double archiveValue(
+      StatusRegistry s,
+      String name,
+      ToDoubleFunction<io.redisops.backup.archive.ArchiverStatus> f) {
+    return s.archives().stream()
+        .filter(a -> a.dataset().equals(name))
+        .findFirst()
+        .map(f::applyAsDouble)
+        .orElse(Double.NaN);
   }
 
   /** Binds the restore drill meters of one dataset (values read at scrape time). Idempotent. */

@@ -22,6 +22,23 @@ public final class StatusRegistry {
 
   private final Map<String, DrillStatus> drills = new ConcurrentHashMap<>();
 
+  private final Map<String, java.util.function.Supplier<io.redisops.backup.archive.ArchiverStatus>>
+      archives = new ConcurrentHashMap<>();
+
+  /** Registers the point-in-time archiver of a dataset, read when asked. */
+  public void registerArchive(
+      String dataset, java.util.function.Supplier<io.redisops.backup.archive.ArchiverStatus> s) {
+    archives.put(dataset, s);
+  }
+
+  /** The current status of every archiver the daemon runs, sorted by dataset. */
+  public List<io.redisops.backup.archive.ArchiverStatus> archives() {
+    return archives.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getValue().get())
+        .toList();
+  }
+
   /** Registers the restore drills of a dataset; replaces nothing if known already. */
   public void registerDrills(DrillStatus initial) {
     drills.putIfAbsent(initial.dataset(), initial);

@@ -1,0 +1,40 @@
+package io.redisops.backup.archive;
+
+import java.time.Instant;
+
+/**
+ * What an archiver is doing, as the daemon's status, metrics and notifications read it.
+ *
+ * @param dataset the dataset archived
+ * @param state what it does now
+ * @param master the master it streams from (as shown in messages), null when not connected
+ * @param timeline the timeline it continues, null before the first connection
+ * @param replid the replication id of the stream it receives
+ * @param receivedOffset the stream position received so far
+ * @param durableOffset the stream position sealed (what it acknowledges to the master)
+ * @param lastSealedAt when the newest segment was sealed (or its sealed_at moved on), null before
+ * @param lastError why the last connection ended or failed, null when none did
+ * @param errorSince since when it has been failing to stream, null while it streams
+ * @param gaps the gaps it recorded since it started
+ */
+public record ArchiverStatus(
+    String dataset,
+    State state,
+    String master,
+    String timeline,
+    String replid,
+    long receivedOffset,
+    long durableOffset,
+    Instant lastSealedAt,
+    String lastError,
+    Instant errorSince,
+    int gaps) {
+
+  /** The archiver's state. */
+  public enum State {
+    STARTING,
+    STREAMING,
+    RECONNECTING,
+    STOPPED
+  }
+}
