@@ -11,8 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.api.sync.RedisCommands;
+import io.redisops.backup.archive.ArchiveStore;
+import io.redisops.backup.archive.Archiver;
+import io.redisops.backup.archive.ArchiverStatus;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
+import io.redisops.backup.codec.Compression;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
@@ -24,11 +28,13 @@ import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
 import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.storage.LocalRepository;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.RedisServer;
 import io.redisops.testkit.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,11 +50,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 16's scenario against real servers: a writer records each write's time in its value ({@code
- * SET w:<n> <epoch millis>}), the replication stream is archived (a test capture: {@link
- * StreamCapture}), a base is taken by bgsave or by replication, writes go on into the next second,
- * then a FLUSHALL; {@code restore --at} the second before brings back exactly the writes of that
- * second and before, and none after. One master for the class; each test restores into a fresh
- * target (AOF off with the bgsave base, AOF on with the replication base).
+ * SET w:<n> <epoch millis>}), the real {@link Archiver} archives the replication stream into the
+ * repository, a base is taken by bgsave or by replication, writes go on into the next second
+ * (acknowledged by {@code WAIT}: the archiver acknowledges only what it sealed), then a FLUSHALL;
+ * {@code restore --at} the second before brings back exactly the writes of that second and before,
+ * and none after. One master for the class; each test restores into a fresh target (AOF off with
+ * the bgsave base, AOF on with the replication base).
  */
 class PointInTimeRestoreIT {
   @RegisterExtension
@@ -76,9 +83,12 @@ class PointInTimeRestoreIT {
         }
       };
   int next;
+  private Archiver archiver;
+  private Thread thread;
 
   @AfterEach
-  void stopEverything() {
+  void stopEverything() throws InterruptedException {
+    stopArchiver();
     for (RedisServer s : servers) {
       stopRestarted(s);
       s.close();
@@ -102,12 +112,13 @@ class PointInTimeRestoreIT {
     Map<String, String> expected = new TreeMap<>();
     Instant flushedAt;
     long boundary;
-    try (StreamCapture capture = StreamCapture.start(master.host(), master.port(), "ds")) {
+    ArchiveStore store = startArchiver(c);
+    {
       write(w, 20, expected);
       Manifest base = backup(c, method);
       assertThat(base.stream()).as("the base's stream position").isNotNull();
-      assertThat(base.stream().replid()).isEqualTo(capture.replid());
-      // writes into at least one more second, the last one acknowledged by the capture
+      assertThat(base.stream().replid()).isEqualTo(archiver.status().replid());
+      // writes into at least one more second, the last one acknowledged by the archiver
       long start = Instant.now().getEpochSecond();
       while (Instant.now().getEpochSecond() <= start) {
         write(w, 5, expected);
@@ -124,7 +135,7 @@ class PointInTimeRestoreIT {
       flushedAt = Instant.now();
       w.set("after:flush", "1");
       assertThat(w.waitForReplication(1, 5000)).isEqualTo(1L);
-      capture.finish(); // seals the last segment after the flush
+      stopArchiver(); // seals the last segment after the flush
 
       RedisServer target =
           start(server(tmp.resolve("target")).config("appendonly", aof ? "yes" : "no"));
@@ -132,8 +143,7 @@ class PointInTimeRestoreIT {
       String configBefore = Files.readString(target.configFile());
       // "--at HH:MM:SS" of the boundary second: the whole second, its writes included
       Instant at = Instant.ofEpochSecond(boundary + 1).minusNanos(1);
-      RestoreService service =
-          service(c).withArchives(ArchiveSources.of("local", capture.reader()));
+      RestoreService service = service(c).withArchives(ArchiveSources.of("local", store));
 
       RestorePlan plan =
           service.plan(target(target, ServiceCommands.defaults()), Selection.at(at), listener);
@@ -201,10 +211,10 @@ class PointInTimeRestoreIT {
   void aDamagedSegmentIsRefusedBeforeAnythingChanges() throws Exception {
     RedisCommands<String, String> w = master.sync();
     BackupContext c = context(tmp.resolve("repo"));
-    StreamCapture capture = StreamCapture.start(master.host(), master.port(), "ds");
+    ArchiveStore store = startArchiver(c);
     Manifest base;
     long sealed;
-    try (capture) {
+    {
       base = backup(c, SnapshotMethod.BGSAVE);
       long second = Instant.now().getEpochSecond();
       Await.until(
@@ -214,11 +224,23 @@ class PointInTimeRestoreIT {
       sealed = Instant.now().getEpochSecond();
       Await.until(
           Duration.ofSeconds(3), "the next second", () -> Instant.now().getEpochSecond() > sealed);
+      stopArchiver();
     }
-    capture.segments().stream().filter(s -> s.rawSize() > 0).forEach(s -> capture.corrupt(s.id()));
+    // flip one byte in the middle of every segment's content (stored uncompressed here)
+    List<Path> contents;
+    try (var files =
+        Files.walk(((LocalRepository) c.repository()).root().resolve(ArchiveStore.ROOT))) {
+      contents = files.filter(f -> f.toString().endsWith(".aof")).toList();
+    }
+    assertThat(contents).isNotEmpty();
+    for (Path f : contents) {
+      byte[] b = Files.readAllBytes(f);
+      b[b.length / 2] ^= 1;
+      Files.write(f, b);
+    }
     RedisServer target = start(server(tmp.resolve("target")));
     target.sync().set("kept", "1");
-    RestoreService service = service(c).withArchives(ArchiveSources.of("local", capture.reader()));
+    RestoreService service = service(c).withArchives(ArchiveSources.of("local", store));
     Instant at = Instant.ofEpochSecond(sealed + 1).minusNanos(1); // the archive covers it
     assertThatThrownBy(
             () ->
@@ -231,23 +253,64 @@ class PointInTimeRestoreIT {
             RedisOpsException.class,
             e -> {
               assertThat(e.exitCode()).isEqualTo(ExitCode.INTEGRITY);
-              assertThat(e.getMessage()).contains("SHA-256 mismatch");
+              assertThat(e.getMessage()).contains("is damaged").contains("SHA-256");
             });
     assertThat(target.sync().get("kept")).isEqualTo("1");
     assertThat(base.stream()).isNotNull();
 
     // an instant the archive does not reach: the snapshot alone, said aloud
-    RestoreService far = service(c).withArchives(ArchiveSources.of("local", capture.reader()));
+    RestoreService far = service(c).withArchives(ArchiveSources.of("local", store));
     RestorePlan plan =
         far.plan(
             target(target, ServiceCommands.defaults()),
             Selection.at(
-                io.redisops.recovery.pitr.ArchiveSelection.sealedUntil(capture.segments())
+                io.redisops.recovery.pitr.ArchiveSelection.sealedUntil(store.segments("ds"))
                     .plusSeconds(2)),
             listener);
     assertThat(plan.pointInTime()).isNull();
     assertThat(plan.archiveFallback()).contains("sealed up to");
     assertThat(report).anyMatch(l -> l.startsWith("the archive does not cover"));
+  }
+
+  /**
+   * The real archiver on the master, into the backups' repository (content uncompressed, so that a
+   * test can damage it), once it streams.
+   */
+  private ArchiveStore startArchiver(BackupContext c) {
+    ArchiveStore store = new ArchiveStore(c.repository(), Compression.NONE);
+    BackupService service = BackupService.standard(c);
+    RedisEndpoint ep = RedisEndpoint.parse(master.server().uri());
+    archiver =
+        new Archiver(
+            "ds",
+            () -> ep,
+            store,
+            c.catalog("ds"),
+            (m, rdb, at, pos) -> service.storeBase("ds", m, rdb, at, pos, Duration.ofSeconds(10)),
+            Clock.systemUTC(),
+            new Archiver.Settings(
+                Duration.ofMillis(200),
+                1024 * 1024,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10)));
+    thread = new Thread(archiver, "archiver");
+    thread.start();
+    Await.until(
+        Duration.ofSeconds(30),
+        "the archiver streaming",
+        () -> archiver.status().state() == ArchiverStatus.State.STREAMING);
+    return store;
+  }
+
+  private void stopArchiver() throws InterruptedException {
+    if (archiver != null) {
+      archiver.stop();
+      thread.join(30_000);
+      assertThat(thread.isAlive()).as("archiver stopped").isFalse();
+      archiver = null;
+    }
   }
 
   private RedisServer start(RedisServer.Builder b) {
