@@ -125,8 +125,9 @@ public final class RestoreService {
         archive != null && archive.choice() != null
             ? archive.choice().base()
             : selection.choose(new BackupSelector(backups, t.dataset(), clock.getZone()));
-    if (archive != null && archive.choice() == null) {
-      listener.notice(
+    if (archive != null && archive.choice() == null && archive.anySegments()) {
+      // said aloud only where an archive exists: without one, --at is the snapshot restore it was
+      listener.warning(
           "the archive does not cover "
               + selection.at()
               + ": "
@@ -201,11 +202,13 @@ public final class RestoreService {
   private record ArchiveChoice(
       ArchiveSources.Source source,
       io.redisops.recovery.pitr.ArchiveSelection.Choice choice,
-      String fallback) {}
+      String fallback,
+      boolean anySegments) {}
 
   private ArchiveChoice chooseArchive(
       String dataset, List<Manifest> backups, Instant at, RestoreListener listener) {
     List<String> reasons = new ArrayList<>();
+    boolean any = false;
     for (ArchiveSources.Source s : archives.sources()) {
       List<io.redisops.backup.archive.Segment> segments;
       try {
@@ -213,11 +216,13 @@ public final class RestoreService {
       } catch (IOException | RedisOpsException e) {
         listener.notice("unable to list the " + s.where() + " archive: " + e.getMessage());
         reasons.add(s.where() + " archive: unreadable");
+        any = true;
         continue;
       }
+      any |= !segments.isEmpty();
       var choice = io.redisops.recovery.pitr.ArchiveSelection.choose(backups, segments, at);
       if (choice.covered()) {
-        return new ArchiveChoice(s, choice, null);
+        return new ArchiveChoice(s, choice, null, true);
       }
       Instant until = io.redisops.recovery.pitr.ArchiveSelection.sealedUntil(segments);
       reasons.add(
@@ -226,7 +231,7 @@ public final class RestoreService {
               + choice.notCovered()
               + (until == null ? "" : " (it is sealed up to " + until + ")"));
     }
-    return new ArchiveChoice(null, null, String.join("; ", reasons));
+    return new ArchiveChoice(null, null, String.join("; ", reasons), any);
   }
 
   /** Reads the chain once (checksums included) to learn where the cut will be. */
