@@ -177,6 +177,7 @@ public final class RestoreService {
                 + " is not writable: a restore from the archive sets appendonly yes in it to load"
                 + " the AOF it lays out; run as its owner");
       }
+      checkArchiveDisk(target, m, archive.choice().segments());
       stream =
           cut(
               archive,
@@ -232,6 +233,37 @@ public final class RestoreService {
               + (until == null ? "" : " (it is sealed up to " + until + ")"));
     }
     return new ArchiveChoice(null, null, String.join("; ", reasons), any);
+  }
+
+  /**
+   * The laid-out AOF holds the RDB and at most the segments' content; then the rewrite (or the
+   * BGSAVE) writes about the RDB's size again while it is still there.
+   */
+  private void checkArchiveDisk(
+      RestoreTarget target, Manifest m, List<io.redisops.backup.archive.Segment> chain) {
+    long stream = chain.stream().mapToLong(io.redisops.backup.archive.Segment::rawSize).sum();
+    long need = 2 * m.rawSize() + stream + TargetProbe.DISK_MARGIN;
+    long free;
+    try {
+      free = disk.usable(target.dirPath());
+    } catch (IOException e) {
+      throw RedisOpsException.failed(
+          "unable to read the free space of " + target.dir() + ": " + e.getMessage(), e);
+    }
+    if (free < need) {
+      throw RedisOpsException.refused(
+          "not enough disk in "
+              + target.dir()
+              + ": the restore from the archive needs "
+              + io.redisops.text.Sizes.human(need)
+              + " (RDB "
+              + io.redisops.text.Sizes.human(m.rawSize())
+              + " twice, archived commands up to "
+              + io.redisops.text.Sizes.human(stream)
+              + "), "
+              + io.redisops.text.Sizes.human(free)
+              + " are free; free some space first");
+    }
   }
 
   /** Reads the chain once (checksums included) to learn where the cut will be. */
