@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
       SentinelCommand.class,
       ImportCommand.class,
       CheckCommand.class,
-      InfoCommand.class
+      InfoCommand.class,
+      ArchiveCommand.class
     })
 public final class AllCommands extends RedisOpsCommand {
 

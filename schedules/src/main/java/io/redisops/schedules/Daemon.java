@@ -64,6 +64,9 @@ public final class Daemon implements AutoCloseable {
   /** The point-in-time archivers ({@code archive.enabled}), one per dataset. */
   private final java.util.List<ArchiveRunner> archivers = new java.util.ArrayList<>();
 
+  /** Checks the archivers every few seconds for the archive_stopped / _recovered notifications. */
+  private java.util.concurrent.ScheduledExecutorService archiveWatch;
+
   private Scheduler scheduler;
   private StatusHttpServer http;
   private volatile Notifier notifier;
@@ -197,6 +200,21 @@ public final class Daemon implements AutoCloseable {
       }
       scheduler.start();
       archivers.forEach(ArchiveRunner::start);
+      if (!archivers.isEmpty() && notifier.enabled()) {
+        Notifier hook = notifier;
+        ArchiveWatch watch =
+            new ArchiveWatch(status::archives, clock, hook::send, Notifier.localHostName());
+        archiveWatch =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "archive-watch");
+                  t.setDaemon(true);
+                  return t;
+                });
+        var unused =
+            archiveWatch.scheduleWithFixedDelay(
+                watch::check, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+      }
     } catch (SchedulerException e) {
       throw RedisOpsException.failed("unable to start the scheduler: " + e.getMessage(), e);
     }
@@ -393,6 +411,10 @@ public final class Daemon implements AutoCloseable {
    */
   public void stop(Duration grace) {
     // The archivers first: each seals what it received, then lets go of its master.
+    if (archiveWatch != null) {
+      archiveWatch.shutdownNow();
+      archiveWatch = null;
+    }
     archivers.forEach(a -> a.stop(grace));
     archivers.clear();
     if (scheduler == null) {

@@ -126,7 +126,18 @@ public final class Archiver implements Runnable {
     this.settings = settings;
     this.status =
         new ArchiverStatus(
-            dataset, ArchiverStatus.State.STARTING, null, null, null, -1, -1, null, null, null, 0);
+            dataset,
+            ArchiverStatus.State.STARTING,
+            null,
+            null,
+            null,
+            -1,
+            -1,
+            null,
+            null,
+            null,
+            0,
+            settings.segment());
   }
 
   public String dataset() {
@@ -214,7 +225,8 @@ public final class Archiver implements Runnable {
             lastSealedAt,
             error,
             errorSince,
-            gaps.get());
+            gaps.get(),
+            settings.segment());
   }
 
   /** Where to continue: the archive's end, else the newest backup's stream position. */

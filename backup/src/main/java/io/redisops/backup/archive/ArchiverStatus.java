@@ -16,6 +16,7 @@ import java.time.Instant;
  * @param lastError why the last connection ended or failed, null when none did
  * @param errorSince since when it has been failing to stream, null while it streams
  * @param gaps the gaps it recorded since it started
+ * @param segment how often it seals a segment
  */
 public record ArchiverStatus(
     String dataset,
@@ -28,7 +29,8 @@ public record ArchiverStatus(
     Instant lastSealedAt,
     String lastError,
     Instant errorSince,
-    int gaps) {
+    int gaps,
+    java.time.Duration segment) {
 
   /** The archiver's state. */
   public enum State {

@@ -47,9 +47,14 @@ class ArchiverIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Pattern TS = Pattern.compile("#TS:\\d+\r\n");
 
+  /** Debian's Redis 7.0; {@code -Darchiver.server=redis-8.6} runs the class on a built server. */
+  private static final ServerBuild SERVER =
+      ServerBuild.require(System.getProperty("archiver.server", ServerBuild.DEBIAN.name()));
+
   @RegisterExtension
   static final RedisServerExtension redis =
       RedisServerExtension.builder()
+          .server(SERVER)
           .config("repl-diskless-sync", "yes")
           .config("repl-diskless-sync-delay", "0")
           .config("repl-backlog-size", "16kb")
@@ -215,7 +220,10 @@ class ArchiverIT {
     for (Path p : List.of(aof, single)) {
       Process check =
           new ProcessBuilder(
-                  ServerBuild.DEBIAN.executable("redis-check-aof").toString(), p.toString())
+                  SERVER
+                      .executable(SERVER.isValkey() ? "valkey-check-aof" : "redis-check-aof")
+                      .toString(),
+                  p.toString())
               .redirectErrorStream(true)
               .start();
       String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

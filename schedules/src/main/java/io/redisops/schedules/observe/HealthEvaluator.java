@@ -119,6 +119,28 @@ public final class HealthEvaluator {
     return new Health(h.checkedAt(), problems, h.tiers(), h.takenElsewhere());
   }
 
+  /**
+   * As {@link #evaluate(List, List, List)}, with the point-in-time archivers: one that has not
+   * streamed, or whose coverage has not moved on, for longer than {@link ArchiveHealth#tolerance}
+   * makes the daemon unhealthy for its dataset (the problem's tier is the word "archive").
+   */
+  public Health evaluate(
+      List<TierStatus> tiers,
+      List<DrillStatus> drills,
+      List<SentinelChecks> checks,
+      List<io.redisops.backup.archive.ArchiverStatus> archives) {
+    Health h = evaluate(tiers, drills, checks);
+    List<Health.Problem> problems = new ArrayList<>(h.problems());
+    for (io.redisops.backup.archive.ArchiverStatus a : archives) {
+      String reason = ArchiveHealth.problem(a, h.checkedAt());
+      if (reason != null) {
+        problems.add(
+            new Health.Problem(a.dataset(), "archive", "dataset " + a.dataset() + ": " + reason));
+      }
+    }
+    return new Health(h.checkedAt(), problems, h.tiers(), h.takenElsewhere());
+  }
+
   private String problem(TierStatus t, Instant now) {
     if (!t.lastAttemptOk()) {
       return "last attempt failed at "

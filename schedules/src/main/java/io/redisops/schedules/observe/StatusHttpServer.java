@@ -107,7 +107,9 @@ public final class StatusHttpServer implements AutoCloseable {
       } else if (path.equals("/metrics")) {
         send(ex, 200, METRICS_CONTENT_TYPE, metrics.scrape());
       } else {
-        Health h = health.evaluate(status.tiers(), status.drills(), status.sentinelChecks());
+        Health h =
+            health.evaluate(
+                status.tiers(), status.drills(), status.sentinelChecks(), status.archives());
         send(
             ex,
             h.healthy() ? 200 : 503,
