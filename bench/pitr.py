@@ -307,9 +307,10 @@ class Pitr:
             writer.start()
             time.sleep(self.args.rpo_seconds)
             # the host is lost: the archiver and the master die at once, the master's disk is gone
-            lost_at = time.time()
-            daemon.kill9()
+            os.kill(daemon.pid, signal.SIGKILL)
             os.kill(server.proc.pid, signal.SIGKILL)
+            lost_at = time.time()
+            daemon.kill9()  # reaps it
             server.proc.wait(10)
             B.PROCS.remove(server.name)
             writer.join(30)
@@ -402,10 +403,12 @@ def markdown(result):
     la0 = " / ".join(f"{x:.2f}" for x in m["load_average_start"])
     la1 = " / ".join(f"{x:.2f}" for x in m.get("load_average_end", []))
     out = [f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, load average at start {la0}, at end "
-           f"{la1}; {m['redis']}; redis-ops {m['redis_ops_commit']}; {m['started_at']}.", ""]
-    out += ["| figure | without the archiver | with the archiver | ratio |", "| --- | --- | --- | --- |"]
+           f"{la1}; {m['redis']}; redis-ops {m['redis_ops_commit']}; {m['started_at']}."]
+    if result.get("error"):
+        out.append(f"\n**The run failed**: {result['error']} (the figures below are those measured before).")
     imp = result.get("impact")
     if imp:
+        out += ["", "| figure | without the archiver | with the archiver | ratio |", "| --- | --- | --- | --- |"]
         n = len(imp["samples_with"])
         for t, f in imp["tests"].items():
             out.append(f"| 1. master {t} throughput (`redis-benchmark -c 50 -n {result['args']['n']}`, median of {n}) "
@@ -430,6 +433,8 @@ def markdown(result):
                 f"{rpo['missing']:,} of {rpo['acknowledged']:,} ({rpo['missing_below_newest']} below the newest present) |",
                 f"| 3. the span of writing they represent (last acknowledged minus newest present) | "
                 f"{rpo['missing_span_s']:.2f} s |",
+                f"| 3. of which acknowledged after the archive's last seal (lost by the archive itself) | "
+                f"{rpo['acked_after_covered_to']:,} |",
                 f"| 3. restore `--at {rpo['restore_at']}` (archive sealed to {rpo['archive_covered_to']}), "
                 f"whole command | {rpo['restore_seconds']:.1f} s |",
                 f"| 3. `restore --at <now>` after the loss (dry run) | "
