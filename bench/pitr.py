@@ -39,10 +39,16 @@ def utc_now():
 # the daemon with the archive on
 
 
+def s3_env(java_opts=B.DEFAULT_JAVA_OPTS):
+    """The tools' environment, with the S3 helper's credentials for `offsite.credentials: env`."""
+    return B.tool_env(java_opts, {"REDIS_OPS_S3_ACCESS_KEY_ID": B.S3_ACCESS,
+                                  "REDIS_OPS_S3_SECRET_ACCESS_KEY": B.S3_SECRET})
+
+
 class Daemon:
     """`redis-ops -c FILE daemon` with archive.enabled: true for one dataset, a local repository, http on a free port."""
 
-    def __init__(self, work, name, redis_port, repo):
+    def __init__(self, work, name, redis_port, repo, offsite=""):
         self.name = name
         self.repo = repo
         self.conf = os.path.join(work, f"{name}.yaml")
@@ -50,11 +56,11 @@ class Daemon:
             f.write(f"datasets:\n  - name: {DATASET}\n    redis:\n      uri: redis://127.0.0.1:{redis_port}\n"
                     f"repository:\n  path: {repo}\n"
                     f"archive:\n  enabled: true\n"
-                    f"http:\n  listen: 127.0.0.1:{B.free_port()}\n")
+                    f"http:\n  listen: 127.0.0.1:{B.free_port()}\n{offsite}")
         self.log_path = os.path.join(work, f"{name}.log")
         self.logf = open(self.log_path, "ab")
         # the launcher execs java: this PID is the JVM's
-        self.proc = subprocess.Popen([B.CLI, "-c", self.conf, "daemon"], env=B.tool_env(DAEMON_JAVA_OPTS),
+        self.proc = subprocess.Popen([B.CLI, "-c", self.conf, "daemon"], env=s3_env(DAEMON_JAVA_OPTS),
                                      stdout=self.logf, stderr=self.logf, stdin=subprocess.DEVNULL)
         B.PROCS.add(name, lambda: self.proc.pid, self.stop)
 
@@ -299,7 +305,13 @@ class Pitr:
     def fig_rpo(self):
         server = B.RedisServer(self.work, "master-rpo")
         repo = os.path.join(self.work, "repo-rpo")
-        daemon = Daemon(self.work, "daemon-rpo", server.port, repo)
+        source = self.args.rpo_from
+        offsite = ""
+        if source == "offsite":
+            s3 = B.S3Server(self.work)
+            offsite = (f"offsite:\n  uri: s3://{B.S3_BUCKET}/pitr\n  endpoint: {s3.endpoint}\n  region: us-east-1\n"
+                       f"  path-style: true\n  credentials: env\n")
+        daemon = Daemon(self.work, "daemon-rpo", server.port, repo, offsite)
         writer = None
         try:
             daemon.wait_archiving()
@@ -315,6 +327,9 @@ class Pitr:
             B.PROCS.remove(server.name)
             writer.join(30)
             shutil.rmtree(server.dir)
+            if source == "offsite":
+                shutil.rmtree(repo)  # the host's disk is gone: the restore runs on a new host, with an empty repository
+                os.makedirs(repo)
         finally:
             if writer:
                 writer.stop_flag.set()
@@ -331,15 +346,24 @@ class Pitr:
         with open(conf, "w") as f:
             f.write(f"datasets:\n  - name: {DATASET}\n    redis:\n      uri: redis://127.0.0.1:{target.port}\n"
                     f"      config-file: {target.conf}\n"
-                    f"repository:\n  path: {repo}\narchive:\n  enabled: true\n")
-        status = json.loads(B.run([B.CLI, "-c", conf, "archive", "status", "--no-master", "--json"],
-                                  env=B.tool_env()).stdout)
-        ranges = status["datasets"][0]["ranges"]
-        covered_to = datetime.datetime.fromisoformat(ranges[-1]["to"].replace("Z", "+00:00"))
+                    f"repository:\n  path: {repo}\narchive:\n  enabled: true\n{offsite}")
+        if source == "offsite":
+            # what the off-site archive holds: the newest record's sealed_at (the local archive is gone)
+            records = [p for p in glob.glob(os.path.join(s3.blobs, B.S3_BUCKET, "**", "_archive", DATASET, "*", "*.json"),
+                                            recursive=True) if not p.endswith("timeline.json")]
+            if not records:
+                raise RuntimeError("no archive segment was pushed off-site (does this build push segments?)")
+            sealed = [json.load(open(p))["sealed_at"] for p in records]
+            covered_iso = max(sealed, key=lambda x: datetime.datetime.fromisoformat(x.replace("Z", "+00:00")))
+        else:
+            status = json.loads(B.run([B.CLI, "-c", conf, "archive", "status", "--no-master", "--json"],
+                                      env=B.tool_env()).stdout)
+            covered_iso = status["datasets"][0]["ranges"][-1]["to"]
+        covered_to = datetime.datetime.fromisoformat(covered_iso.replace("Z", "+00:00"))
         # "now" first: what an operator would type (dry run: does the archive cover it?)
         now_iso = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        dry = B.run([B.CLI, "-c", conf, "restore", "--at", now_iso, "--dry-run", "--json"], env=B.tool_env(),
-                    check=False)
+        dry = B.run([B.CLI, "-c", conf, "restore", "--at", now_iso, "--from", source, "--dry-run", "--json"],
+                    env=s3_env(), check=False)
         now_fallback = None
         try:
             now_fallback = json.loads(dry.stdout).get("archive_fallback")
@@ -349,8 +373,8 @@ class Pitr:
         # before the second of its last seal
         at = (covered_to.replace(microsecond=0) - datetime.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         t0 = time.monotonic()
-        p = B.run([B.CLI, "-c", conf, "restore", "--at", at, "--yes", "--json"], env=B.tool_env(), check=False,
-                  timeout=1800)
+        p = B.run([B.CLI, "-c", conf, "restore", "--at", at, "--from", source, "--yes", "--json"], env=s3_env(),
+                  check=False, timeout=1800)
         restore_seconds = time.monotonic() - t0
         if p.returncode != 0:
             raise RuntimeError(f"restore --at {at} exited {p.returncode}: "
@@ -379,8 +403,8 @@ class Pitr:
         missing = [n for n in range(acked) if n not in present]
         holes = [n for n in missing if n < newest]
         fig = {
-            "from": "local", "written_seconds": self.args.rpo_seconds, "acknowledged": acked,
-            "last_ack_before_kill_s": lost_at - acks[-1], "archive_covered_to": ranges[-1]["to"],
+            "from": source, "written_seconds": self.args.rpo_seconds, "acknowledged": acked,
+            "last_ack_before_kill_s": lost_at - acks[-1], "archive_covered_to": covered_iso,
             "restore_at": at, "restore_now_dry_run_fallback": now_fallback, "restore_seconds": restore_seconds,
             "restored_writes": len(present), "newest_present": newest, "missing": len(missing),
             "missing_below_newest": len(holes),
@@ -390,7 +414,7 @@ class Pitr:
             "point_in_time": {k: pit.get(k) for k in ("commands", "segments", "last_command_time", "archive")},
         }
         log(f"rpo: {fig['missing']} acknowledged writes missing, {fig['missing_span_s']:.3f} s of writing "
-            f"(restore --at {at}, archive sealed to {ranges[-1]['to']})")
+            f"(restore --at {at} --from {source}, archive sealed to {covered_iso})")
         self.result["rpo"] = fig
 
 
@@ -450,6 +474,9 @@ def main():
     ap.add_argument("--rate-seconds", type=float, default=20)
     ap.add_argument("--rpo-seconds", type=float, default=15)
     ap.add_argument("--only", default="impact,footprint,rpo")
+    ap.add_argument("--rpo-from", choices=("local", "offsite"), default="local",
+                    help="offsite: the daemon pushes segments to S3Proxy (bench/java), the local repository is deleted "
+                         "with the host, restore --from offsite")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--work-dir", default=None)
     ap.add_argument("--out", default=os.path.join(HERE, "results", "pitr-latest.json"))

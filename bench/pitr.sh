@@ -2,7 +2,7 @@
 # The point-in-time recovery figures (issue 16 item 6), in one run:
 #
 #   bench/pitr.sh [--reps N] [-n N] [--rates 10000,50000] [--rate-seconds 20] [--rpo-seconds 15]
-#                 [--only impact,footprint,rpo] [--keep] [--offline|--online]
+#                 [--only impact,footprint,rpo] [--rpo-from local|offsite] [--keep] [--offline|--online]
 #
 #   1. impact:    the master's throughput and p99 latency (`redis-benchmark -t set,incr -n N -c 50 --csv`) without and
 #                 with the archiver attached (the daemon with `archive.enabled: true`), --reps interleaved repetitions
@@ -13,9 +13,16 @@
 #   3. rpo:       a writer records the acknowledgement time of every write (`SET w:<n> <epoch-ms>`, one connection,
 #                 in order) while the daemon archives; after --rpo-seconds the daemon and the master are killed with
 #                 SIGKILL (the host is lost: nothing gets to flush) and the master's data directory is deleted; then
-#                 `restore --at` from the archive onto a fresh empty redis-server, and the acknowledged writes missing
+#                 `restore --at` from the archive onto a fresh empty redis-server (--at the newest whole second the
+#                 archive covers: the second before that of its last seal, as `restore --at` wants a segment sealed
+#                 after the end of the second asked; a dry run of `restore --at <now>` is reported too), and the
+#                 acknowledged writes missing
 #                 there are counted, with the span of writing they represent (last acknowledged write's time minus
-#                 the newest write present). From the LOCAL archive: the off-site push of segments is not built yet.
+#                 the newest write present). --rpo-from local (default) restores from the local archive (the
+#                 repository survives: a figure of the archive alone); --rpo-from offsite has the daemon push
+#                 segments to an S3Proxy on loopback (bench/java, built here when missing), deletes the local
+#                 repository with the host and restores `--from offsite` into an empty one (needs a build whose
+#                 daemon pushes segments off-site).
 #
 # Builds the CLI when cli/target/redis-ops is missing (as bench/run.sh does), then runs bench/pitr.py, which prints a
 # Markdown table on stdout (with a machine line: cores, load average at start and end: the machine is shared) and
@@ -53,6 +60,15 @@ build() {
 if [[ -z ${BENCH_CLI:-} && ( ! -x cli/target/redis-ops || ! -f cli/target/redis-ops.jar || ${BENCH_REBUILD:-0} == 1 ) ]]; then
   echo "pitr: building redis-ops (./mvnw -DskipTests package -pl cli -am)" >&2
   build -DskipTests package -pl cli -am
+fi
+
+# the S3 helper (bench/java, outside the reactor) only for --rpo-from offsite
+if [[ " ${args[*]-} " == *" --rpo-from offsite "* || " ${args[*]-} " == *" --rpo-from=offsite "* ]]; then
+  helper=bench/java/target
+  if [[ ! -f $helper/classpath.txt || -n $(find bench/java/src bench/java/pom.xml -newer $helper/classpath.txt 2>/dev/null) ]]; then
+    echo "pitr: building the S3 helper (bench/java)" >&2
+    build -f bench/java/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+  fi
 fi
 
 exec python3 "$here/pitr.py" ${args[@]+"${args[@]}"}
