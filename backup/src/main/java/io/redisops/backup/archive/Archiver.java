@@ -360,7 +360,8 @@ public final class Archiver implements Runnable {
       throw e;
     } finally {
       if (sealer != null) {
-        sealer.shutdownNow();
+        // no interrupt: a seal under way finishes (an interrupted file write would fail it)
+        sealer.shutdown();
         try {
           sealer.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
