@@ -337,12 +337,13 @@ final class RestoreCommand implements Callable<Integer> {
 
   /**
    * The point-in-time archives {@code --at} may use, in {@code --from}'s order: the local one (in
-   * the repository, beside the backups), then the off-site one. An off-site repository with
-   * client-side encryption is not read: its segments would need decrypting, which the archive's
-   * reader does not do yet.
+   * the repository, beside the backups), then the off-site one; {@code --resume} and {@code
+   * --rollback} get them too (an interrupted restore from the archive reads its segments again). An
+   * off-site repository with client-side encryption is not read: its segments would need
+   * decrypting, which the archive's reader does not do yet.
    */
   private ArchiveSources archives(BackupContext bc, Offsite offsite, RestoreListener listener) {
-    if (what.at == null) {
+    if (what.at == null && !what.resume && !what.rollback) {
       return ArchiveSources.NONE;
     }
     List<ArchiveSources.Source> out = new java.util.ArrayList<>();

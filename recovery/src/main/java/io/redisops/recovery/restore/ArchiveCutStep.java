@@ -76,6 +76,14 @@ final class ArchiveCutStep implements RestoreStep {
   @Override
   public String run(RestoreRun r) throws IOException {
     PointInTime p = r.archive().cut();
+    if (r.archive().reader() == null || r.archive().chain().size() != p.segments().size()) {
+      throw RedisOpsException.failed(
+          "the "
+              + p.archive()
+              + " archive is not readable now or no longer holds every segment this restore applies ("
+              + String.join(", ", p.segments())
+              + "); give the same --from and configuration, or run 'restore --rollback'");
+    }
     AofLayout l = layout(r);
     l.createDir();
     if (Files.exists(r.staging())) {

@@ -654,43 +654,28 @@ public final class RestoreService {
         listener);
   }
 
-  /** The archived stream an interrupted restore applied, found again by its segment ids. */
+  /**
+   * The archived stream an interrupted restore applied, found again by its segment ids. Whatever
+   * cannot be found is left out: only a rerun of the {@code archive} step reads the segments (and
+   * then says what is missing); a rollback and the later steps need the cut alone.
+   */
   private ArchivedStream reopen(String dataset, PointInTime p) {
-    ArchiveSources.Source s =
-        archives
-            .named(p.archive())
-            .orElseThrow(
-                () ->
-                    RedisOpsException.usage(
-                        "the interrupted restore of dataset "
-                            + dataset
-                            + " applies the "
-                            + p.archive()
-                            + " archive, which this run cannot read; give the same --from and"
-                            + " configuration"));
-    List<io.redisops.backup.archive.Segment> all;
-    try {
-      all = s.reader().segments(dataset);
-    } catch (IOException e) {
-      throw RedisOpsException.failed(
-          "unable to list the " + p.archive() + " archive: " + e.getMessage(), e);
-    }
+    Optional<ArchiveSources.Source> s = archives.named(p.archive());
     List<io.redisops.backup.archive.Segment> chain = new ArrayList<>();
-    for (String id : p.segments()) {
-      all.stream()
-          .filter(x -> x.id().equals(id) && x.timeline().equals(p.timeline()))
-          .findFirst()
-          .ifPresent(chain::add);
+    if (s.isPresent()) {
+      try {
+        List<io.redisops.backup.archive.Segment> all = s.get().reader().segments(dataset);
+        for (String id : p.segments()) {
+          all.stream()
+              .filter(x -> x.id().equals(id) && x.timeline().equals(p.timeline()))
+              .findFirst()
+              .ifPresent(chain::add);
+        }
+      } catch (IOException | RedisOpsException e) {
+        chain.clear();
+      }
     }
-    if (chain.size() != p.segments().size()) {
-      throw RedisOpsException.failed(
-          "the "
-              + p.archive()
-              + " archive no longer holds every segment the interrupted restore applies ("
-              + String.join(", ", p.segments())
-              + "); run 'restore --rollback'");
-    }
-    return new ArchivedStream(p, chain, s.reader());
+    return new ArchivedStream(p, chain, s.map(ArchiveSources.Source::reader).orElse(null));
   }
 
   private RestorePlan plan(
