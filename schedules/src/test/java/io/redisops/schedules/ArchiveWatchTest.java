@@ -19,7 +19,19 @@ class ArchiveWatchTest {
 
   private static ArchiverStatus streaming(Instant sealed) {
     return new ArchiverStatus(
-        "a", State.STREAMING, "m", "t", "r", 10, 10, sealed, null, null, 0, Duration.ofSeconds(1));
+        "a",
+        State.STREAMING,
+        "m",
+        "t",
+        "r",
+        10,
+        10,
+        sealed,
+        null,
+        null,
+        0,
+        Duration.ofSeconds(1),
+        null);
   }
 
   private static ArchiverStatus failing(Instant since, Instant sealed) {
@@ -35,7 +47,8 @@ class ArchiveWatchTest {
         "connection refused",
         since,
         0,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        null);
   }
 
   @Test
