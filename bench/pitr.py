@@ -315,6 +315,11 @@ class Pitr:
         writer = None
         try:
             daemon.wait_archiving()
+            if source == "offsite":
+                # the base the archive continues must be off-site too: the daemon's off-site job ran at its start,
+                # before the archiver's base existed, and runs next on its schedule; push it now, as an operator
+                # (or the next scheduled push) would
+                B.run([B.CLI, "-c", daemon.conf, "push"], env=s3_env(), timeout=600)
             writer = AckWriter(server.port)
             writer.start()
             time.sleep(self.args.rpo_seconds)

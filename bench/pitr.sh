@@ -21,8 +21,9 @@
 #                 the newest write present). --rpo-from local (default) restores from the local archive (the
 #                 repository survives: a figure of the archive alone); --rpo-from offsite has the daemon push
 #                 segments to an S3Proxy on loopback (bench/java, built here when missing), deletes the local
-#                 repository with the host and restores `--from offsite` into an empty one (needs a build whose
-#                 daemon pushes segments off-site).
+#                 repository with the host and restores `--from offsite` into an empty one; the base backup is
+#                 pushed with `redis-ops push` once the archiver streams (the daemon's off-site job runs before the
+#                 archiver's base exists, and next on its schedule).
 #
 # Builds the CLI when cli/target/redis-ops is missing (as bench/run.sh does), then runs bench/pitr.py, which prints a
 # Markdown table on stdout (with a machine line: cores, load average at start and end: the machine is shared) and
