@@ -231,7 +231,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     RestoreService service =
         new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults())
-            .withArchives(archives(bc, offsite, listener));
+            .withArchives(archives(bc, offsite));
     RestoreService.Target target;
     if (to != null) {
       // another Redis of this host: its own config file (--config-file, else its INFO config_file)
@@ -339,10 +339,10 @@ final class RestoreCommand implements Callable<Integer> {
    * The point-in-time archives {@code --at} may use, in {@code --from}'s order: the local one (in
    * the repository, beside the backups), then the off-site one; {@code --resume} and {@code
    * --rollback} get them too (an interrupted restore from the archive reads its segments again). An
-   * off-site repository with client-side encryption is not read: its segments would need
-   * decrypting, which the archive's reader does not do yet.
+   * off-site archive encrypted client-side is decrypted with the configured key ({@link
+   * Offsite#archive}).
    */
-  private ArchiveSources archives(BackupContext bc, Offsite offsite, RestoreListener listener) {
+  private ArchiveSources archives(BackupContext bc, Offsite offsite) {
     if (what.at == null && !what.resume && !what.rollback) {
       return ArchiveSources.NONE;
     }
@@ -352,16 +352,8 @@ final class RestoreCommand implements Callable<Integer> {
           new ArchiveSources.Source("local", new ArchiveStore(bc.repository(), bc.compression())));
     }
     if (offsite != null) {
-      if (offsite.encryption() == null) {
-        out.add(
-            new ArchiveSources.Source(
-                "offsite",
-                new ArchiveStore(offsite.remote().repository(), offsite.remote().compression())));
-      } else if (from == BackupSources.From.OFFSITE) {
-        listener.warning(
-            "the off-site archive is not read: it is encrypted client-side, which restore"
-                + " --at cannot read yet");
-      }
+      // segments are decrypted with the configured key when the pusher encrypted them
+      out.add(new ArchiveSources.Source("offsite", offsite.archive()));
     }
     return new ArchiveSources(out);
   }
