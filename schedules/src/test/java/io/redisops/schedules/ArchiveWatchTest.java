@@ -90,4 +90,19 @@ class ArchiveWatchTest {
         .singleElement()
         .satisfies(p -> assertThat(p.reason()).contains("dataset a").contains("sealed nothing"));
   }
+
+  @Test
+  void anOffsiteLagPastTheToleranceIsAProblem() {
+    Instant now = T0.plusSeconds(100);
+    ArchiverStatus fresh = streaming(now);
+    assertThat(io.redisops.schedules.observe.ArchiveHealth.problem(fresh, now)).isNull();
+    assertThat(
+            io.redisops.schedules.observe.ArchiveHealth.problem(
+                fresh.withOffsiteLag(Duration.ofSeconds(5)), now))
+        .isNull();
+    assertThat(
+            io.redisops.schedules.observe.ArchiveHealth.problem(
+                fresh.withOffsiteLag(Duration.ofSeconds(61)), now))
+        .contains("off-site archive is 61 s behind");
+  }
 }
