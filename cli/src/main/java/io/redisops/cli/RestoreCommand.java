@@ -2,17 +2,20 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.backup.archive.ArchiveStore;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.Offsite;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
 import io.redisops.recovery.kernel.ServiceCommands;
+import io.redisops.recovery.restore.ArchiveSources;
 import io.redisops.recovery.restore.BackupSources;
 import io.redisops.recovery.restore.FolderRestore;
 import io.redisops.recovery.restore.LocalBackupSource;
 import io.redisops.recovery.restore.OffsiteBackupSource;
 import io.redisops.recovery.restore.OtherInstance;
+import io.redisops.recovery.restore.PointInTime;
 import io.redisops.recovery.restore.RestoreListener;
 import io.redisops.recovery.restore.RestorePlan;
 import io.redisops.recovery.restore.RestoreReport;
@@ -50,7 +53,10 @@ import picocli.CommandLine.Spec;
           + " move the current files into a quarantine folder, appendonly no, place the RDB, start, check the keys,"
           + " rewrite the AOF if it was on, only then appendonly yes; any failure is rolled back.",
       "TIME: HH:MM[:SS] (the latest such moment not in the future), YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z,"
-          + " or -90m / -2h / -1d."
+          + " or -90m / -2h / -1d.",
+      "With the point-in-time archive, --at lays out the backup and the archived writes up to TIME as a multi-part"
+          + " AOF that Redis loads, then rewrites; when the archive does not cover TIME it says so and restores the"
+          + " backup alone."
     })
 final class RestoreCommand implements Callable<Integer> {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -64,7 +70,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(
         names = "--at",
         paramLabel = "TIME",
-        description = "The newest backup taken at or before TIME.")
+        description =
+            "The newest backup taken at or before TIME; where the point-in-time archive covers TIME,"
+                + " that backup plus the archived writes up to TIME (a TIME to the second includes"
+                + " that second's writes, one with a fraction excludes them).")
     Converters.RestoreAt at;
 
     @Option(names = "--backup", paramLabel = "ID", description = "This backup.")
@@ -128,14 +137,20 @@ final class RestoreCommand implements Callable<Integer> {
               + " --config-file); with --to-dir: write into a folder that is not empty.")
   boolean force;
 
-  /** The {@code --json} document of {@code --dry-run}: the plan. */
+  /**
+   * The {@code --json} document of {@code --dry-run}: the plan; with {@code --at} and an archive,
+   * the cut of the archived stream ({@code point_in_time}) or why it is not used ({@code
+   * archive_fallback}).
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record DryRunJson(
       boolean dryRun,
       String backup,
       RestoreTarget target,
       String quarantine,
-      List<StepJson> steps) {}
+      List<StepJson> steps,
+      PointInTime pointInTime,
+      String archiveFallback) {}
 
   /** One step of the plan. */
   record StepJson(String name, String does) {}
@@ -215,7 +230,8 @@ final class RestoreCommand implements Callable<Integer> {
               + r.start());
     }
     RestoreService service =
-        new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults());
+        new RestoreService(bc, sources, ctx.clock(), RestoreTimeouts.defaults())
+            .withArchives(archives(bc, offsite, listener));
     RestoreService.Target target;
     if (to != null) {
       // another Redis of this host: its own config file (--config-file, else its INFO config_file)
@@ -276,7 +292,9 @@ final class RestoreCommand implements Callable<Integer> {
                 plan.backup().id(),
                 plan.target(),
                 plan.quarantine().toString(),
-                plan.steps().stream().map(s -> new StepJson(s.name(), s.describe())).toList()));
+                plan.steps().stream().map(s -> new StepJson(s.name(), s.describe())).toList(),
+                plan.pointInTime(),
+                plan.archiveFallback()));
       } else {
         plan.describe().forEach(report::println);
         report.println("dry run: nothing was changed");
@@ -300,14 +318,52 @@ final class RestoreCommand implements Callable<Integer> {
     if (r.isEmpty()) {
       throw RedisOpsException.refused("restore not confirmed; nothing was changed");
     }
+    PointInTime pit = r.get().pointInTime();
     return done(
         ctx,
         r.get(),
         "restore of backup "
             + r.get().backupId()
+            + (pit == null
+                ? ""
+                : " and "
+                    + pit.commands()
+                    + " archived commands up to "
+                    + (pit.lastCommandTime() == null ? "the cut" : pit.lastCommandTime()))
             + " done; the replaced data is in "
             + r.get().quarantine()
             + " (delete it once satisfied)");
+  }
+
+  /**
+   * The point-in-time archives {@code --at} may use, in {@code --from}'s order: the local one (in
+   * the repository, beside the backups), then the off-site one; {@code --resume} and {@code
+   * --rollback} get them too (an interrupted restore from the archive reads its segments again). An
+   * off-site repository with client-side encryption is not read: its segments would need
+   * decrypting, which the archive's reader does not do yet.
+   */
+  private ArchiveSources archives(BackupContext bc, Offsite offsite, RestoreListener listener) {
+    if (what.at == null && !what.resume && !what.rollback) {
+      return ArchiveSources.NONE;
+    }
+    List<ArchiveSources.Source> out = new java.util.ArrayList<>();
+    if (from != BackupSources.From.OFFSITE) {
+      out.add(
+          new ArchiveSources.Source("local", new ArchiveStore(bc.repository(), bc.compression())));
+    }
+    if (offsite != null) {
+      if (offsite.encryption() == null) {
+        out.add(
+            new ArchiveSources.Source(
+                "offsite",
+                new ArchiveStore(offsite.remote().repository(), offsite.remote().compression())));
+      } else if (from == BackupSources.From.OFFSITE) {
+        listener.warning(
+            "the off-site archive is not read: it is encrypted client-side, which restore"
+                + " --at cannot read yet");
+      }
+    }
+    return new ArchiveSources(out);
   }
 
   private Selection selection() {
@@ -428,6 +484,16 @@ final class RestoreCommand implements Callable<Integer> {
       public void notice(String message) {
         report.printf("[%s] %s%n", now(), message);
         report.flush();
+      }
+
+      @Override
+      public void warning(String message) {
+        if (ctx.json()) {
+          notice(message); // stderr already
+        } else {
+          ctx.err().printf("[%s] %s%n", now(), message);
+          ctx.err().flush();
+        }
       }
 
       @Override

@@ -15,10 +15,21 @@ import java.util.Map;
 final class AofRewriteStep implements RestoreStep {
   private final RestoreRun run;
   private final java.time.Duration timeout;
+  private final boolean fold;
 
   AofRewriteStep(RestoreRun run, java.time.Duration timeout) {
+    this(run, timeout, false);
+  }
+
+  /**
+   * @param fold the server already runs with AOF on (a point-in-time restore loaded its laid-out
+   *     AOF): a {@code BGREWRITEAOF} folds base and commands into a new base; again after a resume,
+   *     which is harmless
+   */
+  AofRewriteStep(RestoreRun run, java.time.Duration timeout, boolean fold) {
     this.run = run;
     this.timeout = timeout;
+    this.fold = fold;
   }
 
   @Override
@@ -28,6 +39,11 @@ final class AofRewriteStep implements RestoreStep {
 
   @Override
   public String describe() {
+    if (fold) {
+      return "BGREWRITEAOF to fold the laid-out base and commands into a new base; wait for"
+          + " aof_rewrite_in_progress:0, aof_rewrite_scheduled:0, aof_rewrites increased and"
+          + " aof_last_bgrewrite_status:ok";
+    }
     return "CONFIG SET appendonly yes; wait for aof_rewrite_in_progress:0, aof_rewrite_scheduled:0, aof_rewrites"
         + " increased and aof_last_bgrewrite_status:ok (a new "
         + run.target().appenddirname()
@@ -45,6 +61,15 @@ final class AofRewriteStep implements RestoreStep {
           redis.call(() -> redis.commands().configSet("appendonly", "yes"));
         } catch (RedisOpsException e) {
           throw RedisOpsException.failed("CONFIG SET appendonly yes failed: " + e.getMessage(), e);
+        }
+      } else if (fold) {
+        try {
+          redis.call(() -> redis.commands().bgrewriteaof());
+        } catch (RedisOpsException e) {
+          if (!e.getMessage().contains("already in progress")) {
+            throw RedisOpsException.failed("BGREWRITEAOF failed: " + e.getMessage(), e);
+          }
+          before = -1;
         }
       } else if (isDone(p, -1)) {
         return "AOF already on and rewritten"; // resumed after the rewrite had finished

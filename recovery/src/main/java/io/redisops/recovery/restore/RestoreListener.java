@@ -28,6 +28,14 @@ public interface RestoreListener {
   default void notice(String message) {}
 
   /**
+   * Something the operator must know even when only errors are read, such as a restore {@code --at}
+   * that does not use the archive (the CLI prints it on stderr).
+   */
+  default void warning(String message) {
+    notice(message);
+  }
+
+  /**
    * The exact command line that runs {@code restore <option>} ({@code --resume}, {@code
    * --rollback}) for this dataset, for the messages that tell the operator what to run next.
    */

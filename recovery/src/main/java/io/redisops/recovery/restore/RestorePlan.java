@@ -12,13 +12,65 @@ import java.util.List;
  * needs them: {@code aof-off} and {@code aof-persist} when its config file says {@code appendonly
  * yes}, {@code aof-rewrite} when AOF was on at runtime; {@code hold-off}, {@code replicas} and
  * {@code release} when the target is the master its sentinels monitor.
+ *
+ * <p>A restore to an instant from the archive ({@link RestoreRun#archive()}) places a multi-part
+ * AOF instead of an RDB (docs/redis-facts.md, "Point-in-time restore"): {@code archive} (read, cut
+ * and lay out, before the stop), {@code aof-on} in the config file (when it says no), {@code place}
+ * of the AOF folder, {@code start} (Redis loads base and commands), {@code check-load}, then {@code
+ * aof-rewrite} (fold into a new base) when AOF was on at runtime or {@code save} (AOF off again,
+ * BGSAVE) when it was off, and {@code aof-config} when the file said no.
  */
 public final class RestorePlan {
   private final RestoreRun run;
   private final List<RestoreStep> steps;
+  private final String archiveFallback;
 
   RestorePlan(RestoreRun run, RestoreTimeouts timeouts) {
+    this(run, timeouts, null);
+  }
+
+  /**
+   * @param archiveFallback why a restore {@code --at} an instant does not use the archive, or null
+   */
+  RestorePlan(RestoreRun run, RestoreTimeouts timeouts, String archiveFallback) {
     this.run = run;
+    this.archiveFallback = archiveFallback;
+    this.steps = run.archive() != null ? archiveSteps(run, timeouts) : rdbSteps(run, timeouts);
+  }
+
+  private static List<RestoreStep> archiveSteps(RestoreRun run, RestoreTimeouts timeouts) {
+    RestoreTarget t = run.target();
+    List<RestoreStep> s = new ArrayList<>();
+    s.add(new FetchStep(run));
+    s.add(new ArchiveCutStep(run, new io.redisops.recovery.aof.CheckAofTool()));
+    if (run.guard() != null) {
+      s.add(new HoldOffStep(run));
+    }
+    s.add(new StopStep(run));
+    s.add(new QuarantineStep(run));
+    if (!t.aofInConfigFile()) {
+      s.add(new AofOnStep(run));
+    }
+    s.add(new PlaceAofStep(run));
+    s.add(new StartStep(run));
+    s.add(new ArchiveLoadCheckStep(run));
+    if (t.aofOn()) {
+      s.add(new AofRewriteStep(run, timeouts.rewrite(), true));
+    } else {
+      s.add(new SaveStep(run, timeouts.rewrite()));
+    }
+    if (!t.aofInConfigFile()) {
+      s.add(new AofConfigStep(run));
+    }
+    s.add(new FinalCheckStep(run));
+    if (run.guard() != null) {
+      s.add(new ReplicaSyncStep(run));
+      s.add(new ReleaseHoldOffStep(run));
+    }
+    return List.copyOf(s);
+  }
+
+  private static List<RestoreStep> rdbSteps(RestoreRun run, RestoreTimeouts timeouts) {
     RestoreTarget t = run.target();
     List<RestoreStep> s = new ArrayList<>();
     s.add(new FetchStep(run));
@@ -44,7 +96,20 @@ public final class RestorePlan {
       s.add(new ReplicaSyncStep(run));
       s.add(new ReleaseHoldOffStep(run));
     }
-    this.steps = List.copyOf(s);
+    return List.copyOf(s);
+  }
+
+  /** The cut of the archived stream applied after the backup, or null (an RDB restore). */
+  public PointInTime pointInTime() {
+    return run.archive() == null ? null : run.archive().cut();
+  }
+
+  /**
+   * Why a restore {@code --at} an instant restores the snapshot alone although archives are
+   * configured, or null.
+   */
+  public String archiveFallback() {
+    return archiveFallback;
   }
 
   public List<RestoreStep> steps() {
@@ -94,6 +159,11 @@ public final class RestorePlan {
             + " keys ("
             + Manifest.describeKeys(run.backup().keys())
             + ")");
+    if (run.archive() != null) {
+      out.add("  archive:     " + run.archive().cut().describe());
+    } else if (archiveFallback != null) {
+      out.add("  archive:     not used: " + archiveFallback);
+    }
     out.add(
         "  data dir:    "
             + t.dir()

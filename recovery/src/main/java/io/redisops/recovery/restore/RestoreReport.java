@@ -14,6 +14,8 @@ import java.util.List;
  * @param target host:port
  * @param quarantine the folder holding the data that was replaced (delete it once satisfied)
  * @param steps every step with its time and outcome
+ * @param pointInTime the archived stream applied after the backup, or null
+ * @param archiveFallback why a restore {@code --at} did not use the archive, or null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RestoreReport(
@@ -22,7 +24,9 @@ public record RestoreReport(
     Instant snapshot,
     String target,
     String quarantine,
-    List<StepRecord> steps) {
+    List<StepRecord> steps,
+    PointInTime pointInTime,
+    String archiveFallback) {
 
   /** One step as it ran. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * @param progress progress of long work (fetch, load, rewrite)
  * @param notices messages for the operator (fallbacks, paths)
  * @param guard the Sentinel failover hold-off when the target is a monitored master, else null
+ * @param archive the archived stream applied after the backup (a point-in-time restore), else null
  */
 public record RestoreRun(
     String dataset,
@@ -34,7 +35,8 @@ public record RestoreRun(
     Path quarantine,
     ProgressListener progress,
     Consumer<String> notices,
-    FailoverGuard guard) {
+    FailoverGuard guard,
+    ArchivedStream archive) {
 
   public RestoreRun(
       String dataset,
@@ -46,7 +48,18 @@ public record RestoreRun(
       Path quarantine,
       ProgressListener progress,
       Consumer<String> notices) {
-    this(dataset, backup, target, sources, control, staging, quarantine, progress, notices, null);
+    this(
+        dataset,
+        backup,
+        target,
+        sources,
+        control,
+        staging,
+        quarantine,
+        progress,
+        notices,
+        null,
+        null);
   }
 
   /** The copy of the original config file inside the quarantine. */

@@ -45,6 +45,7 @@ public final class RestoreService {
   private final RestoreTimeouts timeouts;
   private final TargetProbe.DiskSpace disk;
   private Duration resync = FailoverGuard.DEFAULT_RESYNC;
+  private ArchiveSources archives = ArchiveSources.NONE;
 
   /**
    * What the restore works on, from the configuration of one dataset.
@@ -94,6 +95,16 @@ public final class RestoreService {
     return this;
   }
 
+  /**
+   * The point-in-time archives a restore {@code --at} an instant may continue its backup with (in
+   * the order tried); without any, {@code --at} restores the newest backup at or before the
+   * instant.
+   */
+  public RestoreService withArchives(ArchiveSources archives) {
+    this.archives = archives;
+    return this;
+  }
+
   /** The state of an interrupted restore of the dataset, if any. */
   public Optional<RestoreState> interrupted(String dataset) {
     return store(dataset).load();
@@ -106,7 +117,27 @@ public final class RestoreService {
   public RestorePlan plan(Target t, Selection selection, RestoreListener listener)
       throws IOException {
     List<Manifest> backups = sources.list(t.dataset());
-    Manifest m = selection.choose(new BackupSelector(backups, t.dataset(), clock.getZone()));
+    ArchiveChoice archive =
+        selection.at() != null && !archives.isEmpty()
+            ? chooseArchive(t.dataset(), backups, selection.at(), listener)
+            : null;
+    Manifest m =
+        archive != null && archive.choice() != null
+            ? archive.choice().base()
+            : selection.choose(new BackupSelector(backups, t.dataset(), clock.getZone()));
+    if (archive != null && archive.choice() == null && archive.anySegments()) {
+      // said aloud only where an archive exists: without one, --at is the snapshot restore it was
+      listener.warning(
+          "the archive does not cover "
+              + selection.at()
+              + ": "
+              + archive.fallback()
+              + "; restoring backup "
+              + m.id()
+              + " (snapshot "
+              + m.snapshotTime()
+              + ") alone, without the writes after it");
+    }
     RestoreTarget target =
         probeRunning(t)
             .orElseGet(
@@ -137,7 +168,131 @@ public final class RestoreService {
                 + "' report: their failover is not held off");
       }
     }
-    return plan(t, m, target, staging, quarantine, holdOff, listener);
+    ArchivedStream stream = null;
+    if (archive != null && archive.choice() != null) {
+      if (!Files.isWritable(target.configPath())) {
+        throw RedisOpsException.refused(
+            "config file "
+                + target.configFile()
+                + " is not writable: a restore from the archive sets appendonly yes in it to load"
+                + " the AOF it lays out; run as its owner");
+      }
+      checkArchiveDisk(target, m, archive.choice().segments());
+      stream =
+          cut(
+              archive,
+              selection.at(),
+              dir.resolve(".redis-ops-restore-" + m.id() + ".aof").toString());
+    }
+    return plan(
+        t,
+        m,
+        target,
+        staging,
+        quarantine,
+        holdOff,
+        stream,
+        archive == null ? null : archive.fallback(),
+        listener);
+  }
+
+  /**
+   * Which archive covers {@code at}, with its base and segments; or, in {@code fallback}, why none
+   * does.
+   */
+  private record ArchiveChoice(
+      ArchiveSources.Source source,
+      io.redisops.recovery.pitr.ArchiveSelection.Choice choice,
+      String fallback,
+      boolean anySegments) {}
+
+  private ArchiveChoice chooseArchive(
+      String dataset, List<Manifest> backups, Instant at, RestoreListener listener) {
+    List<String> reasons = new ArrayList<>();
+    boolean any = false;
+    for (ArchiveSources.Source s : archives.sources()) {
+      List<io.redisops.backup.archive.Segment> segments;
+      try {
+        segments = s.reader().segments(dataset);
+      } catch (IOException | RedisOpsException e) {
+        listener.notice("unable to list the " + s.where() + " archive: " + e.getMessage());
+        reasons.add(s.where() + " archive: unreadable");
+        any = true;
+        continue;
+      }
+      any |= !segments.isEmpty();
+      var choice = io.redisops.recovery.pitr.ArchiveSelection.choose(backups, segments, at);
+      if (choice.covered()) {
+        return new ArchiveChoice(s, choice, null, true);
+      }
+      Instant until = io.redisops.recovery.pitr.ArchiveSelection.sealedUntil(segments);
+      reasons.add(
+          s.where()
+              + " archive: "
+              + choice.notCovered()
+              + (until == null ? "" : " (it is sealed up to " + until + ")"));
+    }
+    return new ArchiveChoice(null, null, String.join("; ", reasons), any);
+  }
+
+  /**
+   * The laid-out AOF holds the RDB and at most the segments' content; then the rewrite (or the
+   * BGSAVE) writes about the RDB's size again while it is still there.
+   */
+  private void checkArchiveDisk(
+      RestoreTarget target, Manifest m, List<io.redisops.backup.archive.Segment> chain) {
+    long stream = chain.stream().mapToLong(io.redisops.backup.archive.Segment::rawSize).sum();
+    long need = 2 * m.rawSize() + stream + TargetProbe.DISK_MARGIN;
+    long free;
+    try {
+      free = disk.usable(target.dirPath());
+    } catch (IOException e) {
+      throw RedisOpsException.failed(
+          "unable to read the free space of " + target.dir() + ": " + e.getMessage(), e);
+    }
+    if (free < need) {
+      throw RedisOpsException.refused(
+          "not enough disk in "
+              + target.dir()
+              + ": the restore from the archive needs "
+              + io.redisops.text.Sizes.human(need)
+              + " (RDB "
+              + io.redisops.text.Sizes.human(m.rawSize())
+              + " twice, archived commands up to "
+              + io.redisops.text.Sizes.human(stream)
+              + "), "
+              + io.redisops.text.Sizes.human(free)
+              + " are free; free some space first");
+    }
+  }
+
+  /** Reads the chain once (checksums included) to learn where the cut will be. */
+  private ArchivedStream cut(ArchiveChoice a, Instant at, String layout) throws IOException {
+    Manifest base = a.choice().base();
+    var chain = a.choice().segments();
+    long lastSecond = io.redisops.recovery.pitr.CutRule.lastSecond(at);
+    io.redisops.recovery.pitr.StreamCut.Result r =
+        io.redisops.recovery.pitr.StreamCut.cut(
+            chain, a.source().reader()::open, base.stream(), lastSecond, null);
+    PointInTime p =
+        new PointInTime(
+            at,
+            lastSecond,
+            a.source().where(),
+            chain.get(0).timeline(),
+            chain.stream().map(io.redisops.backup.archive.Segment::id).toList(),
+            r.firstSegment(),
+            r.lastSegment(),
+            r.segmentsRead(),
+            base.stream().offset(),
+            r.cutOffset(),
+            r.db(),
+            r.commands(),
+            r.lastCommand(),
+            r.lastCommandSecond() < 0 ? null : Instant.ofEpochSecond(r.lastCommandSecond()),
+            r.endedByTime(),
+            layout);
+    return new ArchivedStream(p, chain, a.source().reader());
   }
 
   /**
@@ -196,7 +351,8 @@ public final class RestoreService {
               plan.quarantine().toString(),
               List.of(),
               null,
-              plan.run().guard() == null ? null : plan.run().guard().saved());
+              plan.run().guard() == null ? null : plan.run().guard().saved(),
+              plan.pointInTime());
       return Optional.of(execute(plan, state, listener));
     }
   }
@@ -360,7 +516,9 @@ public final class RestoreService {
         plan.backup().snapshotTime(),
         plan.target().address(),
         plan.quarantine().toString(),
-        records);
+        records,
+        plan.pointInTime(),
+        plan.archiveFallback());
   }
 
   /** Rolls back after a failed step and builds the one-line error. */
@@ -491,7 +649,33 @@ public final class RestoreService {
         Path.of(s.staging()),
         Path.of(s.quarantine()),
         s.failoverHoldOff(),
+        s.pointInTime() == null ? null : reopen(t.dataset(), s.pointInTime()),
+        null,
         listener);
+  }
+
+  /**
+   * The archived stream an interrupted restore applied, found again by its segment ids. Whatever
+   * cannot be found is left out: only a rerun of the {@code archive} step reads the segments (and
+   * then says what is missing); a rollback and the later steps need the cut alone.
+   */
+  private ArchivedStream reopen(String dataset, PointInTime p) {
+    Optional<ArchiveSources.Source> s = archives.named(p.archive());
+    List<io.redisops.backup.archive.Segment> chain = new ArrayList<>();
+    if (s.isPresent()) {
+      try {
+        List<io.redisops.backup.archive.Segment> all = s.get().reader().segments(dataset);
+        for (String id : p.segments()) {
+          all.stream()
+              .filter(x -> x.id().equals(id) && x.timeline().equals(p.timeline()))
+              .findFirst()
+              .ifPresent(chain::add);
+        }
+      } catch (IOException | RedisOpsException e) {
+        chain.clear();
+      }
+    }
+    return new ArchivedStream(p, chain, s.map(ArchiveSources.Source::reader).orElse(null));
   }
 
   private RestorePlan plan(
@@ -501,6 +685,8 @@ public final class RestoreService {
       Path staging,
       Path quarantine,
       FailoverHoldOff.Saved holdOff,
+      ArchivedStream stream,
+      String archiveFallback,
       RestoreListener listener) {
     ProcessControl control =
         new ProcessControl(t.endpoint(), target.server(), t.commands(), timeouts.control(), clock);
@@ -515,8 +701,9 @@ public final class RestoreService {
             quarantine,
             listener.progress(),
             listener::notice,
-            holdOff == null ? null : new FailoverGuard(t.sentinel(), holdOff, clock, resync));
-    return new RestorePlan(run, timeouts);
+            holdOff == null ? null : new FailoverGuard(t.sentinel(), holdOff, clock, resync),
+            stream);
+    return new RestorePlan(run, timeouts, archiveFallback);
   }
 
   /**

@@ -26,6 +26,8 @@ import java.util.List;
  * @param current the step that was running, or null
  * @param failoverHoldOff with Sentinel: each sentinel's settings before the failover was held off
  *     (what every outcome puts back) and the replicas to see resynchronised; null without
+ * @param pointInTime the cut of the archived stream applied after the backup (a restore to an
+ *     instant from the archive), else null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RestoreState(
@@ -39,7 +41,8 @@ public record RestoreState(
     String quarantine,
     List<String> done,
     String current,
-    FailoverHoldOff.Saved failoverHoldOff)
+    FailoverHoldOff.Saved failoverHoldOff,
+    PointInTime pointInTime)
     implements StepState<RestoreState> {
 
   public static final int FORMAT_VERSION = 1;
@@ -71,6 +74,7 @@ public record RestoreState(
         quarantine,
         done,
         current,
+        null,
         null);
   }
 
@@ -87,7 +91,8 @@ public record RestoreState(
         quarantine,
         done,
         step,
-        failoverHoldOff);
+        failoverHoldOff,
+        pointInTime);
   }
 
   @Override
@@ -105,6 +110,7 @@ public record RestoreState(
         quarantine,
         d,
         null,
-        failoverHoldOff);
+        failoverHoldOff,
+        pointInTime);
   }
 }

@@ -29,6 +29,8 @@ import java.nio.file.Path;
  *     default start command; null when unknown ({@code redis-server} from PATH)
  * @param rdbVersionCheckRelaxed Valkey 9's {@code rdb-version-check relaxed} (loads Redis' newer
  *     formats)
+ * @param appendfilename the AOF's base name ({@code appendonly.aof} when null: a state file of an
+ *     older version)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RestoreTarget(
@@ -47,7 +49,8 @@ public record RestoreTarget(
     String engine,
     String engineVersion,
     String executable,
-    boolean rdbVersionCheckRelaxed) {
+    boolean rdbVersionCheckRelaxed,
+    String appendfilename) {
 
   public RestoreTarget(
       String address,
@@ -78,7 +81,13 @@ public record RestoreTarget(
         null,
         null,
         null,
-        false);
+        false,
+        null);
+  }
+
+  /** The AOF's base name, {@code appendonly.aof} when unknown. */
+  String appendfilenameOrDefault() {
+    return appendfilename == null || appendfilename.isEmpty() ? "appendonly.aof" : appendfilename;
   }
 
   /** The server as {@link ServerIdentity}; an older state file without the engine means Redis. */

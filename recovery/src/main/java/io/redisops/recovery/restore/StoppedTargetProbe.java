@@ -42,6 +42,7 @@ final class StoppedTargetProbe {
     String dirSetting;
     String dbfilename;
     String appenddirname;
+    String appendfilename;
     boolean aof;
     String pidfile;
     String logfile;
@@ -49,6 +50,7 @@ final class StoppedTargetProbe {
       dirSetting = unquote(file.get("dir").orElse("."));
       dbfilename = unquote(file.get("dbfilename").orElse("dump.rdb"));
       appenddirname = unquote(file.get("appenddirname").orElse("appendonlydir"));
+      appendfilename = unquote(file.get("appendfilename").orElse("appendonly.aof"));
       aof = unquote(file.get("appendonly").orElse("no")).toLowerCase(Locale.ROOT).equals("yes");
       pidfile =
           file.get("pidfile")
@@ -124,7 +126,8 @@ final class StoppedTargetProbe {
         identity.engine(),
         identity.version(),
         null,
-        false);
+        false,
+        appendfilename);
   }
 
   /**

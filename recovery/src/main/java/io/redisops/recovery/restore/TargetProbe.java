@@ -152,7 +152,8 @@ final class TargetProbe {
         identity.engine(),
         identity.version(),
         executable,
-        relaxed);
+        relaxed,
+        redis.configGet("appendfilename").orElse("appendonly.aof"));
   }
 
   /**
