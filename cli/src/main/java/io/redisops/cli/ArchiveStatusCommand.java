@@ -3,6 +3,7 @@ package io.redisops.cli;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.archive.ArchiveCoverage;
+import io.redisops.backup.service.Offsite;
 import io.redisops.config.Settings;
 import io.redisops.schedules.ArchiveStatusService;
 import io.redisops.text.Sizes;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Per dataset (--dataset for one, else every configured one): the archive's covered ranges"
           + " (from, to, the backups they continue, the gap before each), and how far it is behind"
-          + " the master in bytes and seconds when the master answers.",
+          + " the master in bytes and seconds when the master answers, and, with an off-site"
+          + " repository, how many seconds the off-site archive is behind the local one.",
       "--json prints one document (docs/commands.md)."
     })
 final class ArchiveStatusCommand implements Callable<Integer> {
@@ -37,6 +39,11 @@ final class ArchiveStatusCommand implements Callable<Integer> {
       description = "Do not ask the master for its offset (no lag in bytes).")
   boolean noMaster;
 
+  @Option(
+      names = "--no-offsite",
+      description = "Do not read the off-site repository (no off-site lag).")
+  boolean noOffsite;
+
   /** The {@code --json} document. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record StatusJson(
@@ -45,13 +52,17 @@ final class ArchiveStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     CommandContext ctx = new CommandContext(spec);
-    ArchiveStatusService service = new ArchiveStatusService(ctx.backupContext(), ctx.clock());
     boolean enabled = ctx.settings().daemon().archive().enabled();
     List<Settings.DatasetSettings> datasets =
         ctx.datasetGiven() || ctx.redisGiven() ? List.of(ctx.dataset()) : ctx.settings().datasets();
     List<ArchiveStatusService.DatasetArchive> out = new ArrayList<>();
-    for (Settings.DatasetSettings ds : datasets) {
-      out.add(service.status(ds, enabled, !noMaster));
+    try (Offsite offsite =
+        ctx.settings().offsite().isPresent() && !noOffsite ? ctx.offsite() : null) {
+      ArchiveStatusService service =
+          new ArchiveStatusService(ctx.backupContext(), offsite, ctx.clock());
+      for (Settings.DatasetSettings ds : datasets) {
+        out.add(service.status(ds, enabled, !noMaster));
+      }
     }
     if (ctx.json()) {
       ctx.printJson(
@@ -99,6 +110,11 @@ final class ArchiveStatusCommand implements Callable<Integer> {
       sb.append("; ").append(d.lagBytes()).append(" bytes behind the master ").append(d.master());
     } else if (d.masterError() != null) {
       sb.append("; the master did not answer: ").append(d.masterError());
+    }
+    if (d.offsiteLagSeconds() != null) {
+      sb.append("; off-site ").append(d.offsiteLagSeconds()).append(" s behind");
+    } else if (d.offsiteError() != null) {
+      sb.append("; the off-site archive could not be read: ").append(d.offsiteError());
     }
     return sb.toString();
   }

@@ -3,6 +3,7 @@ package io.redisops.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.backup.archive.ArchiveRetention;
 import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
@@ -57,7 +58,23 @@ final class PruneCommand implements Callable<Integer> {
       List<String> datasets,
       boolean dryRun,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> decisions,
-      @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> offsiteDecisions) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<DecisionJson> offsiteDecisions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<ArchiveJson> archiveDeletions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<ArchiveJson> offsiteArchiveDeletions) {}
+
+  /** One archive segment deleted by {@code retention.archive} (or that would be). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record ArchiveJson(
+      String dataset, String segment, long startOffset, long endOffset, String sealedAt) {
+    static List<ArchiveJson> of(String dataset, ArchiveRetention.Plan plan) {
+      return plan.delete().stream()
+          .map(
+              d ->
+                  new ArchiveJson(
+                      dataset, d.id(), d.startOffset(), d.endOffset(), d.sealedAt().toString()))
+          .toList();
+    }
+  }
 
   @Override
   public Integer call() throws java.io.IOException {
@@ -91,15 +108,21 @@ final class PruneCommand implements Callable<Integer> {
       }
       // place -> decisions of every dataset, in dataset order
       Map<String, List<DecisionJson>> plans = new LinkedHashMap<>();
+      Map<String, List<ArchiveJson>> archives = new LinkedHashMap<>();
       for (String dataset : datasets) {
         for (Map.Entry<String, BackupContext> p : places.entrySet()) {
-          List<RetentionPlanner.Decision> plan =
-              new PruneService(p.getValue()).prune(dataset, dry, true);
+          PruneService.Outcome outcome =
+              new PruneService(p.getValue()).pruneAll(dataset, dry, true, java.util.Set.of());
+          List<RetentionPlanner.Decision> plan = outcome.backups();
           plans
               .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
               .addAll(DecisionJson.of(dataset, plan));
+          archives
+              .computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+              .addAll(ArchiveJson.of(dataset, outcome.archive()));
           if (!ctx.json()) {
             print(ctx, p.getKey(), dataset, several, plan, dry);
+            printArchive(ctx, p.getKey(), dataset, outcome.archive(), dry);
           }
         }
       }
@@ -110,7 +133,9 @@ final class PruneCommand implements Callable<Integer> {
                 datasets,
                 dry,
                 plans.get("local"),
-                plans.get("offsite")));
+                plans.get("offsite"),
+                archives.get("local"),
+                archives.get("offsite")));
         return 0;
       }
       ctx.out().flush();
@@ -145,6 +170,26 @@ final class PruneCommand implements Callable<Integer> {
             plan.size(),
             place.equals("local") ? "" : "off-site ",
             dataset);
+  }
+
+  /** One line when retention.archive deletes segments of the dataset's archive. */
+  private static void printArchive(
+      CommandContext ctx, String place, String dataset, ArchiveRetention.Plan plan, boolean dry) {
+    if (plan.delete().isEmpty()) {
+      return;
+    }
+    ArchiveRetention.Deletion first = plan.delete().get(0);
+    ArchiveRetention.Deletion last = plan.delete().get(plan.delete().size() - 1);
+    ctx.out()
+        .printf(
+            "%s%d %sarchive segment(s) of %s sealed %s to %s (retention.archive; %d kept)%n",
+            dry ? "dry run: would delete " : "deleted ",
+            plan.delete().size(),
+            place.equals("local") ? "" : "off-site ",
+            dataset,
+            first.sealedAt(),
+            last.sealedAt(),
+            plan.kept());
   }
 
   private static List<String> lines(

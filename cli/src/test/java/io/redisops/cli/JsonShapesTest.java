@@ -205,6 +205,8 @@ class JsonShapesTest {
                 List.of("ds"),
                 true,
                 List.of(new PruneCommand.DecisionJson("ds", "x", true, "r")),
+                null,
+                null,
                 null));
     assertThat(keys(local)).containsExactly("dataset", "datasets", "dry_run", "decisions");
     assertThat(keys(local.get("decisions").get(0)))

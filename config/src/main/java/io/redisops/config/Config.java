@@ -157,7 +157,13 @@ public record Config(
   public record Archive(Boolean enabled, String segment, String segmentSize) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {}
+  public record Retention(
+      String hourly, String daily, String offsiteHourly, String offsiteDaily, String archive) {
+
+    public Retention(String hourly, String daily, String offsiteHourly, String offsiteDaily) {
+      this(hourly, daily, offsiteHourly, offsiteDaily, null);
+    }
+  }
 
   /**
    * {@code listen}: {@code host:port} of /metrics and /health, or {@code off}; {@code

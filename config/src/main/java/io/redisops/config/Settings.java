@@ -497,7 +497,13 @@ public record Settings(
         r == null || r.daily() == null
             ? RetentionPolicy.DEFAULT_DAILY
             : Durations.parse(r.daily(), "retention.daily"));
-    return new RetentionPolicy(m);
+    return new RetentionPolicy(m, archiveRetention(r));
+  }
+
+  private static java.time.Duration archiveRetention(Config.Retention r) {
+    return r == null || r.archive() == null
+        ? RetentionPolicy.DEFAULT_ARCHIVE
+        : Durations.parse(r.archive(), "retention.archive");
   }
 
   /** Off-site tiers default to the local ones: the same policy unless configured apart. */
@@ -513,7 +519,7 @@ public record Settings(
         r == null || r.offsiteDaily() == null
             ? local.maxAge(Tier.DAILY).orElseThrow()
             : Durations.parse(r.offsiteDaily(), "retention.offsite-daily"));
-    return new RetentionPolicy(m);
+    return new RetentionPolicy(m, local.archive());
   }
 
   @SafeVarargs

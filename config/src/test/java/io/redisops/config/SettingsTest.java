@@ -57,9 +57,11 @@ class SettingsTest {
         retention:
           hourly: 24h
           daily: 14d
+          archive: 3d
         """);
 
     assertThat(s.repositoryPath()).isEqualTo(Path.of("/srv/backups"));
+    assertThat(s.retention().archive()).isEqualTo(Duration.ofDays(3));
     assertThat(s.compression()).isEqualTo(Compression.GZIP);
     assertThat(s.retention().maxAge(Tier.HOURLY)).contains(Duration.ofHours(24));
     assertThat(s.retention().maxAge(Tier.DAILY)).contains(Duration.ofDays(14));
@@ -80,6 +82,7 @@ class SettingsTest {
     assertThat(s.compression()).isEqualTo(Compression.ZSTD);
     assertThat(s.retention().maxAge(Tier.HOURLY)).contains(Duration.ofHours(48));
     assertThat(s.retention().maxAge(Tier.DAILY)).contains(Duration.ofDays(30));
+    assertThat(s.retention().archive()).isEqualTo(Duration.ofHours(48));
     assertThat(s.datasets())
         .singleElement()
         .satisfies(

@@ -1,11 +1,14 @@
 package io.redisops.schedules;
 
+import io.redisops.backup.archive.ArchivePusher;
 import io.redisops.backup.archive.ArchiveStore;
 import io.redisops.backup.archive.Archiver;
 import io.redisops.backup.archive.ArchiverStatus;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
+import io.redisops.backup.service.Offsite;
 import io.redisops.config.ArchiveSettings;
+import io.redisops.config.OffsiteSettings;
 import io.redisops.config.Settings;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
@@ -15,6 +18,7 @@ import io.redisops.sentinel.Topology;
 import io.redisops.sentinel.TopologyReader;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * streams without end), started with the daemon and stopped with it. Each connection attempt asks
  * for the master again: the configured Redis, or for a Sentinel-monitored dataset the master in the
  * sentinels' current view (never the old master after a failover); the new master continues the
- * stream under the old replication id.
+ * stream under the old replication id. With an off-site repository, an {@link ArchivePusher} on a
+ * second thread copies every sealed segment there.
  */
 final class ArchiveRunner {
   private static final Logger log = LoggerFactory.getLogger(ArchiveRunner.class);
@@ -32,21 +37,26 @@ final class ArchiveRunner {
 
   private final Archiver archiver;
   private final Thread thread;
+  private final Offsite offsite;
+  private final ArchivePusher pusher;
+  private final Thread pushThread;
 
   ArchiveRunner(
       Settings.DatasetSettings ds,
       BackupContext context,
       ArchiveSettings settings,
+      Optional<OffsiteSettings> offsiteSettings,
       SentinelClient sentinels,
       Clock clock) {
     BackupService service = BackupService.standard(context);
     String name = ds.name();
     Archiver.Settings defaults = Archiver.Settings.defaults();
+    ArchiveStore local = new ArchiveStore(context.repository(), context.compression());
     this.archiver =
         new Archiver(
             name,
             master(ds, sentinels, clock),
-            new ArchiveStore(context.repository(), context.compression()),
+            local,
             context.catalog(name),
             (master, rdb, at, position) ->
                 service.storeBase(name, master, rdb, at, position, LOCK_WAIT),
@@ -60,6 +70,17 @@ final class ArchiveRunner {
                 LOCK_WAIT));
     this.thread = new Thread(archiver, "archiver-" + name);
     thread.setDaemon(true);
+    if (offsiteSettings.isPresent()) {
+      this.offsite = offsiteSettings.get().connect(context);
+      this.pusher = new ArchivePusher(name, local, offsite.archive(), clock);
+      archiver.onSealed(pusher::submit);
+      this.pushThread = new Thread(pusher, "archive-push-" + name);
+      pushThread.setDaemon(true);
+    } else {
+      this.offsite = null;
+      this.pusher = null;
+      this.pushThread = null;
+    }
   }
 
   /** Where the stream comes from, asked again at every connection attempt. */
@@ -91,10 +112,14 @@ final class ArchiveRunner {
   }
 
   ArchiverStatus status() {
-    return archiver.status();
+    ArchiverStatus s = archiver.status();
+    return pusher == null ? s : s.withOffsiteLag(pusher.lag());
   }
 
   void start() {
+    if (pushThread != null) {
+      pushThread.start();
+    }
     thread.start();
     log.info("archiver of {} started", archiver.dataset());
   }
@@ -109,6 +134,19 @@ final class ArchiveRunner {
     }
     if (thread.isAlive()) {
       log.warn("archiver of {} still runs after {}", archiver.dataset(), grace);
+    }
+    if (pusher != null) {
+      pusher.stop(); // what is not off-site yet is pushed after the next start
+      try {
+        pushThread.join(Math.max(1, grace.toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (pushThread.isAlive()) {
+        log.warn("off-site push of {}'s archive still runs after {}", archiver.dataset(), grace);
+      } else {
+        offsite.close();
+      }
     }
   }
 }

@@ -122,7 +122,8 @@ public final class Daemon implements AutoCloseable {
           sentinelResources.add(sentinels);
         }
         ArchiveRunner runner =
-            new ArchiveRunner(ds, backupContext, observe.archive(), sentinels, clock);
+            new ArchiveRunner(
+                ds, backupContext, observe.archive(), settings.offsite(), sentinels, clock);
         archivers.add(runner);
         status.registerArchive(ds.name(), runner::status);
       }

@@ -19,7 +19,19 @@ class ArchiveWatchTest {
 
   private static ArchiverStatus streaming(Instant sealed) {
     return new ArchiverStatus(
-        "a", State.STREAMING, "m", "t", "r", 10, 10, sealed, null, null, 0, Duration.ofSeconds(1));
+        "a",
+        State.STREAMING,
+        "m",
+        "t",
+        "r",
+        10,
+        10,
+        sealed,
+        null,
+        null,
+        0,
+        Duration.ofSeconds(1),
+        null);
   }
 
   private static ArchiverStatus failing(Instant since, Instant sealed) {
@@ -35,7 +47,8 @@ class ArchiveWatchTest {
         "connection refused",
         since,
         0,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        null);
   }
 
   @Test
@@ -76,5 +89,20 @@ class ArchiveWatchTest {
     assertThat(h.evaluate(List.of(), List.of(), List.of(), List.of(streaming(T0))).problems())
         .singleElement()
         .satisfies(p -> assertThat(p.reason()).contains("dataset a").contains("sealed nothing"));
+  }
+
+  @Test
+  void anOffsiteLagPastTheToleranceIsAProblem() {
+    Instant now = T0.plusSeconds(100);
+    ArchiverStatus fresh = streaming(now);
+    assertThat(io.redisops.schedules.observe.ArchiveHealth.problem(fresh, now)).isNull();
+    assertThat(
+            io.redisops.schedules.observe.ArchiveHealth.problem(
+                fresh.withOffsiteLag(Duration.ofSeconds(5)), now))
+        .isNull();
+    assertThat(
+            io.redisops.schedules.observe.ArchiveHealth.problem(
+                fresh.withOffsiteLag(Duration.ofSeconds(61)), now))
+        .contains("off-site archive is 61 s behind");
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.ManifestCodec;
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.crypto.ObjectEncryption;
 import io.redisops.backup.io.CountingDigestOutputStream;
 import io.redisops.error.RedisOpsException;
 import io.redisops.storage.Repository;
@@ -47,10 +48,26 @@ public final class ArchiveStore implements ArchiveReader {
 
   private final Repository repository;
   private final Compression compression;
+  private final ObjectEncryption encryption;
 
+  /** A store whose segments are not encrypted (the local repository). */
   public ArchiveStore(Repository repository, Compression compression) {
+    this(repository, compression, ObjectEncryption.none());
+  }
+
+  /**
+   * A store that reads encrypted segments with {@code encryption}'s key (the off-site repository:
+   * {@link io.redisops.backup.service.Offsite#archive()}); segments pushed to it are encrypted with
+   * that key by {@link ArchivePusher}.
+   */
+  public ArchiveStore(Repository repository, Compression compression, ObjectEncryption encryption) {
     this.repository = repository;
     this.compression = compression;
+    this.encryption = encryption;
+  }
+
+  public ObjectEncryption encryption() {
+    return encryption;
   }
 
   public Repository repository() {
@@ -61,6 +78,10 @@ public final class ArchiveStore implements ArchiveReader {
    * What a segment's record holds: the {@link Segment} and how its content is stored.
    *
    * @param endDb the database selected at {@code endOffset}
+   * @param storedSha256 SHA-256 of the compressed content (before encryption)
+   * @param encryption how the content object is encrypted ({@code aes-256-gcm-stream}), null when
+   *     it is not (local segments; off-site ones without {@code offsite.encryption-key-file})
+   * @param encryptionKeyId the fingerprint of the key it is encrypted with, null when not
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -82,7 +103,59 @@ public final class ArchiveStore implements ArchiveReader {
       String object,
       String compression,
       long storedSize,
-      String storedSha256) {
+      String storedSha256,
+      String encryption,
+      String encryptionKeyId) {
+
+    /** The same record with another {@code sealed_at}. */
+    public SegmentRecord withSealedAt(Instant at) {
+      return new SegmentRecord(
+          formatVersion,
+          dataset,
+          id,
+          timeline,
+          replid,
+          startOffset,
+          endOffset,
+          startDb,
+          endDb,
+          firstReceived,
+          lastReceived,
+          at,
+          rawSize,
+          sha256Raw,
+          object,
+          compression,
+          storedSize,
+          storedSha256,
+          encryption,
+          encryptionKeyId);
+    }
+
+    /** The record of this segment's content stored encrypted as {@code object}. */
+    SegmentRecord encryptedAs(String encryptedObject, String algorithm, String keyId) {
+      return new SegmentRecord(
+          formatVersion,
+          dataset,
+          id,
+          timeline,
+          replid,
+          startOffset,
+          endOffset,
+          startDb,
+          endDb,
+          firstReceived,
+          lastReceived,
+          sealedAt,
+          rawSize,
+          sha256Raw,
+          encryptedObject,
+          compression,
+          storedSize,
+          storedSha256,
+          algorithm,
+          keyId);
+    }
 
     public Segment segment() {
       return new Segment(
@@ -240,7 +313,9 @@ public final class ArchiveStore implements ArchiveReader {
             object,
             compression.id(),
             stored[0].count(),
-            stored[0].hex());
+            stored[0].hex(),
+            null,
+            null);
     writeRecord(base + ".json", r);
     return r;
   }
@@ -250,29 +325,36 @@ public final class ArchiveStore implements ArchiveReader {
    * record is rewritten atomically.
    */
   public SegmentRecord touch(SegmentRecord r, Instant sealedAt) throws IOException {
-    SegmentRecord moved =
-        new SegmentRecord(
-            r.formatVersion(),
-            r.dataset(),
-            r.id(),
-            r.timeline(),
-            r.replid(),
-            r.startOffset(),
-            r.endOffset(),
-            r.startDb(),
-            r.endDb(),
-            r.firstReceived(),
-            r.lastReceived(),
-            sealedAt,
-            r.rawSize(),
-            r.sha256Raw(),
-            r.object(),
-            r.compression(),
-            r.storedSize(),
-            r.storedSha256());
-    writeRecord(
-        datasetPrefix(r.dataset()) + r.timeline() + "/" + padded(r.startOffset()) + ".json", moved);
+    SegmentRecord moved = r.withSealedAt(sealedAt);
+    writeRecord(recordKey(moved), moved);
     return moved;
+  }
+
+  /** The key of a segment's record. */
+  static String recordKey(SegmentRecord r) {
+    return datasetPrefix(r.dataset()) + r.timeline() + "/" + padded(r.startOffset()) + ".json";
+  }
+
+  /** The key of a segment's content object. */
+  static String contentKey(SegmentRecord r) {
+    checkObject(r, datasetPrefix(r.dataset()) + r.timeline() + "/" + padded(r.startOffset()));
+    return datasetPrefix(r.dataset()) + r.timeline() + "/" + r.object();
+  }
+
+  static String timelineKey(String dataset, String timeline) {
+    return datasetPrefix(dataset) + timeline + "/" + TIMELINE_FILE;
+  }
+
+  private static void checkObject(SegmentRecord r, String key) {
+    if (r.object() == null || r.object().contains("/") || r.object().startsWith(".")) {
+      throw RedisOpsException.integrity(
+          "the archive's segment record " + key + ".json names no valid content object");
+    }
+  }
+
+  /** Writes a segment's record (atomically): from then on the segment is listed. */
+  void writeRecord(SegmentRecord r) throws IOException {
+    writeRecord(recordKey(r), r);
   }
 
   private void writeRecord(String key, SegmentRecord r) throws IOException {
@@ -307,6 +389,16 @@ public final class ArchiveStore implements ArchiveReader {
   @Override
   public List<Segment> segments(String dataset) throws IOException {
     return records(dataset).stream().map(SegmentRecord::segment).toList();
+  }
+
+  /** One segment record by its key. */
+  SegmentRecord readRecord(String key) throws IOException {
+    try (InputStream in = repository.read(key)) {
+      return ManifestCodec.mapper().readValue(in, SegmentRecord.class);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw RedisOpsException.integrity(
+          "the archive's segment record " + key + " is damaged: " + e.getOriginalMessage());
+    }
   }
 
   /** The last segment of a timeline, if it has one. */
@@ -381,13 +473,15 @@ public final class ArchiveStore implements ArchiveReader {
     try (InputStream in = repository.read(key + ".json")) {
       r = ManifestCodec.mapper().readValue(in, SegmentRecord.class);
     }
-    if (r.object() == null || r.object().contains("/") || r.object().startsWith(".")) {
-      throw RedisOpsException.integrity(
-          "the archive's segment record " + key + ".json names no valid content object");
-    }
+    checkObject(r, key);
     Compression c = Compression.parse(r.compression());
+    String object = datasetPrefix(segment.dataset()) + segment.timeline() + "/" + r.object();
     InputStream stored =
-        repository.read(datasetPrefix(segment.dataset()) + segment.timeline() + "/" + r.object());
+        encryption.open(
+            r.encryption(),
+            r.encryptionKeyId(),
+            repository.read(object),
+            repository.describe() + "/" + object);
     return new Verifying(
         c.decompress(stored),
         segment.sha256Raw(),

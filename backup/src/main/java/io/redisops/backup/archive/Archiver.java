@@ -108,6 +108,7 @@ public final class Archiver implements Runnable {
   private final java.util.concurrent.atomic.AtomicInteger gaps =
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile Instant lastSealedAt;
+  private volatile java.util.function.Consumer<ArchiveStore.SegmentRecord> sealedListener = r -> {};
 
   public Archiver(
       String dataset,
@@ -137,7 +138,8 @@ public final class Archiver implements Runnable {
             null,
             null,
             0,
-            settings.segment());
+            settings.segment(),
+            null);
   }
 
   public String dataset() {
@@ -146,6 +148,15 @@ public final class Archiver implements Runnable {
 
   public ArchiverStatus status() {
     return status;
+  }
+
+  /**
+   * Hears every record the archiver writes (a sealed segment, or one whose {@code sealed_at} moved
+   * on), on the sealing thread: it must not block ({@link ArchivePusher#submit} queues). Set it
+   * before {@link #run()}.
+   */
+  public void onSealed(java.util.function.Consumer<ArchiveStore.SegmentRecord> listener) {
+    this.sealedListener = listener;
   }
 
   /** Asks the archiver to stop: the connection is closed and what was received is sealed. */
@@ -226,7 +237,8 @@ public final class Archiver implements Runnable {
             error,
             errorSince,
             gaps.get(),
-            settings.segment());
+            settings.segment(),
+            null);
   }
 
   /** Where to continue: the archive's end, else the newest backup's stream position. */
@@ -470,12 +482,14 @@ public final class Archiver implements Runnable {
           position = new ArchiveStore.Position(p.timeline(), p.replid(), full.endOffset, full.db);
           durable = full.endOffset;
           lastSealedAt = now;
+          sealedListener.accept(lastRecord);
         } else if (lastRecord != null
             && lastRecord.timeline().equals(p.timeline())
             && lastRecord.endOffset() == durable) {
           // Nothing new arrived: the archive still holds everything the master sent up to now.
           lastRecord = store.touch(lastRecord, now);
           lastSealedAt = now;
+          sealedListener.accept(lastRecord);
         }
         if (ack) {
           conn.sendAck(durable);

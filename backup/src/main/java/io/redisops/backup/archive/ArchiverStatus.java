@@ -17,6 +17,9 @@ import java.time.Instant;
  * @param errorSince since when it has been failing to stream, null while it streams
  * @param gaps the gaps it recorded since it started
  * @param segment how often it seals a segment
+ * @param offsiteLag how far the off-site archive is behind the local one (the newest local seal
+ *     minus the newest off-site record's {@code sealed_at}), null when no off-site repository is
+ *     configured or nothing is sealed yet
  */
 public record ArchiverStatus(
     String dataset,
@@ -30,7 +33,26 @@ public record ArchiverStatus(
     String lastError,
     Instant errorSince,
     int gaps,
-    java.time.Duration segment) {
+    java.time.Duration segment,
+    java.time.Duration offsiteLag) {
+
+  /** The same status with the off-site pusher's lag. */
+  public ArchiverStatus withOffsiteLag(java.time.Duration lag) {
+    return new ArchiverStatus(
+        dataset,
+        state,
+        master,
+        timeline,
+        replid,
+        receivedOffset,
+        durableOffset,
+        lastSealedAt,
+        lastError,
+        errorSince,
+        gaps,
+        segment,
+        lag);
+  }
 
   /** The archiver's state. */
   public enum State {

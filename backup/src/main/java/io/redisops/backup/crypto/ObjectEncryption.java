@@ -46,22 +46,36 @@ public record ObjectEncryption(Optional<EncryptionKey> key) {
     if (!m.encrypted()) {
       return stored;
     }
-    if (!EncryptionKey.ALGORITHM.equals(m.encryption())) {
+    return open(m.encryption(), m.encryptionKeyId(), stored, object);
+  }
+
+  /**
+   * An object encrypted with {@code encryption} ({@link EncryptionKey#ALGORITHM}) under the key
+   * {@code keyId} (null when unknown), decrypted; {@code encryption} null means not encrypted.
+   *
+   * @throws DecryptionException when no key, or another key, is configured
+   */
+  public InputStream open(String encryption, String keyId, InputStream stored, String object)
+      throws IOException {
+    if (encryption == null) {
+      return stored;
+    }
+    if (!EncryptionKey.ALGORITHM.equals(encryption)) {
       throw new DecryptionException(
-          object + " is encrypted with '" + m.encryption() + "', which this version cannot read");
+          object + " is encrypted with '" + encryption + "', which this version cannot read");
     }
     if (key.isEmpty()) {
       throw new DecryptionException(
           object
               + " is encrypted with key "
-              + m.encryptionKeyId()
+              + keyId
               + " but no offsite.encryption-key-file is configured");
     }
-    if (m.encryptionKeyId() != null && !m.encryptionKeyId().equals(key.get().id())) {
+    if (keyId != null && !keyId.equals(key.get().id())) {
       throw new DecryptionException(
           object
               + " was encrypted with key "
-              + m.encryptionKeyId()
+              + keyId
               + " but the key file holds key "
               + key.get().id()
               + "; configure offsite.encryption-key-file with the key it was written with");

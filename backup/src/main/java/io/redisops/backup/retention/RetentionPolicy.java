@@ -16,11 +16,32 @@ public final class RetentionPolicy {
 
   public static final Duration DEFAULT_DAILY = Duration.ofDays(30);
 
+  /** {@code retention.archive}: the hourly tier's 48 h. */
+  @SuppressWarnings("CanonicalDuration")
+  public static final Duration DEFAULT_ARCHIVE = Duration.ofHours(48);
+
   private final Map<Tier, Duration> maxAge;
+  private final Duration archive;
 
   public RetentionPolicy(Map<Tier, Duration> maxAge) {
+    this(maxAge, DEFAULT_ARCHIVE);
+  }
+
+  /**
+   * @param archive how long the point-in-time archive's segments are kept at least ({@link
+   *     io.redisops.backup.archive.ArchiveRetention})
+   */
+  public RetentionPolicy(Map<Tier, Duration> maxAge, Duration archive) {
     this.maxAge = new EnumMap<>(Tier.class);
     this.maxAge.putAll(maxAge);
+    this.archive = archive;
+  }
+
+  /**
+   * {@code retention.archive}: the age after which an archive segment no kept backup needs goes.
+   */
+  public Duration archive() {
+    return archive;
   }
 
   /**
@@ -38,6 +59,6 @@ public final class RetentionPolicy {
 
   @Override
   public String toString() {
-    return maxAge.toString();
+    return maxAge + ", archive=" + archive;
   }
 }

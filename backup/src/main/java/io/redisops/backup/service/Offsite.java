@@ -9,6 +9,16 @@ import io.redisops.backup.crypto.ObjectEncryption;
  */
 public record Offsite(BackupContext remote, ObjectEncryption encryption) implements AutoCloseable {
 
+  /**
+   * The point-in-time archive in the off-site repository: what the archiver's pusher writes to, and
+   * the {@link io.redisops.backup.archive.ArchiveReader} of a restore from off-site (segments
+   * decrypted with the configured key).
+   */
+  public io.redisops.backup.archive.ArchiveStore archive() {
+    return new io.redisops.backup.archive.ArchiveStore(
+        remote.repository(), remote.compression(), encryption);
+  }
+
   @Override
   public void close() {
     try {

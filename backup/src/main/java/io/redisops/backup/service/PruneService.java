@@ -1,5 +1,7 @@
 package io.redisops.backup.service;
 
+import io.redisops.backup.archive.ArchiveRetention;
+import io.redisops.backup.archive.ArchiveStore;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.retention.RetentionPlanner;
@@ -38,6 +40,23 @@ public final class PruneService {
    */
   public List<RetentionPlanner.Decision> prune(
       String dataset, boolean dryRun, boolean lockHeld, Set<String> spare) {
+    return pruneAll(dataset, dryRun, lockHeld, spare).backups();
+  }
+
+  /**
+   * What one prune decided: the backups, and the point-in-time archive's segments.
+   *
+   * @param backups one decision per complete backup, newest first
+   * @param archive the archive's segments deleted (or that would be), by {@code retention.archive}
+   */
+  public record Outcome(List<RetentionPlanner.Decision> backups, ArchiveRetention.Plan archive) {}
+
+  /**
+   * As {@link #prune(String, boolean, boolean, Set)}, then retention of the dataset's archive
+   * ({@link ArchiveRetention}): its segments that no kept backup needs and that are older than
+   * {@code retention.archive} go.
+   */
+  public Outcome pruneAll(String dataset, boolean dryRun, boolean lockHeld, Set<String> spare) {
     DatasetLock lock = lockHeld || dryRun ? null : context.lock(dataset);
     try {
       BackupCatalog catalog = context.catalog(dataset);
@@ -65,7 +84,24 @@ public final class PruneService {
           }
         }
       }
-      return plan;
+      List<Manifest> kept =
+          plan.stream().filter(RetentionPlanner.Decision::keep).map(d -> d.backup()).toList();
+      ArchiveRetention.Plan archive =
+          ArchiveRetention.apply(
+              new ArchiveStore(context.repository(), context.compression()),
+              dataset,
+              kept,
+              context.clock().instant(),
+              context.retention().archive(),
+              dryRun);
+      if (!dryRun && !archive.delete().isEmpty()) {
+        log.info(
+            "pruned {} segment(s) of {}'s archive (retention.archive {})",
+            archive.delete().size(),
+            dataset,
+            context.retention().archive());
+      }
+      return new Outcome(plan, archive);
     } catch (IOException e) {
       throw RedisOpsException.failed(
           "unable to prune dataset '"

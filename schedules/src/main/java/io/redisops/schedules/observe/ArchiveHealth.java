@@ -8,7 +8,9 @@ import java.time.temporal.ChronoUnit;
 /**
  * When a point-in-time archiver is in trouble: it has not streamed for longer than {@link
  * #tolerance}, or it streams but its coverage has not moved on for that long. /health, and the
- * {@code archive_stopped} / {@code archive_recovered} notifications, use the same rule.
+ * {@code archive_stopped} / {@code archive_recovered} notifications, use the same rule. With an
+ * off-site repository, an off-site archive further behind the local one than {@link #tolerance} is
+ * trouble too (the host's loss would lose more than that).
  */
 public final class ArchiveHealth {
   /** The shortest tolerance: a reconnection or a failover takes some seconds. */
@@ -40,6 +42,13 @@ public final class ArchiveHealth {
       return "the archive has sealed nothing since "
           + s.lastSealedAt().truncatedTo(ChronoUnit.SECONDS)
           + " although the archiver streams";
+    }
+    if (s.offsiteLag() != null && s.offsiteLag().compareTo(tolerance) > 0) {
+      return "the off-site archive is "
+          + s.offsiteLag().toSeconds()
+          + " s behind the local one (more than "
+          + tolerance.toSeconds()
+          + " s): segments are not reaching the off-site repository";
     }
     return null;
   }

@@ -137,7 +137,9 @@ public final class DaemonMetrics {
    * (0 before the first seal), {@code redis_ops_archive_lag_seconds} (now minus the last seal: how
    * far behind the present the archive's coverage ends; NaN before the first), {@code
    * redis_ops_archive_lag_bytes} (received from the master but not sealed yet; NaN while not
-   * streaming), {@code redis_ops_archive_gaps_total}. Idempotent.
+   * streaming), {@code redis_ops_archive_offsite_lag_seconds} (the newest local seal minus the
+   * newest off-site record's sealed_at; NaN without an off-site repository), {@code
+   * redis_ops_archive_gaps_total}. Idempotent.
    */
   public void bind(io.redisops.backup.archive.ArchiverStatus archive) {
     String name = archive.dataset();
@@ -203,6 +205,21 @@ public final class DaemonMetrics {
                             : Double.NaN))
         .description("Bytes of the stream received by the archiver and not sealed yet")
         .baseUnit("bytes")
+        .tags(tags)
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "redis_ops.archive.offsite.lag.seconds",
+            status,
+            s ->
+                archiveValue(
+                    s,
+                    name,
+                    a -> a.offsiteLag() == null ? Double.NaN : a.offsiteLag().toMillis() / 1000.0))
+        .description(
+            "Seconds between the archive's newest local seal and its newest off-site record"
+                + " (NaN without an off-site repository)")
+        .baseUnit("seconds")
         .tags(tags)
         .strongReference(true)
         .register(registry);
