@@ -502,7 +502,12 @@ class CliFaultsIT {
                     && l.contains("--no-transfer-progress")
                     && l.contains("-Dstyle.color=never"));
     String bench = Files.readString(RedisOpsProcess.projectRoot().resolve("bench/run.sh"));
-    assertThat(bench).contains("mvn_offline=\n").contains("BENCH_MVN_OFFLINE");
+    // offline only when the local repository has everything: a refusal "in offline mode" builds
+    // online
+    assertThat(bench)
+        .contains("BENCH_MVN_OFFLINE")
+        .contains("grep -q \"in offline mode\"")
+        .contains("./mvnw -B -q $mvn_quiet \"$@\"");
 
     // delete: consent, then gone
     Path repo = tmp.resolve("repo-delete");
