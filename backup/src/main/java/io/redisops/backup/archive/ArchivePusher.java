@@ -235,9 +235,11 @@ public final class ArchivePusher implements Runnable {
     List<String> localTimelines = local.timelines(dataset);
     if (!localTimelines.isEmpty()) {
       var newest = local.lastOf(dataset, localTimelines.get(localTimelines.size() - 1));
+      // Only when its record is in the off-site listing taken above: one sealed since then (the
+      // archiver runs meanwhile) has no content off-site yet, and is pushed whole when submitted.
       if (newest.isPresent()
           && (remoteNewest == null || newest.get().sealedAt().isAfter(remoteNewest))
-          && !missing.contains(ArchiveStore.recordKey(newest.get()))) {
+          && there.contains(ArchiveStore.recordKey(newest.get()))) {
         queue.add(newest.get()); // its record is there, older: only the record is written again
         contentThere.put(newest.get().id(), newest.get().endOffset());
       }

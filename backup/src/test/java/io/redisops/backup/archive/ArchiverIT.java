@@ -8,6 +8,7 @@ import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.storage.ForwardingRepository;
 import io.redisops.storage.LocalRepository;
 import io.redisops.storage.Repository;
 import io.redisops.storage.StoredObject;
@@ -340,13 +341,14 @@ class ArchiverIT {
    * A local repository whose process "dies" on a chosen segment record: that write and every later
    * one fail, as if the archiver had been killed between the content and the record.
    */
-  private static final class CrashingRepository implements Repository {
+  private static final class CrashingRepository extends ForwardingRepository {
     private final LocalRepository local;
     volatile boolean crashOnNextRecord;
     volatile boolean crashed;
     private volatile String lastContent = "";
 
     CrashingRepository(LocalRepository local) {
+      super(local);
       this.local = local;
     }
 
@@ -380,36 +382,11 @@ class ArchiverIT {
     }
 
     @Override
-    public String describe() {
-      return local.describe();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-      return local.capabilities();
-    }
-
-    @Override
-    public List<StoredObject> list(String prefix) throws IOException {
-      return local.list(prefix);
-    }
-
-    @Override
-    public InputStream read(String key) throws IOException {
-      return local.read(key);
-    }
-
-    @Override
     public void delete(String key) throws IOException {
       if (crashed) {
         throw new IOException("simulated crash: the archiver is gone");
       }
       local.delete(key);
-    }
-
-    @Override
-    public int cleanupIncomplete(String prefix) throws IOException {
-      return local.cleanupIncomplete(prefix);
     }
   }
 }

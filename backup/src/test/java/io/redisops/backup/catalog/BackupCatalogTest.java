@@ -9,16 +9,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.redisops.backup.fixtures.TestManifests;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.storage.ForwardingRepository;
 import io.redisops.storage.LocalRepository;
 import io.redisops.storage.Repository;
-import io.redisops.storage.StoredObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -317,39 +315,13 @@ class BackupCatalogTest {
    * A repository whose deletes of objects with a given name fail, as a full or read-only disk would
    * make them.
    */
-  private static final class FailingDeletes implements Repository {
-    private final Repository delegate;
+  private static final class FailingDeletes extends ForwardingRepository {
     private final String failingName;
     final List<String> deleted = new java.util.ArrayList<>();
 
     FailingDeletes(Repository delegate, String failingName) {
-      this.delegate = delegate;
+      super(delegate);
       this.failingName = failingName;
-    }
-
-    @Override
-    public String describe() {
-      return delegate.describe();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-      return delegate.capabilities();
-    }
-
-    @Override
-    public List<StoredObject> list(String prefix) throws IOException {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public InputStream read(String key) throws IOException {
-      return delegate.read(key);
-    }
-
-    @Override
-    public StoredObject write(String key, BodyWriter body) throws IOException {
-      return delegate.write(key, body);
     }
 
     @Override
@@ -357,13 +329,8 @@ class BackupCatalogTest {
       if (key.endsWith("/" + failingName)) {
         throw new IOException("unable to delete '" + key + "': read-only file system");
       }
-      delegate.delete(key);
+      super.delete(key);
       deleted.add(key);
-    }
-
-    @Override
-    public int cleanupIncomplete(String prefix) throws IOException {
-      return delegate.cleanupIncomplete(prefix);
     }
   }
 }
