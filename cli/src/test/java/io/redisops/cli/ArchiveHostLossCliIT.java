@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -254,6 +255,12 @@ class ArchiveHostLossCliIT {
     daemon.kill9();
     master.kill9();
     List<Writer.Ack> acks = writer.stop();
+    // where each archive ended (for the printed figure only): the local one is lost with the host
+    Instant localEnd = lastSeal(segments());
+    Instant remoteEnd;
+    try (S3Repository remoteRepo = remote()) {
+      remoteEnd = lastSeal(new ArchiveStore(remoteRepo, Compression.ZSTD).segments(DATASET));
+    }
     deleteTree(master.dir());
     deleteTree(repo);
 
@@ -330,13 +337,16 @@ class ArchiveHostLossCliIT {
         double seconds = (lastAck.ackedMillis() - byN.get(newest).ackedMillis()) / 1000.0;
         System.out.printf(
             "HOST LOSS: %d acknowledged writes, %d restored, %d missing at the end: %.3f s of"
-                + " writing (archive.segment 200ms; the archive's last command %s at %s)%n",
+                + " writing (archive.segment 200ms; the archive's last command %s at %s); acknowledged"
+                + " after the local archive's last seal: %d, after the off-site one's: %d%n",
             acks.size(),
             present.size(),
             missing,
             seconds,
             pit.path("last_command").asText(),
-            pit.path("last_command_time").asText());
+            pit.path("last_command_time").asText(),
+            ackedAfter(acks, localEnd),
+            ackedAfter(acks, remoteEnd));
       } finally {
         ProcessRegistry.stopByPidFile(dir.resolve("redis.pid"));
       }
@@ -344,6 +354,14 @@ class ArchiveHostLossCliIT {
   }
 
   // ---- helpers ----
+
+  private static Instant lastSeal(List<Segment> segments) {
+    return segments.stream().map(Segment::sealedAt).max(Comparator.naturalOrder()).orElseThrow();
+  }
+
+  private static long ackedAfter(List<Writer.Ack> acks, Instant seal) {
+    return acks.stream().filter(a -> a.ackedMillis() > seal.toEpochMilli()).count();
+  }
 
   private int timelineCount() {
     return io(() -> local.timelines(DATASET)).size();
