@@ -316,9 +316,8 @@ class Pitr:
         try:
             daemon.wait_archiving()
             if source == "offsite":
-                # the base the archive continues must be off-site too: the daemon's off-site job ran at its start,
-                # before the archiver's base existed, and runs next on its schedule; push it now, as an operator
-                # (or the next scheduled push) would
+                # the base the archive continues must be off-site too: the daemon pushes a new base at once; this
+                # push (idempotent) is kept so that the figure stays comparable with earlier runs
                 B.run([B.CLI, "-c", daemon.conf, "push"], env=s3_env(), timeout=600)
             writer = AckWriter(server.port)
             writer.start()

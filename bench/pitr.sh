@@ -22,8 +22,8 @@
 #                 repository survives: a figure of the archive alone); --rpo-from offsite has the daemon push
 #                 segments to an S3Proxy on loopback (bench/java, built here when missing), deletes the local
 #                 repository with the host and restores `--from offsite` into an empty one; the base backup is
-#                 pushed with `redis-ops push` once the archiver streams (the daemon's off-site job runs before the
-#                 archiver's base exists, and next on its schedule).
+#                 pushed with `redis-ops push` once the archiver streams (no longer needed: the daemon pushes a new
+#                 base as soon as it is stored; kept, it is idempotent, so that figures stay comparable).
 #
 # Builds the CLI when cli/target/redis-ops is missing (as bench/run.sh does), then runs bench/pitr.py, which prints a
 # Markdown table on stdout (with a machine line: cores, load average at start and end: the machine is shared) and

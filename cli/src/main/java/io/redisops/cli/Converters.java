@@ -25,7 +25,7 @@ final class Converters {
   /** What {@code restore --at} accepts (RestoreTime's forms). */
   static final String TIME_FORMS =
       "HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z"
-          + " (2026-11-22T11:00:00Z), or -90m / -2h / -1d";
+          + " (2026-11-22T11:00:00Z), -90m / -2h / -1d, or now";
 
   private static final Pattern FUTURE =
       Pattern.compile(".* is in the future \\((.*)\\); give a past time");
@@ -52,8 +52,12 @@ final class Converters {
    */
   record ImportTier(Tier tier) {}
 
-  /** The {@code TIME} of {@code restore --at}: the latest instant it covers, never after now. */
-  record RestoreAt(Instant instant) {}
+  /**
+   * The {@code TIME} of {@code restore --at}: the latest instant it covers, never after now; or
+   * {@code now} ({@code end}): as late as the data goes, the end of the point-in-time archive (the
+   * instant is then the moment it was parsed).
+   */
+  record RestoreAt(Instant instant, boolean end) {}
 
   /**
    * What shell completion offers for {@code --where} (the enum's constants would be offered in
@@ -187,8 +191,11 @@ final class Converters {
   }
 
   static RestoreAt restoreAt(String text, Clock clock) {
+    if (text != null && text.strip().equalsIgnoreCase("now")) {
+      return new RestoreAt(clock.instant(), true);
+    }
     try {
-      return new RestoreAt(new RestoreTime(clock, clock.getZone()).parse(text));
+      return new RestoreAt(new RestoreTime(clock, clock.getZone()).parse(text), false);
     } catch (RedisOpsException e) {
       Matcher future = FUTURE.matcher(e.getMessage());
       if (future.matches()) {

@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
           + " move the current files into a quarantine folder, appendonly no, place the RDB, start, check the keys,"
           + " rewrite the AOF if it was on, only then appendonly yes; any failure is rolled back.",
       "TIME: HH:MM[:SS] (the latest such moment not in the future), YYYY-MM-DD HH:MM[:SS], ISO-8601 with offset or Z,"
-          + " or -90m / -2h / -1d.",
+          + " -90m / -2h / -1d, or now (as late as the data goes: the archive's last sealed command, else the"
+          + " newest backup).",
       "With the point-in-time archive, --at lays out the backup and the archived writes up to TIME as a multi-part"
           + " AOF that Redis loads, then rewrites; when the archive does not cover TIME it says so and restores the"
           + " backup alone."
@@ -73,7 +74,9 @@ final class RestoreCommand implements Callable<Integer> {
         description =
             "The newest backup taken at or before TIME; where the point-in-time archive covers TIME,"
                 + " that backup plus the archived writes up to TIME (a TIME to the second includes"
-                + " that second's writes, one with a fraction excludes them).")
+                + " that second's writes, one with a fraction excludes them); 'now': every write the"
+                + " archive holds, up to its last seal (the plan names the last one), else the newest"
+                + " backup.")
     Converters.RestoreAt at;
 
     @Option(names = "--backup", paramLabel = "ID", description = "This backup.")
@@ -329,7 +332,8 @@ final class RestoreCommand implements Callable<Integer> {
                 : " and "
                     + pit.commands()
                     + " archived commands up to "
-                    + (pit.lastCommandTime() == null ? "the cut" : pit.lastCommandTime()))
+                    + (pit.lastCommandTime() == null ? "the cut" : pit.lastCommandTime())
+                    + (pit.archiveEnd() ? " (the end of the archive)" : ""))
             + " done; the replaced data is in "
             + r.get().quarantine()
             + " (delete it once satisfied)");
@@ -361,7 +365,11 @@ final class RestoreCommand implements Callable<Integer> {
   private Selection selection() {
     return what.backup != null
         ? Selection.byId(what.backup)
-        : what.at != null ? Selection.at(what.at.instant()) : Selection.latest();
+        : what.at == null
+            ? Selection.latest()
+            : what.at.end()
+                ? Selection.archiveEnd(what.at.instant())
+                : Selection.at(what.at.instant());
   }
 
   private int done(CommandContext ctx, Object json, String line) {

@@ -128,6 +128,10 @@ class ConvertersTest {
         .isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
     assertThat(Converters.restoreAt("11:00", NOON).instant())
         .isEqualTo(Instant.parse("2026-11-22T11:00:59.999999999Z"));
+    assertThat(Converters.restoreAt("11:00", NOON).end()).isFalse();
+    // now: as late as the data goes (the archive's end), given at the clock's now
+    assertThat(Converters.restoreAt(" NOW ", NOON))
+        .isEqualTo(new Converters.RestoreAt(Instant.parse("2026-11-22T12:00:00Z"), true));
   }
 
   @Test

@@ -111,6 +111,18 @@ final class ArchiveRunner {
     return archiver.dataset();
   }
 
+  /**
+   * Runs {@code push} (on the archiver's thread: it must not block) each time the archiver has
+   * stored a new base and recorded the timeline that continues it; set before {@link #start()}.
+   */
+  void onBaseStored(Runnable push) {
+    archiver.onBaseStored(
+        base -> {
+          log.info("archiver of {}: base {} stored; pushing it off-site now", dataset(), base.id());
+          push.run();
+        });
+  }
+
   ArchiverStatus status() {
     ArchiverStatus s = archiver.status();
     return pusher == null ? s : s.withOffsiteLag(pusher.lag());

@@ -199,6 +199,15 @@ public final class Daemon implements AutoCloseable {
           scheduleDrill(w.dataset(), schedule.drill());
         }
       }
+      if (settings.offsite().isPresent()) {
+        // A new archive base goes off-site at once (the off-site job: PushService, retried on
+        // failure), not at the next push schedule: until it is there, the off-site archive holds
+        // segments that nothing off-site continues.
+        Scheduler jobs = scheduler;
+        for (ArchiveRunner a : archivers) {
+          a.onBaseStored(() -> pushNow(jobs, a.dataset()));
+        }
+      }
       scheduler.start();
       archivers.forEach(ArchiveRunner::start);
       if (!archivers.isEmpty() && notifier.enabled()) {
@@ -386,6 +395,18 @@ public final class Daemon implements AutoCloseable {
                     .inTimeZone(TimeZone.getTimeZone(clock.getZone()))
                     .withMisfireHandlingInstructionDoNothing())
             .build());
+  }
+
+  /** Fires the dataset's off-site job now (it never runs twice at once: it waits its turn). */
+  private static void pushNow(Scheduler jobs, String dataset) {
+    try {
+      jobs.triggerJob(offsiteJobKey(dataset));
+    } catch (SchedulerException e) {
+      log.warn(
+          "{}: unable to start the off-site push of the archive's base: {}",
+          dataset,
+          e.getMessage());
+    }
   }
 
   static JobKey offsiteJobKey(String dataset) {

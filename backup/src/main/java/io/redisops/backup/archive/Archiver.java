@@ -109,6 +109,7 @@ public final class Archiver implements Runnable {
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile Instant lastSealedAt;
   private volatile java.util.function.Consumer<ArchiveStore.SegmentRecord> sealedListener = r -> {};
+  private volatile java.util.function.Consumer<Manifest> baseListener = m -> {};
 
   public Archiver(
       String dataset,
@@ -157,6 +158,16 @@ public final class Archiver implements Runnable {
    */
   public void onSealed(java.util.function.Consumer<ArchiveStore.SegmentRecord> listener) {
     this.sealedListener = listener;
+  }
+
+  /**
+   * Hears every base the archiver stores (the snapshot of a full resynchronisation, stored through
+   * {@link BaseStore}), once the timeline that continues it is recorded, on the streaming thread:
+   * it must not block (the daemon only triggers its off-site push job). Set it before {@link
+   * #run()}.
+   */
+  public void onBaseStored(java.util.function.Consumer<Manifest> listener) {
+    this.baseListener = listener;
   }
 
   /** Asks the archiver to stop: the connection is closed and what was received is sealed. */
@@ -326,6 +337,15 @@ public final class Archiver implements Runnable {
                 gap);
         position = new ArchiveStore.Position(t.timeline(), reply.replid(), reply.offset(), db);
         lastRecord = null;
+        try {
+          baseListener.accept(base);
+        } catch (RuntimeException e) {
+          log.warn(
+              "archiver of {}: what follows the storing of base {} failed: {}",
+              dataset,
+              base.id(),
+              e.getMessage());
+        }
       } else {
         if (from.timeline() == null) {
           ArchiveStore.TimelineRecord t =

@@ -108,7 +108,9 @@ public final class ArchiveSelection {
                       + m.id()
                       + " is sealed up to "
                       + chain.get(chain.size() - 1).sealedAt()
-                      + " only";
+                      + ", not to the end of "
+                      + Instant.ofEpochSecond(CutRule.lastSecond(at))
+                      + " (--at now restores all it holds)";
           break;
         }
         if (why == null) {
@@ -126,7 +128,106 @@ public final class ArchiveSelection {
         firstReason = why;
       }
     }
-    return Choice.no(firstReason);
+    return Choice.no(withSeal(firstReason, segments));
+  }
+
+  /**
+   * The archive's end ({@code restore --at now}): the newest timeline (the one sealed last) with
+   * the newest backup whose stream position lies inside it and from which it goes on without a gap
+   * to its last segment, all of which is applied. Not covered (the newest backup alone is then
+   * restored) when that timeline continues no backup here (its base not in this repository: not
+   * pushed off-site yet, or pruned), or when a backup was taken after the archive's end (it holds
+   * newer data than the archive).
+   *
+   * @param backups complete backups of the dataset, any order
+   * @param segments the dataset's sealed segments, any order
+   */
+  public static Choice toEnd(List<Manifest> backups, List<Segment> segments) {
+    if (segments.isEmpty()) {
+      return Choice.no("the archive holds no segment of the dataset");
+    }
+    Map<String, List<Segment>> timelines = new LinkedHashMap<>();
+    segments.stream()
+        .sorted(Comparator.comparing(Segment::timeline).thenComparingLong(Segment::startOffset))
+        .forEach(s -> timelines.computeIfAbsent(s.timeline(), k -> new ArrayList<>()).add(s));
+    List<Segment> line =
+        timelines.values().stream()
+            .max(
+                Comparator.comparing((List<Segment> l) -> l.get(l.size() - 1).sealedAt())
+                    .thenComparing(l -> l.get(0).timeline()))
+            .orElseThrow();
+    Segment last = line.get(line.size() - 1);
+    List<Manifest> newestFirst = backups.stream().sorted(BackupCatalog.NEWEST_FIRST).toList();
+    if (!newestFirst.isEmpty() && newestFirst.get(0).snapshotTime().isAfter(last.sealedAt())) {
+      Manifest newer = newestFirst.get(0);
+      return Choice.no(
+          "backup "
+              + newer.id()
+              + " (snapshot "
+              + newer.snapshotTime()
+              + ") is newer than the end of the archive (sealed up to "
+              + last.sealedAt()
+              + ")");
+    }
+    String firstReason = null;
+    for (Manifest m : newestFirst) {
+      Manifest.StreamPosition p = m.stream();
+      int i = p == null ? -1 : indexHolding(line, p);
+      if (i < 0) {
+        continue;
+      }
+      for (int j = i + 1; j < line.size() && firstReason == null; j++) {
+        if (line.get(j).startOffset() != line.get(j - 1).endOffset()) {
+          firstReason =
+              "timeline "
+                  + last.timeline()
+                  + " has a gap after segment "
+                  + line.get(j - 1).id()
+                  + " (offset "
+                  + line.get(j - 1).endOffset()
+                  + " to "
+                  + line.get(j).startOffset()
+                  + ")";
+        }
+      }
+      if (firstReason != null) {
+        break;
+      }
+      return new Choice(m, List.copyOf(line.subList(i, line.size())), null);
+    }
+    if (firstReason == null) {
+      firstReason =
+          "the newest archived timeline, "
+              + last.timeline()
+              + " (replication id "
+              + line.get(0).replid()
+              + " from offset "
+              + line.get(0).startOffset()
+              + "), continues none of the dataset's backups: the backup it starts from is missing"
+              + " (not pushed off-site yet, or pruned); an earlier --at may use an older timeline";
+    }
+    return Choice.no(withSeal(firstReason, segments));
+  }
+
+  /**
+   * The last second whose commands a restore to the archive's end applies: the latest receive or
+   * seal time in the chain, so that a cut at it keeps every command of the chain.
+   */
+  public static long endSecond(List<Segment> chain) {
+    return chain.stream()
+        .flatMap(s -> java.util.stream.Stream.of(s.firstReceived(), s.lastReceived(), s.sealedAt()))
+        .filter(java.util.Objects::nonNull)
+        .mapToLong(Instant::getEpochSecond)
+        .max()
+        .orElseThrow();
+  }
+
+  /** A reason, with how far the archive is sealed when the reason does not say so already. */
+  private static String withSeal(String why, List<Segment> segments) {
+    Instant until = sealedUntil(segments);
+    return until == null || why.contains("sealed up to")
+        ? why
+        : why + " (the archive is sealed up to " + until + ")";
   }
 
   private static int indexHolding(List<Segment> line, Manifest.StreamPosition p) {

@@ -10,7 +10,8 @@ import java.util.List;
  * the base. Saved in the restore's state (for {@code --resume}/{@code --rollback}) and printed by
  * {@code --dry-run} and {@code --json}.
  *
- * @param at the instant asked for
+ * @param at the instant asked for; with {@code archiveEnd}, the archive's end (the last segment's
+ *     {@code sealed_at})
  * @param lastSecond the last second whose commands are applied (unix seconds; see {@link
  *     io.redisops.recovery.pitr.CutRule})
  * @param archive which archive holds the segments ({@code local}, {@code offsite})
@@ -29,6 +30,8 @@ import java.util.List;
  * @param endedByTime true when the cut is at a command after the instant, false when the archive
  *     ended first
  * @param layout the folder the AOF is laid out in before it becomes the data directory's AOF folder
+ * @param archiveEnd {@code restore --at now}: every command the chain holds is applied, up to its
+ *     last seal ({@code lastSecond} is then the chain's latest second)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PointInTime(
@@ -47,7 +50,8 @@ public record PointInTime(
     String lastCommand,
     Instant lastCommandTime,
     boolean endedByTime,
-    String layout) {
+    String layout,
+    boolean archiveEnd) {
 
   public PointInTime {
     segments = segments == null ? List.of() : List.copyOf(segments);
@@ -55,7 +59,8 @@ public record PointInTime(
 
   /** One line for the plan and the report. */
   public String describe() {
-    return commands
+    return (archiveEnd ? "to the end of the archive (sealed up to " + at + "): " : "")
+        + commands
         + " commands after the base from "
         + segmentsRead
         + " segment(s) of the "
@@ -74,6 +79,8 @@ public record PointInTime(
                 + lastCommand
                 + " received at "
                 + lastCommandTime
-                + " (the commands of that second and earlier are applied)");
+                + (archiveEnd
+                    ? " (the last command the archive holds)"
+                    : " (the commands of that second and earlier are applied)"));
   }
 }

@@ -119,7 +119,7 @@ public final class RestoreService {
     List<Manifest> backups = sources.list(t.dataset());
     ArchiveChoice archive =
         selection.at() != null && !archives.isEmpty()
-            ? chooseArchive(t.dataset(), backups, selection.at(), listener)
+            ? chooseArchive(t.dataset(), backups, selection, listener)
             : null;
     Manifest m =
         archive != null && archive.choice() != null
@@ -128,8 +128,9 @@ public final class RestoreService {
     if (archive != null && archive.choice() == null && archive.anySegments()) {
       // said aloud only where an archive exists: without one, --at is the snapshot restore it was
       listener.warning(
-          "the archive does not cover "
-              + selection.at()
+          (selection.archiveEnd()
+                  ? "--at now: the archive is not used"
+                  : "the archive does not cover " + selection.at())
               + ": "
               + archive.fallback()
               + "; restoring backup "
@@ -179,10 +180,7 @@ public final class RestoreService {
       }
       checkArchiveDisk(target, m, archive.choice().segments());
       stream =
-          cut(
-              archive,
-              selection.at(),
-              dir.resolve(".redis-ops-restore-" + m.id() + ".aof").toString());
+          cut(archive, selection, dir.resolve(".redis-ops-restore-" + m.id() + ".aof").toString());
     }
     return plan(
         t,
@@ -207,7 +205,7 @@ public final class RestoreService {
       boolean anySegments) {}
 
   private ArchiveChoice chooseArchive(
-      String dataset, List<Manifest> backups, Instant at, RestoreListener listener) {
+      String dataset, List<Manifest> backups, Selection selection, RestoreListener listener) {
     List<String> reasons = new ArrayList<>();
     boolean any = false;
     for (ArchiveSources.Source s : archives.sources()) {
@@ -221,16 +219,15 @@ public final class RestoreService {
         continue;
       }
       any |= !segments.isEmpty();
-      var choice = io.redisops.recovery.pitr.ArchiveSelection.choose(backups, segments, at);
+      var choice =
+          selection.archiveEnd()
+              ? io.redisops.recovery.pitr.ArchiveSelection.toEnd(backups, segments)
+              : io.redisops.recovery.pitr.ArchiveSelection.choose(
+                  backups, segments, selection.at());
       if (choice.covered()) {
         return new ArchiveChoice(s, choice, null, true);
       }
-      Instant until = io.redisops.recovery.pitr.ArchiveSelection.sealedUntil(segments);
-      reasons.add(
-          s.where()
-              + " archive: "
-              + choice.notCovered()
-              + (until == null ? "" : " (it is sealed up to " + until + ")"));
+      reasons.add(s.where() + " archive: " + choice.notCovered());
     }
     return new ArchiveChoice(null, null, String.join("; ", reasons), any);
   }
@@ -267,10 +264,16 @@ public final class RestoreService {
   }
 
   /** Reads the chain once (checksums included) to learn where the cut will be. */
-  private ArchivedStream cut(ArchiveChoice a, Instant at, String layout) throws IOException {
+  private ArchivedStream cut(ArchiveChoice a, Selection selection, String layout)
+      throws IOException {
     Manifest base = a.choice().base();
     var chain = a.choice().segments();
-    long lastSecond = io.redisops.recovery.pitr.CutRule.lastSecond(at);
+    // --at now: every command of the chain, up to its last seal
+    Instant at = selection.archiveEnd() ? chain.get(chain.size() - 1).sealedAt() : selection.at();
+    long lastSecond =
+        selection.archiveEnd()
+            ? io.redisops.recovery.pitr.ArchiveSelection.endSecond(chain)
+            : io.redisops.recovery.pitr.CutRule.lastSecond(at);
     io.redisops.recovery.pitr.StreamCut.Result r =
         io.redisops.recovery.pitr.StreamCut.cut(
             chain, a.source().reader()::open, base.stream(), lastSecond, null);
@@ -291,7 +294,8 @@ public final class RestoreService {
             r.lastCommand(),
             r.lastCommandSecond() < 0 ? null : Instant.ofEpochSecond(r.lastCommandSecond()),
             r.endedByTime(),
-            layout);
+            layout,
+            selection.archiveEnd());
     return new ArchivedStream(p, chain, a.source().reader());
   }
 

@@ -61,6 +61,9 @@ class ArchiveSelectionTest {
         ArchiveSelection.choose(List.of(older, newer), segments, T0.plusSeconds(6));
     assertThat(c.covered()).isFalse();
     assertThat(c.notCovered()).contains("backup " + newer.id()).contains("sealed up to");
+    // said once, with the way to all the archive holds
+    assertThat(c.notCovered().split("sealed up to", -1)).hasSize(2);
+    assertThat(c.notCovered()).contains("--at now");
     assertThat(ArchiveSelection.sealedUntil(segments)).isEqualTo(T0.plusSeconds(5));
   }
 
@@ -101,6 +104,39 @@ class ArchiveSelectionTest {
         ArchiveSelection.choose(List.of(newer), segments, T0.plusSeconds(2));
     assertThat(c.covered()).isFalse();
     assertThat(c.notCovered()).contains("no backup was taken at or before");
+  }
+
+  @Test
+  void theArchiveEndIsTheWholeNewestTimelineFromItsNewestBase() {
+    ArchiveSelection.Choice c = ArchiveSelection.toEnd(List.of(older, newer), segments);
+    assertThat(c.base().id()).isEqualTo(newer.id());
+    assertThat(ids(c)).containsExactly("s3");
+    // every receive and seal second of the chain is included
+    assertThat(ArchiveSelection.endSecond(c.segments()))
+        .isEqualTo(T0.plusSeconds(5).getEpochSecond());
+    c = ArchiveSelection.toEnd(List.of(older), segments);
+    assertThat(ids(c)).containsExactly("s1", "s2", "s3");
+  }
+
+  @Test
+  void theArchiveEndIsNotUsedWithoutItsBaseOrBeforeANewerBackup() {
+    // a newer timeline (after a gap) whose base is missing: not the older one's end either
+    PitrFixtures.Builder next = new PitrFixtures.Builder("t2", "c".repeat(40), 5000);
+    next.raw(new byte[50], T0.plusSeconds(7)).seal("u1", T0.plusSeconds(8));
+    List<Segment> both = new ArrayList<>(segments);
+    both.addAll(next.segments());
+    ArchiveSelection.Choice c = ArchiveSelection.toEnd(List.of(older, newer), both);
+    assertThat(c.covered()).isFalse();
+    assertThat(c.notCovered())
+        .contains("newest archived timeline, t2")
+        .contains("missing")
+        .contains("sealed up to " + T0.plusSeconds(8));
+    // a backup taken after the archive's last seal holds newer data
+    Manifest later = base("20261122T120010Z", T0.plusSeconds(10), 9999, 0);
+    c = ArchiveSelection.toEnd(List.of(older, newer, later), segments);
+    assertThat(c.covered()).isFalse();
+    assertThat(c.notCovered()).contains("backup " + later.id()).contains("newer than the end");
+    assertThat(ArchiveSelection.toEnd(List.of(older), List.of()).covered()).isFalse();
   }
 
   @Test
