@@ -43,6 +43,12 @@ public final class CdsTraining {
     Path backup = Files.createDirectories(repo.resolve(DATASET).resolve(BACKUP));
     Files.write(backup.resolve("dump.rdb.zst"), new byte[] {0});
     Files.writeString(backup.resolve("manifest.json"), MANIFEST, StandardCharsets.UTF_8);
+    // a point-in-time archive of the dataset: list and info read its timeline and newest record
+    Path timeline =
+        Files.createDirectories(repo.resolve("_archive").resolve(DATASET).resolve(BACKUP));
+    Files.writeString(timeline.resolve("timeline.json"), TIMELINE, StandardCharsets.UTF_8);
+    Files.writeString(timeline.resolve(SEGMENT + ".json"), SEGMENT_RECORD, StandardCharsets.UTF_8);
+    Files.write(timeline.resolve(SEGMENT + ".aof.zst"), new byte[] {0});
     String r = repo.toString();
     List<List<String>> commands =
         List.of(
@@ -70,6 +76,25 @@ public final class CdsTraining {
     }
     return exits;
   }
+
+  static final String SEGMENT = "0000000000000000100";
+
+  private static final String TIMELINE =
+      """
+      {"format_version": 1, "dataset": "%s", "timeline": "%s", "replid": "%s",
+       "start_offset": 100, "start_db": 0, "started_at": "2026-01-01T00:00:00Z", "base": "%s"}
+      """
+          .formatted(DATASET, BACKUP, "a".repeat(40), BACKUP);
+
+  private static final String SEGMENT_RECORD =
+      """
+      {"format_version": 1, "dataset": "%s", "id": "%s/%s", "timeline": "%s", "replid": "%s",
+       "start_offset": 100, "end_offset": 114, "start_db": 0, "end_db": 0,
+       "first_received": "2026-01-01T00:00:00Z", "last_received": "2026-01-01T00:00:00Z",
+       "sealed_at": "2026-01-01T00:00:01Z", "raw_size": 14, "sha256_raw": "00",
+       "object": "%s.aof.zst", "compression": "zstd", "stored_size": 1, "stored_sha256": "00"}
+      """
+          .formatted(DATASET, BACKUP, SEGMENT, BACKUP, "a".repeat(40), SEGMENT);
 
   private static final String MANIFEST =
       """

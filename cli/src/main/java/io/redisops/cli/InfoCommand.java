@@ -2,6 +2,8 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.backup.archive.ArchiveStore;
+import io.redisops.backup.archive.ArchiveSummary;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.InfoService;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Every dataset of the repository at a glance: per dataset, local and off-site, the number of"
           + " backups and their bytes, the oldest and the newest (time, age, tiers), known-bad and"
-          + " unusable ones, and the newest restore drill.",
+          + " unusable ones, the newest restore drill, and the point-in-time archive when there is"
+          + " one (timelines, gaps, covered from and to, lag; off-site lag).",
       "--dataset or --redis narrows it to one dataset; --json prints a stable document"
           + " (docs/commands.md)."
     })
@@ -38,7 +41,8 @@ final class InfoCommand implements Callable<Integer> {
 
   /**
    * One dataset: {@code offsite} null without an off-site store (or when it could not be read),
-   * {@code newest_drill} null until a backup of it was drilled.
+   * {@code newest_drill} null until a backup of it was drilled, {@code archive} its point-in-time
+   * archive (always present; {@code archive.local.archived} false without one).
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record DatasetJson(
@@ -46,7 +50,8 @@ final class InfoCommand implements Callable<Integer> {
       boolean configured,
       InfoService.Place local,
       InfoService.Place offsite,
-      InfoService.Drill newestDrill) {}
+      InfoService.Drill newestDrill,
+      ArchiveSummary.DatasetArchive archive) {}
 
   /** The {@code --json} document. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -62,6 +67,8 @@ final class InfoCommand implements Callable<Integer> {
     CommandContext ctx = new CommandContext(spec);
     BackupContext bc = ctx.backupContext();
     InfoService info = new InfoService(ctx.clock());
+    ArchiveSummary archives = new ArchiveSummary(ctx.clock());
+    boolean archiveEnabled = ctx.settings().daemon().archive().enabled();
     boolean offsiteConfigured = ctx.settings().offsite().isPresent();
     List<DatasetJson> out = new ArrayList<>();
     String offsiteRepository = null;
@@ -106,13 +113,25 @@ final class InfoCommand implements Callable<Integer> {
         if (offsite != null) {
           catalogs.add(offsite.remote().catalog(name));
         }
+        InfoService.Place local = info.place(catalogs.get(0));
+        InfoService.Place remote = offsite == null ? null : info.place(catalogs.get(1));
+        ArchiveSummary.Place localArchive =
+            archives.place(
+                new ArchiveStore(bc.repository(), bc.compression()), name, oldest(local));
+        ArchiveSummary.Place remoteArchive =
+            offsite == null ? null : archives.place(offsite.archive(), name, oldest(remote));
         out.add(
             new DatasetJson(
                 name,
                 configured.contains(name),
-                info.place(catalogs.get(0)),
-                offsite == null ? null : info.place(catalogs.get(1)),
-                info.newestDrill(catalogs).orElse(null)));
+                local,
+                remote,
+                info.newestDrill(catalogs).orElse(null),
+                archives.dataset(
+                    name,
+                    archiveEnabled && configured.contains(name),
+                    localArchive,
+                    remoteArchive)));
       }
     } finally {
       if (offsite != null) {
@@ -138,6 +157,10 @@ final class InfoCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static java.time.Instant oldest(InfoService.Place p) {
+    return p == null || p.oldest() == null ? null : p.oldest().snapshotTime();
+  }
+
   private static void print(CommandContext ctx, List<DatasetJson> datasets, boolean offsite) {
     if (datasets.isEmpty()) {
       ctx.out().println("no datasets in " + ctx.backupContext().repository().describe());
@@ -161,6 +184,11 @@ final class InfoCommand implements Callable<Integer> {
       }
     }
     t.print(ctx.out());
+    for (DatasetJson d : datasets) {
+      if (d.archive().shown()) {
+        ctx.out().println(ArchiveLines.line(d.archive(), zone));
+      }
+    }
     for (DatasetJson d : datasets) {
       InfoService.Place l = d.local();
       if (l.knownBad() > 0 || l.unusable() > 0) {

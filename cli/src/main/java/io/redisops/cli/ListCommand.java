@@ -2,6 +2,8 @@ package io.redisops.cli;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.redisops.backup.archive.ArchiveStore;
+import io.redisops.backup.archive.ArchiveSummary;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.DrillLog;
 import io.redisops.backup.catalog.DrillRecord;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "list",
     description =
-        "One row per complete backup: id, snapshot time, tiers, sizes, keys, source, where.")
+        "One row per complete backup: id, snapshot time, tiers, sizes, keys, source, where; then,"
+            + " per dataset with a point-in-time archive, one line: timelines, gaps, covered from"
+            + " and to, lag (off-site lag with --where all).")
 final class ListCommand implements Callable<Integer> {
   static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -52,14 +56,16 @@ final class ListCommand implements Callable<Integer> {
 
   /**
    * The {@code --json} document: {@code dataset} names the one dataset listed (null when several
-   * are), {@code datasets} every one.
+   * are), {@code datasets} every one, {@code archives} the point-in-time archive of each (in the
+   * places read).
    */
   record ListJson(
       String dataset,
       List<String> datasets,
       String repository,
       List<RowJson> backups,
-      List<UnusableRow> unusable) {}
+      List<UnusableRow> unusable,
+      List<ArchiveSummary.DatasetArchive> archives) {}
 
   /** One backup in {@code --json}: its manifest's figures, where it lives, and its state. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -95,6 +101,8 @@ final class ListCommand implements Callable<Integer> {
     List<String> datasets;
     // each backup's newest drill, of its local or its off-site copy, by dataset/id
     Map<String, DrillRecord> drills = new java.util.HashMap<>();
+    List<ArchiveSummary.DatasetArchive> archives = new ArrayList<>();
+    ArchiveSummary summary = new ArchiveSummary(ctx.clock());
     try (Offsite offsite = w.offsite() ? ctx.offsite() : null) {
       List<io.redisops.storage.Repository> read = new ArrayList<>();
       if (w.local()) {
@@ -109,14 +117,24 @@ final class ListCommand implements Callable<Integer> {
       for (String dataset : datasets) {
         // newest first, one row per id
         Map<String, Row> rows = new TreeMap<>(java.util.Comparator.reverseOrder());
+        ArchiveSummary.Place localArchive = null;
+        ArchiveSummary.Place remoteArchive = null;
         if (w.local()) {
-          add(dataset, rows, unusable, bc.catalog(dataset).scan(), "local");
+          BackupCatalog.Scan scan = bc.catalog(dataset).scan();
+          add(dataset, rows, unusable, scan, "local");
           addDrills(drills, dataset, new DrillLog(bc.catalog(dataset)).all());
+          localArchive =
+              summary.place(
+                  new ArchiveStore(bc.repository(), bc.compression()), dataset, oldest(scan));
         }
         if (offsite != null) {
-          add(dataset, rows, unusable, offsite.remote().catalog(dataset).scan(), "offsite");
+          BackupCatalog.Scan scan = offsite.remote().catalog(dataset).scan();
+          add(dataset, rows, unusable, scan, "offsite");
           addDrills(drills, dataset, new DrillLog(offsite.remote().catalog(dataset)).all());
+          remoteArchive = summary.place(offsite.archive(), dataset, oldest(scan));
         }
+        archives.add(
+            summary.dataset(dataset, archiveEnabled(ctx, dataset), localArchive, remoteArchive));
         List<Row> ofDataset = new ArrayList<>(rows.values());
         ofDataset.sort((a, b) -> BackupCatalog.NEWEST_FIRST.compare(a.manifest(), b.manifest()));
         sorted.addAll(ofDataset);
@@ -132,7 +150,8 @@ final class ListCommand implements Callable<Integer> {
               sorted.stream()
                   .map(r -> row(r, drills.get(r.dataset() + "/" + r.manifest().id())))
                   .toList(),
-              unusable));
+              unusable,
+              archives));
       return 0;
     }
     if (sorted.isEmpty() && unusable.isEmpty()) {
@@ -144,7 +163,7 @@ final class ListCommand implements Callable<Integer> {
                       + " in "
                       + String.join(" or ", repositories)
                   : bc.catalog(datasets.get(0)).noBackups(""));
-      ctx.out().flush();
+      printArchives(ctx, archives);
       return 0;
     }
     List<String> header =
@@ -223,8 +242,37 @@ final class ListCommand implements Callable<Integer> {
                   + "): UNUSABLE: "
                   + u.problem());
     }
-    ctx.out().flush();
+    printArchives(ctx, archives);
     return 0;
+  }
+
+  private static void printArchives(
+      CommandContext ctx, List<ArchiveSummary.DatasetArchive> archives) {
+    ZoneId zone = ctx.clock().getZone();
+    for (ArchiveSummary.DatasetArchive a : archives) {
+      if (a.shown()) {
+        ctx.out().println(ArchiveLines.line(a, zone));
+      }
+    }
+    ctx.out().flush();
+  }
+
+  /**
+   * Whether the daemon archives the dataset: {@code archive.enabled} and the dataset configured.
+   */
+  private static boolean archiveEnabled(CommandContext ctx, String dataset) {
+    return ctx.settings().daemon().archive().enabled()
+        && ctx.datasetsConfigured()
+        && ctx.settings().datasets().stream().anyMatch(d -> d.name().equals(dataset));
+  }
+
+  /** The snapshot time of the oldest usable backup of a scan, null when none. */
+  private static java.time.Instant oldest(BackupCatalog.Scan scan) {
+    return scan.usable().stream()
+        .map(Manifest::snapshotTime)
+        .filter(java.util.Objects::nonNull)
+        .min(java.time.Instant::compareTo)
+        .orElse(null);
   }
 
   private static void add(

@@ -7,6 +7,7 @@ import io.redisops.backup.codec.Compression;
 import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.retention.RetentionPolicy;
 import io.redisops.backup.service.BackupContext;
+import io.redisops.config.ArchiveSettings;
 import io.redisops.config.DaemonSettings;
 import io.redisops.config.ListenAddress;
 import io.redisops.config.NotifySettings;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dist/grafana/redis-ops-dashboard.json}) only name series that a running daemon exports: every
  * {@code redis_ops_*} name they use appears in a real daemon's {@code /metrics} (the daemon backs
  * up a real redis-server, so every per-dataset and per-tier series is bound; drills are scheduled
- * at their default time, so the drill series are bound too). {@code up} is Prometheus' own series.
+ * at their default time, so the drill series are bound too; {@code archive.enabled} is on, so the
+ * point-in-time archive's series are bound). {@code up} is Prometheus' own series.
  */
 class DaemonRulesAndDashboardIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -62,7 +64,13 @@ class DaemonRulesAndDashboardIT {
             "redis_ops_daemon_start_timestamp_seconds",
             "redis_ops_drill_last_ok",
             "redis_ops_drill_last_success_timestamp_seconds",
-            "redis_ops_sentinel_check");
+            "redis_ops_sentinel_check",
+            "redis_ops_archive_streaming",
+            "redis_ops_archive_lag_seconds",
+            "redis_ops_archive_lag_bytes",
+            "redis_ops_archive_last_sealed_timestamp_seconds",
+            "redis_ops_archive_offsite_lag_seconds",
+            "redis_ops_archive_gaps_total");
     // Exported only by a daemon with a Sentinel group to check: DaemonSentinelChecksIT reads these
     // series from a real one (this daemon has none, so they are left out of its comparison below).
     Set<String> sentinelOnly =
@@ -73,7 +81,11 @@ class DaemonRulesAndDashboardIT {
     port = FreePorts.next();
     LocalRepository repo = new LocalRepository(tmp.resolve("repo"));
     BackupContext c = TestBackupContext.of(repo).redisTimeout(Duration.ofSeconds(5)).build();
-    try (RedisServer redis = RedisServer.builder().start()) {
+    try (RedisServer redis =
+        RedisServer.builder()
+            .config("repl-diskless-sync", "yes")
+            .config("repl-diskless-sync-delay", "0")
+            .start()) {
       redis.sync().set("k", "v");
       Settings settings =
           new Settings(
@@ -90,7 +102,8 @@ class DaemonRulesAndDashboardIT {
               new DaemonSettings(
                   Optional.of(new ListenAddress("127.0.0.1", port)),
                   HealthEvaluator.DEFAULT_GRACE,
-                  new NotifySettings(List.of(), null, Duration.ofSeconds(10))));
+                  new NotifySettings(List.of(), null, Duration.ofSeconds(10)),
+                  new ArchiveSettings(true, Duration.ofMillis(200), 1024 * 1024)));
       Daemon daemon = new Daemon(settings, c, new StatusRegistry());
       daemon.start();
       try {

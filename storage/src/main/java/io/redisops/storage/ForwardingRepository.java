@@ -36,6 +36,11 @@ public abstract class ForwardingRepository implements Repository {
   }
 
   @Override
+  public List<String> folders(String prefix) throws IOException {
+    return delegate.folders(prefix);
+  }
+
+  @Override
   public InputStream read(String key) throws IOException {
     return delegate.read(key);
   }

@@ -99,6 +99,40 @@ public final class LocalRepository implements Repository {
   }
 
   @Override
+  public List<String> folders(String prefix) throws IOException {
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      throw new IllegalArgumentException("a folder prefix ends with '/': " + prefix);
+    }
+    Path start = prefix.isEmpty() ? root : root.resolve(prefix.substring(0, prefix.length() - 1));
+    if (!isFolder(start)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> children = Files.list(start)) {
+      for (Path p : (Iterable<Path>) children::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && Files.isDirectory(p) && holdsAnObject(p)) {
+          out.add(name);
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  /** Whether a folder holds an object at some depth (stops at the first one found). */
+  private static boolean holdsAnObject(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.anyMatch(
+          p -> !Files.isDirectory(p) && !p.getFileName().toString().startsWith("."));
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Override
   public InputStream read(String key) throws IOException {
     return new SequentialInputStream(Files.newInputStream(pathOf(key)));
   }

@@ -40,6 +40,24 @@ public interface Repository extends java.io.Closeable {
   List<StoredObject> list(String prefix) throws IOException;
 
   /**
+   * The names of the folders directly under {@code prefix} ({@code ""} or ending with {@code /})
+   * that hold at least one object, at any depth, sorted; names starting with {@code .} are left
+   * out. Unlike {@link #list}, it does not go through what those folders hold (a dataset's archive
+   * of thousands of segments): the drivers ask the file system or S3 for one level only.
+   */
+  default List<String> folders(String prefix) throws IOException {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (StoredObject o : list(prefix)) {
+      String rest = o.key().substring(prefix.length());
+      int slash = rest.indexOf('/');
+      if (slash > 0 && !rest.startsWith(".")) {
+        names.add(rest.substring(0, slash));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /**
    * Opens a complete object for reading. A missing object throws {@link
    * java.nio.file.NoSuchFileException}.
    */

@@ -43,6 +43,22 @@ public abstract class RepositoryContract {
   }
 
   @Test
+  void foldersAreTheNamesOneLevelDownThatHoldObjects() throws IOException {
+    Repository r = repository();
+    r.write("ds/20261201T000000Z/manifest.json", out -> out.write('m'));
+    r.write("other/x", out -> out.write('x'));
+    r.write("_archive/ds/tl/0.json", out -> out.write('r'));
+    r.write("top", out -> out.write('t'));
+    assertThat(r.folders("")).containsExactly("_archive", "ds", "other");
+    assertThat(r.folders("_archive/")).containsExactly("ds");
+    assertThat(r.folders("_archive/ds/")).containsExactly("tl");
+    assertThat(r.folders("ds/20261201T000000Z/")).isEmpty();
+    assertThat(r.folders("nothing/")).isEmpty();
+    r.delete("other/x");
+    assertThat(r.folders("")).containsExactly("_archive", "ds");
+  }
+
+  @Test
   void aMissingPrefixListsNothingAndAMissingObjectIsNoSuchFile() throws IOException {
     Repository r = repository();
     assertThat(r.list("nothing/")).isEmpty();

@@ -401,10 +401,18 @@ public final class BackupCatalog {
    */
   public static List<String> datasets(Repository repository) throws IOException {
     TreeSet<String> names = new TreeSet<>();
-    for (StoredObject o : repository.list("")) {
-      String[] parts = o.key().split("/");
-      if (parts.length == 3 && parts[2].equals(Manifest.FILE_NAME)) {
-        names.add(parts[0]);
+    // folder by folder: a listing of the whole repository would go through every segment of the
+    // point-in-time archive (_archive/, never a dataset: a dataset's name never starts with '_')
+    for (String folder : repository.folders("")) {
+      if (folder.startsWith("_")) {
+        continue;
+      }
+      for (StoredObject o : repository.list(folder + "/")) {
+        String[] parts = o.key().split("/");
+        if (parts.length == 3 && parts[2].equals(Manifest.FILE_NAME)) {
+          names.add(parts[0]);
+          break;
+        }
       }
     }
     return List.copyOf(names);

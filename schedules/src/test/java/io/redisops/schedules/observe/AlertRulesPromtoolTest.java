@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code promtool check rules} (Debian's {@code prometheus} package) accepts the shipped alert
  * rules, and {@code promtool test rules} shows the drill alerts firing on made-up series: a failed
  * newest drill at once, no passing drill after 2 days (and a never-passed dataset only once the
- * daemon has run 2 days), nothing before.
+ * daemon has run 2 days), nothing before; and the archive alerts: a stream stopped for 2 minutes, a
+ * lag over 60 s (or nothing ever sealed) while streaming, an off-site lag over 60 s, a new gap.
  */
 class AlertRulesPromtoolTest {
   @TempDir Path tmp;
@@ -48,7 +49,7 @@ class AlertRulesPromtoolTest {
 
   @Test
   void promtoolAcceptsTheRules() throws Exception {
-    assertThat(promtool("check", "rules", rules().toString())).contains("SUCCESS: 9 rules found");
+    assertThat(promtool("check", "rules", rules().toString())).contains("SUCCESS: 13 rules found");
   }
 
   @Test
@@ -59,6 +60,11 @@ class AlertRulesPromtoolTest {
   @Test
   void theSentinelCheckAlertFiresAfterFiveMinutesAtFail() throws Exception {
     assertThat(promtoolTest("sentinel-alerts.test.yml")).contains("SUCCESS");
+  }
+
+  @Test
+  void theArchiveAlertsFireOnAStoppedStreamALagAnOffsiteLagAndANewGap() throws Exception {
+    assertThat(promtoolTest("archive-alerts.test.yml")).contains("SUCCESS");
   }
 
   /** {@code promtool test rules} of a test file in the resources' promtool folder. */

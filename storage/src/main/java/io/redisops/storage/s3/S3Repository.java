@@ -205,6 +205,35 @@ public final class S3Repository implements Repository {
   }
 
   @Override
+  public List<String> folders(String prefix) throws IOException {
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      throw new IllegalArgumentException("a folder prefix ends with '/': " + prefix);
+    }
+    String listPrefix =
+        prefix.isEmpty()
+            ? (settings.prefix().isEmpty() ? "" : settings.prefix() + "/")
+            : fullKey(prefix);
+    List<String> out = new ArrayList<>();
+    try {
+      // one level: S3 rolls everything below a '/' up into a common prefix
+      for (software.amazon.awssdk.services.s3.model.CommonPrefix p :
+          client
+              .listObjectsV2Paginator(
+                  b -> b.bucket(settings.bucket()).prefix(listPrefix).delimiter("/"))
+              .commonPrefixes()) {
+        String name = p.prefix().substring(listPrefix.length(), p.prefix().length() - 1);
+        if (!name.isEmpty() && !name.startsWith(".")) {
+          out.add(name);
+        }
+      }
+    } catch (SdkException e) {
+      throw S3Errors.translate(e, "list", "s3://" + settings.bucket() + "/" + listPrefix, settings);
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  @Override
   public InputStream read(String key) throws IOException {
     checkKey(key);
     try {
