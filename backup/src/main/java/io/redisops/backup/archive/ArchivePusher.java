@@ -40,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * pushes every local record missing off-site, so what a stopped daemon or an S3 outage left behind
  * is pushed when it is back. A failure is retried with a back-off of up to 30 s; the off-site lag
  * ({@link #lag}) grows meanwhile.
+ *
+ * <p>Compaction ({@link ArchiveCompactor}) reaches the off-site archive through this thread: a
+ * merged segment submitted (or found missing off-site) is pushed like any other, content then
+ * record, after the fresh segments of the same batch; once its record is written, the off-site
+ * segments it holds are removed (records first), a few at a time while nothing new waits, so that
+ * removing them never delays a fresh segment for long. Off-site the merged segment is listed before
+ * its parts go, so coverage is never lost. A segment queued here whose local record and content a
+ * compaction removed meanwhile is dropped from the queue (the merged segment holding it is pushed
+ * instead), and the listings are compared again.
  */
 public final class ArchivePusher implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ArchivePusher.class);
@@ -65,6 +74,11 @@ public final class ArchivePusher implements Runnable {
           return size() > 256;
         }
       };
+
+  /** Off-site objects of segments a pushed merged segment holds, to remove (records first). */
+  private final java.util.Deque<String> removals = new java.util.ArrayDeque<>();
+
+  private static final int REMOVALS_AT_ONCE = 50;
 
   private final Set<String> timelinesThere = new HashSet<>();
   private volatile boolean stopping;
@@ -139,21 +153,42 @@ public final class ArchivePusher implements Runnable {
           caughtUp = true;
         }
         List<ArchiveStore.SegmentRecord> batch;
+        List<String> removeNow = new ArrayList<>();
         synchronized (lock) {
-          while (pending.isEmpty() && !stopping) {
+          while (pending.isEmpty() && removals.isEmpty() && !stopping) {
             lock.wait();
           }
           batch = new ArrayList<>(pending.values());
+          if (batch.isEmpty()) {
+            while (!removals.isEmpty() && removeNow.size() < REMOVALS_AT_ONCE) {
+              removeNow.add(removals.peekFirst());
+              removals.removeFirst();
+            }
+          }
         }
+        if (!removeNow.isEmpty()) {
+          removeCovered(removeNow);
+          continue;
+        }
+        // fresh segments first, merged ones (older, larger) after them
         batch.sort(
-            Comparator.comparing(ArchiveStore.SegmentRecord::timeline)
+            Comparator.comparing(ArchiveStore.SegmentRecord::merged)
+                .thenComparing(ArchiveStore.SegmentRecord::timeline)
                 .thenComparingLong(ArchiveStore.SegmentRecord::startOffset));
+        boolean vanished = false;
         for (ArchiveStore.SegmentRecord r : batch) {
           if (stopping) {
             break;
           }
           try {
             push(r);
+          } catch (Vanished e) {
+            log.debug(
+                "segment {}/{} is no longer in the local archive (compacted or pruned): not"
+                    + " pushed",
+                dataset,
+                r.id());
+            vanished = true;
           } catch (RedisOpsException e) {
             if (e.exitCode() != io.redisops.error.ExitCode.INTEGRITY) {
               throw e;
@@ -163,6 +198,9 @@ public final class ArchivePusher implements Runnable {
           synchronized (lock) {
             pending.remove(r.id(), r); // unless a newer record of it arrived meanwhile
           }
+        }
+        if (vanished) {
+          caughtUp = false; // find the merged segment that holds it missing off-site
         }
         lastError = null;
         retry = FIRST_RETRY;
@@ -192,13 +230,44 @@ public final class ArchivePusher implements Runnable {
     }
   }
 
+  /** Deletes off-site objects a pushed merged segment holds; put back what failed. */
+  private void removeCovered(List<String> keys) throws IOException {
+    for (int i = 0; i < keys.size(); i++) {
+      try {
+        remote.repository().delete(keys.get(i));
+      } catch (IOException | RuntimeException e) {
+        synchronized (lock) {
+          for (int j = keys.size() - 1; j >= i; j--) {
+            removals.addFirst(keys.get(j));
+          }
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** A queued segment whose local record and content are gone (compacted or pruned). */
+  private static final class Vanished extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Vanished(String what) {
+      super(what);
+    }
+  }
+
   /**
    * Compares the local and off-site listings: every local record missing off-site (or whose newest
    * {@code sealed_at} has not reached it) is queued; leftovers of interrupted pushes are removed.
    */
   void catchUp() throws IOException {
     String prefix = ArchiveStore.datasetPrefix(dataset);
-    int leftovers = remote.cleanupIncomplete(dataset);
+    int leftovers =
+        remote.cleanupIncomplete(dataset)
+            + remote.removeOrphanMerged(dataset)
+            + remote.removeCovered(dataset);
+    synchronized (lock) {
+      removals.clear(); // removeCovered has just done them
+    }
     if (leftovers > 0) {
       log.info("removed {} leftover(s) of interrupted off-site pushes of {}", leftovers, dataset);
     }
@@ -212,10 +281,8 @@ public final class ArchivePusher implements Runnable {
     }
     List<StoredObject> here = local.repository().list(prefix);
     List<String> missing = new ArrayList<>();
-    for (StoredObject o : here) {
-      if (o.name().endsWith(".json")
-          && !o.name().equals(ArchiveStore.TIMELINE_FILE)
-          && !there.contains(o.key())) {
+    for (StoredObject o : ArchiveStore.uncoveredRecords(here)) {
+      if (!there.contains(o.key())) {
         missing.add(o.key());
       }
     }
@@ -230,7 +297,11 @@ public final class ArchivePusher implements Runnable {
     }
     List<ArchiveStore.SegmentRecord> queue = new ArrayList<>();
     for (String key : missing) {
-      queue.add(local.readRecord(key));
+      try {
+        queue.add(local.readRecord(key));
+      } catch (java.nio.file.NoSuchFileException e) {
+        // compacted or pruned since the listing
+      }
     }
     List<String> localTimelines = local.timelines(dataset);
     if (!localTimelines.isEmpty()) {
@@ -281,6 +352,16 @@ public final class ArchivePusher implements Runnable {
     }
     // The record last: from now on the segment is listed off-site.
     remote.writeRecord(stored);
+    if (r.merged()) {
+      List<String> covered =
+          remote.coveredKeys(
+              dataset,
+              r.timeline(),
+              new ArchiveStore.Stem(ArchiveStore.stem(r), r.startOffset(), r.endOffset()));
+      synchronized (lock) {
+        removals.addAll(covered);
+      }
+    }
     Instant n = newestRemote;
     if (n == null || r.sealedAt().isAfter(n)) {
       newestRemote = r.sealedAt();
@@ -289,6 +370,37 @@ public final class ArchivePusher implements Runnable {
 
   private void copyContent(
       ArchiveStore.SegmentRecord r, ArchiveStore.SegmentRecord stored, ObjectEncryption enc)
+      throws IOException {
+    InputStream local;
+    try {
+      local = this.local.repository().read(ArchiveStore.contentKey(r));
+    } catch (java.nio.file.NoSuchFileException e) {
+      if (!exists(ArchiveStore.recordKey(r))) {
+        throw new Vanished(r.id());
+      }
+      throw e;
+    }
+    try (InputStream in = local) {
+      copyContent(r, stored, enc, in);
+    }
+  }
+
+  private boolean exists(String key) throws IOException {
+    InputStream in;
+    try {
+      in = local.repository().read(key);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+    in.close();
+    return true;
+  }
+
+  private void copyContent(
+      ArchiveStore.SegmentRecord r,
+      ArchiveStore.SegmentRecord stored,
+      ObjectEncryption enc,
+      InputStream in)
       throws IOException {
     remote
         .repository()
@@ -308,11 +420,9 @@ public final class ArchivePusher implements Runnable {
                           out.flush(); // the repository ends the upload, not the encryptor
                         }
                       });
-              TappedInputStream source;
-              try (InputStream in = local.repository().read(ArchiveStore.contentKey(r))) {
-                source = new TappedInputStream(in, Hex.sha256(), target, ProgressListener.NONE);
-                source.drain();
-              }
+              TappedInputStream source =
+                  new TappedInputStream(in, Hex.sha256(), target, ProgressListener.NONE);
+              source.drain();
               target.close();
               String sha256 = source.hex();
               if (source.count() != r.storedSize() || !sha256.equals(r.storedSha256())) {

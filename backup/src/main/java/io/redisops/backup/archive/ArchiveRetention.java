@@ -26,6 +26,12 @@ import java.util.Set;
  *
  * A timeline left without segments (and not the newest) loses its {@code timeline.json} too.
  * Records are deleted before their content, so a segment is never listed without it.
+ *
+ * <p>A merged segment ({@link ArchiveCompactor}) is one segment here: it goes once all of it may
+ * (it was sealed, as its last part was, more than {@code retention.archive} ago, and it ends before
+ * every kept base's position), so retention keeps up to one compaction span more than it would of
+ * the parts. Parts still listed beside their merged segment (an interrupted compaction) are removed
+ * first.
  */
 public final class ArchiveRetention {
   private ArchiveRetention() {}
@@ -141,6 +147,9 @@ public final class ArchiveRetention {
     }
     if (timelines.isEmpty()) {
       return Plan.empty();
+    }
+    if (!dryRun) {
+      store.removeCovered(dataset);
     }
     List<ArchiveStore.SegmentRecord> records = store.records(dataset);
     Plan plan = plan(timelines, records, keptBases, now, retention);

@@ -38,6 +38,14 @@ import java.util.Set;
  * object without a record is a leftover that {@link #cleanupIncomplete} removes. The {@code
  * _archive} folder cannot be mistaken for a dataset (a dataset name never starts with {@code _}),
  * and backups' clean-ups never touch it.
+ *
+ * <p>Compaction ({@link ArchiveCompactor}) merges consecutive segments into one whose content is
+ * their exact concatenation, stored as {@code <start>-<end>.aof[.zst]} with its record {@code
+ * <start>-<end>.json} (its {@code parts} says how many it holds), written in that order before the
+ * parts are removed. While both are listed (a crash in between), the readers ({@link #records},
+ * {@link #segments}) give the widest: a segment whose range lies inside another's of the same
+ * timeline is left out, so the stream read is the same whichever of them are still there; {@link
+ * #removeCovered} removes such parts later.
  */
 public final class ArchiveStore implements ArchiveReader {
   /** The top folder of every dataset's archive in a repository. */
@@ -82,6 +90,8 @@ public final class ArchiveStore implements ArchiveReader {
    * @param encryption how the content object is encrypted ({@code aes-256-gcm-stream}), null when
    *     it is not (local segments; off-site ones without {@code offsite.encryption-key-file})
    * @param encryptionKeyId the fingerprint of the key it is encrypted with, null when not
+   * @param parts how many sealed segments a merged segment was made of ({@link ArchiveCompactor}),
+   *     null for a segment as the archiver sealed it
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -105,7 +115,60 @@ public final class ArchiveStore implements ArchiveReader {
       long storedSize,
       String storedSha256,
       String encryption,
-      String encryptionKeyId) {
+      String encryptionKeyId,
+      Integer parts) {
+
+    /** A sealed segment's record (not a merged one). */
+    public SegmentRecord(
+        int formatVersion,
+        String dataset,
+        String id,
+        String timeline,
+        String replid,
+        long startOffset,
+        long endOffset,
+        int startDb,
+        int endDb,
+        Instant firstReceived,
+        Instant lastReceived,
+        Instant sealedAt,
+        long rawSize,
+        String sha256Raw,
+        String object,
+        String compression,
+        long storedSize,
+        String storedSha256,
+        String encryption,
+        String encryptionKeyId) {
+      this(
+          formatVersion,
+          dataset,
+          id,
+          timeline,
+          replid,
+          startOffset,
+          endOffset,
+          startDb,
+          endDb,
+          firstReceived,
+          lastReceived,
+          sealedAt,
+          rawSize,
+          sha256Raw,
+          object,
+          compression,
+          storedSize,
+          storedSha256,
+          encryption,
+          encryptionKeyId,
+          null);
+    }
+
+    /** True for a segment merged by compaction ({@link ArchiveCompactor}) from sealed ones. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean merged() {
+      return parts != null && parts > 1;
+    }
 
     /** The same record with another {@code sealed_at}. */
     public SegmentRecord withSealedAt(Instant at) {
@@ -129,7 +192,8 @@ public final class ArchiveStore implements ArchiveReader {
           storedSize,
           storedSha256,
           encryption,
-          encryptionKeyId);
+          encryptionKeyId,
+          parts);
     }
 
     /** The record of this segment's content stored encrypted as {@code object}. */
@@ -154,7 +218,8 @@ public final class ArchiveStore implements ArchiveReader {
           storedSize,
           storedSha256,
           algorithm,
-          keyId);
+          keyId,
+          parts);
     }
 
     public Segment segment() {
@@ -330,15 +395,59 @@ public final class ArchiveStore implements ArchiveReader {
     return moved;
   }
 
+  /**
+   * The name a segment's objects start with: {@code <start>} for a sealed segment, {@code
+   * <start>-<end>} for a merged one.
+   */
+  static String stem(SegmentRecord r) {
+    return r.merged()
+        ? padded(r.startOffset()) + "-" + padded(r.endOffset())
+        : padded(r.startOffset());
+  }
+
   /** The key of a segment's record. */
   static String recordKey(SegmentRecord r) {
-    return datasetPrefix(r.dataset()) + r.timeline() + "/" + padded(r.startOffset()) + ".json";
+    return datasetPrefix(r.dataset()) + r.timeline() + "/" + stem(r) + ".json";
   }
 
   /** The key of a segment's content object. */
   static String contentKey(SegmentRecord r) {
-    checkObject(r, datasetPrefix(r.dataset()) + r.timeline() + "/" + padded(r.startOffset()));
+    checkObject(r, datasetPrefix(r.dataset()) + r.timeline() + "/" + stem(r));
     return datasetPrefix(r.dataset()) + r.timeline() + "/" + r.object();
+  }
+
+  /**
+   * The range an object name of a timeline folder stands for: {@code <start>.*} (a sealed segment:
+   * its end is not in the name) or {@code <start>-<end>.*} (a merged one). Null for other names.
+   */
+  record Stem(String text, long start, long end) {
+    boolean merged() {
+      return end >= 0;
+    }
+
+    static Stem of(String name) {
+      int dot = name.indexOf('.');
+      String t = dot < 0 ? name : name.substring(0, dot);
+      if (t.length() == 19 && digits(t)) {
+        return new Stem(t, Long.parseLong(t), -1);
+      }
+      if (t.length() == 39
+          && t.charAt(19) == '-'
+          && digits(t.substring(0, 19))
+          && digits(t.substring(20))) {
+        return new Stem(t, Long.parseLong(t.substring(0, 19)), Long.parseLong(t.substring(20)));
+      }
+      return null;
+    }
+
+    private static boolean digits(String t) {
+      for (int i = 0; i < t.length(); i++) {
+        if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+          return false;
+        }
+      }
+      return !t.isEmpty();
+    }
   }
 
   static String timelineKey(String dataset, String timeline) {
@@ -362,8 +471,52 @@ public final class ArchiveStore implements ArchiveReader {
     repository.write(key, out -> out.write(json));
   }
 
-  /** Every sealed segment's record, ordered by timeline then start offset. */
+  /**
+   * Every segment's record, ordered by timeline then start offset; a segment lying inside a wider
+   * one of the same timeline (a part of a merged segment not removed yet) is left out.
+   */
   public List<SegmentRecord> records(String dataset) throws IOException {
+    return uncovered(
+        allRecords(dataset),
+        SegmentRecord::timeline,
+        SegmentRecord::startOffset,
+        SegmentRecord::endOffset);
+  }
+
+  /**
+   * {@code items} without those whose range lies inside another's of the same timeline (the widest
+   * wins; of two equal ranges the first listed), ordered by timeline, then start offset.
+   */
+  public static <T> List<T> uncovered(
+      List<T> items,
+      java.util.function.Function<T, String> timeline,
+      java.util.function.ToLongFunction<T> start,
+      java.util.function.ToLongFunction<T> end) {
+    List<T> sorted = new ArrayList<>(items);
+    sorted.sort(
+        Comparator.comparing(timeline)
+            .thenComparingLong(start)
+            .thenComparing(Comparator.comparingLong(end).reversed()));
+    List<T> out = new ArrayList<>(sorted.size());
+    String line = null;
+    long reach = Long.MIN_VALUE; // the furthest end of the segments kept on this timeline
+    for (T t : sorted) {
+      if (!timeline.apply(t).equals(line)) {
+        line = timeline.apply(t);
+        reach = Long.MIN_VALUE;
+      }
+      // sorted by start: a kept one starts at or before t; the one reaching furthest covers t
+      if (end.applyAsLong(t) <= reach) {
+        continue;
+      }
+      out.add(t);
+      reach = Math.max(reach, end.applyAsLong(t));
+    }
+    return out;
+  }
+
+  /** Every record listed, merged segments' parts not yet removed included. */
+  List<SegmentRecord> allRecords(String dataset) throws IOException {
     String prefix = datasetPrefix(dataset);
     List<SegmentRecord> out = new ArrayList<>();
     for (StoredObject o : repository.list(prefix)) {
@@ -454,6 +607,10 @@ public final class ArchiveStore implements ArchiveReader {
     for (StoredObject o : objects) {
       String name = o.name();
       int dot = name.indexOf(".aof");
+      Stem st = Stem.of(name);
+      if (st != null && st.merged()) {
+        continue; // a merged segment's content: its compaction removes it (removeOrphanMerged)
+      }
       if (dot > 0) {
         String stem = o.key().substring(0, o.key().length() - name.length() + dot);
         if (!records.contains(stem)) {
@@ -465,13 +622,253 @@ public final class ArchiveStore implements ArchiveReader {
     return removed;
   }
 
+  /**
+   * Writes the merged segment of {@code parts} (consecutive segments of one timeline and one
+   * replication id, each starting where the one before ends): its content, the exact concatenation
+   * of theirs, is written first (each part's SHA-256 checked while it is read; a mismatch drops the
+   * object and fails with the integrity kind), then its record. The parts are not removed: {@link
+   * #removeCovered} does that. Only for a store whose segments are not encrypted (the local one):
+   * the off-site archive gets merged segments by push ({@link ArchivePusher}).
+   *
+   * @return the merged segment's record
+   */
+  SegmentRecord writeMerged(List<SegmentRecord> parts) throws IOException {
+    if (encryption.key().isPresent()) {
+      throw new IllegalStateException("compaction writes unencrypted archives only");
+    }
+    if (parts.size() < 2) {
+      throw new IllegalArgumentException("a merge needs two segments at least");
+    }
+    SegmentRecord first = parts.get(0);
+    SegmentRecord last = parts.get(parts.size() - 1);
+    for (int i = 1; i < parts.size(); i++) {
+      SegmentRecord p = parts.get(i);
+      SegmentRecord before = parts.get(i - 1);
+      if (!p.timeline().equals(first.timeline())
+          || !p.replid().equals(first.replid())
+          || p.startOffset() != before.endOffset()) {
+        throw new IllegalArgumentException(
+            "segments " + before.id() + " and " + p.id() + " do not follow each other");
+      }
+    }
+    String stem = padded(first.startOffset()) + "-" + padded(last.endOffset());
+    String folder = datasetPrefix(first.dataset()) + first.timeline() + "/";
+    String object = stem + ".aof" + compression.suffix();
+    MessageDigest raw = Hex.sha256();
+    long[] rawCount = new long[1];
+    CountingDigestOutputStream[] stored = new CountingDigestOutputStream[1];
+    repository.write(
+        folder + object,
+        out -> {
+          stored[0] = new CountingDigestOutputStream(out, Hex.sha256());
+          OutputStream c = compression.compress(stored[0]);
+          byte[] buf = new byte[1 << 16];
+          for (SegmentRecord p : parts) {
+            try (InputStream in = open(p.segment())) {
+              int n;
+              while ((n = in.read(buf)) > 0) {
+                raw.update(buf, 0, n);
+                c.write(buf, 0, n);
+                rawCount[0] += n;
+              }
+            }
+          }
+          c.close(); // ends the frame; the repository's stream ignores the close
+        });
+    int count = 0;
+    for (SegmentRecord p : parts) {
+      count += p.parts() == null ? 1 : p.parts();
+    }
+    SegmentRecord merged =
+        new SegmentRecord(
+            FORMAT_VERSION,
+            first.dataset(),
+            first.timeline() + "/" + stem,
+            first.timeline(),
+            first.replid(),
+            first.startOffset(),
+            last.endOffset(),
+            first.startDb(),
+            last.endDb(),
+            first.firstReceived(),
+            last.lastReceived(),
+            last.sealedAt(),
+            rawCount[0],
+            Hex.of(raw.digest()),
+            object,
+            compression.id(),
+            stored[0].count(),
+            stored[0].hex(),
+            null,
+            null,
+            count);
+    writeRecord(folder + stem + ".json", merged);
+    return merged;
+  }
+
+  /**
+   * Removes the segments (record first, then content) that lie inside a merged segment of the same
+   * timeline whose record is listed: the parts a compaction left when it was interrupted, or that
+   * the off-site push has just replaced. Decided on object names alone (no record is read). Safe
+   * while the archiver, a push or a compaction runs: only segments a listed merged one holds go.
+   *
+   * @return how many objects were removed
+   */
+  public int removeCovered(String dataset) throws IOException {
+    String prefix = datasetPrefix(dataset);
+    List<StoredObject> objects = repository.list(prefix);
+    java.util.Map<String, List<Stem>> mergedByFolder = new java.util.HashMap<>();
+    for (StoredObject o : objects) {
+      Stem st = Stem.of(o.name());
+      if (st != null && st.merged() && o.name().equals(st.text() + ".json")) {
+        mergedByFolder.computeIfAbsent(folderOf(o), k -> new ArrayList<>()).add(st);
+      }
+    }
+    if (mergedByFolder.isEmpty()) {
+      return 0;
+    }
+    List<String> recordKeys = new ArrayList<>();
+    List<String> contentKeys = new ArrayList<>();
+    for (StoredObject o : objects) {
+      Stem st = Stem.of(o.name());
+      List<Stem> merged = mergedByFolder.get(folderOf(o));
+      if (st == null || merged == null || !coveredBy(st, merged)) {
+        continue;
+      }
+      (o.name().endsWith(".json") ? recordKeys : contentKeys).add(o.key());
+    }
+    for (String k : recordKeys) {
+      repository.delete(k); // unlisted first
+    }
+    for (String k : contentKeys) {
+      repository.delete(k);
+    }
+    return recordKeys.size() + contentKeys.size();
+  }
+
+  /**
+   * The segment records of a listing, without those a listed merged segment of the same timeline
+   * holds (decided on names, as {@link #removeCovered}).
+   */
+  static List<StoredObject> uncoveredRecords(List<StoredObject> listing) {
+    java.util.Map<String, List<Stem>> mergedByFolder = new java.util.HashMap<>();
+    for (StoredObject o : listing) {
+      Stem st = Stem.of(o.name());
+      if (st != null && st.merged() && o.name().equals(st.text() + ".json")) {
+        mergedByFolder.computeIfAbsent(folderOf(o), k -> new ArrayList<>()).add(st);
+      }
+    }
+    List<StoredObject> out = new ArrayList<>();
+    for (StoredObject o : listing) {
+      Stem st = Stem.of(o.name());
+      if (st == null || !o.name().equals(st.text() + ".json")) {
+        continue;
+      }
+      List<Stem> merged = mergedByFolder.get(folderOf(o));
+      if (merged == null || !coveredBy(st, merged)) {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  /** The objects of merged segments' parts, records first (what {@link #removeCovered} deletes). */
+  List<String> coveredKeys(String dataset, String timeline, Stem by) throws IOException {
+    List<String> records = new ArrayList<>();
+    List<String> contents = new ArrayList<>();
+    for (StoredObject o : repository.list(datasetPrefix(dataset) + timeline + "/")) {
+      Stem st = Stem.of(o.name());
+      if (st != null && coveredBy(st, List.of(by))) {
+        (o.name().endsWith(".json") ? records : contents).add(o.key());
+      }
+    }
+    records.addAll(contents);
+    return records;
+  }
+
+  /**
+   * Whether a segment named {@code st} lies inside one of the merged {@code merged} of its
+   * timeline. A sealed segment's name gives its start only; it lies inside a merged segment that
+   * holds its start, because within a timeline every segment starts where one the archiver sealed
+   * started, and a merged segment ends where one of its parts ended.
+   */
+  private static boolean coveredBy(Stem st, List<Stem> merged) {
+    for (Stem m : merged) {
+      if (m.text().equals(st.text())) {
+        continue;
+      }
+      boolean inside =
+          st.merged()
+              ? m.start() <= st.start() && st.end() <= m.end()
+              : m.start() <= st.start() && st.start() < m.end();
+      if (inside) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String folderOf(StoredObject o) {
+    return o.key().substring(0, o.key().length() - o.name().length());
+  }
+
+  /**
+   * Removes merged segments' content objects that have no record: a compaction (or push of a merged
+   * segment) interrupted between its content and its record. Call it only where no other compaction
+   * or push to this store can be running (the compactor under the dataset's lock, the pusher on its
+   * own thread).
+   *
+   * @return how many were removed
+   */
+  public int removeOrphanMerged(String dataset) throws IOException {
+    String prefix = datasetPrefix(dataset);
+    List<StoredObject> objects = repository.list(prefix);
+    Set<String> records = new HashSet<>();
+    for (StoredObject o : objects) {
+      if (o.name().endsWith(".json")) {
+        records.add(folderOf(o) + o.name().substring(0, o.name().length() - ".json".length()));
+      }
+    }
+    int removed = 0;
+    for (StoredObject o : objects) {
+      Stem st = Stem.of(o.name());
+      if (st != null
+          && st.merged()
+          && !o.name().endsWith(".json")
+          && !records.contains(folderOf(o) + st.text())) {
+        repository.delete(o.key());
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   @Override
   public InputStream open(Segment segment) throws IOException {
-    String key =
-        datasetPrefix(segment.dataset()) + segment.timeline() + "/" + padded(segment.startOffset());
+    String stem = padded(segment.startOffset());
+    String idStem =
+        segment.id().startsWith(segment.timeline() + "/")
+            ? segment.id().substring(segment.timeline().length() + 1)
+            : null;
+    Stem parsed = idStem == null ? null : Stem.of(idStem);
+    if (parsed != null && parsed.text().equals(idStem) && parsed.start() == segment.startOffset()) {
+      stem = idStem; // a merged segment's objects are named by its range
+    }
+    String key = datasetPrefix(segment.dataset()) + segment.timeline() + "/" + stem;
     SegmentRecord r;
     try (InputStream in = repository.read(key + ".json")) {
       r = ManifestCodec.mapper().readValue(in, SegmentRecord.class);
+    } catch (NoSuchFileException e) {
+      throw RedisOpsException.failed(
+          "segment "
+              + segment.dataset()
+              + "/"
+              + segment.id()
+              + " is no longer in the archive at "
+              + repository.describe()
+              + " (merged into a wider segment by compaction, or removed by retention, since it"
+              + " was listed); run the command again",
+          e);
     }
     checkObject(r, key);
     Compression c = Compression.parse(r.compression());

@@ -7,6 +7,7 @@ import io.redisops.backup.codec.Compression;
 import io.redisops.backup.crypto.DecryptionException;
 import io.redisops.backup.crypto.EncryptionKey;
 import io.redisops.backup.crypto.ObjectEncryption;
+import io.redisops.backup.fixtures.ArchiveFixture;
 import io.redisops.secret.Secret;
 import io.redisops.storage.ForwardingRepository;
 import io.redisops.storage.LocalRepository;
@@ -268,5 +269,103 @@ class ArchivePusherIT {
     // the pusher notes what it pushed just after writing the record the listing shows
     Await.until(WAIT, "no off-site lag", () -> Duration.ZERO.equals(pusher.lag()));
     assertThat(last).isNotNull();
+  }
+
+  /**
+   * Compaction reaches the off-site archive by push: the merged segment is uploaded encrypted,
+   * listed, then its parts are removed off-site; at every delete the off-site archive still covers
+   * everything it covered before. Parts queued for the pusher after the local compaction removed
+   * them are dropped, not pushed.
+   */
+  @Test
+  void aMergedSegmentReplacesItsPartsOffsiteEncryptedWithoutAHole() throws Exception {
+    List<String> holes = new CopyOnWriteArrayList<>();
+    long[] mustCover = new long[2];
+    ArchiveStore checker =
+        new ArchiveStore(remoteRepo, Compression.ZSTD, new ObjectEncryption(Optional.of(key)));
+    Repository watched =
+        new ForwardingRepository(remoteRepo) {
+          @Override
+          public void delete(String k) throws IOException {
+            List<Segment> there = checker.segments(DATASET);
+            long reach = -1;
+            for (Segment x : there) {
+              if (reach >= 0 && x.startOffset() > reach) {
+                holes.add("hole at " + reach + " before deleting " + k);
+              }
+              reach = Math.max(reach, x.endOffset());
+            }
+            if (there.isEmpty()
+                || there.get(0).startOffset() > mustCover[0]
+                || reach < mustCover[1]) {
+              holes.add("coverage lost before deleting " + k + ": " + there);
+            }
+            super.delete(k);
+          }
+        };
+    remote = new ArchiveStore(watched, Compression.ZSTD, new ObjectEncryption(Optional.of(key)));
+    String tl = local.startTimeline(DATASET, "r1", 100, 0, T0, "base-1", null, null).timeline();
+    ArchivePusher pusher = start();
+    List<ArchiveStore.SegmentRecord> parts = new ArrayList<>();
+    long offset = 100;
+    for (int i = 1; i <= 4; i++) {
+      ArchiveStore.SegmentRecord r = seal(tl, offset, i);
+      offset = r.endOffset();
+      parts.add(r);
+      pusher.submit(r);
+    }
+    awaitRemote(4, parts.get(3).sealedAt());
+    mustCover[0] = parts.get(0).startOffset();
+    mustCover[1] = parts.get(3).endOffset();
+    // two more of the same 10-minute span and one of the next, not yet pushed
+    for (int i = 5; i <= 6; i++) {
+      ArchiveStore.SegmentRecord r = seal(tl, offset, i);
+      offset = r.endOffset();
+      parts.add(r);
+    }
+    ArchiveStore.SegmentRecord last = seal(tl, offset, 700);
+    byte[] stream = ArchiveFixture.stream(local, local.segments(DATASET));
+
+    ArchiveCompactor.Result c =
+        new ArchiveCompactor(local)
+            .compact(DATASET, T0.plus(Duration.ofMinutes(20)), Duration.ZERO);
+    assertThat(c.merged()).hasSize(1);
+    ArchiveStore.SegmentRecord merged = c.merged().get(0);
+    assertThat(merged.parts()).isEqualTo(6);
+    // queued after the compaction removed them locally: dropped; then the merged one and the last
+    pusher.submit(parts.get(4));
+    pusher.submit(parts.get(5));
+    pusher.submit(merged);
+    pusher.submit(last);
+
+    List<String> objects =
+        Await.value(
+            WAIT,
+            "the merged segment and the last one alone off-site",
+            () -> {
+              try {
+                List<String> keys =
+                    remoteRepo.list(ArchiveStore.ROOT + "/").stream()
+                        .map(StoredObject::key)
+                        .toList();
+                return keys.size() == 5 ? keys : null;
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    assertThat(objects)
+        .contains(
+            ArchiveStore.recordKey(merged),
+            ArchiveStore.contentKey(merged) + ObjectEncryption.SUFFIX,
+            ArchiveStore.recordKey(last))
+        .noneMatch(k -> k.endsWith(".aof.zst"));
+    List<ArchiveStore.SegmentRecord> there = remote.records(DATASET);
+    assertThat(there)
+        .extracting(ArchiveStore.SegmentRecord::id)
+        .containsExactly(merged.id(), last.id());
+    assertThat(there.get(0).encryption()).isEqualTo(EncryptionKey.ALGORITHM);
+    assertThat(there.get(0).parts()).isEqualTo(6);
+    assertThat(ArchiveFixture.stream(remote, remote.segments(DATASET))).isEqualTo(stream);
+    assertThat(holes).isEmpty();
   }
 }

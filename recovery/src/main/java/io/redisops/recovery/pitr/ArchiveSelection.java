@@ -1,5 +1,6 @@
 package io.redisops.recovery.pitr;
 
+import io.redisops.backup.archive.ArchiveStore;
 import io.redisops.backup.archive.Segment;
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
@@ -27,6 +28,10 @@ import java.util.Map;
  * minus one. In those terms the base's {@code repl-offset} is exactly the stream offset where its
  * continuation starts, which is why it is compared with {@code startOffset}/{@code endOffset}
  * directly.
+ *
+ * <p>Compacted archives read the same: a merged segment ({@link
+ * io.redisops.backup.archive.ArchiveCompactor}) is one segment whose range holds its parts', and a
+ * part still listed beside it is ignored.
  */
 public final class ArchiveSelection {
   private ArchiveSelection() {}
@@ -56,8 +61,9 @@ public final class ArchiveSelection {
     }
     Instant needed = CutRule.coveredUntil(at);
     Map<String, List<Segment>> timelines = new LinkedHashMap<>();
-    segments.stream()
-        .sorted(Comparator.comparing(Segment::timeline).thenComparingLong(Segment::startOffset))
+    // A merged segment and (some of) its parts may both be listed (a compaction interrupted
+    // between them): the widest is read, the stream is the same.
+    ArchiveStore.uncovered(segments, Segment::timeline, Segment::startOffset, Segment::endOffset)
         .forEach(s -> timelines.computeIfAbsent(s.timeline(), k -> new ArrayList<>()).add(s));
     List<Manifest> candidates =
         backups.stream()
