@@ -27,6 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 # BENCH_CLI: another build's launcher (with its jar beside it), to compare two builds on the same machine
 CLI = os.environ.get("BENCH_CLI") or os.path.join(ROOT, "cli", "target", "redis-ops")
+# BENCH_CLI_OLD: a previous build's launcher; the restore figure then also runs it, interleaved with the others
+CLI_OLD = os.environ.get("BENCH_CLI_OLD")
 BASELINE_BACKUP = os.path.join(HERE, "baseline-backup.sh")
 HELPER_CP_FILE = os.path.join(HERE, "java", "target", "classpath.txt")
 HELPER_CLASSES = os.path.join(HERE, "java", "target", "classes")
@@ -853,23 +855,28 @@ class Bench:
         target = DaemonizedRedis(self.work, "restore-target")
         target.start()
         staged = os.path.join(target.dir, "staged.rdb")
-        a, b = [], []
+        a, b, old = [], [], []
         keys = self.single_manifest["total_keys"]
         try:
             for rep in range(self.args.reps):
-                for side in order(rep):
-                    if side == "A":
+                sides = list(order(rep))
+                if CLI_OLD:
+                    # three sides: each takes each place in turn
+                    sides = ["A", "O", "B"][rep % 3:] + ["A", "O", "B"][:rep % 3]
+                for side in sides:
+                    if side in ("A", "O"):
                         at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
                         watch = DowntimeWatch(target.port)
-                        t = timed([CLI, "--redis", f"redis://127.0.0.1:{target.port}", "--repo", self.single_repo,
-                                   "--dataset", DATASET, "--json", "restore", "--at", at, "--yes"],
-                                  env=tool_env(), tmp=self.work)
+                        t = timed([CLI if side == "A" else CLI_OLD, "--redis", f"redis://127.0.0.1:{target.port}",
+                                   "--repo", self.single_repo, "--dataset", DATASET, "--json", "restore", "--at", at,
+                                   "--yes"], env=tool_env(), tmp=self.work)
                         try:
                             steps = t.json()
                         except ValueError:
                             steps = None
                         down = watch.stop()
-                        a.append({"seconds": t.wall, "rss_kb": t.rss_kb, "downtime_seconds": down, "report": steps})
+                        (a if side == "A" else old).append(
+                            {"seconds": t.wall, "rss_kb": t.rss_kb, "downtime_seconds": down, "report": steps})
                         for q in glob.glob(os.path.join(target.dir, "redis-ops-quarantine*")):
                             shutil.rmtree(q, ignore_errors=True)
                     else:
@@ -897,7 +904,9 @@ class Bench:
                               for k, v in redis_info(target.port, "keyspace").items())
                     if got != keys:
                         raise RuntimeError(f"restore target holds {got} keys, the backup {keys}")
-                    log(f"restore rep {rep + 1} {side}: {(a if side == 'A' else b)[-1]['seconds']:.2f}s")
+                    last = {"A": a, "B": b, "O": old}[side][-1]
+                    log(f"restore rep {rep + 1} {side}: {last['seconds']:.2f}s"
+                        + (f", downtime {last['downtime_seconds']:.2f}s" if last.get("downtime_seconds") else ""))
         finally:
             target.stop()
             PROCS.remove(target.name)
@@ -918,6 +927,13 @@ class Bench:
                 "target": "<= load x 1.05 + 0.5 s", "allowed_seconds": allowed, "met": da <= allowed,
                 "tool_samples": [x["downtime_seconds"] for x in a],
                 "baseline_samples": [x["load_seconds"] for x in b]}
+        if old:
+            self.figures["restore"]["old_build"] = {
+                "cli": CLI_OLD, "median": med([x["seconds"] for x in old]), "samples": old}
+            if "downtime" in self.figures:
+                self.figures["downtime"]["old_build"] = {
+                    "cli": CLI_OLD, "median": med([x["downtime_seconds"] for x in old]),
+                    "samples": [x["downtime_seconds"] for x in old]}
 
     # 7 ---------------------------------------------------------------------------------------------------------
     def fig_footprint(self):
@@ -1077,6 +1093,10 @@ def markdown(result):
             extra = f" (allowed {e['allowed_seconds']:.2f} s)"
         rows[key] = [f"| {e['title']} | {tool} | {base} | {e['ratio']:.2f}{extra} | {e['target']} | "
                      f"{'yes' if e['met'] else '**no**'} |"]
+        ob = e.get("old_build")
+        if ob and ob.get("median") is not None:
+            rows[key].append(f"| {e['title']}, previous build (`BENCH_CLI_OLD`) | {fmt(ob['median'], u)} | {base} | "
+                             f"{ob['median'] / e['baseline_median']:.2f} | | |")
     mem = f.get("memory")
     if mem and "error" not in mem:
         parts = []

@@ -178,7 +178,8 @@ final class CommandContext {
         lockDir(repository.root(), System.getenv()),
         clock,
         RedisConnector.DEFAULT_TIMEOUT,
-        VersionProvider.version());
+        VersionProvider.version(),
+        s.compressionLevel());
   }
 
   /**

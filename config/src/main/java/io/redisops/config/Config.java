@@ -85,7 +85,7 @@ public record Config(
       String checkInterval) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Repository(String path, String compression) {}
+  public record Repository(String path, String compression, Integer compressionLevel) {}
 
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
   public record Offsite(

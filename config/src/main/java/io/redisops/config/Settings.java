@@ -23,6 +23,9 @@ import java.util.Optional;
 /**
  * The configuration with every default applied and command-line options laid over it: what commands
  * and jobs use. Validation happens here, once, with messages that name the key or option.
+ *
+ * @param compressionLevel the level new backups are compressed at ({@code
+ *     repository.compression-level}, else the compression's default)
  */
 public record Settings(
     Path repositoryPath,
@@ -32,7 +35,30 @@ public record Settings(
     ScheduleSettings schedule,
     DaemonSettings daemon,
     Optional<OffsiteSettings> offsite,
-    Optional<Path> drillServer) {
+    Optional<Path> drillServer,
+    int compressionLevel) {
+
+  /** Settings that compress at the compression's default level. */
+  public Settings(
+      Path repositoryPath,
+      Compression compression,
+      RetentionPolicy retention,
+      List<DatasetSettings> datasets,
+      ScheduleSettings schedule,
+      DaemonSettings daemon,
+      Optional<OffsiteSettings> offsite,
+      Optional<Path> drillServer) {
+    this(
+        repositoryPath,
+        compression,
+        retention,
+        datasets,
+        schedule,
+        daemon,
+        offsite,
+        drillServer,
+        compression.defaultLevel());
+  }
 
   /** Settings without {@code drill.server}. */
   public Settings(
@@ -189,10 +215,11 @@ public record Settings(
 
   public static Settings resolve(Config config, Overrides o, Map<String, String> env) {
     Config.Repository repo =
-        config.repository() == null ? new Config.Repository(null, null) : config.repository();
+        config.repository() == null ? new Config.Repository(null, null, null) : config.repository();
     Path repositoryPath = Path.of(firstNonNull(o.repository(), repo.path(), DEFAULT_REPOSITORY));
     Compression compression =
         repo.compression() == null ? Compression.ZSTD : compression(repo.compression());
+    int level = compression.level(repo.compressionLevel(), "repository.compression-level");
     RetentionPolicy retention = retention(config.retention());
     return new Settings(
         repositoryPath,
@@ -203,7 +230,8 @@ public record Settings(
         DaemonSettings.resolve(config),
         OffsiteConfig.resolve(
             config.offsite(), o.offsiteUri(), offsiteRetention(config.retention(), retention), env),
-        drillServer(config.drill()));
+        drillServer(config.drill()),
+        level);
   }
 
   /** {@code drill.server}: an absolute path to an executable file. */

@@ -60,7 +60,7 @@ class ConfigLoaderTest {
               assertThat(d.redis().passwordFile()).isEqualTo("/etc/redis-ops/cache.pass");
               assertThat(d.redis().tlsCaFile()).isEqualTo("/etc/redis-ops/ca.pem");
             });
-    assertThat(c.repository()).isEqualTo(new Config.Repository("/srv/backups", "gzip"));
+    assertThat(c.repository()).isEqualTo(new Config.Repository("/srv/backups", "gzip", null));
     assertThat(c.retention()).isEqualTo(new Config.Retention("24h", "14d", "12h", "60d"));
   }
 

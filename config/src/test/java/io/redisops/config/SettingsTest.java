@@ -63,6 +63,7 @@ class SettingsTest {
     assertThat(s.repositoryPath()).isEqualTo(Path.of("/srv/backups"));
     assertThat(s.retention().archive()).isEqualTo(Duration.ofDays(3));
     assertThat(s.compression()).isEqualTo(Compression.GZIP);
+    assertThat(s.compressionLevel()).isEqualTo(Compression.DEFAULT_GZIP_LEVEL);
     assertThat(s.retention().maxAge(Tier.HOURLY)).contains(Duration.ofHours(24));
     assertThat(s.retention().maxAge(Tier.DAILY)).contains(Duration.ofDays(14));
     assertThat(s.retention().maxAge(Tier.MANUAL)).isEmpty();
@@ -74,12 +75,30 @@ class SettingsTest {
   }
 
   @Test
+  void theCompressionLevelIsCheckedAgainstTheCompression() throws IOException {
+    assertThat(resolve("repository:\n  compression-level: 1\n").compressionLevel()).isEqualTo(1);
+    assertThat(
+            resolve("repository:\n  compression: gzip\n  compression-level: 9\n")
+                .compressionLevel())
+        .isEqualTo(9);
+    assertThat(usage(() -> resolve("repository:\n  compression-level: 20\n")).getMessage())
+        .contains("repository.compression-level")
+        .contains("1 to 19");
+    assertThat(
+            usage(() -> resolve("repository:\n  compression: none\n  compression-level: 1\n"))
+                .getMessage())
+        .contains("repository.compression-level")
+        .contains("none has no level");
+  }
+
+  @Test
   @SuppressWarnings("CanonicalDuration") // the default is stated in hours (48 h), as in the docs
   void anEmptyFileGivesTheDefaults() throws IOException {
     Settings s = resolve("");
 
     assertThat(s.repositoryPath()).isEqualTo(Path.of("/var/lib/redis-ops/backups"));
     assertThat(s.compression()).isEqualTo(Compression.ZSTD);
+    assertThat(s.compressionLevel()).isEqualTo(Compression.DEFAULT_ZSTD_LEVEL);
     assertThat(s.retention().maxAge(Tier.HOURLY)).contains(Duration.ofHours(48));
     assertThat(s.retention().maxAge(Tier.DAILY)).contains(Duration.ofDays(30));
     assertThat(s.retention().archive()).isEqualTo(Duration.ofHours(48));

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipParameters;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorOutputStream;
 
@@ -22,10 +23,15 @@ public enum Compression {
   NONE("none", "");
 
   /**
-   * zstd level 3, what {@code zstd -3} (the CLI's default) uses: a good ratio at a speed that keeps
-   * up with disks.
+   * The zstd level of new backups unless {@code repository.compression-level} says otherwise. 2,
+   * not the zstd CLI's 3: on the benchmark's data (bench/levels.py, 100 MB RDB, levels interleaved,
+   * docs/benchmarks.md "Compression level") a whole backup took 14-17 % less CPU for 2.5 % more
+   * bytes; level 1 saved 10 % more CPU for 8.7 % more bytes.
    */
-  static final int ZSTD_LEVEL = 3;
+  public static final int DEFAULT_ZSTD_LEVEL = 2;
+
+  /** The gzip level unless configured: the JDK's (zlib's) default. */
+  public static final int DEFAULT_GZIP_LEVEL = 6;
 
   /**
    * Background compression threads (see {@link #compress}): one per core, at most {@link
@@ -84,23 +90,87 @@ public enum Compression {
             + Arrays.stream(values()).map(Compression::id).collect(Collectors.joining(", ")));
   }
 
-  /** Wraps {@code out}; closing the returned stream finishes the frame and closes {@code out}. */
+  /** The level used when none is configured ({@code 0} for {@code none}). */
+  public int defaultLevel() {
+    return switch (this) {
+      case ZSTD -> DEFAULT_ZSTD_LEVEL;
+      case GZIP -> DEFAULT_GZIP_LEVEL;
+      case NONE -> 0;
+    };
+  }
+
+  /** The lowest and highest level this compression accepts ({@code 0} and {@code 0} for none). */
+  private int[] levels() {
+    return switch (this) {
+      case ZSTD -> new int[] {1, 19};
+      case GZIP -> new int[] {1, 9};
+      case NONE -> new int[] {0, 0};
+    };
+  }
+
+  /**
+   * {@code level}, or the default when null; refuses (exit 2) a level outside its range, naming
+   * {@code key}.
+   */
+  public int level(Integer level, String key) {
+    if (level == null) {
+      return defaultLevel();
+    }
+    int[] r = levels();
+    if (this == NONE) {
+      throw RedisOpsException.usage(
+          key + ": compression none has no level; remove the key or choose zstd or gzip");
+    }
+    if (level < r[0] || level > r[1]) {
+      throw RedisOpsException.usage(
+          key
+              + ": "
+              + level
+              + " is not a "
+              + id
+              + " level; use "
+              + r[0]
+              + " to "
+              + r[1]
+              + " (default "
+              + defaultLevel()
+              + ")");
+    }
+    return level;
+  }
+
+  /**
+   * Wraps {@code out} at the default level; closing the returned stream finishes the frame and
+   * closes {@code out}.
+   */
   public OutputStream compress(OutputStream out) throws IOException {
+    return compress(out, defaultLevel());
+  }
+
+  /**
+   * Wraps {@code out} at {@code level} ({@link #level}); closing the returned stream finishes the
+   * frame and closes {@code out}.
+   */
+  public OutputStream compress(OutputStream out, int level) throws IOException {
     return switch (this) {
       // zstd workers make compression asynchronous: it runs on zstd's own threads while the
       // calling thread parses, checksums and hashes the RDB, so a capture costs the slower of the
-      // two, not their sum, and the compression itself spreads over the cores. Same format, same
-      // level as `zstd -3`; the frame is the same whatever the number of workers.
+      // two, not their sum, and the compression itself spreads over the cores. Same format as the
+      // zstd CLI at the same level; the frame is the same whatever the number of workers.
       case ZSTD ->
           ZstdCompressorOutputStream.builder()
               .setOutputStream(out)
-              .setLevel(ZSTD_LEVEL)
+              .setLevel(level)
               .setCloseFrameOnFlush(false)
               .setChecksum(true)
               .setWorkers(ZSTD_WORKERS)
               .setJobSize(ZSTD_JOB_SIZE)
               .get();
-      case GZIP -> new GzipCompressorOutputStream(out);
+      case GZIP -> {
+        GzipParameters p = new GzipParameters();
+        p.setCompressionLevel(level);
+        yield new GzipCompressorOutputStream(out, p);
+      }
       case NONE -> out;
     };
   }

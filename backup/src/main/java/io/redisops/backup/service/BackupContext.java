@@ -14,6 +14,8 @@ import java.time.Duration;
  *
  * @param lockDir folder of the per-dataset lock files (for a local repository, the repository
  *     itself)
+ * @param compressionLevel the level new backups are compressed at ({@code
+ *     repository.compression-level}; {@link Compression#defaultLevel()} unless configured)
  */
 public record BackupContext(
     Repository repository,
@@ -22,7 +24,28 @@ public record BackupContext(
     Path lockDir,
     Clock clock,
     Duration redisTimeout,
-    String toolVersion) {
+    String toolVersion,
+    int compressionLevel) {
+
+  /** A context that compresses at the compression's default level. */
+  public BackupContext(
+      Repository repository,
+      Compression compression,
+      RetentionPolicy retention,
+      Path lockDir,
+      Clock clock,
+      Duration redisTimeout,
+      String toolVersion) {
+    this(
+        repository,
+        compression,
+        retention,
+        lockDir,
+        clock,
+        redisTimeout,
+        toolVersion,
+        compression.defaultLevel());
+  }
 
   public BackupCatalog catalog(String dataset) {
     return new BackupCatalog(repository, dataset);

@@ -327,7 +327,9 @@ public final class BackupService {
                 // Throwing inside the body makes the repository drop the object: a bad RDB is never
                 // stored.
                 try {
-                  outcome[0] = SnapshotStore.store(rdb, out, compression, progress);
+                  outcome[0] =
+                      SnapshotStore.store(
+                          rdb, out, compression, context.compressionLevel(), progress);
                 } catch (RdbFormatException e) {
                   throw RedisOpsException.integrity(
                       origin.subject() + " " + notAnRdb(e) + "; nothing was stored");

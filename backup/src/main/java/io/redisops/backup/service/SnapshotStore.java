@@ -23,11 +23,16 @@ final class SnapshotStore {
   record Outcome(
       RdbAnalysis analysis, long rawSize, String rawSha256, long storedSize, String storedSha256) {}
 
+  /** {@code level}: the compression's level ({@link Compression#level}). */
   static Outcome store(
-      InputStream rdb, OutputStream target, Compression compression, ProgressListener progress)
+      InputStream rdb,
+      OutputStream target,
+      Compression compression,
+      int level,
+      ProgressListener progress)
       throws IOException {
     CountingDigestOutputStream stored = new CountingDigestOutputStream(target, Hex.sha256());
-    OutputStream compressor = compression.compress(stored);
+    OutputStream compressor = compression.compress(stored, level);
     TappedInputStream raw = new TappedInputStream(rdb, Hex.sha256(), compressor, progress);
     RdbAnalysis analysis = RdbAnalyzer.analyze(raw);
     raw.drain();

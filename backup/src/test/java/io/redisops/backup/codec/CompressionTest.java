@@ -1,6 +1,7 @@
 package io.redisops.backup.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.redisops.error.ExitCode;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +67,34 @@ class CompressionTest {
       back = in.readAllBytes();
     }
     assertThat(back).isEqualTo(data);
+  }
+
+  /** The configured level is the one used: the same bytes, a different frame, read back alike. */
+  @Test
+  void levelsRoundTripAndTheLevelIsApplied() throws IOException {
+    byte[] data = sample();
+    for (Compression c : new Compression[] {Compression.ZSTD, Compression.GZIP}) {
+      ByteArrayOutputStream fast = new ByteArrayOutputStream();
+      ByteArrayOutputStream best = new ByteArrayOutputStream();
+      try (OutputStream out = c.compress(fast, 1)) {
+        out.write(data);
+      }
+      try (OutputStream out = c.compress(best, c == Compression.ZSTD ? 19 : 9)) {
+        out.write(data);
+      }
+      assertThat(best.size()).as(c.id()).isLessThan(fast.size());
+      for (ByteArrayOutputStream stored : List.of(fast, best)) {
+        try (InputStream in = c.decompress(new ByteArrayInputStream(stored.toByteArray()))) {
+          assertThat(in.readAllBytes()).isEqualTo(data);
+        }
+      }
+    }
+    assertThat(Compression.ZSTD.level(null, "k")).isEqualTo(Compression.DEFAULT_ZSTD_LEVEL);
+    assertThat(Compression.GZIP.level(null, "k")).isEqualTo(Compression.DEFAULT_GZIP_LEVEL);
+    assertThat(Compression.ZSTD.level(19, "k")).isEqualTo(19);
+    assertThatThrownBy(() -> Compression.ZSTD.level(0, "k")).hasMessageContaining("1 to 19");
+    assertThatThrownBy(() -> Compression.GZIP.level(10, "k")).hasMessageContaining("1 to 9");
+    assertThatThrownBy(() -> Compression.NONE.level(1, "k")).hasMessageContaining("no level");
   }
 
   @ParameterizedTest

@@ -30,7 +30,8 @@ public final class CommandRunner {
               .redirectOutput(out.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
               .start();
-      if (!Deadline.after(clock, timeout).await(() -> !p.isAlive(), Deadline.POLL)) {
+      // The start command of a restore runs while Redis is down: its exit is seen within 10 ms.
+      if (!Deadline.after(clock, timeout).await(() -> !p.isAlive(), ProcessControl.DOWN_POLL)) {
         p.destroyForcibly();
         throw RedisOpsException.failed(
             "'"

@@ -41,6 +41,13 @@ import java.util.Optional;
 public final class ProcessControl {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
+  /**
+   * The pause between two probes while Redis is down (its exit after the stop, its first {@code
+   * PONG} after the start): every probe saved is downtime saved, and a probe costs a system call or
+   * one round trip on loopback.
+   */
+  static final Duration DOWN_POLL = Duration.ofMillis(10);
+
   private final RedisEndpoint endpoint;
   private final Server server;
   private final ServiceCommands commands;
@@ -358,10 +365,10 @@ public final class ProcessControl {
         }
         if (session != null) {
           try {
+            // INFO server (the PID) once; INFO persistence tells whether it still loads.
             Map<String, String> info =
                 InfoParser.parse(
-                    session.commands().info("server")
-                        + "\n"
+                    (pid < 0 ? session.commands().info("server") + "\n" : "")
                         + session.commands().info("persistence"));
             pid = Long.parseLong(info.getOrDefault("process_id", Long.toString(pid)));
             if ("1".equals(info.get("loading"))) {
@@ -419,7 +426,7 @@ public final class ProcessControl {
                   + " s"
                   + logTail());
         }
-        pause();
+        pauseWhileDown();
       }
     } finally {
       if (shown) {
@@ -477,14 +484,45 @@ public final class ProcessControl {
   /** Waits until the process is gone; false when the stop deadline passes first. */
   private boolean awaitGone(long pid) {
     try {
-      return Deadline.after(clock, timeouts.stop()).await(() -> !alive(pid), Deadline.POLL);
+      return Deadline.after(clock, timeouts.stop()).await(() -> !alive(pid), DOWN_POLL);
     } catch (IllegalStateException e) {
       throw RedisOpsException.failed("interrupted while waiting for Redis", e);
     }
   }
 
-  private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  /**
+   * Whether the process runs. A zombie does not: it has exited (its files closed, its port freed,
+   * its memory returned) and waits only for its parent to reap it. A daemonized Redis's parent is
+   * init, which may reap late: 1.5 s on the benchmark machine, never under an init that does not
+   * reap at all; {@link ProcessHandle#isAlive} counts a zombie as alive.
+   */
+  static boolean alive(long pid) {
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      return false;
+    }
+    return !exited(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  /**
+   * Whether a {@code /proc/<pid>/stat} says zombie ({@code Z}) or dead ({@code X}); false when it
+   * cannot be read (no /proc: {@link ProcessHandle#isAlive} alone decides).
+   */
+  static boolean exited(Path stat) {
+    String s;
+    try {
+      s = Files.readString(stat, StandardCharsets.US_ASCII);
+    } catch (IOException | RuntimeException e) {
+      // gone meanwhile, or no /proc: isAlive decided
+      return !Files.exists(stat.getParent()) && Files.exists(stat.getParent().getParent());
+    }
+    // "<pid> (<comm>) <state> ...": comm may hold spaces and parentheses, the state follows the
+    // last ')'
+    int close = s.lastIndexOf(')');
+    if (close < 0 || close + 2 >= s.length()) {
+      return false;
+    }
+    char state = s.charAt(close + 2);
+    return state == 'Z' || state == 'X';
   }
 
   /**
@@ -534,8 +572,16 @@ public final class ProcessControl {
 
   /** The pause between two probes of a wait. */
   public static void pause() {
+    pause(Deadline.POLL);
+  }
+
+  private static void pauseWhileDown() {
+    pause(DOWN_POLL);
+  }
+
+  private static void pause(Duration d) {
     try {
-      Deadline.pause(Deadline.POLL);
+      Deadline.pause(d);
     } catch (IllegalStateException e) {
       throw RedisOpsException.failed("interrupted while waiting for Redis", e);
     }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 
 /** Step 1: fetch the backup and verify every checksum while Redis still serves its current data. */
 final class FetchStep implements RestoreStep {
+  static final String NAME = "fetch";
+
   private final RestoreRun run;
 
   FetchStep(RestoreRun run) {
@@ -15,7 +17,7 @@ final class FetchStep implements RestoreStep {
 
   @Override
   public String name() {
-    return "fetch";
+    return NAME;
   }
 
   @Override

@@ -77,7 +77,7 @@ public final class RestorePlan {
     if (run.guard() != null) {
       s.add(new HoldOffStep(run));
     }
-    s.add(new StopStep(run));
+    s.add(new StopStep(run, true));
     s.add(new QuarantineStep(run));
     if (t.aofInConfigFile()) {
       s.add(new AofOffStep(run));

@@ -368,6 +368,7 @@ public final class RestoreService {
     try (DatasetLock lock = context.lock(t.dataset())) {
       RestoreState state = requireInterrupted(t.dataset());
       RestorePlan plan = plan(t, state, listener);
+      state = refetchIfStagedGone(plan, state, listener);
       List<String> lines = new ArrayList<>();
       lines.add(
           "resume the interrupted restore of dataset "
@@ -398,6 +399,48 @@ public final class RestoreService {
               + (state.done().isEmpty() ? "none" : String.join(", ", state.done())));
       return execute(plan, state, listener);
     }
+  }
+
+  /**
+   * An interrupted RDB restore that had fetched its backup but not stopped Redis yet fetches it
+   * again when the staged RDB is gone or has another size than the backup's: it is what the stop
+   * makes Redis wait for, so it must be whole before the stop.
+   */
+  private static RestoreState refetchIfStagedGone(
+      RestorePlan plan, RestoreState state, RestoreListener listener) {
+    if (plan.run().archive() != null
+        || !state.done().contains(FetchStep.NAME)
+        || !servingTheOriginal(plan, state)
+        || StopStep.staged(plan.run())) {
+      return state;
+    }
+    listener.notice(
+        "the verified RDB "
+            + plan.run().staging()
+            + " of the interrupted restore is gone or incomplete; fetching backup "
+            + state.backup().id()
+            + " again before Redis is stopped");
+    return state.redo(FetchStep.NAME);
+  }
+
+  /**
+   * Whether Redis still runs on its original data: no step that stops it finished, and the one that
+   * was running when the restore was interrupted (if any) had not stopped it yet.
+   */
+  private static boolean servingTheOriginal(RestorePlan plan, RestoreState state) {
+    for (RestoreStep s : plan.steps()) {
+      if (!s.stopsRedis()) {
+        continue;
+      }
+      if (state.done().contains(s.name())) {
+        return false;
+      }
+      if (s.name().equals(state.current())) {
+        long pid = plan.target().pid();
+        return pid > 0 && plan.run().control().runningPid() == pid;
+      }
+    }
+    return true;
   }
 
   /**

@@ -95,6 +95,28 @@ public record RestoreState(
         pointInTime);
   }
 
+  /**
+   * This state with {@code step} to run again (no longer finished): the staged RDB of a {@code
+   * fetch} that is gone when an interrupted restore resumes before the stop.
+   */
+  public RestoreState redo(String step) {
+    List<String> d = new ArrayList<>(done);
+    d.remove(step);
+    return new RestoreState(
+        formatVersion,
+        dataset,
+        startedAt,
+        toolPid,
+        backup,
+        target,
+        staging,
+        quarantine,
+        d,
+        current,
+        failoverHoldOff,
+        pointInTime);
+  }
+
   @Override
   public RestoreState finished(String step) {
     List<String> d = new ArrayList<>(done);

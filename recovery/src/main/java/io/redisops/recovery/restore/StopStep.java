@@ -1,14 +1,37 @@
 package io.redisops.recovery.restore;
 
+import io.redisops.error.RedisOpsException;
+import java.io.IOException;
+import java.nio.file.Files;
+
 /**
  * Step 2: stop Redis without letting it write ({@code SHUTDOWN NOSAVE} or the configured stop
  * command).
  */
 final class StopStep implements RestoreStep {
   private final RestoreRun run;
+  private final boolean needsStaged;
 
   StopStep(RestoreRun run) {
+    this(run, false);
+  }
+
+  /**
+   * @param needsStaged whether the verified RDB must be staged, whole, before Redis is stopped (an
+   *     RDB restore: after the stop only its rename is left)
+   */
+  StopStep(RestoreRun run, boolean needsStaged) {
     this.run = run;
+    this.needsStaged = needsStaged;
+  }
+
+  /** Whether the verified RDB is staged with the backup's size. */
+  static boolean staged(RestoreRun r) {
+    try {
+      return Files.isRegularFile(r.staging()) && Files.size(r.staging()) == r.backup().rawSize();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override
@@ -34,6 +57,13 @@ final class StopStep implements RestoreStep {
 
   @Override
   public String run(RestoreRun r) {
+    // The stop comes before the place: the staged RDB is still there, or was removed under us.
+    if (needsStaged && !staged(r)) {
+      throw RedisOpsException.failed(
+          "the verified RDB "
+              + r.staging()
+              + " is gone or incomplete, so Redis is not stopped; run the restore again");
+    }
     return r.control().stop(false);
   }
 

@@ -9,6 +9,7 @@ import static io.redisops.recovery.restore.RestoreSupport.server;
 import static io.redisops.recovery.restore.RestoreSupport.service;
 import static io.redisops.recovery.restore.RestoreSupport.stopRestarted;
 import static io.redisops.recovery.restore.RestoreSupport.target;
+import static io.redisops.recovery.restore.RestoreSupport.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +22,7 @@ import io.redisops.testkit.KeyspaceDump;
 import io.redisops.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,5 +142,63 @@ class RestoreResumeRollbackIT {
     try (Stream<Path> files = Files.list(s.dir())) {
       assertThat(files.map(p -> p.getFileName().toString())).doesNotContain(Quarantine.FOLDER);
     }
+  }
+
+  /**
+   * Killed between the staging of the verified RDB and the stop: Redis was never stopped, the
+   * rollback removes the staged file; a resume stops Redis on the staged file as it is (no second
+   * fetch), or fetches again when it is gone.
+   */
+  @Test
+  void aRestoreKilledBetweenStagingAndStopIsUndoneWithoutItsStagedFileOrResumedOnIt()
+      throws Exception {
+    RedisServer s = start();
+    DataFixture.fill(s.sync(), 1);
+    Map<Integer, Map<String, KeyspaceDump.KeyState>> backedUp = dump(s);
+    Manifest m = backupThenWrite(s);
+    Map<Integer, Map<String, KeyspaceDump.KeyState>> current = dump(s);
+    long pidBefore = pid(s);
+    RestoreService.Target t = target(s, ServiceCommands.defaults());
+
+    assertThatThrownBy(
+            () -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("stop")))
+        .hasMessageContaining("died");
+    RestoreState saved = service(c).interrupted("ds").orElseThrow();
+    assertThat(saved.done()).containsExactly("fetch");
+    Path staged = Path.of(saved.staging());
+    assertThat(staged.getParent()).isEqualTo(Path.of(saved.target().dir()));
+    assertThat(Files.size(staged)).isEqualTo(m.rawSize());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(staged)))
+        .isEqualTo("rw-------");
+
+    String summary = service(c).rollback(t, lines -> true, RestoreListener.NONE);
+    assertThat(summary).contains("nothing had been changed");
+    assertThat(staged).doesNotExist();
+    assertThat(pid(s)).isEqualTo(pidBefore); // never stopped
+    assertThat(dump(s)).isEqualTo(current);
+    assertThat(service(c).interrupted("ds")).isEmpty();
+
+    // again, then resumed: the staged RDB is used as it is
+    assertThatThrownBy(
+            () -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("stop")))
+        .hasMessageContaining("died");
+    started.clear();
+    service(c).resume(t, lines -> true, dyingAt("none"));
+    adopt(s);
+    assertThat(started).startsWith("stop", "quarantine", "place", "start").doesNotContain("fetch");
+    assertThat(dump(s)).isEqualTo(backedUp);
+    assertThat(staged).doesNotExist(); // renamed into place
+
+    // and once more with the staged RDB lost before the resume: fetched again, then stopped
+    with(s, r -> r.set("after", "the first restore"));
+    assertThatThrownBy(
+            () -> service(c).restore(t, Selection.byId(m.id()), p -> true, dyingAt("stop")))
+        .hasMessageContaining("died");
+    Files.delete(staged);
+    started.clear();
+    service(c).resume(t, lines -> true, dyingAt("none"));
+    adopt(s);
+    assertThat(started).startsWith("fetch", "stop", "quarantine", "place", "start");
+    assertThat(dump(s)).isEqualTo(backedUp);
   }
 }

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.fixtures.TestManifests;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.DatasetLock;
@@ -152,6 +153,44 @@ class RestoreServiceIT {
     assertThat(report).anyMatch(l -> l.contains("kept in " + r.quarantine()));
     assertThat(new RestoreStateStore(c.lockDir(), "ds").file()).doesNotExist();
     assertThat(info(s, "persistence", "aof_enabled")).isEqualTo("0");
+  }
+
+  /**
+   * {@code repository.compression-level}: a backup compressed at another level than the default is
+   * an ordinary zstd backup (same manifest fields, checked the same way) and restores the exact
+   * keyspace.
+   */
+  @Test
+  void aBackupAtANonDefaultCompressionLevelRestoresTheExactKeyspace() throws Exception {
+    RedisServer s = start(server(tmp.resolve("lvl")));
+    DataFixture.fill(s.sync(), 1);
+    BackupContext c = TestBackupContext.local(tmp.resolve("repo-19")).compressionLevel(19).build();
+    Manifest m = backup(c, s);
+    Map<Integer, Map<String, KeyspaceDump.KeyState>> expected = dump(s);
+    writeOther(s);
+
+    assertThat(m.compression()).isEqualTo("zstd");
+    assertThat(m.object()).isEqualTo("dump.rdb.zst");
+    // the same RDB at the default level: what level 19 must beat
+    java.io.ByteArrayOutputStream rdb = new java.io.ByteArrayOutputStream();
+    try (InputStream in = Compression.ZSTD.decompress(c.catalog("ds").openObject(m))) {
+      in.transferTo(rdb);
+    }
+    assertThat((long) rdb.size()).isEqualTo(m.rawSize());
+    java.io.ByteArrayOutputStream atDefault = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream z = Compression.ZSTD.compress(atDefault)) {
+      rdb.writeTo(z);
+    }
+    assertThat(m.storedSize()).isLessThan(atDefault.size());
+
+    RestoreReport r =
+        service(c)
+            .restore(
+                target(s, ServiceCommands.defaults()), Selection.byId(m.id()), p -> true, listener)
+            .orElseThrow();
+    adopt(s);
+    assertThat(r.backupId()).isEqualTo(m.id());
+    assertThat(dump(s)).isEqualTo(expected);
   }
 
   @Test
