@@ -310,10 +310,13 @@ public final class ArchiveStore implements ArchiveReader {
   public List<String> timelines(String dataset) throws IOException {
     List<String> out = new ArrayList<>();
     String prefix = datasetPrefix(dataset);
-    for (StoredObject o : repository.list(prefix)) {
-      String rest = o.key().substring(prefix.length());
-      if (rest.endsWith("/" + TIMELINE_FILE) && rest.indexOf('/') == rest.lastIndexOf('/')) {
-        out.add(rest.substring(0, rest.indexOf('/')));
+    // one level of folders, not a listing of every segment (status, info and list ask this)
+    for (String name : repository.folders(prefix)) {
+      try {
+        repository.read(prefix + name + "/" + TIMELINE_FILE).close();
+        out.add(name); // a timeline is a folder with its timeline.json
+      } catch (java.nio.file.NoSuchFileException e) {
+        // segments left without their timeline file are no timeline (retention removes them)
       }
     }
     out.sort(Comparator.naturalOrder());

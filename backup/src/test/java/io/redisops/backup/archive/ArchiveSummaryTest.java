@@ -54,6 +54,12 @@ class ArchiveSummaryTest {
       lists.add(prefix);
       return delegate().list(prefix);
     }
+
+    @Override
+    public List<String> folders(String prefix) throws IOException {
+      lists.add(prefix + " (folders)");
+      return delegate().folders(prefix);
+    }
   }
 
   private static Clock at(Instant t) {
@@ -130,9 +136,11 @@ class ArchiveSummaryTest {
     assertThat(p.from()).isEqualTo(T0);
     assertThat(p.to()).isEqualTo(t1.plusSeconds(3)); // the newest segment's sealed_at
     assertThat(p.lagSeconds()).isEqualTo(10);
-    // the two timeline records and the newest segment record: not the 8 segment records
-    assertThat(repo.reads).hasSize(3);
-    assertThat(repo.reads.stream().filter(k -> k.endsWith("/timeline.json"))).hasSize(2);
+    // the two timeline records (each opened twice: found, then read) and the newest segment
+    // record: not the 8 segment records
+    assertThat(repo.reads).hasSize(5);
+    assertThat(repo.reads.stream().filter(k -> k.endsWith("/timeline.json"))).hasSize(4);
+    assertThat(repo.lists.stream().filter(l -> !l.endsWith("(folders)"))).hasSize(1);
 
     // an oldest backup after the oldest timeline's start is where a restore can begin
     assertThat(summary.place(store, "ds", T0.plusSeconds(60)).from()).isEqualTo(T0.plusSeconds(60));
