@@ -129,7 +129,15 @@ class SentinelDaemonHealthIT {
         assertThat(onReplica.stderrSoFar())
             .doesNotContain("starting from")
             .doesNotContain("] failed:");
-        assertThat(health(masterHttp).statusCode()).isEqualTo(200);
+        // The master host's daemon records its push only after the upload the replica's daemon
+        // has just seen: its own /health may still lag behind.
+        Await.until(
+            Duration.ofSeconds(60),
+            "the master host's daemon to be healthy",
+            () -> {
+              HttpResponse<String> h = health(masterHttp);
+              return h != null && h.statusCode() == 200;
+            });
 
         onMaster.terminate();
         assertThat(onMaster.await(Duration.ofSeconds(60)).exitCode()).isZero();

@@ -153,7 +153,12 @@ class SentinelDaemonIT {
           Duration.ofSeconds(60),
           "a backup of mymaster taken from the new master " + heir,
           () -> manifests(repo).stream().anyMatch(m -> sourcePort(m) == heir.port()));
-      assertThat(group.currentMaster()).isSameAs(heir);
+      // The heir's daemon read the highest-epoch view; the first sentinel (asked by currentMaster)
+      // may learn the new configuration from the others' hello messages only later.
+      Await.until(
+          Duration.ofSeconds(30),
+          "the first sentinel to name the heir " + heir + " as master",
+          () -> group.currentMaster() == heir);
       JsonNode fromHeir =
           manifests(repo).stream()
               .filter(m -> sourcePort(m) == heir.port())
@@ -163,7 +168,12 @@ class SentinelDaemonIT {
       assertThat(fromHeir.get("source").get("role").asText()).isEqualTo("master");
       assertThat(manifests(repo).size()).isGreaterThan(before);
       assertThat(onHeir.stderrSoFar()).contains("starting from " + heir.uri());
-      assertThat(onMaster.stderrSoFar()).contains("skipped");
+      // The old master's daemon decides at its own pace (a slot, a retry after a refused
+      // connection): no order with the heir's backup.
+      Await.until(
+          Duration.ofSeconds(60),
+          "the old master's daemon to skip, the heir being the source",
+          () -> onMaster.stderrSoFar().contains("skipped"));
 
       // watch shows the failover, and its view follows to the new master
       String heirAddress = heir.host() + ":" + heir.port();
@@ -175,6 +185,12 @@ class SentinelDaemonIT {
                   && watch
                       .stdoutSoFar()
                       .contains("\"instance\":\"master mymaster " + heirAddress + "\""));
+      // The other sentinels publish +switch-master once they hear of the new configuration
+      // (hello messages every 2 s): await all three rather than the first.
+      Await.until(
+          Duration.ofSeconds(30),
+          "every sentinel's +switch-master on watch",
+          () -> switchMasterSentinels(watch.stdoutSoFar()) == 3);
       List<JsonNode> events = watch.stdoutSoFar().lines().map(RepoTree::json).toList();
       assertThat(events)
           .anySatisfy(
@@ -236,6 +252,17 @@ class SentinelDaemonIT {
     } catch (java.io.IOException e) {
       return ""; // being appended to by the hook: read it again at the next poll
     }
+  }
+
+  /** How many distinct sentinels a watch output shows publishing +switch-master. */
+  private static long switchMasterSentinels(String watchOut) {
+    return watchOut
+        .lines()
+        .map(RepoTree::json)
+        .filter(e -> e.get("event").asText().equals("+switch-master"))
+        .map(e -> e.get("sentinel").asText())
+        .distinct()
+        .count();
   }
 
   private static long count(String text, String what) {

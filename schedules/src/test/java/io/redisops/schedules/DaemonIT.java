@@ -181,6 +181,12 @@ class DaemonIT {
     daemon.start();
     try {
       Await.until(WAIT, "the catch-up backup", () -> backups(c, "a").size() == 3);
+      // The worker records the attempt just after the manifest becomes visible: await the record
+      // (lastAttemptOk alone is true before any attempt).
+      Await.until(
+          WAIT,
+          "the catch-up recorded as the hourly tier's last attempt",
+          () -> status.tier("a", "hourly").lastAttempt() != null);
       assertThat(status.tier("a", "hourly").lastAttemptOk()).isTrue();
     } finally {
       daemon.stop(Duration.ofSeconds(10));

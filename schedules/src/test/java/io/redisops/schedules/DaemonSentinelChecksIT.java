@@ -103,8 +103,10 @@ class DaemonSentinelChecksIT {
       assertThat(get(port, "/metrics").body())
           .contains("redis_ops_sentinel_check{check=\"persistence\",dataset=\"mymaster\"} 0.0");
 
-      Instant changedAt = Instant.now();
       group.master().sync().configSet("save", "");
+      // Taken once the change is applied: a run that started while CONFIG SET was in flight may
+      // still have read the old value.
+      Instant changedAt = Instant.now();
       // The first run that starts after the change sees it: within one check interval.
       AtomicReference<SentinelChecks> firstAfter = new AtomicReference<>();
       Await.until(

@@ -10,10 +10,11 @@ import java.util.Objects;
  * without JUnit.
  *
  * <p>{@link #start()} returns only when the group is settled: every replica reports {@code
- * master_link_status:up}, and every sentinel knows every replica (connected, not down) and every
- * other sentinel. Servers run with {@code repl-diskless-sync-delay 0} so replicas sync at once
- * instead of after the default 5 s. With a password, every server, replica link and sentinel uses
- * it. If starting fails, everything started so far is stopped and the error carries the log tails.
+ * master_link_status:up}, and every sentinel knows every replica (connected, not down, its
+ * master-link-status read as ok) and every other sentinel. Servers run with {@code
+ * repl-diskless-sync-delay 0} so replicas sync at once instead of after the default 5 s. With a
+ * password, every server, replica link and sentinel uses it. If starting fails, everything started
+ * so far is stopped and the error carries the log tails.
  */
 public final class RedisGroup implements AutoCloseable {
 
@@ -211,9 +212,12 @@ public final class RedisGroup implements AutoCloseable {
             .allMatch(
                 r -> {
                   String flags = field((List<?>) r, "flags");
+                  // master-link-status comes from the replica's INFO, which a sentinel reads
+                  // only after connecting: until then it reports the link as err.
                   return flags != null
                       && !flags.contains("disconnected")
-                      && !flags.contains("s_down");
+                      && !flags.contains("s_down")
+                      && "ok".equals(field((List<?>) r, "master-link-status"));
                 });
   }
 

@@ -24,6 +24,12 @@ class RedisGroupIT {
       assertThat(address.getPort()).isEqualTo(group.master().port());
       assertThat(address.getHostString()).isEqualTo("127.0.0.1");
       assertThat((List<?>) sentinel.sentinel("sentinels", "mymaster")).hasSize(2);
+      // settled means every sentinel has read each replica's link as up: no wait needed here
+      assertThat(
+              ((List<?>) sentinel.sentinel("replicas", "mymaster"))
+                  .stream().filter(r -> r.toString().contains("master-link-status, ok")).count())
+          .as("%s: replicas whose link it reads as ok", sentinel)
+          .isEqualTo(2);
     }
     for (RedisServer replica : group.replicas()) {
       assertThat(replica.info("replication", "master_link_status")).isEqualTo("up");

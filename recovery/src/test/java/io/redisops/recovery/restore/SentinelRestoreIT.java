@@ -414,7 +414,7 @@ class SentinelRestoreIT {
       assertThatThrownBy(
               () ->
                   service(c)
-                      .resyncWithin(Duration.ofSeconds(5))
+                      .resyncWithin(Duration.ofSeconds(10))
                       .restore(
                           target(slowStart("")),
                           Selection.byId(f.backup().id()),

@@ -201,7 +201,9 @@ class NotifierIT {
           new NotifySettings(
               List.of(hook.toString(), out.toString(), pidFile.toString()),
               null,
-              Duration.ofSeconds(3)));
+              // Counted from the hook's start: it must outlast the hook's start, its pid file and
+              // the check below on a loaded machine.
+              Duration.ofSeconds(6)));
       status.register(TierStatus.initial("cache", "hourly", Duration.ofHours(1)));
 
       fail("boom"); // returns although the hook will hang
@@ -232,7 +234,7 @@ class NotifierIT {
               "notification backup_failed (cache/hourly) via command "
                   + hook
                   + " failed: "
-                  + "timed out after 3s; killed (pid "
+                  + "timed out after 6s; killed (pid "
                   + pid
                   + ")"),
           warn);
