@@ -101,7 +101,18 @@ class DaemonArchiveIT {
         }
         assertThat(all).contains("$8\r\narchived\r\n$13\r\nby-the-daemon\r\n");
 
-        String metrics = get(port, "/metrics").body();
+        // the archiver notes the seal just after the segment it awaited became visible: wait for it
+        String metrics =
+            Await.value(
+                Duration.ofSeconds(30),
+                "the metrics to show the last seal",
+                () -> {
+                  String body = get(port, "/metrics").body();
+                  return body.matches(
+                          "(?s).*redis_ops_archive_last_sealed_timestamp_seconds\\{dataset=\"a\"} 1.*")
+                      ? body
+                      : null;
+                });
         assertThat(metrics)
             .contains("redis_ops_archive_streaming{dataset=\"a\"} 1.0")
             .containsPattern("redis_ops_archive_last_sealed_timestamp_seconds\\{dataset=\"a\"} 1")
