@@ -52,6 +52,18 @@ class CliModelTest {
   }
 
   @org.junit.jupiter.api.Test
+  void theTableOfNamesIsTheAnnotationsSubcommands() {
+    List<String> annotated = new java.util.ArrayList<>();
+    for (Class<?> c : AllCommands.class.getAnnotation(CommandLine.Command.class).subcommands()) {
+      CommandLine.Command command = c.getAnnotation(CommandLine.Command.class);
+      assertThat(command.aliases()).as("aliases of %s (named() knows none)", c).isEmpty();
+      annotated.add(command.name() + "=" + c.getName());
+    }
+    assertThat(AllCommands.NAMES.stream().map(e -> e.getKey() + "=" + e.getValue().getName()))
+        .containsExactlyElementsOf(annotated);
+  }
+
+  @org.junit.jupiter.api.Test
   void holdsOnlyTheCommandsNamed() {
     assertThat(Cli.commandLine("--repo", "/r", "list").getSubcommands()).containsOnlyKeys("list");
     assertThat(Cli.commandLine("--dataset", "list", "backup").getSubcommands())
