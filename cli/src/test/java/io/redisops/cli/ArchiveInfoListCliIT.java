@@ -7,6 +7,7 @@ import io.redisops.backup.archive.ArchiveStore;
 import io.redisops.backup.archive.Archiver;
 import io.redisops.backup.archive.ArchiverStatus;
 import io.redisops.backup.archive.Segment;
+import io.redisops.backup.fixtures.TestArchivers;
 import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
@@ -16,7 +17,6 @@ import io.redisops.testkit.Await;
 import io.redisops.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,21 +46,7 @@ class ArchiveInfoListCliIT {
             .config("repl-diskless-sync-delay", "0")
             .start()) {
       RedisEndpoint ep = RedisEndpoint.parse(redis.uri());
-      Archiver archiver =
-          new Archiver(
-              "ds",
-              () -> ep,
-              store,
-              c.catalog("ds"),
-              (m, rdb, at, pos) -> service.storeBase("ds", m, rdb, at, pos, Duration.ofSeconds(10)),
-              Clock.systemUTC(),
-              new Archiver.Settings(
-                  Duration.ofMillis(200),
-                  1024 * 1024,
-                  Duration.ofSeconds(5),
-                  Duration.ofSeconds(20),
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(10)));
+      Archiver archiver = TestArchivers.of("ds", () -> ep, store, c, service);
       Thread thread = new Thread(archiver, "archiver");
       thread.start();
       try {

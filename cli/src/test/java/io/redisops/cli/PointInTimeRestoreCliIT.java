@@ -10,6 +10,7 @@ import io.redisops.backup.archive.Archiver;
 import io.redisops.backup.archive.ArchiverStatus;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
+import io.redisops.backup.fixtures.TestArchivers;
 import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
@@ -23,7 +24,6 @@ import io.redisops.testkit.ProcessRegistry;
 import io.redisops.testkit.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,21 +70,7 @@ class PointInTimeRestoreCliIT {
     BackupService service = BackupService.standard(c);
     RedisEndpoint ep = RedisEndpoint.parse(redis.uri());
     ArchiveStore store = new ArchiveStore(repo, c.compression());
-    Archiver archiver =
-        new Archiver(
-            "ds",
-            () -> ep,
-            store,
-            c.catalog("ds"),
-            (m, rdb, at, pos) -> service.storeBase("ds", m, rdb, at, pos, Duration.ofSeconds(10)),
-            Clock.systemUTC(),
-            new Archiver.Settings(
-                Duration.ofMillis(200),
-                1024 * 1024,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(20),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10)));
+    Archiver archiver = TestArchivers.of("ds", () -> ep, store, c, service);
     Thread thread = new Thread(archiver, "archiver");
     thread.start();
     Map<String, String> expected = new TreeMap<>();

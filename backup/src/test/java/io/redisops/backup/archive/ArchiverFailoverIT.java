@@ -3,6 +3,7 @@ package io.redisops.backup.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.fixtures.TestArchivers;
 import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,21 +53,7 @@ class ArchiverFailoverIT {
                 .start()) {
       AtomicReference<RedisEndpoint> current =
           new AtomicReference<>(RedisEndpoint.parse(master.uri()));
-      Archiver archiver =
-          new Archiver(
-              "f",
-              current::get,
-              store,
-              context.catalog("f"),
-              (m, rdb, at, pos) -> service.storeBase("f", m, rdb, at, pos, Duration.ofSeconds(10)),
-              Clock.systemUTC(),
-              new Archiver.Settings(
-                  Duration.ofMillis(200),
-                  1024 * 1024,
-                  Duration.ofSeconds(5),
-                  Duration.ofSeconds(20),
-                  Duration.ofSeconds(1),
-                  Duration.ofSeconds(10)));
+      Archiver archiver = TestArchivers.of("f", current::get, store, context, service);
       Thread thread = new Thread(archiver, "archiver-failover-it");
       thread.start();
       try {

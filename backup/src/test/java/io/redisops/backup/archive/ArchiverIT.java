@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Manifest;
+import io.redisops.backup.fixtures.TestArchivers;
 import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
@@ -21,7 +22,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,21 +80,8 @@ class ArchiverIT {
     BackupService service = BackupService.standard(context);
     RedisEndpoint ep = RedisEndpoint.parse(redis.uri());
     archiver =
-        new Archiver(
-            DATASET,
-            () -> ep,
-            new ArchiveStore(repo, context.compression()),
-            context.catalog(DATASET),
-            (master, rdb, at, pos) ->
-                service.storeBase(DATASET, master, rdb, at, pos, Duration.ofSeconds(10)),
-            Clock.systemUTC(),
-            new Archiver.Settings(
-                Duration.ofMillis(200),
-                1024 * 1024,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(20),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10)));
+        TestArchivers.of(
+            DATASET, () -> ep, new ArchiveStore(repo, context.compression()), context, service);
     thread = new Thread(archiver, "archiver-it");
     thread.start();
   }

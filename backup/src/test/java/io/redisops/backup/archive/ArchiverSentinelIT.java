@@ -2,6 +2,7 @@ package io.redisops.backup.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redisops.backup.fixtures.TestArchivers;
 import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupService;
@@ -122,24 +123,15 @@ class ArchiverSentinelIT {
     LocalRepository repo = new LocalRepository(dir.resolve("repo"));
     BackupContext context = TestBackupContext.of(repo, dir.resolve("repo")).build();
     BackupService service = BackupService.standard(context);
-    return new Archiver(
+    return TestArchivers.of(
         DATASET,
         () -> {
           Topology t = reader.read(false);
           return reader.target().redisAt(t.master().host(), t.master().port());
         },
         new ArchiveStore(repo, context.compression()),
-        context.catalog(DATASET),
-        (master, rdb, at, pos) ->
-            service.storeBase(DATASET, master, rdb, at, pos, Duration.ofSeconds(10)),
-        Clock.systemUTC(),
-        new Archiver.Settings(
-            Duration.ofMillis(200),
-            1024 * 1024,
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(20),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(10)));
+        context,
+        service);
   }
 
   /** Waits until {@code master} lists the archiver online. */

@@ -16,6 +16,7 @@ import io.redisops.backup.archive.Segment;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.fixtures.TestArchivers;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
@@ -29,7 +30,6 @@ import io.redisops.testkit.RedisServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,13 +63,12 @@ class PointInTimeFailoverIT {
     ArchiveStore store = new ArchiveStore(c.repository(), Compression.NONE);
     BackupService backups = BackupService.standard(c);
     Archiver archiver =
-        new Archiver(
+        TestArchivers.of(
             "ds",
             () -> RedisEndpoint.parse(group.currentMaster().uri()),
             store,
-            c.catalog("ds"),
-            (m, rdb, at, pos) -> backups.storeBase("ds", m, rdb, at, pos, Duration.ofSeconds(10)),
-            Clock.systemUTC(),
+            c,
+            backups,
             new Archiver.Settings(
                 Duration.ofMillis(200),
                 1024 * 1024,

@@ -17,6 +17,7 @@ import io.redisops.backup.archive.ArchiverStatus;
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.fixtures.TestArchivers;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
@@ -34,7 +35,6 @@ import io.redisops.testkit.RedisServer;
 import io.redisops.testkit.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -356,21 +356,7 @@ class PointInTimeRestoreIT {
     ArchiveStore store = new ArchiveStore(c.repository(), Compression.NONE);
     BackupService service = BackupService.standard(c);
     RedisEndpoint ep = RedisEndpoint.parse(master.server().uri());
-    archiver =
-        new Archiver(
-            "ds",
-            () -> ep,
-            store,
-            c.catalog("ds"),
-            (m, rdb, at, pos) -> service.storeBase("ds", m, rdb, at, pos, Duration.ofSeconds(10)),
-            Clock.systemUTC(),
-            new Archiver.Settings(
-                Duration.ofMillis(200),
-                1024 * 1024,
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(20),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10)));
+    archiver = TestArchivers.of("ds", () -> ep, store, c, service);
     thread = new Thread(archiver, "archiver");
     thread.start();
     Await.until(
