@@ -80,19 +80,7 @@ public record RestoreState(
 
   @Override
   public RestoreState running(String step) {
-    return new RestoreState(
-        formatVersion,
-        dataset,
-        startedAt,
-        toolPid,
-        backup,
-        target,
-        staging,
-        quarantine,
-        done,
-        step,
-        failoverHoldOff,
-        pointInTime);
+    return with(done, step);
   }
 
   /**
@@ -102,25 +90,18 @@ public record RestoreState(
   public RestoreState redo(String step) {
     List<String> d = new ArrayList<>(done);
     d.remove(step);
-    return new RestoreState(
-        formatVersion,
-        dataset,
-        startedAt,
-        toolPid,
-        backup,
-        target,
-        staging,
-        quarantine,
-        d,
-        current,
-        failoverHoldOff,
-        pointInTime);
+    return with(d, current);
   }
 
   @Override
   public RestoreState finished(String step) {
     List<String> d = new ArrayList<>(done);
     d.add(step);
+    return with(d, null);
+  }
+
+  /** This state with other finished steps and step under way. */
+  private RestoreState with(List<String> finished, String running) {
     return new RestoreState(
         formatVersion,
         dataset,
@@ -130,8 +111,8 @@ public record RestoreState(
         target,
         staging,
         quarantine,
-        d,
-        null,
+        finished,
+        running,
         failoverHoldOff,
         pointInTime);
   }
