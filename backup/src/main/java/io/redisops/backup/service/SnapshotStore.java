@@ -2,6 +2,7 @@ package io.redisops.backup.service;
 
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.io.CountingDigestOutputStream;
+import io.redisops.backup.io.ReadAhead;
 import io.redisops.backup.io.TappedInputStream;
 import io.redisops.backup.rdb.RdbAnalysis;
 import io.redisops.backup.rdb.RdbAnalyzer;
@@ -59,12 +60,18 @@ final class SnapshotStore {
       OutputStream rawSink)
       throws IOException {
     TappedInputStream stored = new TappedInputStream(storedObject, Hex.sha256(), null, progress);
+    // decompression and the stored bytes' SHA-256 on a second thread, the RDB's checks on this one
+    InputStream decompressed = ReadAhead.of(compression.decompress(stored));
     TappedInputStream raw =
-        new TappedInputStream(
-            compression.decompress(stored), Hex.sha256(), rawSink, ProgressListener.NONE);
-    RdbAnalysis analysis = RdbAnalyzer.analyze(raw);
-    raw.drain();
-    stored.drain();
+        new TappedInputStream(decompressed, Hex.sha256(), rawSink, ProgressListener.NONE);
+    RdbAnalysis analysis;
+    try {
+      analysis = RdbAnalyzer.analyze(raw);
+      raw.drain();
+      stored.drain(); // the second thread is done: it has read the frame's end
+    } finally {
+      decompressed.close();
+    }
     return new Outcome(analysis, raw.count(), raw.hex(), stored.count(), stored.hex());
   }
 }
