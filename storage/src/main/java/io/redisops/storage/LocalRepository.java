@@ -2,7 +2,6 @@ package io.redisops.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -182,8 +181,12 @@ public final class LocalRepository implements Repository {
               temp,
               EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
               PosixFilePermissions.asFileAttribute(FILE_PERMS))) {
-        OutputStream out = Channels.newOutputStream(ch);
-        body.writeTo(new NonClosingOutputStream(out));
+        WritebackOutputStream out = new WritebackOutputStream(Channels.newOutputStream(ch), ch);
+        try {
+          body.writeTo(new NonClosingOutputStream(out));
+        } finally {
+          out.finish();
+        }
         ch.force(true);
       } catch (IOException e) {
         throw namingThePlace(e, target);

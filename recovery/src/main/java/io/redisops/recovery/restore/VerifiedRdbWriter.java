@@ -2,6 +2,7 @@ package io.redisops.recovery.restore;
 
 import io.redisops.backup.catalog.Manifest;
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.io.ReadAhead;
 import io.redisops.backup.io.TappedInputStream;
 import io.redisops.backup.rdb.RdbAnalysis;
 import io.redisops.backup.rdb.RdbAnalyzer;
@@ -10,7 +11,6 @@ import io.redisops.progress.ProgressListener;
 import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -45,20 +45,28 @@ public final class VerifiedRdbWriter {
                 EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")))) {
-      OutputStream file = Channels.newOutputStream(ch);
+      // flushed to disk as it is written: the final fsync before the stop has little left to do
+      io.redisops.storage.WritebackOutputStream file =
+          new io.redisops.storage.WritebackOutputStream(Channels.newOutputStream(ch), ch);
       progress.begin("fetch and verify " + m.id(), m.storedSize());
       try {
         TappedInputStream storedTap = new TappedInputStream(in, Hex.sha256(), null, progress);
+        // decompression and the stored object's SHA-256 on a second thread, the RDB's checks and
+        // the file's writes on this one
+        InputStream decompressed =
+            ReadAhead.of(Compression.parse(m.compression()).decompress(storedTap));
         TappedInputStream raw =
-            new TappedInputStream(
-                Compression.parse(m.compression()).decompress(storedTap),
-                Hex.sha256(),
-                file,
-                ProgressListener.NONE);
-        RdbAnalysis a = RdbAnalyzer.analyze(raw);
-        raw.drain();
-        storedTap.drain();
+            new TappedInputStream(decompressed, Hex.sha256(), file, ProgressListener.NONE);
+        RdbAnalysis a;
+        try {
+          a = RdbAnalyzer.analyze(raw);
+          raw.drain();
+          storedTap.drain(); // the second thread is done: it has read the frame's end
+        } finally {
+          decompressed.close();
+        }
         file.flush();
+        file.finish();
         ch.force(true);
         if (!storedTap.hex().equals(m.storedSha256())) {
           problems.add(
