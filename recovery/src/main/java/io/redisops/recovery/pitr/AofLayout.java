@@ -24,11 +24,21 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public record AofLayout(Path dir, Path base, Path incr, Path manifest) {
 
+  /**
+   * Whether a layout can be made under this {@code appendfilename}: letters, digits, '.', '_' and
+   * '-' only (Redis quotes other names in its manifest).
+   */
+  public static boolean plainName(String appendfilename) {
+    String name =
+        appendfilename == null || appendfilename.isEmpty() ? "appendonly.aof" : appendfilename;
+    return name.matches("[A-Za-z0-9._-]+");
+  }
+
   /** The file names Redis expects for {@code appendfilename} in {@code dir}. */
   public static AofLayout in(Path dir, String appendfilename) {
     String name =
         appendfilename == null || appendfilename.isEmpty() ? "appendonly.aof" : appendfilename;
-    if (!name.matches("[A-Za-z0-9._-]+")) {
+    if (!plainName(name)) {
       // Redis quotes such names in its manifest; a restore does not guess the quoting
       throw RedisOpsException.refused(
           "appendfilename '"

@@ -38,7 +38,7 @@ final class ArchiveCutStep implements RestoreStep {
   }
 
   static AofLayout layout(RestoreRun r) {
-    return AofLayout.in(Path.of(r.archive().cut().layout()), r.target().appendfilenameOrDefault());
+    return r.aofLayout();
   }
 
   @Override

@@ -12,9 +12,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.util.List;
 
 /**
- * Point-in-time restore: the laid-out AOF folder becomes {@code <dir>/<appenddirname>} (a rename in
- * the data directory, whose own AOF folder is in the quarantine by now), owned like the data
- * directory.
+ * A restore that places an AOF (point in time, or an RDB restore onto a server with AOF on): the
+ * laid-out AOF folder becomes {@code <dir>/<appenddirname>} (a rename in the data directory, whose
+ * own AOF folder is in the quarantine by now), owned like the data directory.
  */
 final class PlaceAofStep implements RestoreStep {
   private final RestoreRun run;
@@ -31,7 +31,7 @@ final class PlaceAofStep implements RestoreStep {
   @Override
   public String describe() {
     return "rename "
-        + Path.of(run.archive().cut().layout()).getFileName()
+        + run.aofLayout().dir().getFileName()
         + "/ to "
         + run.target().aofDirPath()
         + "/, owned like "
@@ -40,7 +40,7 @@ final class PlaceAofStep implements RestoreStep {
 
   @Override
   public String run(RestoreRun r) throws IOException {
-    AofLayout staged = ArchiveCutStep.layout(r);
+    AofLayout staged = r.aofLayout();
     AofLayout placed = AofLayout.in(r.target().aofDirPath(), r.target().appendfilenameOrDefault());
     if (Files.isDirectory(staged.dir())) {
       if (!staged.complete()) {

@@ -9,9 +9,11 @@ import java.util.List;
 /**
  * The safe restore sequence for one backup and one target (docs/redis-facts.md, "The safe restore
  * sequence"), as ordered {@link RestoreStep}s. The AOF steps are part of it only when the target
- * needs them: {@code aof-off} and {@code aof-persist} when its config file says {@code appendonly
- * yes}, {@code aof-rewrite} when AOF was on at runtime; {@code hold-off}, {@code replicas} and
- * {@code release} when the target is the master its sentinels monitor.
+ * needs them: when AOF is on at runtime and in the config file, the RDB becomes the base of the AOF
+ * Redis starts with ({@code aof-base}, then {@code place} of the AOF folder) and nothing is
+ * rewritten; otherwise {@code aof-off} and {@code aof-persist} when its config file says {@code
+ * appendonly yes}, {@code aof-rewrite} when AOF was on at runtime; {@code hold-off}, {@code
+ * replicas} and {@code release} when the target is the master its sentinels monitor.
  *
  * <p>A restore to an instant from the archive ({@link RestoreRun#archive()}) places a multi-part
  * AOF instead of an RDB (docs/redis-facts.md, "Point-in-time restore"): {@code archive} (read, cut
@@ -72,6 +74,11 @@ public final class RestorePlan {
 
   private static List<RestoreStep> rdbSteps(RestoreRun run, RestoreTimeouts timeouts) {
     RestoreTarget t = run.target();
+    if (t.aofOn()
+        && t.aofInConfigFile()
+        && io.redisops.recovery.pitr.AofLayout.plainName(t.appendfilename())) {
+      return aofBaseSteps(run);
+    }
     List<RestoreStep> s = new ArrayList<>();
     s.add(new FetchStep(run));
     if (run.guard() != null) {
@@ -91,6 +98,31 @@ public final class RestorePlan {
     if (t.aofInConfigFile()) {
       s.add(new PersistAofStep(run));
     }
+    s.add(new FinalCheckStep(run));
+    if (run.guard() != null) {
+      s.add(new ReplicaSyncStep(run));
+      s.add(new ReleaseHoldOffStep(run));
+    }
+    return List.copyOf(s);
+  }
+
+  /**
+   * An RDB restore onto a server with AOF on at runtime and in its config file: the verified RDB
+   * becomes the base of the AOF it starts with ({@link AofBaseStep}), so no AOF rewrite follows the
+   * load and the config file is never touched.
+   */
+  private static List<RestoreStep> aofBaseSteps(RestoreRun run) {
+    List<RestoreStep> s = new ArrayList<>();
+    s.add(new FetchStep(run));
+    s.add(new AofBaseStep(run));
+    if (run.guard() != null) {
+      s.add(new HoldOffStep(run));
+    }
+    s.add(new StopStep(run, true));
+    s.add(new QuarantineStep(run));
+    s.add(new PlaceAofStep(run));
+    s.add(new StartStep(run));
+    s.add(new KeyCountStep(run));
     s.add(new FinalCheckStep(run));
     if (run.guard() != null) {
       s.add(new ReplicaSyncStep(run));

@@ -62,6 +62,17 @@ public record RestoreRun(
         null);
   }
 
+  /**
+   * Where the multi-part AOF is laid out before it becomes the data directory's AOF folder: the
+   * archive's cut for a point-in-time restore, else next to {@link #staging} ({@code
+   * .redis-ops-restore-<id>.aof/}).
+   */
+  io.redisops.recovery.pitr.AofLayout aofLayout() {
+    String dir = staging.getFileName().toString().replaceFirst("\\.rdb$", "") + ".aof";
+    Path folder = archive != null ? Path.of(archive.cut().layout()) : staging.resolveSibling(dir);
+    return io.redisops.recovery.pitr.AofLayout.in(folder, target.appendfilenameOrDefault());
+  }
+
   /** The copy of the original config file inside the quarantine. */
   Path configCopy() {
     return quarantine.resolve(Path.of(target.configFile()).getFileName() + ".orig");

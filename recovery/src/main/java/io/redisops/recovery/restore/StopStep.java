@@ -25,10 +25,21 @@ final class StopStep implements RestoreStep {
     this.needsStaged = needsStaged;
   }
 
-  /** Whether the verified RDB is staged with the backup's size. */
+  /**
+   * Whether the verified RDB is staged with the backup's size: as the staged file, or as the base
+   * of a complete AOF layout ({@link AofBaseStep}).
+   */
   static boolean staged(RestoreRun r) {
     try {
-      return Files.isRegularFile(r.staging()) && Files.size(r.staging()) == r.backup().rawSize();
+      if (Files.isRegularFile(r.staging())) {
+        return Files.size(r.staging()) == r.backup().rawSize();
+      }
+      if (r.archive() != null
+          || !io.redisops.recovery.pitr.AofLayout.plainName(r.target().appendfilename())) {
+        return false;
+      }
+      io.redisops.recovery.pitr.AofLayout l = r.aofLayout();
+      return l.complete() && Files.size(l.base()) == r.backup().rawSize();
     } catch (IOException e) {
       return false;
     }
