@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +121,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     }
     Deadline deadline = Deadline.after(clock, timeout);
     OurSave ours = startOurSave(session, deadline);
-    Snapshot followed = follow(session, file.getParent(), ours, deadline);
+    Snapshot followed = follow(session, file, ours, deadline);
     if (followed != null) {
       return followed;
     }
@@ -174,8 +175,9 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
    * The snapshot read while our save's child writes it, or null (logged) when that child or its
    * file cannot be found here: the caller then waits for the save and reads the finished file.
    */
-  private Snapshot follow(RedisSession session, Path dir, OurSave ours, Deadline deadline)
+  private Snapshot follow(RedisSession session, Path rdbFile, OurSave ours, Deadline deadline)
       throws IOException {
+    Path dir = rdbFile.getParent();
     if (!session.endpoint().onThisHost()) {
       return notFollowed(session, "the server is not on this host");
     }
@@ -207,6 +209,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
         // ours (the server runs one child at a time).
         Map<String, String> info = session.info("persistence");
         if (ours.running(info) && processes.running(stat)) {
+          Object fileKey = fileKey(temp); // null when already renamed: then not checked at the end
           log.info(
               "BGSAVE on {}: reading the snapshot {} while the server's child {} writes it",
               session.endpoint(),
@@ -217,7 +220,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
               new GrowingFileInputStream(
                   channel,
                   new ChildRunning(session, ours, stat),
-                  () -> confirm(session, ours, child, deadline),
+                  () -> confirm(session, ours, child, deadline, rdbFile, fileKey),
                   deadline,
                   what);
           return new FollowedSnapshot(in, ours.frozenAt());
@@ -279,11 +282,29 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     }
   }
 
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /**
    * Called once the child has ended and its file is read to the end: returns when INFO says our
-   * save finished OK, throws naming the failure otherwise.
+   * save finished OK and the child renamed the file we read to {@code rdbFile}, throws naming the
+   * failure otherwise.
+   *
+   * <p>The rename matters: a child the server stops on purpose (SIGUSR1: {@code FLUSHALL}, {@code
+   * SHUTDOWN}, a replica's full sync) leaves {@code rdb_last_bgsave_status:ok} and a torn file.
    */
-  private void confirm(RedisSession session, OurSave ours, long child, Deadline deadline)
+  private void confirm(
+      RedisSession session,
+      OurSave ours,
+      long child,
+      Deadline deadline,
+      Path rdbFile,
+      Object fileKey)
       throws IOException {
     while (true) {
       Map<String, String> info = session.info("persistence"); // the parent reaps within a cron tick
@@ -298,6 +319,18 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
                   + " ended before the snapshot was complete (rdb_last_bgsave_status:"
                   + status
                   + "); see the Redis log");
+        }
+        if (fileKey != null
+            && number(info, "rdb_saves") == ours.savesBefore() + 1
+            && !fileKey.equals(fileKey(rdbFile))) {
+          throw new IOException(
+              "BGSAVE on "
+                  + session.endpoint()
+                  + " was stopped by the server before it finished: its child process "
+                  + child
+                  + " ended without writing "
+                  + rdbFile
+                  + " (a FLUSHALL, SHUTDOWN or full resync stops a save); try again");
         }
         return;
       }

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code --method bgsave} reading the snapshot while the server's child writes it (and its
@@ -130,28 +132,47 @@ class BgsaveFollowIT {
     assertThat(m.totalKeys()).isEqualTo((long) KEYS);
   }
 
-  @Test
-  void aChildKilledWhileWritingFailsTheBackupAndNothingIsStored() throws Exception {
-    slowSave(5_000); // about 10 s: it is killed long before
+  /**
+   * SIGKILL is a crash (the server records {@code rdb_last_bgsave_status:err}); SIGUSR1 is how the
+   * server itself stops a save ({@code FLUSHALL}, {@code SHUTDOWN}, a full resync) and leaves the
+   * status {@code ok}: both leave a torn file that must not be stored.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "KILL, ended before the snapshot was complete (rdb_last_bgsave_status:err)",
+    "USR1, was stopped by the server before it finished"
+  })
+  void aChildEndedWhileWritingFailsTheBackupAndNothingIsStored(String signal, String message)
+      throws Exception {
+    if (!"ok".equals(redis.info("persistence", "rdb_last_bgsave_status"))) {
+      // SIGUSR1 leaves the status as it was (a SIGKILL before made it err): start from a good save
+      long saves = Long.parseLong(redis.info("persistence", "rdb_saves"));
+      redis.sync().bgsave();
+      Await.until(
+          Duration.ofSeconds(30),
+          "a good save",
+          () ->
+              Long.parseLong(redis.info("persistence", "rdb_saves")) > saves
+                  && "ok".equals(redis.info("persistence", "rdb_last_bgsave_status")));
+    }
+    slowSave(5_000); // 10 s or more: it is stopped long before
     BackupContext c = context();
     BgsaveSnapshotSource real = new BgsaveSnapshotSource(c.clock(), Duration.ofMinutes(2));
-    long[] killed = {-1};
-    SnapshotSource killing =
+    long[] child = {-1};
+    SnapshotSource stopping =
         session -> {
           Snapshot s = real.capture(session);
           assertThat(s.size()).as("followed").isEqualTo(-1);
-          killed[0] = killChild(redis.pid());
+          child[0] = saveChild(redis.pid());
+          signal(signal, child[0]);
           return s;
         };
 
-    assertThatThrownBy(() -> backup(c, killing))
+    assertThatThrownBy(() -> backup(c, stopping))
         .isInstanceOfSatisfying(
             RedisOpsException.class,
             e ->
-                assertThat(e.getMessage())
-                    .contains("its child process " + killed[0])
-                    .contains("ended before the snapshot was complete")
-                    .contains("rdb_last_bgsave_status:err"));
+                assertThat(e.getMessage()).contains("child process " + child[0]).contains(message));
     assertThat(c.catalog("ds").list()).isEmpty();
     try (Stream<Path> files = Files.walk(tmp.resolve("repo"))) {
       assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList())
@@ -159,18 +180,26 @@ class BgsaveFollowIT {
     }
   }
 
-  /** Kills (SIGKILL) the save child of {@code serverPid}, found as the capture found it. */
-  private static long killChild(long serverPid) {
-    long child =
-        ProcessTable.HOST.candidateChildren(serverPid, redis.dir()).stream()
-            .filter(
-                pid ->
-                    ProcessTable.HOST.stat(pid).map(s -> s.ppid() == serverPid).orElse(false)
-                        && Files.exists(redis.dir().resolve("temp-" + pid + ".rdb")))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no save child of " + serverPid));
-    assertThat(ProcessHandle.of(child).orElseThrow().destroyForcibly()).isTrue();
-    return child;
+  /** The save child of {@code serverPid}, found as the capture found it. */
+  private static long saveChild(long serverPid) {
+    return ProcessTable.HOST.candidateChildren(serverPid, redis.dir()).stream()
+        .filter(
+            pid ->
+                ProcessTable.HOST.stat(pid).map(s -> s.ppid() == serverPid).orElse(false)
+                    && Files.exists(redis.dir().resolve("temp-" + pid + ".rdb")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no save child of " + serverPid));
+  }
+
+  private static void signal(String signal, long pid) throws IOException {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+      assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
   }
 
   @Test
