@@ -117,7 +117,7 @@ class BgsaveFollowIT {
 
   @Test
   void aFollowedCaptureStoresExactlyTheBytesOfTheFinishedDump() throws Exception {
-    slowSave(200); // 0.4 s or more for the 2000 keys
+    slowSave(100); // 0.2 s or more for the 2000 keys
     BackupContext c = context();
     Recording source = new Recording(new BgsaveSnapshotSource(c.clock(), Duration.ofMinutes(2)));
 
