@@ -1,16 +1,5 @@
 package io.redisops.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.SslOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import java.io.IOException;
@@ -18,10 +7,11 @@ import java.net.ConnectException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Opens Lettuce connections to one Redis server, with AUTH (password or ACL user) and TLS, failing
- * fast with clear errors.
+ * Opens connections ({@link RespConnection}) to one Redis server, with AUTH (password or ACL user)
+ * and TLS, failing fast with clear errors.
  */
 public final class RedisConnector {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -36,62 +26,43 @@ public final class RedisConnector {
     if (endpoint.tls()) {
       refusePlainServer(endpoint, timeout);
     }
-    RedisURI.Builder uri =
-        endpoint.isSocket()
-            ? RedisURI.Builder.socket(endpoint.socket().toString()).withTimeout(timeout)
-            : RedisURI.builder()
-                .withHost(endpoint.host())
-                .withPort(endpoint.port())
-                .withSsl(endpoint.tls())
-                .withVerifyPeer(endpoint.tls())
-                .withTimeout(timeout);
     if (endpoint.isSocket()) {
       refuseMissingSocket(endpoint);
     }
-    endpoint
-        .passwordIfAny()
-        .ifPresent(
-            pw -> {
-              if (endpoint.username() != null) {
-                uri.withAuthentication(endpoint.username(), pw.reveal().toCharArray());
-              } else {
-                uri.withPassword(pw.reveal().toCharArray());
-              }
-            });
-    // Two I/O and two computation threads (Lettuce's minimum) are plenty for a CLI or a job talking
-    // to a single server.
-    ClientResources resources =
-        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-    RedisClient client = RedisClient.create(resources);
-    ClientOptions.Builder options =
-        ClientOptions.builder()
-            // A backup tool must see a lost connection as a failure, not silently reconnect
-            // mid-operation.
-            .autoReconnect(false)
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-            .timeoutOptions(TimeoutOptions.enabled(timeout));
-    if (endpoint.tls() && endpoint.caFile() != null) {
-      if (!Files.isReadable(endpoint.caFile())) {
-        throw RedisOpsException.usage(
-            "TLS CA file '" + endpoint.caFile() + "' is not readable; check --tls-ca-file");
-      }
-      options.sslOptions(
-          SslOptions.builder().jdkSslProvider().trustManager(endpoint.caFile().toFile()).build());
-    }
-    client.setOptions(options.build());
+    RespConnection connection = RespConnection.open(endpoint, timeout, timeout);
     try {
-      StatefulRedisConnection<String, String> connection = client.connect(uri.build());
-      return new RedisSession(endpoint, client, resources, connection);
+      Optional<io.redisops.secret.Secret> password = endpoint.passwordIfAny();
+      if (password.isPresent()) {
+        if (endpoint.username() != null) {
+          connection.call("AUTH", endpoint.username(), password.get().reveal());
+        } else {
+          connection.call("AUTH", password.get().reveal());
+        }
+      }
+      ping(connection);
+      return new RedisSession(endpoint, connection);
     } catch (RuntimeException e) {
-      RedisSession.shutdownQuietly(client, resources);
-      throw translate(endpoint, e);
+      connection.close();
+      throw e instanceof RedisOpsException r ? r : translate(endpoint, e);
     }
   }
 
   /**
-   * Lettuce reaches a Unix socket only through Netty's native epoll transport; say so plainly
-   * rather than with Lettuce's message, and name a missing or unusable socket file before trying.
+   * A first PING, so that a server that wants a password says so now (NOAUTH), as it would to any
+   * client's handshake. A server still loading, a replica refusing stale reads or an ACL user
+   * without {@code +ping} are connected all the same: what the caller asks next decides.
    */
+  private static void ping(RespConnection connection) {
+    try {
+      connection.call("PING");
+    } catch (RedisErrorReply e) {
+      if (e.code().equals("NOAUTH")) {
+        throw e;
+      }
+    }
+  }
+
+  /** Names a missing socket file before trying. */
   private static void refuseMissingSocket(RedisEndpoint endpoint) {
     if (!Files.exists(endpoint.socket())) {
       throw RedisOpsException.failed(
@@ -99,14 +70,6 @@ public final class RedisConnector {
               + endpoint
               + ": no such socket file; check --redis (unixsocket in redis.conf) and that the server"
               + " runs");
-    }
-    if (!io.netty.channel.epoll.Epoll.isAvailable()) {
-      throw RedisOpsException.usage(
-          "unable to use the Unix socket "
-              + endpoint.socket()
-              + ": Netty's native epoll transport does not load here ("
-              + io.netty.channel.epoll.Epoll.unavailabilityCause().getMessage()
-              + "); use redis://127.0.0.1:PORT");
     }
   }
 
@@ -137,11 +100,13 @@ public final class RedisConnector {
     }
   }
 
-  /** Maps a Lettuce failure to the one-line error of the CLI's contract. */
+  /**
+   * Maps a failure (an error reply, a lost connection) to the one-line error of the CLI's contract.
+   */
   static RedisOpsException translate(RedisEndpoint endpoint, RuntimeException e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
-      if (root instanceof RedisCommandExecutionException) {
+      if (root instanceof RedisErrorReply) {
         break;
       }
       root = root.getCause();
@@ -180,7 +145,7 @@ public final class RedisConnector {
               + " (it answers LOADING); try again once it has finished (INFO persistence: loading:0)",
           e);
     }
-    if (root instanceof ConnectException || e instanceof RedisConnectionException) {
+    if (root instanceof ConnectException) {
       return new RedisOpsException(
           ExitCode.FAILED,
           "unable to connect to Redis at "

@@ -1,32 +1,20 @@
 package io.redisops.redis;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.resource.ClientResources;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One authenticated connection to one Redis server, with the few queries redis-ops needs. Close it
- * when done.
+ * when done. Thread-safe: calls from several threads take turns; {@link #close} from another thread
+ * makes a running call fail at once.
  */
 public final class RedisSession implements AutoCloseable {
   private final RedisEndpoint endpoint;
-  private final RedisClient client;
-  private final ClientResources resources;
-  private final StatefulRedisConnection<String, String> connection;
+  private final RespConnection connection;
 
-  RedisSession(
-      RedisEndpoint endpoint,
-      RedisClient client,
-      ClientResources resources,
-      StatefulRedisConnection<String, String> connection) {
+  RedisSession(RedisEndpoint endpoint, RespConnection connection) {
     this.endpoint = endpoint;
-    this.client = client;
-    this.resources = resources;
     this.connection = connection;
   }
 
@@ -34,22 +22,54 @@ public final class RedisSession implements AutoCloseable {
     return endpoint;
   }
 
-  /** The raw Lettuce commands, for what the helpers below do not cover. */
-  public RedisCommands<String, String> commands() {
-    return connection.sync();
+  /**
+   * Sends one command and gives its reply as text: a status or bulk reply as it is, an integer in
+   * decimal, a null bulk as null.
+   *
+   * @throws RedisErrorReply the server answered with an error (its message is the reply's line);
+   *     {@link #translate} makes it the CLI's one-line error
+   * @throws io.redisops.error.RedisOpsException the connection was lost or the server went silent
+   */
+  public String command(String... command) {
+    Object reply = connection.call(command);
+    if (reply == null || reply instanceof String) {
+      return (String) reply;
+    }
+    if (reply instanceof Long n) {
+      return Long.toString(n);
+    }
+    throw io.redisops.error.RedisOpsException.failed(
+        "Redis at " + endpoint + " answered " + command[0] + " with an array; expected one value",
+        null);
+  }
+
+  /** {@code INFO section} as the server sends it. */
+  public String infoText(String section) {
+    return call(() -> command("INFO", section));
   }
 
   /** {@code INFO section} parsed into a flat key/value map. */
   public Map<String, String> info(String section) {
-    return call(() -> InfoParser.parse(connection.sync().info(section)));
+    return InfoParser.parse(infoText(section));
   }
 
-  /** One configuration value, empty when the server does not know it or refuses CONFIG. */
+  /** One configuration value, empty when the server does not know it. */
   public Optional<String> configGet(String name) {
-    return call(() -> Optional.ofNullable(connection.sync().configGet(name).get(name)));
+    return call(
+        () -> {
+          Object reply = connection.call("CONFIG", "GET", name);
+          if (reply instanceof List<?> items) {
+            for (int i = 0; i + 1 < items.size(); i += 2) {
+              if (name.equalsIgnoreCase(String.valueOf(items.get(i)))) {
+                return Optional.ofNullable((String) items.get(i + 1));
+              }
+            }
+          }
+          return Optional.empty();
+        });
   }
 
-  /** Runs a Redis call, turning Lettuce's exceptions into the CLI's one-line errors. */
+  /** Runs Redis calls, turning error replies into the CLI's one-line errors. */
   public <T> T call(java.util.function.Supplier<T> action) {
     try {
       return action.get();
@@ -61,8 +81,8 @@ public final class RedisSession implements AutoCloseable {
   }
 
   /**
-   * The one-line error for a Lettuce failure on this server (unreachable, refused credentials,
-   * ...).
+   * The one-line error for a failure on this server (unreachable, refused credentials, an error
+   * reply, ...).
    */
   public io.redisops.error.RedisOpsException translate(RuntimeException e) {
     return e instanceof io.redisops.error.RedisOpsException r
@@ -72,25 +92,6 @@ public final class RedisSession implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      connection.close();
-    } finally {
-      shutdownQuietly(client, resources);
-    }
-  }
-
-  static void shutdownQuietly(RedisClient client, ClientResources resources) {
-    try {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    } catch (RuntimeException ignored) {
-      // shutting down a client that failed to connect: nothing left to release that matters
-    }
-    try {
-      resources.shutdown(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException ignored) {
-      // as above
-    }
+    connection.close();
   }
 }

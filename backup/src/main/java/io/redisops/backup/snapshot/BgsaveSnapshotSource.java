@@ -1,12 +1,8 @@
 package io.redisops.backup.snapshot;
 
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
+import io.redisops.redis.RedisErrorReply;
 import io.redisops.redis.RedisSession;
 import io.redisops.text.Sizes;
 import io.redisops.time.Deadline;
@@ -359,21 +355,15 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
       long saves = number(info, "rdb_saves");
       if (!"1".equals(info.get("rdb_bgsave_in_progress"))) {
         try {
-          String reply = session.commands().bgsave();
+          String reply = session.command("BGSAVE");
           Instant at = clock.instant();
           log.info("BGSAVE on {}: {}", session.endpoint(), reply);
           return new OurSave(at, saves);
-        } catch (RedisCommandExecutionException e) {
+        } catch (RedisErrorReply e) {
           String msg = String.valueOf(e.getMessage());
           if (msg.contains("Another child process is active") || msg.contains("AOF")) {
             // An AOF rewrite runs: SCHEDULE makes Redis start our save as soon as the rewrite ends.
-            String reply =
-                session
-                    .commands()
-                    .dispatch(
-                        CommandType.BGSAVE,
-                        new StatusOutput<>(StringCodec.UTF8),
-                        new CommandArgs<>(StringCodec.UTF8).add("SCHEDULE"));
+            String reply = session.command("BGSAVE", "SCHEDULE");
             log.info("BGSAVE SCHEDULE on {} (an AOF rewrite runs): {}", session.endpoint(), reply);
             return new OurSave(waitForFork(session, deadline, saves), saves);
           }

@@ -2,7 +2,7 @@ package io.redisops.backup.snapshot;
 
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
-import io.redisops.redis.TlsSupport;
+import io.redisops.redis.RedisSockets;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -11,18 +11,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,7 +178,6 @@ public final class ReplicationRdbStream implements Closeable {
   }
 
   static Socket connect(RedisEndpoint ep, Duration connectTimeout, Duration readTimeout) {
-    String server = ep.toString();
     if (ep.isSocket()) {
       // java.net.Socket (whose read timeout and TLS layering this class relies on) speaks TCP only
       throw RedisOpsException.usage(
@@ -192,71 +185,7 @@ public final class ReplicationRdbStream implements Closeable {
               + ep.socket()
               + "; use --method bgsave or --redis redis://127.0.0.1:PORT");
     }
-    Socket raw = new Socket();
-    try {
-      raw.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
-      raw.setKeepAlive(true);
-      raw.connect(
-          new InetSocketAddress(ep.host(), ep.port()), Math.toIntExact(connectTimeout.toMillis()));
-    } catch (IOException e) {
-      closeQuietly(raw);
-      String reason;
-      if (e instanceof ConnectException) {
-        reason = "connection refused";
-      } else if (e instanceof SocketTimeoutException) {
-        reason = "no answer within " + connectTimeout.toMillis() + " ms";
-      } else if (e instanceof UnknownHostException) {
-        reason = "unknown host";
-      } else {
-        reason = describe(e);
-      }
-      throw RedisOpsException.failed(
-          "unable to connect to Redis at "
-              + server
-              + ": "
-              + reason
-              + "; check --redis and that the server runs",
-          e);
-    }
-    if (!ep.tls()) {
-      return raw;
-    }
-    try {
-      SSLSocket tls =
-          (SSLSocket)
-              TlsSupport.forCaFile(ep.caFile())
-                  .getSocketFactory()
-                  .createSocket(raw, ep.host(), ep.port(), true);
-      SSLParameters params = tls.getSSLParameters();
-      if (!isIpLiteral(ep.host())) {
-        // A certificate for "redis.example" must not be accepted from "evil.example"; servers
-        // addressed by IP are
-        // commonly given certificates without IP entries, so for them the CA alone decides (as
-        // redis-cli does).
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-      }
-      tls.setSSLParameters(params);
-      tls.startHandshake(); // fail here, with a TLS message, rather than on the first AUTH
-      return tls;
-    } catch (IOException e) {
-      closeQuietly(raw);
-      String reason =
-          e instanceof SSLException ? describe(e) : "connection lost (" + describe(e) + ")";
-      throw RedisOpsException.failed(
-          "TLS handshake with Redis at "
-              + server
-              + " failed: "
-              + reason
-              + "; check --tls-ca-file, the host name in --redis and that the port speaks TLS",
-          e);
-    } catch (RuntimeException e) {
-      closeQuietly(raw);
-      throw e;
-    }
-  }
-
-  private static boolean isIpLiteral(String host) {
-    return host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    return RedisSockets.connect(ep, connectTimeout, readTimeout);
   }
 
   static String describe(Throwable e) {

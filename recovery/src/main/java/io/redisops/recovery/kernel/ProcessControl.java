@@ -2,7 +2,6 @@ package io.redisops.recovery.kernel;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.lettuce.core.ShutdownArgs;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
@@ -302,11 +301,11 @@ public final class ProcessControl {
       return;
     }
     try (RedisSession redis = s.get()) {
-      ShutdownArgs args = ShutdownArgs.Builder.save(false);
       if (force) {
-        args = args.now().force();
+        redis.command("SHUTDOWN", "NOSAVE", "NOW", "FORCE");
+      } else {
+        redis.command("SHUTDOWN", "NOSAVE");
       }
-      redis.commands().shutdown(args);
     } catch (RuntimeException e) {
       String msg = String.valueOf(e.getMessage());
       // The server closes the connection as it exits: that is the success case of SHUTDOWN.
@@ -368,8 +367,8 @@ public final class ProcessControl {
             // INFO server (the PID) once; INFO persistence tells whether it still loads.
             Map<String, String> info =
                 InfoParser.parse(
-                    (pid < 0 ? session.commands().info("server") + "\n" : "")
-                        + session.commands().info("persistence"));
+                    (pid < 0 ? session.command("INFO", "server") + "\n" : "")
+                        + session.command("INFO", "persistence"));
             pid = Long.parseLong(info.getOrDefault("process_id", Long.toString(pid)));
             if ("1".equals(info.get("loading"))) {
               loadingShown = true;
@@ -377,7 +376,7 @@ public final class ProcessControl {
               LoadStatus st = LoadStatus.of(info, loadDeadline.elapsed().toSeconds());
               progress.status(
                   startTask(), "loading " + server.loads() + ", " + st.detail(), st.percent());
-            } else if ("PONG".equals(session.commands().ping())) {
+            } else if ("PONG".equals(session.command("PING"))) {
               return pid;
             }
           } catch (RuntimeException e) {

@@ -58,13 +58,13 @@ final class AofRewriteStep implements RestoreStep {
       long before = Long.parseLong(p.getOrDefault("aof_rewrites", "0"));
       if (!"1".equals(p.get("aof_enabled"))) {
         try {
-          redis.call(() -> redis.commands().configSet("appendonly", "yes"));
+          redis.call(() -> redis.command("CONFIG", "SET", "appendonly", "yes"));
         } catch (RedisOpsException e) {
           throw RedisOpsException.failed("CONFIG SET appendonly yes failed: " + e.getMessage(), e);
         }
       } else if (fold) {
         try {
-          redis.call(() -> redis.commands().bgrewriteaof());
+          redis.call(() -> redis.command("BGREWRITEAOF"));
         } catch (RedisOpsException e) {
           if (!e.getMessage().contains("already in progress")) {
             throw RedisOpsException.failed("BGREWRITEAOF failed: " + e.getMessage(), e);

@@ -36,7 +36,7 @@ final class FinalCheckStep implements RestoreStep {
   @Override
   public String run(RestoreRun r) throws IOException {
     try (RedisSession redis = r.control().connect()) {
-      redis.call(() -> redis.commands().ping());
+      redis.call(() -> redis.command("PING"));
       String role = redis.info("replication").getOrDefault("role", "?");
       if (!role.equals("master")) {
         throw RedisOpsException.failed("the restored Redis reports role " + role);

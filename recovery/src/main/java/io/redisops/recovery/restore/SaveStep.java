@@ -39,10 +39,10 @@ final class SaveStep implements RestoreStep {
   public String run(RestoreRun r) {
     Deadline deadline = Deadline.after(r.control().clock(), timeout);
     try (RedisSession redis = r.control().connect()) {
-      redis.call(() -> redis.commands().configSet("appendonly", "no"));
+      redis.call(() -> redis.command("CONFIG", "SET", "appendonly", "no"));
       long before = Long.parseLong(redis.info("persistence").getOrDefault("rdb_saves", "-1"));
       try {
-        redis.call(() -> redis.commands().bgsave());
+        redis.call(() -> redis.command("BGSAVE"));
       } catch (RedisOpsException e) {
         if (!e.getMessage().contains("already in progress")) {
           throw RedisOpsException.failed("BGSAVE failed: " + e.getMessage(), e);

@@ -1,14 +1,10 @@
 package io.redisops.schedules.check;
 
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
+import io.redisops.redis.RedisErrorReply;
 import io.redisops.redis.RedisSession;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -108,15 +104,14 @@ final class RedisProbe {
 
   /** {@code ACL DRYRUN user command...}: the answer, or null when this user may not ask. */
   private static RedisFacts.Permission dryRun(RedisSession session, String user, List<String> cmd) {
-    CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add("DRYRUN").add(user);
-    cmd.forEach(args::add);
+    List<String> args = new java.util.ArrayList<>(List.of("ACL", "DRYRUN", user));
+    args.addAll(cmd);
     try {
-      String reply =
-          session.commands().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), args);
+      String reply = session.command(args.toArray(String[]::new));
       return "OK".equals(reply)
           ? RedisFacts.Permission.allowed()
           : RedisFacts.Permission.denied(String.valueOf(reply));
-    } catch (RedisCommandExecutionException e) {
+    } catch (RedisErrorReply e) {
       // NOPERM for acl|dryrun, or a server without ACL DRYRUN: probe for real instead
       return null;
     }
@@ -134,14 +129,9 @@ final class RedisProbe {
             : RedisFacts.Permission.allowed();
       case "REPLCONF":
         try {
-          session
-              .commands()
-              .dispatch(
-                  REPLCONF,
-                  new StatusOutput<>(StringCodec.UTF8),
-                  new CommandArgs<>(StringCodec.UTF8).add("capa").add("eof"));
+          session.command("REPLCONF", "capa", "eof");
           return RedisFacts.Permission.allowed();
-        } catch (RedisCommandExecutionException e) {
+        } catch (RedisErrorReply e) {
           return isNoPerm(e)
               ? RedisFacts.Permission.denied(firstLine(e.getMessage()))
               : RedisFacts.Permission.unknown(firstLine(e.getMessage()));
@@ -151,10 +141,6 @@ final class RedisProbe {
             "cannot be tried without starting a snapshot, and this user may not run ACL DRYRUN");
     }
   }
-
-  /** Lettuce has no {@code CommandType} for REPLCONF. */
-  private static final io.lettuce.core.protocol.ProtocolKeyword REPLCONF =
-      () -> "REPLCONF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private static boolean isNoPerm(RuntimeException e) {
     return String.valueOf(e.getMessage()).toUpperCase(Locale.ROOT).contains("NOPERM");
