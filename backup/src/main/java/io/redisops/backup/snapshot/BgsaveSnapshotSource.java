@@ -193,6 +193,12 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
           continue;
         }
         Path temp = dir.resolve("temp-" + child + ".rdb");
+        // Its identity first, then the open: if both succeed they name the same file (the child
+        // never creates a second one under its name), which lets the end check the rename.
+        Object fileKey = fileKey(temp);
+        if (fileKey == null) {
+          continue; // not created yet, or another child (an AOF rewrite)
+        }
         FileChannel channel;
         try {
           channel = FileChannel.open(temp, StandardOpenOption.READ);
@@ -203,9 +209,14 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
         }
         // The child ran before and after this INFO, which counts our fork and no later one: it is
         // ours (the server runs one child at a time).
-        Map<String, String> info = session.info("persistence");
+        Map<String, String> info;
+        try {
+          info = session.info("persistence");
+        } catch (RuntimeException e) {
+          channel.close();
+          throw e;
+        }
         if (ours.running(info) && processes.running(stat)) {
-          Object fileKey = fileKey(temp); // null when already renamed: then not checked at the end
           log.info(
               "BGSAVE on {}: reading the snapshot {} while the server's child {} writes it",
               session.endpoint(),
@@ -316,8 +327,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
                   + status
                   + "); see the Redis log");
         }
-        if (fileKey != null
-            && number(info, "rdb_saves") == ours.savesBefore() + 1
+        if (number(info, "rdb_saves") == ours.savesBefore() + 1
             && !fileKey.equals(fileKey(rdbFile))) {
           throw new IOException(
               "BGSAVE on "
