@@ -5,10 +5,15 @@ import io.redisops.progress.ProgressListener;
 import io.redisops.redis.RedisErrorReply;
 import io.redisops.redis.RedisSession;
 import io.redisops.text.Sizes;
+import io.redisops.time.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +22,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code BGSAVE}, wait until our save has finished, then read {@code dir/dbfilename}. No
- * intermediate copy: Redis writes a new snapshot under a temporary name and renames it, so the file
- * we opened keeps its content even if a later save replaces it.
+ * {@code BGSAVE}, then read the snapshot, by one of two ways (the log says which, at info level):
+ *
+ * <ul>
+ *   <li><b>Following the fork</b> (the usual way on the server's own host): Redis' and Valkey's
+ *       save child writes {@code <dir>/temp-<child pid>.rdb}, fsyncs it and renames it to {@code
+ *       dbfilename} itself; on failure it unlinks it, and when it is killed the parent unlinks it
+ *       (src/rdb.c {@code rdbSaveBackground}, {@code rdbSave}, {@code
+ *       backgroundSaveDoneHandlerDisk}, the same in Redis 7.0 to 8.x and Valkey 8 and 9). Once our
+ *       BGSAVE is accepted we find that child (a child of INFO server's {@code process_id} in
+ *       {@code /proc} whose temp file exists) and read its file while it grows, so that verifying,
+ *       hashing and compressing run alongside the server's own write instead of after it. The
+ *       stream ends only when the child has ended, its file is read to the end and INFO confirms
+ *       our save finished OK; otherwise reading fails and nothing is stored. The file we opened
+ *       keeps its bytes through the rename (and through an unlink).
+ *   <li><b>Waiting</b> (the fallback: a server on another host or in another pid namespace, no
+ *       {@code /proc}, a child already finished, another save than ours): wait until our save has
+ *       finished, then read {@code dir/dbfilename}.
+ * </ul>
  *
  * <p>Completion, as measured on Redis 7.0 (docs/redis-facts.md, "Snapshots"): {@code
  * rdb_bgsave_in_progress:0} and {@code rdb_saves} above its value before our request (it counts at
@@ -28,12 +48,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class BgsaveSnapshotSource implements SnapshotSource {
   private static final Logger log = LoggerFactory.getLogger(BgsaveSnapshotSource.class);
+
+  /** The pause between two looks for the save child's file (it appears right after the fork). */
+  private static final Duration FIND_POLL = Duration.ofMillis(5);
+
+  /**
+   * How often a reader waiting at the end of the file also asks INFO whether our save still runs.
+   */
+  private static final Duration INFO_RECHECK = Duration.ofSeconds(1);
+
   private final Clock clock;
   private final Duration timeout;
+  private final ProcessTable processes;
 
   public BgsaveSnapshotSource(Clock clock, Duration timeout) {
+    this(clock, timeout, ProcessTable.HOST);
+  }
+
+  /** As the public constructor, reading processes from {@code processes} (tests). */
+  BgsaveSnapshotSource(Clock clock, Duration timeout, ProcessTable processes) {
     this.clock = clock;
     this.timeout = timeout;
+    this.processes = processes;
   }
 
   /**
@@ -79,14 +115,18 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
               + session.endpoint()
               + " is not readable from here; run as a user that can read it or use --method replication");
     }
-    Instant deadline = clock.instant().plus(timeout);
-    Instant frozenAt = startOurSave(session, deadline);
+    Deadline deadline = Deadline.after(clock, timeout);
+    OurSave ours = startOurSave(session, deadline);
+    Snapshot followed = follow(session, file, ours, deadline);
+    if (followed != null) {
+      return followed;
+    }
     boolean[] shown = {false}; // local: one source serves the daemon's datasets in parallel
     try {
       waitForOurSave(
           session,
           deadline,
-          frozenAt,
+          ours,
           status -> {
             progress.status(
                 "BGSAVE on " + session.endpoint().address(), status.detail(), status.percent());
@@ -106,33 +146,236 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
       throw RedisOpsException.failed(
           "unable to read the snapshot " + file + ": " + e.getMessage(), e);
     }
-    return new FileSnapshot(in, size, frozenAt);
+    return new FileSnapshot(in, size, ours.frozenAt());
   }
 
-  private long saves;
+  /**
+   * Our save: when its fork happened (as near as we can tell) and {@code rdb_saves} just before we
+   * asked for it.
+   */
+  private record OurSave(Instant frozenAt, long savesBefore) {
+    /** Whether INFO persistence shows our save, and no later one, still running. */
+    boolean running(Map<String, String> info) {
+      return "1".equals(info.get("rdb_bgsave_in_progress"))
+          && number(info, "rdb_saves") == savesBefore + 1;
+    }
+
+    /** Whether INFO persistence shows our save ended (whatever its outcome). */
+    boolean ended(Map<String, String> info) {
+      return !"1".equals(info.get("rdb_bgsave_in_progress"))
+          && number(info, "rdb_saves") > savesBefore;
+    }
+  }
+
+  /**
+   * The snapshot read while our save's child writes it, or null (logged) when that child or its
+   * file cannot be found here: the caller then waits for the save and reads the finished file.
+   */
+  private Snapshot follow(RedisSession session, Path rdbFile, OurSave ours, Deadline deadline)
+      throws IOException {
+    Path dir = rdbFile.getParent();
+    if (!session.endpoint().onThisHost()) {
+      return notFollowed(session, "the server is not on this host");
+    }
+    long serverPid = longOr(session.info("server").get("process_id"), -1);
+    if (serverPid <= 0) {
+      return notFollowed(session, "INFO server tells no process_id");
+    }
+    if (!processes.visible(serverPid)) {
+      return notFollowed(
+          session,
+          "its process_id " + serverPid + " is not a process here (another host or container)");
+    }
+    while (true) {
+      for (long child : processes.candidateChildren(serverPid, dir)) {
+        ProcessTable.Stat stat = processes.stat(child).orElse(null);
+        if (stat == null || stat.ppid() != serverPid || !stat.running()) {
+          continue;
+        }
+        Path temp = dir.resolve("temp-" + child + ".rdb");
+        // Its identity first, then the open: if both succeed they name the same file (the child
+        // never creates a second one under its name), which lets the end check the rename.
+        Object fileKey = fileKey(temp);
+        if (fileKey == null) {
+          continue; // not created yet, or another child (an AOF rewrite)
+        }
+        FileChannel channel;
+        try {
+          channel = FileChannel.open(temp, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+          continue; // not created yet, or another child (an AOF rewrite)
+        } catch (IOException e) {
+          return notFollowed(session, "its snapshot " + temp + " cannot be opened: " + e);
+        }
+        // The child ran before and after this INFO, which counts our fork and no later one: it is
+        // ours (the server runs one child at a time).
+        Map<String, String> info;
+        try {
+          info = session.info("persistence");
+        } catch (RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        if (ours.running(info) && processes.running(stat)) {
+          log.info(
+              "BGSAVE on {}: reading the snapshot {} while the server's child {} writes it",
+              session.endpoint(),
+              temp,
+              child);
+          String what = "the snapshot " + temp + " of Redis at " + session.endpoint();
+          InputStream in =
+              new GrowingFileInputStream(
+                  channel,
+                  new ChildRunning(session, ours, stat),
+                  () -> confirm(session, ours, child, deadline, rdbFile, fileKey),
+                  deadline,
+                  what);
+          return new FollowedSnapshot(in, ours.frozenAt());
+        }
+        channel.close();
+      }
+      Map<String, String> info = session.info("persistence");
+      if (!ours.running(info)) {
+        return notFollowed(
+            session,
+            number(info, "rdb_saves") > ours.savesBefore() + 1
+                ? "another save started after ours"
+                : "its save child was not found before the save ended");
+      }
+      if (deadline.passed()) {
+        return notFollowed(session, "its save child's file did not appear");
+      }
+      pause(FIND_POLL, session);
+    }
+  }
+
+  private static Snapshot notFollowed(RedisSession session, String why) {
+    log.info(
+        "BGSAVE on {}: {}; reading the snapshot once the save has finished",
+        session.endpoint(),
+        why);
+    return null;
+  }
+
+  /**
+   * Whether our save's child may still write: it runs (by {@code /proc}) and, asked at most every
+   * {@link #INFO_RECHECK}, INFO still shows our save running (a guard against a pid that only
+   * looked like our child's).
+   */
+  private final class ChildRunning implements java.util.function.BooleanSupplier {
+    private final RedisSession session;
+    private final OurSave ours;
+    private final ProcessTable.Stat child;
+    private Instant infoAsked;
+
+    ChildRunning(RedisSession session, OurSave ours, ProcessTable.Stat child) {
+      this.session = session;
+      this.ours = ours;
+      this.child = child;
+      this.infoAsked = clock.instant();
+    }
+
+    @Override
+    public boolean getAsBoolean() {
+      if (!processes.running(child)) {
+        return false;
+      }
+      Instant now = clock.instant();
+      if (Duration.between(infoAsked, now).compareTo(INFO_RECHECK) >= 0) {
+        infoAsked = now;
+        return ours.running(session.info("persistence"));
+      }
+      return true;
+    }
+  }
+
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Called once the child has ended and its file is read to the end: returns when INFO says our
+   * save finished OK and the child renamed the file we read to {@code rdbFile}, throws naming the
+   * failure otherwise.
+   *
+   * <p>The rename matters: a child the server stops on purpose (SIGUSR1: {@code FLUSHALL}, {@code
+   * SHUTDOWN}, a replica's full sync) leaves {@code rdb_last_bgsave_status:ok} and a torn file.
+   */
+  private void confirm(
+      RedisSession session,
+      OurSave ours,
+      long child,
+      Deadline deadline,
+      Path rdbFile,
+      Object fileKey)
+      throws IOException {
+    while (true) {
+      Map<String, String> info = session.info("persistence"); // the parent reaps within a cron tick
+      if (ours.ended(info)) {
+        String status = info.get("rdb_last_bgsave_status");
+        if (!"ok".equals(status)) {
+          throw new IOException(
+              "BGSAVE on "
+                  + session.endpoint()
+                  + " failed: its child process "
+                  + child
+                  + " ended before the snapshot was complete (rdb_last_bgsave_status:"
+                  + status
+                  + "); see the Redis log");
+        }
+        if (number(info, "rdb_saves") == ours.savesBefore() + 1
+            && !fileKey.equals(fileKey(rdbFile))) {
+          throw new IOException(
+              "BGSAVE on "
+                  + session.endpoint()
+                  + " was stopped by the server before it finished: its child process "
+                  + child
+                  + " ended without writing "
+                  + rdbFile
+                  + " (a FLUSHALL, SHUTDOWN or full resync stops a save); try again");
+        }
+        return;
+      }
+      if (deadline.passed()) {
+        throw new IOException(
+            "BGSAVE on "
+                + session.endpoint()
+                + " did not report its end within "
+                + timeout.toSeconds()
+                + " s after its child "
+                + child
+                + " ended; see the Redis log");
+      }
+      pause(FIND_POLL, session);
+    }
+  }
 
   /**
    * Starts our BGSAVE once no other save runs; returns when the fork happened (as near as we can
    * tell).
    */
-  private Instant startOurSave(RedisSession session, Instant deadline) {
+  private OurSave startOurSave(RedisSession session, Deadline deadline) {
     boolean logged = false;
     while (true) {
       Map<String, String> info = session.info("persistence");
-      saves = number(info, "rdb_saves");
+      long saves = number(info, "rdb_saves");
       if (!"1".equals(info.get("rdb_bgsave_in_progress"))) {
         try {
           String reply = session.command("BGSAVE");
           Instant at = clock.instant();
           log.info("BGSAVE on {}: {}", session.endpoint(), reply);
-          return at;
+          return new OurSave(at, saves);
         } catch (RedisErrorReply e) {
           String msg = String.valueOf(e.getMessage());
           if (msg.contains("Another child process is active") || msg.contains("AOF")) {
             // An AOF rewrite runs: SCHEDULE makes Redis start our save as soon as the rewrite ends.
             String reply = session.command("BGSAVE", "SCHEDULE");
             log.info("BGSAVE SCHEDULE on {} (an AOF rewrite runs): {}", session.endpoint(), reply);
-            return waitForFork(session, deadline);
+            return new OurSave(waitForFork(session, deadline, saves), saves);
           }
           if (!msg.contains("already in progress")) {
             throw RedisOpsException.failed(
@@ -153,7 +396,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     }
   }
 
-  private Instant waitForFork(RedisSession session, Instant deadline) {
+  private Instant waitForFork(RedisSession session, Deadline deadline, long saves) {
     while (true) {
       Map<String, String> info = session.info("persistence");
       if (number(info, "rdb_saves") > saves) {
@@ -167,12 +410,12 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
 
   private void waitForOurSave(
       RedisSession session,
-      Instant deadline,
-      Instant started,
+      Deadline deadline,
+      OurSave ours,
       java.util.function.Consumer<SaveStatus> progress) {
     while (true) {
       Map<String, String> info = session.info("persistence");
-      if (!"1".equals(info.get("rdb_bgsave_in_progress")) && number(info, "rdb_saves") > saves) {
+      if (ours.ended(info)) {
         if (!"ok".equals(info.get("rdb_last_bgsave_status"))) {
           throw RedisOpsException.failed(
               "BGSAVE on "
@@ -183,7 +426,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
         }
         return;
       }
-      progress.accept(saveStatus(info, started));
+      progress.accept(saveStatus(info, ours.frozenAt()));
       pause(deadline, session);
     }
   }
@@ -219,8 +462,8 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     }
   }
 
-  private void pause(Instant deadline, RedisSession session) {
-    if (clock.instant().isAfter(deadline)) {
+  private void pause(Deadline deadline, RedisSession session) {
+    if (deadline.passed()) {
       throw RedisOpsException.failed(
           "BGSAVE on "
               + session.endpoint()
@@ -228,10 +471,13 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
               + timeout.toSeconds()
               + " s; see the Redis log");
     }
+    pause(Duration.ofMillis(50), session);
+  }
+
+  private static void pause(Duration d, RedisSession session) {
     try {
-      Thread.sleep(50);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Deadline.pause(d);
+    } catch (IllegalStateException e) {
       throw RedisOpsException.failed(
           "interrupted while waiting for BGSAVE on " + session.endpoint(), e);
     }
@@ -244,6 +490,24 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
           "INFO persistence has no " + key + "; Redis 7.0 or newer is needed for bgsave");
     }
     return Long.parseLong(v);
+  }
+
+  /** Read while the save child writes it: its size is known only at its end. */
+  private record FollowedSnapshot(InputStream stream, Instant snapshotTime) implements Snapshot {
+    @Override
+    public long size() {
+      return -1;
+    }
+
+    @Override
+    public SnapshotMethod method() {
+      return SnapshotMethod.BGSAVE;
+    }
+
+    @Override
+    public void close() throws IOException {
+      stream.close();
+    }
   }
 
   private record FileSnapshot(InputStream stream, long size, Instant snapshotTime)
