@@ -63,6 +63,14 @@ public final class S3Repository implements Repository {
    */
   public static final long MEMORY_BOUND = (long) (PARALLEL_PARTS + 1) * PART_SIZE;
 
+  /**
+   * The largest object written in one streaming {@code PutObject} when its size is known in advance
+   * ({@link #write(String, long, BodyWriter)}); larger ones, and those of unknown size, go in a
+   * multipart upload of {@link #PART_SIZE} parts. One PUT is read once, holds no part in memory and
+   * leaves the store nothing to join; a multipart upload retries a failed part alone.
+   */
+  public static final long SINGLE_PUT_MAX = 1L << 30;
+
   static final int MAX_ATTEMPTS = 5;
 
   private final S3Settings settings;
@@ -268,6 +276,47 @@ public final class S3Repository implements Repository {
     } finally {
       if (!done) {
         upload.abort();
+      }
+    }
+  }
+
+  /**
+   * Objects of {@link #PART_SIZE} to {@link #SINGLE_PUT_MAX} bytes go in one streaming PUT whose
+   * last bytes are sent only once the body returned normally (see {@link SinglePutStream}); the
+   * others as {@link #write(String, BodyWriter)} does.
+   */
+  @Override
+  public StoredObject write(String key, long size, BodyWriter body) throws IOException {
+    if (size < PART_SIZE || size > SINGLE_PUT_MAX) {
+      return Repository.super.write(key, size, body);
+    }
+    checkKey(key);
+    SinglePutStream upload = new SinglePutStream(this, client, uploads, key, size);
+    boolean done = false;
+    Throwable failure = null;
+    try {
+      body.writeTo(
+          new java.io.FilterOutputStream(upload) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              out.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+              // the body must not end the upload: only a body that returned normally may complete
+              // it
+            }
+          });
+      StoredObject stored = upload.complete();
+      done = true;
+      return stored;
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      if (!done) {
+        upload.abort(failure);
       }
     }
   }
