@@ -76,6 +76,7 @@ public final class S3Repository implements Repository {
   private final S3Settings settings;
   private final S3Client client;
   private final ExecutorService uploads;
+  private final long singlePutMax;
 
   public S3Repository(S3Settings settings) {
     this(settings, Duration.ofSeconds(10));
@@ -85,7 +86,16 @@ public final class S3Repository implements Repository {
    * @param connectTimeout how long to wait for a TCP connection to the endpoint
    */
   public S3Repository(S3Settings settings, Duration connectTimeout) {
+    this(settings, connectTimeout, SINGLE_PUT_MAX);
+  }
+
+  /**
+   * @param singlePutMax the largest object sent in one PUT (tests: 0 makes every object of {@link
+   *     #PART_SIZE} or more a multipart upload)
+   */
+  public S3Repository(S3Settings settings, Duration connectTimeout, long singlePutMax) {
     this.settings = settings;
+    this.singlePutMax = singlePutMax;
     var builder =
         S3Client.builder()
             .region(Region.of(settings.region()))
@@ -281,13 +291,13 @@ public final class S3Repository implements Repository {
   }
 
   /**
-   * Objects of {@link #PART_SIZE} to {@link #SINGLE_PUT_MAX} bytes go in one streaming PUT whose
-   * last bytes are sent only once the body returned normally (see {@link SinglePutStream}); the
-   * others as {@link #write(String, BodyWriter)} does.
+   * Objects of {@link #PART_SIZE} to {@link #SINGLE_PUT_MAX} bytes (unless configured otherwise) go
+   * in one streaming PUT whose last bytes are sent only once the body returned normally (see {@link
+   * SinglePutStream}); the others as {@link #write(String, BodyWriter)} does.
    */
   @Override
   public StoredObject write(String key, long size, BodyWriter body) throws IOException {
-    if (size < PART_SIZE || size > SINGLE_PUT_MAX) {
+    if (size < PART_SIZE || size > singlePutMax) {
       return Repository.super.write(key, size, body);
     }
     checkKey(key);
