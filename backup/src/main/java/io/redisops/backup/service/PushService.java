@@ -114,9 +114,10 @@ public final class PushService {
     Manifest stored = offsite.encryption().describe(m);
     String key = there.objectKey(m.id(), stored.object());
     progress.begin("push " + m.dataset() + "/" + m.id(), m.storedSize());
-    // The size of what is sent, when known in advance: the repository may then send it in one
-    // request (S3: one PUT whose last bytes go only once the checks below passed).
-    long size = stored.encrypted() ? -1 : m.storedSize();
+    // The size of what is sent is known in advance: the repository may then send it in one request
+    // (S3: one PUT whose last bytes go only once the checks below passed).
+    long plainSize = m.storedSize();
+    long size = offsite.encryption().storedSize(plainSize);
     try {
       there
           .repository()
@@ -140,27 +141,25 @@ public final class PushService {
                               }
                             });
                 OutputStream sink =
-                    size < 0
-                        ? target
-                        : new FilterOutputStream(target) {
-                          private long sent;
+                    new FilterOutputStream(target) {
+                      private long sent;
 
-                          @Override
-                          public void write(byte[] b, int off, int len) throws IOException {
-                            sent += len;
-                            if (sent > size) {
-                              // longer than its manifest says: refused before the repository
-                              // sees more bytes than announced
-                              throw checksumFailure(m, "more than " + size, null);
-                            }
-                            out.write(b, off, len);
-                          }
+                      @Override
+                      public void write(byte[] b, int off, int len) throws IOException {
+                        sent += len;
+                        if (sent > plainSize) {
+                          // longer than its manifest says: refused before the repository
+                          // sees more bytes than announced
+                          throw checksumFailure(m, "more than " + plainSize, null);
+                        }
+                        out.write(b, off, len);
+                      }
 
-                          @Override
-                          public void write(int b) throws IOException {
-                            write(new byte[] {(byte) b}, 0, 1);
-                          }
-                        };
+                      @Override
+                      public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                      }
+                    };
                 TappedInputStream source;
                 try (InputStream in = here.openObject(m)) {
                   source = new TappedInputStream(in, Hex.sha256(), sink, progress);

@@ -63,6 +63,14 @@ final class SinglePutStream extends OutputStream {
   private final String bucket;
   private final long size;
   private final BlockingQueue<byte[]> pipe = new ArrayBlockingQueue<>(CHUNKS);
+
+  /**
+   * Chunks the upload thread has sent, for the writer to fill again: the bytes do not stream
+   * through the heap's young generation (the pipe, the one being read, the one held back and the
+   * one being filled are all there are).
+   */
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS + 3);
+
   private final Future<String> put;
   private final AtomicBoolean streamGiven = new AtomicBoolean();
 
@@ -148,7 +156,8 @@ final class SinglePutStream extends OutputStream {
           offer(held);
         }
         held = current;
-        current = new byte[CHUNK];
+        byte[] reused = free.poll();
+        current = reused == null ? new byte[CHUNK] : reused;
         filled = 0;
       }
       int n = Math.min(len, current.length - filled);
@@ -296,6 +305,9 @@ final class SinglePutStream extends OutputStream {
         return -1;
       }
       if (chunk == null || pos == chunk.length) {
+        if (chunk != null && chunk.length == CHUNK) {
+          free.offer(chunk); // read to its end: the writer may fill it again
+        }
         chunk = next();
         pos = 0;
       }
