@@ -291,13 +291,15 @@ public final class S3Repository implements Repository {
   }
 
   /**
-   * Objects of {@link #PART_SIZE} to {@link #SINGLE_PUT_MAX} bytes (unless configured otherwise) go
-   * in one streaming PUT whose last bytes are sent only once the body returned normally (see {@link
-   * SinglePutStream}); the others as {@link #write(String, BodyWriter)} does.
+   * Objects of {@link #PART_SIZE} to {@link #SINGLE_PUT_MAX} bytes (unless configured otherwise),
+   * except with SSE-KMS, go in one streaming PUT whose last bytes are sent only once the body
+   * returned normally (see {@link SinglePutStream}); the others as {@link #write(String,
+   * BodyWriter)} does.
    */
   @Override
   public StoredObject write(String key, long size, BodyWriter body) throws IOException {
-    if (size < PART_SIZE || size > singlePutMax) {
+    // With SSE-KMS the ETag is no MD5: only the parts' Content-MD5 can check the bytes stored.
+    if (size < PART_SIZE || size > singlePutMax || settings.sse().equals("aws:kms")) {
       return Repository.super.write(key, size, body);
     }
     checkKey(key);
