@@ -35,12 +35,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>How the contract holds on S3: an object becomes visible only when its upload completes (a
  * single PUT or a completed multipart upload), so interrupted writes leave no object, only
- * incomplete multipart uploads, which {@link #cleanupIncomplete} aborts. Writes stream through
- * {@link MultipartUploadStream} with memory bounded by {@link #MEMORY_BOUND} whatever the size. The
- * SDK retries throttling, 5xx answers and dropped connections with exponential backoff and jitter
- * ({@link #MAX_ATTEMPTS} attempts per request). A failed request ends as an {@link IOException}
- * naming the object (exit 1: the next run tries again), except refused credentials, a missing
- * bucket and denied access, which retrying cannot cure: those are usage errors (exit 2).
+ * incomplete multipart uploads, which {@link #cleanupIncomplete} aborts. A write of known size up
+ * to {@link #SINGLE_PUT_MAX} streams as one PUT through {@link SinglePutStream} (a pipe of 2 MiB);
+ * the others through {@link MultipartUploadStream} with memory bounded by {@link #MEMORY_BOUND}
+ * whatever the size. The SDK retries throttling, 5xx answers and dropped connections with
+ * exponential backoff and jitter ({@link #MAX_ATTEMPTS} attempts per request). A failed request
+ * ends as an {@link IOException} naming the object (exit 1: the next run tries again), except
+ * refused credentials, a missing bucket and denied access, which retrying cannot cure: those are
+ * usage errors (exit 2).
  *
  * <p>Several hosts must not push the same dataset to the same prefix at once: {@link
  * #cleanupIncomplete} takes every incomplete upload under the prefix it is given as a leftover of
