@@ -71,6 +71,50 @@ public interface Repository extends java.io.Closeable {
    */
   StoredObject write(String key, BodyWriter body) throws IOException;
 
+  /**
+   * {@link #write(String, BodyWriter)} of a body whose size is known in advance, which lets a
+   * driver send it in one request (S3: one streaming {@code PutObject} instead of a multipart
+   * upload). A body that writes another number of bytes fails the write: nothing is stored.
+   *
+   * @param size the exact number of bytes the body writes; negative when unknown
+   */
+  default StoredObject write(String key, long size, BodyWriter body) throws IOException {
+    if (size < 0) {
+      return write(key, body);
+    }
+    return write(
+        key,
+        out -> {
+          long[] count = {0};
+          body.writeTo(
+              new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                  count[0] += len;
+                  if (count[0] > size) {
+                    throw new IOException("more than the " + size + " bytes announced for " + key);
+                  }
+                  out.write(b, off, len);
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                  write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void close() throws IOException {
+                  flush(); // the repository ends the write, not the body
+                }
+              });
+          if (count[0] != size) {
+            // thrown inside the body: nothing is stored
+            throw new IOException(
+                count[0] + " bytes written to " + key + ", " + size + " announced");
+          }
+        });
+  }
+
   /** Deletes one object; a missing object is not an error. */
   void delete(String key) throws IOException;
 

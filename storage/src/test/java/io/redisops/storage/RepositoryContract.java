@@ -84,6 +84,44 @@ public abstract class RepositoryContract {
   }
 
   @Test
+  void aWriteOfAnnouncedSizeStoresExactlyThoseBytesOrNothing() throws IOException {
+    Repository r = repository();
+    int size = 8 * 1024 * 1024 + 3; // more than an S3 part: one streaming PUT there
+    byte[] data = new byte[size];
+    new java.util.Random(1).nextBytes(data);
+    StoredObject a = r.write("ds/a/data", size, out -> out.write(data));
+    assertThat(a.size()).isEqualTo(size);
+    try (InputStream in = r.read("ds/a/data")) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+    // fewer bytes than announced, more, or a body that fails after its last byte: nothing stored
+    assertThatThrownBy(() -> r.write("ds/b/data", size, out -> out.write(data, 0, size - 1)))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () ->
+                r.write(
+                    "ds/c/data",
+                    size,
+                    out -> {
+                      out.write(data);
+                      out.write(1);
+                    }))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () ->
+                r.write(
+                    "ds/d/data",
+                    size,
+                    out -> {
+                      out.write(data);
+                      throw new IOException("the checksum does not match");
+                    }))
+        .hasMessage("the checksum does not match");
+    r.cleanupIncomplete("ds/");
+    assertThat(r.list("ds/")).extracting(StoredObject::key).containsExactly("ds/a/data");
+  }
+
+  @Test
   void deleteRemovesAndToleratesMissing() throws IOException {
     Repository r = repository();
     r.write("ds/a/data", out -> out.write(1));

@@ -28,6 +28,15 @@ public final class EncryptingOutputStream extends OutputStream {
   private int segment;
   private boolean closed;
 
+  /**
+   * The size of what {@code plainSize} bytes become: the header, the bytes, and one tag per segment
+   * (at least one: an empty object still gets its last segment).
+   */
+  public static long encryptedSize(long plainSize) {
+    long segments = Math.max(1, (plainSize + StreamingGcm.SEGMENT - 1) / StreamingGcm.SEGMENT);
+    return StreamingGcm.HEADER_LEN + plainSize + segments * StreamingGcm.TAG_LEN;
+  }
+
   public EncryptingOutputStream(OutputStream out, EncryptionKey key) throws IOException {
     this.out = out;
     try {

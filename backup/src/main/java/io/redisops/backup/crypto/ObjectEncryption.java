@@ -31,6 +31,11 @@ public record ObjectEncryption(Optional<EncryptionKey> key) {
     return key.isPresent() ? new EncryptingOutputStream(out, key.get()) : out;
   }
 
+  /** The size of what {@link #encrypt} makes of {@code plainSize} bytes. */
+  public long storedSize(long plainSize) {
+    return key.isPresent() ? EncryptingOutputStream.encryptedSize(plainSize) : plainSize;
+  }
+
   /** The manifest of a backup stored through {@link #encrypt}. */
   public Manifest describe(Manifest plain) {
     return key.map(k -> plain.encryptedAs(plain.object() + SUFFIX, EncryptionKey.ALGORITHM, k.id()))

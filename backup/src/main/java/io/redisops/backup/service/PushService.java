@@ -114,11 +114,16 @@ public final class PushService {
     Manifest stored = offsite.encryption().describe(m);
     String key = there.objectKey(m.id(), stored.object());
     progress.begin("push " + m.dataset() + "/" + m.id(), m.storedSize());
+    // The size of what is sent is known in advance: the repository may then send it in one request
+    // (S3: one PUT whose last bytes go only once the checks below passed).
+    long plainSize = m.storedSize();
+    long size = offsite.encryption().storedSize(plainSize);
     try {
       there
           .repository()
           .write(
               key,
+              size,
               out -> {
                 OutputStream target =
                     offsite
@@ -135,9 +140,29 @@ public final class PushService {
                                 out.flush(); // the repository ends the upload, not the encryptor
                               }
                             });
+                OutputStream sink =
+                    new FilterOutputStream(target) {
+                      private long sent;
+
+                      @Override
+                      public void write(byte[] b, int off, int len) throws IOException {
+                        sent += len;
+                        if (sent > plainSize) {
+                          // longer than its manifest says: refused before the repository
+                          // sees more bytes than announced
+                          throw checksumFailure(m, "more than " + plainSize, null);
+                        }
+                        out.write(b, off, len);
+                      }
+
+                      @Override
+                      public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                      }
+                    };
                 TappedInputStream source;
                 try (InputStream in = here.openObject(m)) {
-                  source = new TappedInputStream(in, Hex.sha256(), target, progress);
+                  source = new TappedInputStream(in, Hex.sha256(), sink, progress);
                   source.drain();
                 }
                 target.close();
@@ -145,22 +170,7 @@ public final class PushService {
                 if (source.count() != m.storedSize() || !sha256.equals(m.storedSha256())) {
                   // Thrown inside the body: the upload is dropped, a damaged backup is never
                   // copied.
-                  throw RedisOpsException.integrity(
-                      "local backup "
-                          + m.dataset()
-                          + "/"
-                          + m.id()
-                          + " fails its checksum (SHA-256 "
-                          + sha256
-                          + ", "
-                          + source.count()
-                          + " bytes; the manifest says "
-                          + m.storedSha256()
-                          + ", "
-                          + m.storedSize()
-                          + " bytes); not pushed; run 'redis-ops verify "
-                          + m.id()
-                          + "'");
+                  throw checksumFailure(m, Long.toString(source.count()), sha256);
                 }
               });
     } finally {
@@ -175,5 +185,23 @@ public final class PushService {
         there.repository().describe(),
         m.storedSize(),
         stored.encrypted() ? ", encrypted with key " + stored.encryptionKeyId() : "");
+  }
+
+  private static RedisOpsException checksumFailure(Manifest m, String bytes, String sha256) {
+    return RedisOpsException.integrity(
+        "local backup "
+            + m.dataset()
+            + "/"
+            + m.id()
+            + " fails its checksum ("
+            + (sha256 == null ? "" : "SHA-256 " + sha256 + ", ")
+            + bytes
+            + " bytes; the manifest says "
+            + m.storedSha256()
+            + ", "
+            + m.storedSize()
+            + " bytes); not pushed; run 'redis-ops verify "
+            + m.id()
+            + "'");
   }
 }

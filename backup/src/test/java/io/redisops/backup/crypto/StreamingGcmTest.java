@@ -28,7 +28,9 @@ class StreamingGcmTest {
     byte[] plain = bytes(size, size);
     byte[] sealed = encrypt(plain, key);
     assertThat(sealed.length)
-        .isEqualTo(StreamingGcm.HEADER_LEN + size + 16 * Math.max(1, (size + SEG - 1) / SEG));
+        .isEqualTo(StreamingGcm.HEADER_LEN + size + 16 * Math.max(1, (size + SEG - 1) / SEG))
+        // what push announces to the off-site store before it encrypts
+        .isEqualTo(EncryptingOutputStream.encryptedSize(size));
     assertThat(decrypt(sealed, key)).isEqualTo(plain);
   }
 

@@ -116,7 +116,16 @@ abstract class OffsiteContract {
   }
 
   Offsite offsite(S3Settings s, ObjectEncryption encryption, RetentionPolicy retention) {
-    S3Repository repo = new S3Repository(s, Duration.ofSeconds(2));
+    return offsite(s, encryption, retention, S3Repository.SINGLE_PUT_MAX);
+  }
+
+  /**
+   * @param singlePutMax the largest object sent in one PUT (0: every object of a part or more goes
+   *     in a multipart upload)
+   */
+  Offsite offsite(
+      S3Settings s, ObjectEncryption encryption, RetentionPolicy retention, long singlePutMax) {
+    S3Repository repo = new S3Repository(s, Duration.ofSeconds(2), singlePutMax);
     Offsite o =
         new Offsite(
             TestBackupContext.of(repo, tmp.resolve("repo").resolve(".offsite"))
@@ -131,6 +140,12 @@ abstract class OffsiteContract {
   Offsite offsite() {
     return offsite(
         settings(bucket, "backups/prod"), ObjectEncryption.none(), RetentionPolicy.defaults());
+  }
+
+  /** An off-site repository that sends every object of a part or more in a multipart upload. */
+  Offsite multipartOffsite() {
+    return offsite(
+        settings(bucket, "backups/prod"), ObjectEncryption.none(), RetentionPolicy.defaults(), 0);
   }
 
   Manifest backup(Tier... tiers) {
@@ -418,57 +433,80 @@ abstract class OffsiteContract {
       }
       Manifest big = backup(Tier.MANUAL);
       assertThat(big.storedSize()).isGreaterThan(3L * S3Repository.PART_SIZE);
-      Offsite o = offsite();
-      AtomicBoolean stopped = new AtomicBoolean();
-      AtomicLong sent = new AtomicLong();
-      ProgressListener stopHalfway =
-          new ProgressListener() {
-            @Override
-            public void begin(String task, long totalBytes) {}
-
-            @Override
-            public void advance(long bytes) {
-              if (sent.addAndGet(bytes) > big.storedSize() / 2 && !stopped.getAndSet(true)) {
-                stopServer();
-              }
-            }
-
-            @Override
-            public void end() {}
-          };
-      try {
-        assertThatThrownBy(() -> new PushService(local, o).push("ds", false, stopHalfway))
-            .isInstanceOf(RedisOpsException.class)
-            .extracting(e -> ((RedisOpsException) e).exitCode())
-            .isEqualTo(ExitCode.FAILED);
-      } finally {
-        if (stopped.get()) {
-          startServer();
-        }
-      }
-      assertThat(stopped).isTrue();
-      S3Repository repo = (S3Repository) o.remote().repository();
-      assertThat(o.remote().catalog("ds").list()).isEmpty();
+      // A multipart upload, whose abort fails with the server down: the next push cleans it up.
+      Offsite multipart = multipartOffsite();
+      pushWithTheServerStoppedHalfway(multipart, big);
+      S3Repository repo = (S3Repository) multipart.remote().repository();
       assertThat(repo.incompleteUploads("ds/"))
           .as("the failed abort leaves an upload behind")
           .isNotEmpty();
-
-      PushResult next = new PushService(local, o).push("ds", false, ProgressListener.NONE);
+      PushResult next = new PushService(local, multipart).push("ds", false, ProgressListener.NONE);
       assertThat(next.leftoversRemoved()).isPositive();
       assertThat(next.pushed()).extracting(PushResult.Pushed::id).contains(big.id());
       assertThat(repo.incompleteUploads("ds/")).isEmpty();
-      assertThat(
-              new VerifyService(o.remote())
-                  .verify(
-                      "ds",
-                      o.remote().catalog("ds").find(big.id()).orElseThrow(),
-                      ProgressListener.NONE)
-                  .problems())
-          .isEmpty();
+      assertVerifiedOffsite(multipart, big);
+
+      // One streaming PUT cut short: S3 stores nothing of it, so nothing is left to clean up.
+      Offsite single =
+          offsite(settings(bucket, "single"), ObjectEncryption.none(), RetentionPolicy.defaults());
+      pushWithTheServerStoppedHalfway(single, big);
+      S3Repository singleRepo = (S3Repository) single.remote().repository();
+      assertThat(singleRepo.incompleteUploads("ds/")).isEmpty();
+      assertThat(singleRepo.list("ds/")).as("no object of the cut upload").isEmpty();
+      PushResult again = new PushService(local, single).push("ds", false, ProgressListener.NONE);
+      assertThat(again.pushed()).extracting(PushResult.Pushed::id).contains(big.id());
+      assertVerifiedOffsite(single, big);
     } finally {
       r.flushdb();
       r.select(0);
     }
+  }
+
+  private void pushWithTheServerStoppedHalfway(Offsite o, Manifest big) {
+    AtomicBoolean stopped = new AtomicBoolean();
+    AtomicLong sent = new AtomicLong();
+    ProgressListener stopHalfway =
+        new ProgressListener() {
+          @Override
+          public void begin(String task, long totalBytes) {}
+
+          @Override
+          public void advance(long bytes) {
+            if (sent.addAndGet(bytes) > big.storedSize() / 2 && !stopped.getAndSet(true)) {
+              stopServer();
+            }
+          }
+
+          @Override
+          public void end() {}
+        };
+    try {
+      assertThatThrownBy(() -> new PushService(local, o).push("ds", false, stopHalfway))
+          .isInstanceOf(RedisOpsException.class)
+          .extracting(e -> ((RedisOpsException) e).exitCode())
+          .isEqualTo(ExitCode.FAILED);
+    } finally {
+      if (stopped.get()) {
+        startServer();
+      }
+    }
+    assertThat(stopped).isTrue();
+    try {
+      assertThat(o.remote().catalog("ds").list()).isEmpty();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void assertVerifiedOffsite(Offsite o, Manifest m) throws IOException {
+    assertThat(
+            new VerifyService(o.remote())
+                .verify(
+                    "ds",
+                    o.remote().catalog("ds").find(m.id()).orElseThrow(),
+                    ProgressListener.NONE)
+                .problems())
+        .isEmpty();
   }
 
   @Test
@@ -486,51 +524,56 @@ abstract class OffsiteContract {
       assertThat(big.storedSize()).isGreaterThan(2L * S3Repository.PART_SIZE);
       Path object = tmp.resolve("repo").resolve("ds").resolve(big.id()).resolve(big.object());
       assertThat(object).hasSize(big.storedSize());
-      Offsite o = offsite();
-      AtomicBoolean changed = new AtomicBoolean();
-      AtomicLong sent = new AtomicLong();
-      // Once a part is on its way, a byte near the end (not read yet) changes on disk: the one pass
-      // that uploads also hashes, so the SHA-256 at the end differs from the manifest's.
-      ProgressListener changeHalfway =
-          new ProgressListener() {
-            @Override
-            public void begin(String task, long totalBytes) {}
+      byte[] original = Files.readAllBytes(object);
+      // One streaming PUT (the default for an object of this size), then a multipart upload.
+      for (Offsite o : List.of(offsite(), multipartOffsite())) {
+        Files.write(object, original);
+        AtomicBoolean changed = new AtomicBoolean();
+        AtomicLong sent = new AtomicLong();
+        // Once a part is on its way, a byte near the end (not read yet) changes on disk: the one
+        // pass that uploads also hashes, so the SHA-256 at the end differs from the manifest's.
+        ProgressListener changeHalfway =
+            new ProgressListener() {
+              @Override
+              public void begin(String task, long totalBytes) {}
 
-            @Override
-            public void advance(long bytes) {
-              if (sent.addAndGet(bytes) > S3Repository.PART_SIZE + 1 && !changed.getAndSet(true)) {
-                try (java.io.RandomAccessFile f =
-                    new java.io.RandomAccessFile(object.toFile(), "rw")) {
-                  f.seek(big.storedSize() - 100);
-                  int b = f.read();
-                  f.seek(big.storedSize() - 100);
-                  f.write(b ^ 1);
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+              @Override
+              public void advance(long bytes) {
+                if (sent.addAndGet(bytes) > S3Repository.PART_SIZE + 1
+                    && !changed.getAndSet(true)) {
+                  try (java.io.RandomAccessFile f =
+                      new java.io.RandomAccessFile(object.toFile(), "rw")) {
+                    f.seek(big.storedSize() - 100);
+                    int b = f.read();
+                    f.seek(big.storedSize() - 100);
+                    f.write(b ^ 1);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
                 }
               }
-            }
 
-            @Override
-            public void end() {}
-          };
+              @Override
+              public void end() {}
+            };
 
-      PushResult result = new PushService(local, o).push("ds", false, changeHalfway);
+        PushResult result = new PushService(local, o).push("ds", false, changeHalfway);
 
-      assertThat(changed).isTrue();
-      assertThat(result.pushed()).isEmpty();
-      assertThat(result.refused()).extracting(PushResult.Refused::id).containsExactly(big.id());
-      assertThat(result.refused().get(0).reason())
-          .contains("fails its checksum")
-          .contains("the manifest says " + big.storedSha256())
-          // the SHA-256 of what was read, not of nothing (the digest is read once)
-          .doesNotContain("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-      assertThat(o.remote().catalog("ds").list()).isEmpty();
-      S3Repository repo = (S3Repository) o.remote().repository();
-      assertThat(repo.incompleteUploads("ds/"))
-          .as("the multipart upload was aborted, not left behind")
-          .isEmpty();
-      assertThat(repo.list("ds/")).as("no object of the refused backup").isEmpty();
+        assertThat(changed).isTrue();
+        assertThat(result.pushed()).isEmpty();
+        assertThat(result.refused()).extracting(PushResult.Refused::id).containsExactly(big.id());
+        assertThat(result.refused().get(0).reason())
+            .contains("fails its checksum")
+            .contains("the manifest says " + big.storedSha256())
+            // the SHA-256 of what was read, not of nothing (the digest is read once)
+            .doesNotContain("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(o.remote().catalog("ds").list()).isEmpty();
+        S3Repository repo = (S3Repository) o.remote().repository();
+        assertThat(repo.incompleteUploads("ds/"))
+            .as("the multipart upload was aborted, not left behind")
+            .isEmpty();
+        assertThat(repo.list("ds/")).as("no object of the refused backup").isEmpty();
+      }
     } finally {
       r.flushdb();
       r.select(0);

@@ -35,12 +35,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>How the contract holds on S3: an object becomes visible only when its upload completes (a
  * single PUT or a completed multipart upload), so interrupted writes leave no object, only
- * incomplete multipart uploads, which {@link #cleanupIncomplete} aborts. Writes stream through
- * {@link MultipartUploadStream} with memory bounded by {@link #MEMORY_BOUND} whatever the size. The
- * SDK retries throttling, 5xx answers and dropped connections with exponential backoff and jitter
- * ({@link #MAX_ATTEMPTS} attempts per request). A failed request ends as an {@link IOException}
- * naming the object (exit 1: the next run tries again), except refused credentials, a missing
- * bucket and denied access, which retrying cannot cure: those are usage errors (exit 2).
+ * incomplete multipart uploads, which {@link #cleanupIncomplete} aborts. A write of known size up
+ * to {@link #SINGLE_PUT_MAX} streams as one PUT through {@link SinglePutStream} (a pipe of 2 MiB);
+ * the others through {@link MultipartUploadStream} with memory bounded by {@link #MEMORY_BOUND}
+ * whatever the size. The SDK retries throttling, 5xx answers and dropped connections with
+ * exponential backoff and jitter ({@link #MAX_ATTEMPTS} attempts per request). A failed request
+ * ends as an {@link IOException} naming the object (exit 1: the next run tries again), except
+ * refused credentials, a missing bucket and denied access, which retrying cannot cure: those are
+ * usage errors (exit 2).
  *
  * <p>Several hosts must not push the same dataset to the same prefix at once: {@link
  * #cleanupIncomplete} takes every incomplete upload under the prefix it is given as a leftover of
@@ -63,11 +65,20 @@ public final class S3Repository implements Repository {
    */
   public static final long MEMORY_BOUND = (long) (PARALLEL_PARTS + 1) * PART_SIZE;
 
+  /**
+   * The largest object written in one streaming {@code PutObject} when its size is known in advance
+   * ({@link #write(String, long, BodyWriter)}); larger ones, and those of unknown size, go in a
+   * multipart upload of {@link #PART_SIZE} parts. One PUT is read once, holds no part in memory and
+   * leaves the store nothing to join; a multipart upload retries a failed part alone.
+   */
+  public static final long SINGLE_PUT_MAX = 1L << 30;
+
   static final int MAX_ATTEMPTS = 5;
 
   private final S3Settings settings;
   private final S3Client client;
   private final ExecutorService uploads;
+  private final long singlePutMax;
 
   public S3Repository(S3Settings settings) {
     this(settings, Duration.ofSeconds(10));
@@ -77,7 +88,16 @@ public final class S3Repository implements Repository {
    * @param connectTimeout how long to wait for a TCP connection to the endpoint
    */
   public S3Repository(S3Settings settings, Duration connectTimeout) {
+    this(settings, connectTimeout, SINGLE_PUT_MAX);
+  }
+
+  /**
+   * @param singlePutMax the largest object sent in one PUT (tests: 0 makes every object of {@link
+   *     #PART_SIZE} or more a multipart upload)
+   */
+  public S3Repository(S3Settings settings, Duration connectTimeout, long singlePutMax) {
     this.settings = settings;
+    this.singlePutMax = singlePutMax;
     var builder =
         S3Client.builder()
             .region(Region.of(settings.region()))
@@ -268,6 +288,49 @@ public final class S3Repository implements Repository {
     } finally {
       if (!done) {
         upload.abort();
+      }
+    }
+  }
+
+  /**
+   * Objects of {@link #PART_SIZE} to {@link #SINGLE_PUT_MAX} bytes (unless configured otherwise),
+   * except with SSE-KMS, go in one streaming PUT whose last bytes are sent only once the body
+   * returned normally (see {@link SinglePutStream}); the others as {@link #write(String,
+   * BodyWriter)} does.
+   */
+  @Override
+  public StoredObject write(String key, long size, BodyWriter body) throws IOException {
+    // With SSE-KMS the ETag is no MD5: only the parts' Content-MD5 can check the bytes stored.
+    if (size < PART_SIZE || size > singlePutMax || settings.sse().equals("aws:kms")) {
+      return Repository.super.write(key, size, body);
+    }
+    checkKey(key);
+    SinglePutStream upload = new SinglePutStream(this, client, uploads, key, size);
+    boolean done = false;
+    Throwable failure = null;
+    try {
+      body.writeTo(
+          new java.io.FilterOutputStream(upload) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              out.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+              // the body must not end the upload: only a body that returned normally may complete
+              // it
+            }
+          });
+      StoredObject stored = upload.complete();
+      done = true;
+      return stored;
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      throw e;
+    } finally {
+      if (!done) {
+        upload.abort(failure);
       }
     }
   }

@@ -1,0 +1,351 @@
+package io.redisops.storage.s3;
+
+import io.redisops.storage.StoredObject;
+import io.redisops.text.Hex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+
+/**
+ * One upload of an object whose size is known in advance, as a single streaming {@code PutObject}:
+ * the bytes the writer gives go through a small bounded pipe to an upload thread that sends them,
+ * so nothing is stored twice (no parts to keep in memory, and no parts for the store to join when
+ * the upload completes) and the object is read once.
+ *
+ * <p>The last bytes are held back until {@link #complete()}: the store receives the full {@code
+ * Content-Length} only once the writer returned normally (its own checks, such as the SHA-256 of
+ * the local object against its manifest, passed). A writer that fails, or writes more or fewer
+ * bytes than announced, ends the request short of its length, and S3 stores nothing for a request
+ * whose body is incomplete; the request is not retried (its body cannot be replayed). The MD5 of
+ * the bytes sent is computed by the upload thread as it reads them and compared with the stored
+ * object's ETag, and its size with the announced one, after the upload.
+ */
+final class SinglePutStream extends OutputStream {
+  private static final Logger log = LoggerFactory.getLogger(SinglePutStream.class);
+
+  /** Size of the pipe's chunks. */
+  static final int CHUNK = 256 * 1024;
+
+  /** Chunks the pipe holds at most: the writer waits when the upload thread lags. */
+  static final int CHUNKS = 8;
+
+  /** The request's retries are off: a streamed body cannot be sent twice. */
+  private static final SdkPlugin NO_RETRIES =
+      config -> config.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+
+  private final S3Repository repo;
+  private final S3Client client;
+  private final String key;
+  private final String fullKey;
+  private final String bucket;
+  private final long size;
+  private final BlockingQueue<byte[]> pipe = new ArrayBlockingQueue<>(CHUNKS);
+
+  /**
+   * Chunks the upload thread has sent, for the writer to fill again: the bytes do not stream
+   * through the heap's young generation (the pipe, the one being read, the one held back and the
+   * one being filled are all there are).
+   */
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS + 3);
+
+  private final Future<String> put;
+  private final AtomicBoolean streamGiven = new AtomicBoolean();
+
+  /** Set when the writer failed: the upload thread ends the request short. */
+  private volatile Throwable failed;
+
+  /** The full chunk waiting for more bytes (the last one goes only at {@link #complete()}). */
+  private byte[] held;
+
+  private byte[] current = new byte[CHUNK];
+  private int filled;
+  private long written;
+  private boolean finished;
+
+  /** The MD5 of what the upload thread sent; set when the PUT returned. */
+  private volatile byte[] md5;
+
+  SinglePutStream(
+      S3Repository repo, S3Client client, ExecutorService executor, String key, long size) {
+    this.repo = repo;
+    this.client = client;
+    this.key = key;
+    this.fullKey = repo.fullKey(key);
+    this.bucket = repo.settings().bucket();
+    this.size = size;
+    S3Settings s = repo.settings();
+    PutObjectRequest.Builder request =
+        PutObjectRequest.builder()
+            .bucket(bucket)
+            .key(fullKey)
+            .contentLength(size)
+            .overrideConfiguration(o -> o.plugins(List.of(NO_RETRIES)));
+    if (!s.storageClass().equals("STANDARD")) {
+      request.storageClass(StorageClass.fromValue(s.storageClass()));
+    }
+    if (!s.sse().equals("none")) {
+      request.serverSideEncryption(ServerSideEncryption.fromValue(s.sse()));
+      s.kmsKeyId().ifPresent(request::ssekmsKeyId);
+    }
+    PutObjectRequest built = request.build();
+    this.put =
+        executor.submit(
+            () ->
+                client
+                    .putObject(
+                        built,
+                        RequestBody.fromContentProvider(
+                            () -> {
+                              if (!streamGiven.compareAndSet(false, true)) {
+                                // Never reached with retries off; a second stream would be empty.
+                                throw new IllegalStateException(
+                                    "the body of " + repo.uri(key) + " cannot be sent twice");
+                              }
+                              return new PipeInput();
+                            },
+                            size,
+                            "application/octet-stream"))
+                    .eTag());
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    if (finished) {
+      throw new IOException("upload of " + repo.uri(key) + " already ended");
+    }
+    if (written + len > size) {
+      throw new IOException(
+          "more bytes written to "
+              + repo.uri(key)
+              + " than the "
+              + size
+              + " announced; nothing stored");
+    }
+    while (len > 0) {
+      if (filled == current.length) {
+        // a full chunk goes only once more bytes follow: the last one waits for complete()
+        if (held != null) {
+          offer(held);
+        }
+        held = current;
+        byte[] reused = free.poll();
+        current = reused == null ? new byte[CHUNK] : reused;
+        filled = 0;
+      }
+      int n = Math.min(len, current.length - filled);
+      System.arraycopy(b, off, current, filled, n);
+      filled += n;
+      off += n;
+      len -= n;
+      written += n;
+    }
+  }
+
+  /** Sends the held-back bytes, waits for the PUT and checks the stored object. */
+  StoredObject complete() throws IOException {
+    finished = true;
+    if (written != size) {
+      throw new IOException(
+          written
+              + " bytes written to "
+              + repo.uri(key)
+              + ", "
+              + size
+              + " announced; nothing stored");
+    }
+    if (held != null) {
+      offer(held);
+      held = null;
+    }
+    if (filled > 0) {
+      offer(java.util.Arrays.copyOf(current, filled));
+    }
+    String sentEtag = await();
+    S3Settings s = repo.settings();
+    try {
+      HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(fullKey));
+      String expected = Hex.of(md5);
+      String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
+      if (head.contentLength() != size) {
+        discard();
+        throw new IOException(
+            "stored object "
+                + repo.uri(key)
+                + " has "
+                + head.contentLength()
+                + " bytes, "
+                + size
+                + " were sent; removed");
+      }
+      // With SSE-KMS (or a store that computes ETags its own way) the ETag is not an MD5.
+      if (!s.sse().equals("aws:kms") && etag.matches("[0-9a-f]{32}") && !etag.equals(expected)) {
+        discard();
+        throw new IOException(
+            "stored object "
+                + repo.uri(key)
+                + " has checksum (ETag) "
+                + etag
+                + ", expected "
+                + expected
+                + " from the bytes sent; removed");
+      }
+      log.debug("stored {} ({} bytes, ETag {} / {})", repo.uri(key), size, etag, sentEtag);
+      return new StoredObject(
+          key, size, head.lastModified() == null ? Instant.now() : head.lastModified());
+    } catch (SdkException e) {
+      throw S3Errors.translate(e, "write object", repo.uri(key), s);
+    }
+  }
+
+  /** Gives up: the request ends short of its length (nothing stored), and its thread ends. */
+  void abort(Throwable cause) {
+    finished = true;
+    failed = cause == null ? new IOException("upload abandoned") : cause;
+    pipe.clear(); // a writer blocked in offer() is this thread, so nothing waits to add more
+    try {
+      put.get();
+    } catch (InterruptedException e) {
+      put.cancel(true);
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // expected: the request failed because its body did
+      log.debug("upload of {} abandoned: {}", repo.uri(key), e.getCause().toString());
+    }
+  }
+
+  private void discard() {
+    try {
+      client.deleteObject(b -> b.bucket(bucket).key(fullKey));
+    } catch (SdkException e) {
+      log.warn(
+          "unable to remove the damaged object {}: {}", repo.uri(key), S3Errors.rootMessage(e));
+    }
+  }
+
+  private void offer(byte[] chunk) throws IOException {
+    try {
+      while (!pipe.offer(chunk, 1, TimeUnit.SECONDS)) {
+        if (put.isDone()) {
+          await(); // the request failed early (refused, unreachable): report that
+          throw new IOException("upload of " + repo.uri(key) + " ended before its body was sent");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("upload of " + repo.uri(key) + " interrupted");
+    }
+  }
+
+  private String await() throws IOException {
+    try {
+      return put.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("upload of " + repo.uri(key) + " interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof SdkException sdk) {
+        throw S3Errors.translate(sdk, "write object", repo.uri(key), repo.settings());
+      }
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException("unable to upload " + repo.uri(key) + ": " + c, c);
+    }
+  }
+
+  /** What the upload thread reads: the pipe's chunks, hashed (MD5) on the way. */
+  private final class PipeInput extends InputStream {
+    private final MessageDigest digest = md5Digest();
+    private byte[] chunk;
+    private int pos;
+    private long sent;
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (sent == size) {
+        return -1;
+      }
+      if (chunk == null || pos == chunk.length) {
+        if (chunk != null && chunk.length == CHUNK) {
+          free.offer(chunk); // read to its end: the writer may fill it again
+        }
+        chunk = next();
+        pos = 0;
+      }
+      int n = Math.min(len, chunk.length - pos);
+      System.arraycopy(chunk, pos, b, off, n);
+      digest.update(chunk, pos, n);
+      pos += n;
+      sent += n;
+      if (sent == size) {
+        md5 = digest.digest(); // the body's last byte: the SDK may stop reading at Content-Length
+      }
+      return n;
+    }
+
+    private byte[] next() throws IOException {
+      try {
+        while (true) {
+          Throwable f = failed;
+          if (f != null) {
+            throw new IOException("upload of " + repo.uri(key) + " abandoned: " + f, f);
+          }
+          byte[] c = pipe.poll(200, TimeUnit.MILLISECONDS);
+          if (c != null) {
+            return c;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("upload of " + repo.uri(key) + " interrupted");
+      }
+    }
+  }
+
+  private static MessageDigest md5Digest() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has MD5", e);
+    }
+  }
+}
