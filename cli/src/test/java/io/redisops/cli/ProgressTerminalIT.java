@@ -45,12 +45,20 @@ class ProgressTerminalIT {
     redis =
         RedisServer.builder()
             .dir(dir)
-            .config("appendonly", "yes")
             .config("pidfile", "\"" + dir.resolve("redis.pid") + "\"")
             // a restarted server loads slowly, and answers INFO between small chunks while it does
             .config("key-load-delay", "100")
             .config("loading-process-events-interval-bytes", "1024")
             .start();
+    // AOF on at runtime only: the restore then loads the RDB and rewrites the AOF while serving,
+    // whose progress is shown (with AOF on in the config file the RDB would become the AOF's base)
+    redis.sync().configSet("appendonly", "yes");
+    io.redisops.testkit.Await.until(
+        java.time.Duration.ofSeconds(30),
+        "the AOF switched on at runtime to be written",
+        () ->
+            "1".equals(redis.info("persistence", "aof_enabled"))
+                && "0".equals(redis.info("persistence", "aof_rewrite_in_progress")));
     Map<String, String> batch = new HashMap<>();
     for (int i = 0; i < KEYS; i++) {
       batch.put("key:" + i, "value:" + i);
