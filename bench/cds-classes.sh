@@ -214,13 +214,14 @@ run restore --latest --yes
 run restore --at now --yes
 
 # the list: classes of the built-in loaders, without the ones generated at run time (lambda forms and proxies,
-# hidden classes, reflection accessors), which no Class.forName finds
+# hidden classes, reflection accessors, JFR's event handlers), which no Class.forName finds
 {
   echo "# The classes the data commands load (bench/cds-classes.sh: $n commands against a throwaway redis-server"
   echo "# $(redis-server --version | cut -d' ' -f1-3) and S3Proxy; $(java -version 2>&1 | head -1);"
   echo "# redis-ops $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). Generated: regenerate, do not edit."
   cat "$work"/cl/*.lst | grep -v '^@' | grep -v '^#' | awk '{print $1}' |
-    grep -v -e '/0x' -e '\$\$Lambda' -e '\$Proxy[0-9]' -e '^jdk/internal/reflect/Generated' -e '^com/sun/proxy/' |
+    grep -v -e '/0x' -e '\$\$Lambda' -e '\$Proxy[0-9]' -e '^jdk/internal/reflect/Generated' -e '^com/sun/proxy/' \
+      -e '^jdk/jfr/internal/handlers/' |
     tr / . | LC_ALL=C sort -u
 } >"$out.tmp"
 mv -f "$out.tmp" "$out"
