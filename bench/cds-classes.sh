@@ -2,10 +2,11 @@
 # Records the class list of the data commands' class-data-sharing archive: bench/cds-classes.sh [--keep]
 #
 # Writes cli/src/main/resources/io/redisops/cli/cds-classes.txt: every class (ours, the libraries', the JDK's) that the
-# commands which move data (and check, sentinel, archive status) load in real runs, one binary name a line, sorted. make-cds-archive's second training run
-# (CdsTraining --data) loads these classes without initialising them before its usual commands, and the JVM dumps
-# them into redis-ops-data.jsa, the archive the launcher gives those commands; this file is how that archive gets
-# them without a Redis or S3 server at archive-making time (the package phase, the Debian postinst on a user's host).
+# commands which move data (and check, sentinel, archive status) load in real runs, one binary name a line, sorted.
+# make-cds-archive's second training run (CdsTraining --data) loads these classes without initialising them before
+# its usual commands, and the JVM dumps them into redis-ops-data.jsa, the archive the launcher gives push, fetch, the
+# daemon, sentinel and --where/--from offsite (the commands that load the AWS SDK or Lettuce); this file is how that
+# archive gets them without a Redis or S3 server at archive-making time (the package phase, the Debian postinst).
 # Regenerate it (and commit the result) after a change that makes those commands load other classes: a dependency
 # upgrade, a new command or code path of backup/restore/push/fetch/verify/import/drill/aof/daemon. Names that no
 # longer exist are skipped by the training run, so an outdated list only costs start-up time, never a failure.

@@ -23,13 +23,13 @@ import java.util.stream.Stream;
  * JDK 17 archives only the classes one run loaded.
  *
  * <p>With {@code --data} (the run of {@code redis-ops-data.jsa}, the archive the launcher gives the
- * commands that move data) it first loads, without initialising them, the classes of {@link
- * #CLASS_LIST}: those the commands that move data loaded in real runs (backup by BGSAVE and by
- * replication, restore, push and fetch, verify, the daemon: Lettuce, Netty, Reactor, zstd-jni, the
- * AWS SDK, ours), recorded by {@code bench/cds-classes.sh} against a throwaway server, since this
- * run must never reach a Redis or S3 server. Names that no longer resolve (a dependency upgraded)
- * are skipped: the archive then lacks them and those commands load them from the jar, as without an
- * archive.
+ * commands that load the AWS SDK or Lettuce) it first loads, without initialising them, the classes
+ * of {@link #CLASS_LIST}: those the commands that move data loaded in real runs (backup by BGSAVE
+ * and by replication, restore, push and fetch, verify, the daemon: Lettuce, Netty, Reactor,
+ * zstd-jni, the AWS SDK, ours), recorded by {@code bench/cds-classes.sh} against a throwaway
+ * server, since this run must never reach a Redis or S3 server. Names that no longer resolve (a
+ * dependency upgraded) are skipped: the archive then lacks them and those commands load them from
+ * the jar, as without an archive.
  */
 public final class CdsTraining {
   static final String DATASET = "cds-training";

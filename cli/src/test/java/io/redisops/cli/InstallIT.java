@@ -62,14 +62,14 @@ class InstallIT {
             null);
     assertThat(traced.exit).as(traced.output).isZero();
     assertThat(traced.output).contains("io.redisops.cli.Main source: shared objects file");
-    // a command that moves data starts with the data commands' archive, and Main comes from it
+    // an off-site command starts with the data commands' archive, and Main comes from it
     Run data =
         sh(
             List.of(
                 "env",
                 "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xlog:cds -Xlog:class+load",
                 link.toString(),
-                "backup",
+                "push",
                 "--help"),
             tmp,
             null);
