@@ -1,8 +1,12 @@
 package io.redisops.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +21,31 @@ import java.util.stream.Stream;
  * a scratch repository holding one backup, so that the archive also holds what reading and printing
  * manifests needs (Jackson alone is some 650 classes). Output is discarded. Written by hand because
  * JDK 17 archives only the classes one run loaded.
+ *
+ * <p>With {@code --data} (the run of {@code redis-ops-data.jsa}, the archive the launcher gives the
+ * commands that load the AWS SDK or Lettuce) it first loads, without initialising them, the classes
+ * of {@link #CLASS_LIST}: those the commands that move data loaded in real runs (backup by BGSAVE
+ * and by replication, restore, push and fetch, verify, the daemon: Lettuce, Netty, Reactor,
+ * zstd-jni, the AWS SDK, ours), recorded by {@code bench/cds-classes.sh} against a throwaway
+ * server, since this run must never reach a Redis or S3 server. Names that no longer resolve (a
+ * dependency upgraded) are skipped: the archive then lacks them and those commands load them from
+ * the jar, as without an archive.
  */
 public final class CdsTraining {
   static final String DATASET = "cds-training";
   static final String BACKUP = "20260101T000000Z";
 
+  /**
+   * The recorded class list: one binary name a line; blank lines and {@code #} comments skipped.
+   */
+  static final String CLASS_LIST = "cds-classes.txt";
+
   private CdsTraining() {}
 
   public static void main(String[] args) throws IOException {
+    if (List.of(args).contains("--data")) {
+      preload(CdsTraining.class.getClassLoader());
+    }
     Path dir = Files.createTempDirectory("redis-ops-cds-");
     try {
       train(dir);
@@ -35,6 +56,43 @@ public final class CdsTraining {
         }
       }
     }
+  }
+
+  /**
+   * Loads the classes of {@link #CLASS_LIST} through {@code loader} without initialising them (no
+   * static initialiser runs: none opens a connection or starts a thread here); the number loaded.
+   */
+  static int preload(ClassLoader loader) {
+    int loaded = 0;
+    for (String name : classList()) {
+      try {
+        Class.forName(name, false, loader);
+        loaded++;
+      } catch (ClassNotFoundException | LinkageError e) {
+        // gone or changed with a dependency upgrade: the archive does without it
+      }
+    }
+    return loaded;
+  }
+
+  /** The names of {@link #CLASS_LIST}, in its order; none when the resource is missing. */
+  static List<String> classList() {
+    List<String> names = new ArrayList<>();
+    try (InputStream in = CdsTraining.class.getResourceAsStream(CLASS_LIST)) {
+      if (in == null) {
+        return names;
+      }
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        String name = line.strip();
+        if (!name.isEmpty() && !name.startsWith("#")) {
+          names.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return names;
   }
 
   /** Runs the commands on a repository in {@code dir}; their exit codes, in order. */

@@ -3,6 +3,8 @@ package io.redisops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +32,43 @@ class CdsTrainingTest {
     assertThat(archive.error()).isNull();
     assertThat(archive.archived()).isTrue();
     assertThat(archive.to()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:01Z"));
+  }
+
+  /**
+   * The recorded class list of the data commands' archive is there, holds what those commands load
+   * (ours, Lettuce, Netty, zstd-jni, the AWS SDK) and still names classes of this class path: one
+   * that a refactoring or a dependency upgrade left mostly stale needs bench/cds-classes.sh run
+   * again (CONTRIBUTING.md).
+   */
+  @Test
+  void theDataCommandsClassListResolvesOnTheClassPath() {
+    List<String> names = CdsTraining.classList();
+    assertThat(names)
+        .as("cds-classes.txt")
+        .hasSizeGreaterThan(1000)
+        .doesNotHaveDuplicates()
+        .contains(
+            "io.redisops.backup.rdb.RdbAnalyzer",
+            "io.lettuce.core.RedisClient",
+            "io.netty.bootstrap.Bootstrap",
+            "com.github.luben.zstd.ZstdOutputStream",
+            "software.amazon.awssdk.services.s3.S3Client");
+    assertThat(names.stream().filter(n -> !n.matches("[\\w$]+(\\.[\\w$]+)+")).toList())
+        .as("names of cds-classes.txt that are no binary class names")
+        .isEmpty();
+    List<String> missing = new ArrayList<>();
+    for (String name : names) {
+      try {
+        Class.forName(name, false, getClass().getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        missing.add(name);
+      }
+    }
+    // a few may go with a dependency's internals; more means the list is out of date
+    assertThat(missing)
+        .as("names of cds-classes.txt that no longer resolve (run bench/cds-classes.sh)")
+        .hasSizeLessThan(names.size() / 20);
+    assertThat(CdsTraining.preload(getClass().getClassLoader()))
+        .isEqualTo(names.size() - missing.size());
   }
 }

@@ -40,6 +40,9 @@ class InstallIT {
     assertThat(prefix.resolve("lib/redis-ops/redis-ops.jsa"))
         .as("the class-data-sharing archive make-cds-archive writes")
         .isNotEmptyFile();
+    assertThat(prefix.resolve("lib/redis-ops/redis-ops-data.jsa"))
+        .as("the data commands' class-data-sharing archive make-cds-archive writes")
+        .isNotEmptyFile();
     Path link = prefix.resolve("bin/redis-ops");
     assertThat(Files.isSymbolicLink(link)).as("%s is a symlink", link).isTrue();
 
@@ -59,6 +62,21 @@ class InstallIT {
             null);
     assertThat(traced.exit).as(traced.output).isZero();
     assertThat(traced.output).contains("io.redisops.cli.Main source: shared objects file");
+    // an off-site command starts with the data commands' archive, and Main comes from it
+    Run data =
+        sh(
+            List.of(
+                "env",
+                "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xlog:cds -Xlog:class+load",
+                link.toString(),
+                "push",
+                "--help"),
+            tmp,
+            null);
+    assertThat(data.exit).as(data.output).isZero();
+    assertThat(data.output)
+        .containsPattern("Opened archive \\S*/lib/redis-ops/redis-ops-data\\.jsa")
+        .contains("io.redisops.cli.Main source: shared objects file (top)");
 
     // the way an operator types it: found through PATH, started from an unrelated folder
     Run byName = sh(List.of("sh", "-c", "redis-ops --version"), tmp, prefix.resolve("bin"));

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -84,7 +85,7 @@ final class RedisOpsProcess {
       List<String> command = new ArrayList<>(wrapper);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       boolean coverage = wrapper.isEmpty() && Boolean.getBoolean("redisops.it.cliCoverage");
-      command.addAll(jvmOptions(!coverage));
+      command.addAll(jvmOptions(!coverage, args));
       if (coverage) {
         coverageAgent().ifPresent(command::add);
       }
@@ -132,7 +133,7 @@ final class RedisOpsProcess {
       List<String> words =
           new ArrayList<>(
               List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      words.addAll(jvmOptions(true));
+      words.addAll(jvmOptions(true, args));
       words.addAll(List.of("-jar", jar().toString()));
       words.addAll(args);
       for (String w : words) {
@@ -184,16 +185,25 @@ final class RedisOpsProcess {
     }
   }
 
+  /** The words for which the launcher (src/main/dist/redis-ops) takes redis-ops-data.jsa. */
+  private static final Set<String> DATA_ARCHIVE_WORDS =
+      Set.of("push", "fetch", "daemon", "sentinel", "offsite");
+
   /**
    * The CLI's JVM options in tests: the launcher's default (serial GC), the class-data-sharing
-   * archive the package phase made next to the jar (as the launcher uses it; not with the coverage
-   * agent, whose classes it does not hold), and only the C1 compiler: a command in a test handles
-   * little data, and the C2 compiler's work was most of each short run's CPU, which the suite's
-   * many CLI runs share two cores for.
+   * archive the package phase made next to the jar, chosen by the command's words as the launcher
+   * chooses it (not with the coverage agent, whose classes it does not hold), and only the C1
+   * compiler: a command in a test handles little data, and the C2 compiler's work was most of each
+   * short run's CPU, which the suite's many CLI runs share two cores for.
    */
-  private static List<String> jvmOptions(boolean archive) {
+  private static List<String> jvmOptions(boolean archive, List<String> args) {
     List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    Path jsa = moduleDir().resolve("target").resolve("redis-ops.jsa");
+    Path target = moduleDir().resolve("target");
+    Path jsa = target.resolve("redis-ops.jsa");
+    if (args.stream().anyMatch(DATA_ARCHIVE_WORDS::contains)
+        && Files.isRegularFile(target.resolve("redis-ops-data.jsa"))) {
+      jsa = target.resolve("redis-ops-data.jsa");
+    }
     if (archive && Files.isRegularFile(jsa)) {
       options.addAll(
           List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
