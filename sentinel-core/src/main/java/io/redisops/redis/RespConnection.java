@@ -216,6 +216,17 @@ public final class RespConnection implements Closeable {
   }
 
   private String line() throws IOException {
+    return readLine(in, server, MAX_LINE);
+  }
+
+  /**
+   * One RESP line up to CRLF, without it; bounded so that a peer that is not Redis cannot make us
+   * buffer forever. Also what the replication capture reads its handshake replies with.
+   *
+   * @param server the server as shown in messages (no password)
+   * @throws EOFException the connection ended before the line did
+   */
+  public static String readLine(InputStream in, String server, int maxLine) throws IOException {
     StringBuilder sb = new StringBuilder();
     int c;
     while ((c = in.read()) != -1) {
@@ -231,17 +242,18 @@ public final class RespConnection implements Closeable {
       } else {
         sb.append((char) c);
       }
-      if (sb.length() > MAX_LINE) {
+      if (sb.length() > maxLine) {
         throw RedisOpsException.failed(
             "Redis at "
                 + server
                 + " sent a reply line longer than "
-                + MAX_LINE
+                + maxLine
                 + " bytes; is it a Redis server?",
             null);
       }
     }
-    throw new EOFException("connection closed by the server in the middle of a reply");
+    throw new EOFException(
+        "Redis at " + server + " closed the connection in the middle of a reply");
   }
 
   private static String printable(String s) {

@@ -96,33 +96,7 @@ record RdbBulkHeader(long declaredLength, byte[] eofMark) {
    * forever.
    */
   static String readLine(InputStream in, String server) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\r') {
-        int lf = in.read();
-        if (lf == '\n') {
-          return sb.toString();
-        }
-        if (lf == -1) {
-          break;
-        }
-        sb.append('\r').append((char) lf);
-      } else {
-        sb.append((char) c);
-      }
-      if (sb.length() > MAX_LINE) {
-        throw RedisOpsException.failed(
-            "Redis at "
-                + server
-                + " sent a reply line longer than "
-                + MAX_LINE
-                + " bytes; is it a Redis server?",
-            null);
-      }
-    }
-    throw new EOFException(
-        "Redis at " + server + " closed the connection in the middle of a reply");
+    return io.redisops.redis.RespConnection.readLine(in, server, MAX_LINE);
   }
 
   private static String printable(String s) {

@@ -46,6 +46,26 @@ final class AofBaseStep implements RestoreStep {
 
   @Override
   public String run(RestoreRun r) throws IOException {
+    AofLayout l = takeBase(r);
+    try (FileChannel ch =
+        FileChannel.open(
+            l.incr(),
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE))) {
+      ch.force(true);
+    }
+    Files.setPosixFilePermissions(l.incr(), PosixFilePermissions.fromString("rw-------"));
+    l.writeManifest();
+    return "laid out " + l.dir() + "/ with the backup as its base";
+  }
+
+  /**
+   * Creates the layout's folder and moves the verified RDB into it as the base (or, resumed after
+   * that move, checks that the base is the backup): the first move of every AOF layout.
+   */
+  static AofLayout takeBase(RestoreRun r) throws IOException {
     AofLayout l = r.aofLayout();
     l.createDir();
     if (Files.exists(r.staging())) {
@@ -59,18 +79,7 @@ final class AofBaseStep implements RestoreStep {
       throw RedisOpsException.failed(
           "the verified RDB " + r.staging() + " is gone and " + l.base() + " is not the backup");
     }
-    try (FileChannel ch =
-        FileChannel.open(
-            l.incr(),
-            Set.of(
-                StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE))) {
-      ch.force(true);
-    }
-    Files.setPosixFilePermissions(l.incr(), PosixFilePermissions.fromString("rw-------"));
-    l.writeManifest();
-    return "laid out " + l.dir() + "/ with the backup as its base";
+    return l;
   }
 
   @Override

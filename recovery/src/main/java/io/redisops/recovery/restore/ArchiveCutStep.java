@@ -84,19 +84,7 @@ final class ArchiveCutStep implements RestoreStep {
               + String.join(", ", p.segments())
               + "); give the same --from and configuration, or run 'restore --rollback'");
     }
-    AofLayout l = layout(r);
-    l.createDir();
-    if (Files.exists(r.staging())) {
-      Files.move(
-          r.staging(),
-          l.base(),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } else if (!Files.isRegularFile(l.base())
-        || !Quarantine.sha256(l.base()).equals(r.backup().rawSha256())) {
-      throw RedisOpsException.failed(
-          "the verified RDB " + r.staging() + " is gone and " + l.base() + " is not the backup");
-    }
+    AofLayout l = AofBaseStep.takeBase(r);
     Path tmp = l.incr().resolveSibling(l.incr().getFileName() + ".part");
     StreamCut.Result cut;
     try (OutputStream out =
