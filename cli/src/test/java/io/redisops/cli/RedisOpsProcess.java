@@ -187,7 +187,7 @@ final class RedisOpsProcess {
 
   /** The words for which the launcher (src/main/dist/redis-ops) takes redis-ops-data.jsa. */
   private static final Set<String> DATA_ARCHIVE_WORDS =
-      Set.of("push", "fetch", "daemon", "sentinel", "offsite");
+      Set.of("push", "fetch", "sentinel", "offsite");
 
   /**
    * The CLI's JVM options in tests: the launcher's default (serial GC), the class-data-sharing
