@@ -251,6 +251,24 @@ class SentinelSwitchoverIT {
               RedisServer m = group.currentMaster();
               return m != null && m != victim ? m : null;
             });
+    // the backup asks the sentinels: wait until every one names the heir, its failover over (one
+    // that still reports the old master with failover_in_progress makes the backup refuse)
+    Await.until(
+        Duration.ofSeconds(60),
+        "every sentinel to name " + heir + " as master, flags 'master' only",
+        () ->
+            group.sentinels().stream()
+                .filter(io.redisops.testkit.RedisProcess::isAlive)
+                .allMatch(
+                    s -> {
+                      List<?> addr = (List<?>) s.sentinel("get-master-addr-by-name", "mymaster");
+                      List<?> fields = (List<?>) s.sentinel("master", "mymaster");
+                      int flags = fields.indexOf("flags");
+                      return addr != null
+                          && String.valueOf(heir.port()).equals(addr.get(1))
+                          && flags >= 0
+                          && "master".equals(fields.get(flags + 1));
+                    }));
 
     RedisOpsProcess.Result r = RedisOpsProcess.run("-c", config.toString(), "--json", "backup");
     assertThat(r.exitCode()).as(r.describe()).isZero();
