@@ -68,7 +68,24 @@ class CdsTrainingTest {
     assertThat(missing)
         .as("names of cds-classes.txt that no longer resolve (run bench/cds-classes.sh)")
         .hasSizeLessThan(names.size() / 20);
-    assertThat(CdsTraining.preload(getClass().getClassLoader()))
+    assertThat(CdsTraining.preload(getClass().getClassLoader(), names))
         .isEqualTo(names.size() - missing.size());
+  }
+
+  /**
+   * The other commands' archive gets the classes of backup, restore and verify, and none of the S3
+   * and Sentinel libraries that only the data archive's commands load.
+   */
+  @Test
+  void theCoreListKeepsTheDataPathAndLeavesTheS3AndSentinelLibrariesOut() {
+    List<String> core = CdsTraining.coreClassList();
+    assertThat(core)
+        .contains(
+            "io.redisops.backup.rdb.RdbAnalyzer",
+            "io.redisops.redis.RespConnection",
+            "com.github.luben.zstd.ZstdOutputStream")
+        .doesNotContain("io.lettuce.core.RedisClient", "io.netty.bootstrap.Bootstrap")
+        .noneMatch(n -> n.startsWith("software.amazon."));
+    assertThat(core.size()).isLessThan(CdsTraining.classList().size() * 2 / 3);
   }
 }

@@ -61,7 +61,30 @@ class InstallIT {
             tmp,
             null);
     assertThat(traced.exit).as(traced.output).isZero();
-    assertThat(traced.output).contains("io.redisops.cli.Main source: shared objects file");
+    assertThat(traced.output)
+        .contains("io.redisops.cli.Main source: shared objects file")
+        // picocli's classes too (the build made them Java 8 class files: UpgradeClassFiles)
+        .contains("picocli.CommandLine source: shared objects file");
+    // the archive of the commands without S3 or Sentinel holds the data path's classes (backup,
+    // restore, verify), from the class list its training run loads (--core), and not Lettuce
+    Path lib = prefix.resolve("lib/redis-ops");
+    Run content =
+        sh(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:SharedArchiveFile=" + lib.resolve("redis-ops.jsa"),
+                "-XX:+PrintSharedArchiveAndExit",
+                "-jar",
+                lib.resolve("redis-ops.jar").toString()),
+            tmp,
+            null);
+    assertThat(content.exit).as(content.output).isZero();
+    assertThat(content.output)
+        .contains(
+            "io.redisops.backup.rdb.RdbAnalyzer app_loader",
+            "io.redisops.redis.RespConnection app_loader",
+            "picocli.CommandLine app_loader")
+        .doesNotContain("io.lettuce.core.RedisClient app_loader");
     // an off-site command starts with the data commands' archive, and Main comes from it
     Run data =
         sh(
