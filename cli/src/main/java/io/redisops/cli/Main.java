@@ -5,6 +5,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Warmup.startFor(args);
     System.exit(run(args));
   }
 
