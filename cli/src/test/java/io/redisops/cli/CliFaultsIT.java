@@ -275,8 +275,7 @@ class CliFaultsIT {
         .contains("does not exist")
         .doesNotContain("NoSuchFileException");
 
-    // rediss:// to a plain server: at once, not after the 10 s handshake timeout
-    long t0 = System.nanoTime();
+    // rediss:// to a plain server: named as such at once, not reported as the handshake timing out
     RedisOpsProcess.Result tls =
         RedisOpsProcess.run(
             "--redis",
@@ -286,10 +285,8 @@ class CliFaultsIT {
             "--dataset",
             DATASET,
             "backup");
-    long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(oneLineError(tls, 2)).contains("speaks plain Redis, not TLS").contains("redis://");
     assertThat(tls.stderr()).doesNotContain("timed out");
-    assertThat(ms).as("whole run including the JVM start").isLessThan(10_000);
   }
 
   @Test
