@@ -19,6 +19,15 @@ public final class VersionProvider implements IVersionProvider {
   }
 
   private static Properties properties() {
+    return Stamp.PROPERTIES;
+  }
+
+  /** Read once (picocli asks for the version while it builds the model of every command line). */
+  private static final class Stamp {
+    static final Properties PROPERTIES = read();
+  }
+
+  private static Properties read() {
     Properties p = new Properties();
     try (InputStream in =
         VersionProvider.class.getResourceAsStream("/redis-ops-version.properties")) {
