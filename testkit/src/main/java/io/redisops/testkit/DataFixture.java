@@ -127,9 +127,17 @@ public final class DataFixture {
       redis.expire("db2:hash", 5000);
       redis.select(15);
       redis.lpush("db15:list", "last", "database");
-    } finally {
-      redis.select(0);
+    } catch (RuntimeException e) {
+      // back to database 0 for the caller; on a connection that was lost meanwhile this fails too,
+      // and must not hide the error that lost it
+      try {
+        redis.select(0);
+      } catch (RuntimeException second) {
+        e.addSuppressed(second);
+      }
+      throw e;
     }
+    redis.select(0);
   }
 
   // Lettuce's xreadgroup(Consumer, XReadArgs, StreamOffset<K>...) is not @SafeVarargs; one offset
