@@ -208,6 +208,9 @@ final class RedisOpsProcess {
       options.addAll(
           List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
     }
+    if (args.contains("push")) {
+      options.add("-XX:MaxNewSize=8m"); // as the launcher gives push
+    }
     return options;
   }
 

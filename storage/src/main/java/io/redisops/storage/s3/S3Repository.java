@@ -36,13 +36,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>How the contract holds on S3: an object becomes visible only when its upload completes (a
  * single PUT or a completed multipart upload), so interrupted writes leave no object, only
  * incomplete multipart uploads, which {@link #cleanupIncomplete} aborts. A write of known size up
- * to {@link #SINGLE_PUT_MAX} streams as one PUT through {@link SinglePutStream} (a pipe of 2 MiB);
- * the others through {@link MultipartUploadStream} with memory bounded by {@link #MEMORY_BOUND}
- * whatever the size. The SDK retries throttling, 5xx answers and dropped connections with
- * exponential backoff and jitter ({@link #MAX_ATTEMPTS} attempts per request). A failed request
- * ends as an {@link IOException} naming the object (exit 1: the next run tries again), except
- * refused credentials, a missing bucket and denied access, which retrying cannot cure: those are
- * usage errors (exit 2).
+ * to {@link #SINGLE_PUT_MAX} streams as one PUT through {@link SinglePutStream} (a pipe of 2 MiB,
+ * the body checked by its CRC32C); the others through {@link MultipartUploadStream} with memory
+ * bounded by {@link #MEMORY_BOUND} whatever the size. The SDK retries throttling, 5xx answers and
+ * dropped connections with exponential backoff and jitter ({@link #MAX_ATTEMPTS} attempts per
+ * request). A failed request ends as an {@link IOException} naming the object (exit 1: the next run
+ * tries again), except refused credentials, a missing bucket and denied access, which retrying
+ * cannot cure: those are usage errors (exit 2).
  *
  * <p>Several hosts must not push the same dataset to the same prefix at once: {@link
  * #cleanupIncomplete} takes every incomplete upload under the prefix it is given as a leftover of
@@ -103,10 +103,10 @@ public final class S3Repository implements Repository {
             .region(Region.of(settings.region()))
             .forcePathStyle(settings.pathStyle())
             .credentialsProvider(credentials(settings.credentials()))
-            // Content-MD5 of every part is sent and checked by us (it also yields the multipart
-            // ETag we compare after
-            // upload); the SDK's own trailing checksums would need aws-chunked encoding, which not
-            // every S3 clone accepts.
+            // No checksum unless a request asks for one: the multipart upload's parts carry their
+            // Content-MD5 (which also yields the multipart ETag compared after the upload); the
+            // single streaming PUT asks for the SDK's CRC32C trailer (SinglePutStream), which is
+            // what any SDK's PutObject sends by default and costs a fraction of an MD5's CPU.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .httpClient(

@@ -1,14 +1,13 @@
 package io.redisops.storage.s3;
 
 import io.redisops.storage.StoredObject;
-import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -24,6 +24,8 @@ import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -39,9 +41,16 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * Content-Length} only once the writer returned normally (its own checks, such as the SHA-256 of
  * the local object against its manifest, passed). A writer that fails, or writes more or fewer
  * bytes than announced, ends the request short of its length, and S3 stores nothing for a request
- * whose body is incomplete; the request is not retried (its body cannot be replayed). The MD5 of
- * the bytes sent is computed by the upload thread as it reads them and compared with the stored
- * object's ETag, and its size with the announced one, after the upload.
+ * whose body is incomplete; the request is not retried (its body cannot be replayed).
+ *
+ * <p>The body carries the SDK's CRC32C as a trailing checksum ({@code x-amz-checksum-crc32c}; an
+ * SDK's {@code PutObject} sends a CRC32 one by default): the store computes the checksum of what it
+ * received and refuses the request when they differ, as it does for a {@code Content-MD5}. The
+ * upload thread computes the same CRC32C as it reads the bytes, and after the upload the stored
+ * object's size, and the checksum the store keeps when it reports one (AWS S3 does; S3Proxy's blob
+ * stores keep none), are compared with what was sent. CRC32C costs next to nothing (a CPU
+ * instruction per 8 bytes), where the MD5 of the body (for the ETag comparison this replaced) cost
+ * about a third of a push's CPU (docs/benchmarks.md, "Reading them").
  */
 final class SinglePutStream extends OutputStream {
   private static final Logger log = LoggerFactory.getLogger(SinglePutStream.class);
@@ -85,8 +94,8 @@ final class SinglePutStream extends OutputStream {
   private long written;
   private boolean finished;
 
-  /** The MD5 of what the upload thread sent; set when the PUT returned. */
-  private volatile byte[] md5;
+  /** The CRC32C of what the upload thread sent (base64, as S3 reports it); set at the last byte. */
+  private volatile String crc32c;
 
   SinglePutStream(
       S3Repository repo, S3Client client, ExecutorService executor, String key, long size) {
@@ -102,6 +111,8 @@ final class SinglePutStream extends OutputStream {
             .bucket(bucket)
             .key(fullKey)
             .contentLength(size)
+            // the SDK sends the body's CRC32C as a trailer, which the store checks on arrival
+            .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
             .overrideConfiguration(o -> o.plugins(List.of(NO_RETRIES)));
     if (!s.storageClass().equals("STANDARD")) {
       request.storageClass(StorageClass.fromValue(s.storageClass()));
@@ -191,9 +202,9 @@ final class SinglePutStream extends OutputStream {
     String sentEtag = await();
     S3Settings s = repo.settings();
     try {
-      HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(fullKey));
-      String expected = Hex.of(md5);
-      String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
+      HeadObjectResponse head =
+          client.headObject(b -> b.bucket(bucket).key(fullKey).checksumMode(ChecksumMode.ENABLED));
+      String expected = crc32c;
       if (head.contentLength() != size) {
         discard();
         throw new IOException(
@@ -205,19 +216,21 @@ final class SinglePutStream extends OutputStream {
                 + size
                 + " were sent; removed");
       }
-      // With SSE-KMS (or a store that computes ETags its own way) the ETag is not an MD5.
-      if (!s.sse().equals("aws:kms") && etag.matches("[0-9a-f]{32}") && !etag.equals(expected)) {
+      // A store that keeps no checksum reports none: it checked the trailer on arrival, or (an
+      // older clone) ignored it; the size was compared above either way.
+      String stored = head.checksumCRC32C();
+      if (stored != null && !stored.equals(expected)) {
         discard();
         throw new IOException(
             "stored object "
                 + repo.uri(key)
-                + " has checksum (ETag) "
-                + etag
+                + " has checksum (CRC32C) "
+                + stored
                 + ", expected "
                 + expected
                 + " from the bytes sent; removed");
       }
-      log.debug("stored {} ({} bytes, ETag {} / {})", repo.uri(key), size, etag, sentEtag);
+      log.debug("stored {} ({} bytes, CRC32C {}, ETag {})", repo.uri(key), size, stored, sentEtag);
       return new StoredObject(
           key, size, head.lastModified() == null ? Instant.now() : head.lastModified());
     } catch (SdkException e) {
@@ -282,9 +295,9 @@ final class SinglePutStream extends OutputStream {
     }
   }
 
-  /** What the upload thread reads: the pipe's chunks, hashed (MD5) on the way. */
+  /** What the upload thread reads: the pipe's chunks, checksummed (CRC32C) on the way. */
   private final class PipeInput extends InputStream {
-    private final MessageDigest digest = md5Digest();
+    private final CRC32C digest = new CRC32C();
     private byte[] chunk;
     private int pos;
     private long sent;
@@ -317,7 +330,10 @@ final class SinglePutStream extends OutputStream {
       pos += n;
       sent += n;
       if (sent == size) {
-        md5 = digest.digest(); // the body's last byte: the SDK may stop reading at Content-Length
+        // the body's last byte: the SDK may stop reading at Content-Length
+        crc32c =
+            Base64.getEncoder()
+                .encodeToString(ByteBuffer.allocate(4).putInt((int) digest.getValue()).array());
       }
       return n;
     }
@@ -338,14 +354,6 @@ final class SinglePutStream extends OutputStream {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("upload of " + repo.uri(key) + " interrupted");
       }
-    }
-  }
-
-  private static MessageDigest md5Digest() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has MD5", e);
     }
   }
 }
