@@ -98,9 +98,10 @@ public record Config(
       String sse,
       String kmsKeyId,
       String encryptionKeyFile,
-      Boolean pushAfterBackup) {
+      Boolean pushAfterBackup,
+      String checksum) {
 
-    /** Without {@code push-after-backup} (false). */
+    /** Without {@code push-after-backup} (false) and {@code checksum} (crc32c). */
     public Offsite(
         String uri,
         String endpoint,
@@ -121,6 +122,7 @@ public record Config(
           sse,
           kmsKeyId,
           encryptionKeyFile,
+          null,
           null);
     }
   }

@@ -61,6 +61,15 @@ final class OffsiteConfig {
               + c.storageClass()
               + "' is not a storage class (like STANDARD)");
     }
+    String checksum =
+        c.checksum() == null ? "crc32c" : c.checksum().trim().toLowerCase(Locale.ROOT);
+    if (!checksum.equals("crc32c") && !checksum.equals("md5")) {
+      throw RedisOpsException.usage(
+          "offsite.checksum: '"
+              + c.checksum()
+              + "' is not a checksum; use crc32c (the default: a trailing checksum each PUT"
+              + " carries) or md5 (for a store that refuses trailing checksums)");
+    }
     S3Settings.Credentials credentials =
         readCredentials ? credentials(c.credentials(), env) : checkCredentials(c.credentials());
     return new S3Settings(
@@ -72,7 +81,8 @@ final class OffsiteConfig {
         credentials,
         storageClass,
         c.sse(),
-        Optional.ofNullable(c.kmsKeyId()));
+        Optional.ofNullable(c.kmsKeyId()),
+        checksum.equals("crc32c"));
   }
 
   private static S3Settings.Credentials checkCredentials(String text) {

@@ -36,6 +36,7 @@ class OffsiteConfigTest {
     assertThat(s3.credentials()).isInstanceOf(S3Settings.Credentials.DefaultChain.class);
     assertThat(s3.storageClass()).isEqualTo("STANDARD");
     assertThat(s3.sse()).isEqualTo("none");
+    assertThat(s3.trailingChecksum()).as("offsite.checksum: crc32c by default").isTrue();
     assertThat(s.offsite().orElseThrow().retention().maxAge(Tier.HOURLY))
         .contains(Duration.ofHours(12));
     assertThat(s.offsite().orElseThrow().retention().maxAge(Tier.DAILY))
@@ -71,6 +72,28 @@ class OffsiteConfigTest {
         (S3Settings.Credentials.AccessKey) f.offsite().orElseThrow().s3().credentials();
     assertThat(k.accessKeyId()).isEqualTo("AKF");
     assertThat(k.secretAccessKey().reveal()).isEqualTo("filesecret");
+  }
+
+  @Test
+  void theChecksumIsCrc32cOrMd5() throws Exception {
+    assertThat(
+            load("offsite:\n  uri: s3://bkt\n  checksum: MD5\n", Map.of())
+                .offsite()
+                .orElseThrow()
+                .s3()
+                .trailingChecksum())
+        .isFalse();
+    assertThat(
+            load("offsite:\n  uri: s3://bkt\n  checksum: crc32c\n", Map.of())
+                .offsite()
+                .orElseThrow()
+                .s3()
+                .trailingChecksum())
+        .isTrue();
+    assertThatThrownBy(() -> load("offsite:\n  uri: s3://bkt\n  checksum: sha1\n", Map.of()))
+        .isInstanceOf(RedisOpsException.class)
+        .hasMessageContaining("offsite.checksum")
+        .hasMessageContaining("md5");
   }
 
   @Test

@@ -16,6 +16,10 @@ import java.util.Optional;
  * @param storageClass S3 storage class name; {@code STANDARD} sends no header
  * @param sse {@code none}, {@code AES256} or {@code aws:kms}
  * @param kmsKeyId the KMS key for {@code aws:kms}; empty: the bucket's default key
+ * @param trailingChecksum a single PUT carries the body's CRC32C as a trailing checksum, which the
+ *     store checks on arrival ({@code offsite.checksum: crc32c}); false: no trailer, and the stored
+ *     ETag is compared with the MD5 of the bytes sent after the upload ({@code md5}, for stores
+ *     that refuse aws-chunked uploads with trailers)
  */
 public record S3Settings(
     String bucket,
@@ -26,7 +30,8 @@ public record S3Settings(
     Credentials credentials,
     String storageClass,
     String sse,
-    Optional<String> kmsKeyId) {
+    Optional<String> kmsKeyId,
+    boolean trailingChecksum) {
 
   /** How requests are signed: the AWS default chain, or a fixed access key. */
   public sealed interface Credentials {
@@ -39,6 +44,34 @@ public record S3Settings(
     /** An explicit access key; {@code from} says where it came from, for messages. */
     record AccessKey(String accessKeyId, Secret secretAccessKey, String from)
         implements Credentials {}
+  }
+
+  /**
+   * With the CRC32C trailer on single PUTs ({@code offsite.checksum: crc32c}, the default); {@code
+   * trailingChecksum} false is {@code md5}: no trailer, the stored ETag compared with the MD5 of
+   * the bytes sent, for stores that refuse aws-chunked uploads with trailing checksums.
+   */
+  public S3Settings(
+      String bucket,
+      String prefix,
+      Optional<URI> endpoint,
+      String region,
+      boolean pathStyle,
+      Credentials credentials,
+      String storageClass,
+      String sse,
+      Optional<String> kmsKeyId) {
+    this(
+        bucket,
+        prefix,
+        endpoint,
+        region,
+        pathStyle,
+        credentials,
+        storageClass,
+        sse,
+        kmsKeyId,
+        true);
   }
 
   public S3Settings {

@@ -1,11 +1,14 @@
 package io.redisops.storage.s3;
 
 import io.redisops.storage.StoredObject;
+import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -94,8 +97,14 @@ final class SinglePutStream extends OutputStream {
   private long written;
   private boolean finished;
 
-  /** The CRC32C of what the upload thread sent (base64, as S3 reports it); set at the last byte. */
-  private volatile String crc32c;
+  /** Whether the PUT carries the CRC32C trailer ({@link S3Settings#trailingChecksum()}). */
+  private final boolean trailer;
+
+  /**
+   * The checksum of what the upload thread sent, set at the last byte: its CRC32C (base64, as S3
+   * reports it) with the trailer, else its MD5 (hex, as an ETag).
+   */
+  private volatile String sentSum;
 
   SinglePutStream(
       S3Repository repo, S3Client client, ExecutorService executor, String key, long size) {
@@ -106,14 +115,17 @@ final class SinglePutStream extends OutputStream {
     this.bucket = repo.settings().bucket();
     this.size = size;
     S3Settings s = repo.settings();
+    this.trailer = s.trailingChecksum();
     PutObjectRequest.Builder request =
         PutObjectRequest.builder()
             .bucket(bucket)
             .key(fullKey)
             .contentLength(size)
-            // the SDK sends the body's CRC32C as a trailer, which the store checks on arrival
-            .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
             .overrideConfiguration(o -> o.plugins(List.of(NO_RETRIES)));
+    if (trailer) {
+      // the SDK sends the body's CRC32C as a trailer, which the store checks on arrival
+      request.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
+    }
     if (!s.storageClass().equals("STANDARD")) {
       request.storageClass(StorageClass.fromValue(s.storageClass()));
     }
@@ -203,8 +215,11 @@ final class SinglePutStream extends OutputStream {
     S3Settings s = repo.settings();
     try {
       HeadObjectResponse head =
-          client.headObject(b -> b.bucket(bucket).key(fullKey).checksumMode(ChecksumMode.ENABLED));
-      String expected = crc32c;
+          trailer
+              ? client.headObject(
+                  b -> b.bucket(bucket).key(fullKey).checksumMode(ChecksumMode.ENABLED))
+              : client.headObject(b -> b.bucket(bucket).key(fullKey));
+      String expected = sentSum;
       if (head.contentLength() != size) {
         discard();
         throw new IOException(
@@ -216,21 +231,30 @@ final class SinglePutStream extends OutputStream {
                 + size
                 + " were sent; removed");
       }
-      // A store that keeps no checksum reports none: it checked the trailer on arrival, or (an
-      // older clone) ignored it; the size was compared above either way.
-      String stored = head.checksumCRC32C();
+      // With the trailer: a store that keeps no checksum reports none (it checked the trailer on
+      // arrival, or an older clone ignored it); the size was compared above either way. Without:
+      // the ETag is the MD5 of the body, except with SSE-KMS or a store that computes ETags its
+      // own way.
+      String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
+      String stored =
+          trailer
+              ? head.checksumCRC32C()
+              : !s.sse().equals("aws:kms") && etag.matches("[0-9a-f]{32}") ? etag : null;
       if (stored != null && !stored.equals(expected)) {
         discard();
         throw new IOException(
             "stored object "
                 + repo.uri(key)
-                + " has checksum (CRC32C) "
+                + " has checksum ("
+                + (trailer ? "CRC32C" : "ETag")
+                + ") "
                 + stored
                 + ", expected "
                 + expected
                 + " from the bytes sent; removed");
       }
-      log.debug("stored {} ({} bytes, CRC32C {}, ETag {})", repo.uri(key), size, stored, sentEtag);
+      log.debug(
+          "stored {} ({} bytes, checksum {}, ETag {})", repo.uri(key), size, stored, sentEtag);
       return new StoredObject(
           key, size, head.lastModified() == null ? Instant.now() : head.lastModified());
     } catch (SdkException e) {
@@ -295,9 +319,10 @@ final class SinglePutStream extends OutputStream {
     }
   }
 
-  /** What the upload thread reads: the pipe's chunks, checksummed (CRC32C) on the way. */
+  /** What the upload thread reads: the pipe's chunks, checksummed (CRC32C or MD5) on the way. */
   private final class PipeInput extends InputStream {
-    private final CRC32C digest = new CRC32C();
+    private final CRC32C crc = new CRC32C();
+    private final MessageDigest md5 = trailer ? null : md5Digest();
     private byte[] chunk;
     private int pos;
     private long sent;
@@ -326,14 +351,20 @@ final class SinglePutStream extends OutputStream {
       }
       int n = Math.min(len, chunk.length - pos);
       System.arraycopy(chunk, pos, b, off, n);
-      digest.update(chunk, pos, n);
+      if (trailer) {
+        crc.update(chunk, pos, n);
+      } else {
+        md5.update(chunk, pos, n);
+      }
       pos += n;
       sent += n;
       if (sent == size) {
         // the body's last byte: the SDK may stop reading at Content-Length
-        crc32c =
-            Base64.getEncoder()
-                .encodeToString(ByteBuffer.allocate(4).putInt((int) digest.getValue()).array());
+        sentSum =
+            trailer
+                ? Base64.getEncoder()
+                    .encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array())
+                : Hex.of(md5.digest());
       }
       return n;
     }
@@ -354,6 +385,14 @@ final class SinglePutStream extends OutputStream {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("upload of " + repo.uri(key) + " interrupted");
       }
+    }
+  }
+
+  private static MessageDigest md5Digest() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has MD5", e);
     }
   }
 }

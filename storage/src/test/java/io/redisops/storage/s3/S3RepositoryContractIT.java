@@ -37,9 +37,15 @@ class S3RepositoryContractIT extends RepositoryContract {
                     s3.accessKey(), Secret.of(s3.secretKey()), "test"),
                 "STANDARD",
                 "none",
-                Optional.empty()));
+                Optional.empty(),
+                trailingChecksum()));
     opened.add(r);
     return r;
+  }
+
+  /** The single PUT's checksum: the CRC32C trailer ({@code offsite.checksum: crc32c}). */
+  protected boolean trailingChecksum() {
+    return true;
   }
 
   @AfterEach
