@@ -11,7 +11,6 @@ import io.redisops.progress.ProgressListener;
 import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -52,24 +51,18 @@ public final class VerifiedRdbWriter {
       progress.begin("fetch and verify " + m.id(), m.storedSize());
       try {
         TappedInputStream storedTap = new TappedInputStream(in, Hex.sha256(), null, progress);
-        // Three threads, one buffer apart: decompression and the stored object's SHA-256 on the
-        // first, the RDB's SHA-256 and the file's writes on the second, the RDB's analysis (its
-        // structure, CRC64 and key counts) on this one. With the RDB's SHA-256 and writes on this
-        // thread too, it was the one the others waited for (docs/benchmarks.md, "Reading them").
+        // decompression and the stored object's SHA-256 on a second thread, the RDB's checks and
+        // the file's writes on this one
         InputStream decompressed =
             ReadAhead.of(Compression.parse(m.compression()).decompress(storedTap));
         TappedInputStream raw =
             new TappedInputStream(decompressed, Hex.sha256(), file, ProgressListener.NONE);
-        InputStream written = ReadAhead.of(raw);
         RdbAnalysis a;
         try {
-          a = RdbAnalyzer.analyze(written);
-          // to the end: the second thread has then read (hashed and written) all of raw, and the
-          // first the frame's end
-          written.transferTo(OutputStream.nullOutputStream());
-          storedTap.drain();
+          a = RdbAnalyzer.analyze(raw);
+          raw.drain();
+          storedTap.drain(); // the second thread is done: it has read the frame's end
         } finally {
-          written.close();
           decompressed.close();
         }
         file.flush();

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fetch's one pass over a real backup (decompression, the RDB's SHA-256 and writes, and its
- * analysis each on a thread of its own): the file it leaves is the backup's RDB byte for byte, and
- * whatever fails, on whichever thread, leaves no file and says why.
+ * The fetch's one pass over a real backup (decompression on a second thread, the RDB's SHA-256,
+ * writes and analysis on the caller's): the file it leaves is the backup's RDB byte for byte, and
+ * whatever fails, on either thread, leaves no file and says why.
  */
 class VerifiedRdbWriterIT {
   @TempDir Path tmp;
@@ -53,13 +53,13 @@ class VerifiedRdbWriterIT {
     assertThat(Files.size(target)).isEqualTo(m.rawSize());
     assertThat(Quarantine.sha256(target)).isEqualTo(m.rawSha256());
 
-    // the RDB's SHA-256 (computed on the writing thread) against a manifest that says otherwise
+    // the RDB's SHA-256 against a manifest that says otherwise
     Manifest otherSha =
         TestManifests.from(m).checksums("0".repeat(64), m.storedSha256(), m.rdbCrc64()).build();
     assertRefused(stored, otherSha, target, "RDB SHA-256 differs from the manifest's");
 
     // an RDB cut in half, in a sound compressed frame: the analysis fails mid-stream while the
-    // other threads still read and write
+    // decompressing thread still reads
     byte[] raw;
     try (InputStream in =
         Compression.parse(m.compression()).decompress(new ByteArrayInputStream(stored))) {
