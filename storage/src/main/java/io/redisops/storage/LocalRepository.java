@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -233,7 +234,26 @@ public final class LocalRepository implements Repository {
       Files.deleteIfExists(p);
       removeEmptyParents(p.getParent());
     }
-    return leftovers.size();
+    // and the folders a run killed between making its folder and its first file left empty
+    // (the caller holds the lock of what it cleans: no writer is between those two steps now)
+    List<Path> empty = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(start)) {
+      walk.filter(p -> !p.equals(start) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .sorted(Comparator.reverseOrder())
+          .forEach(empty::add);
+    } catch (NoSuchFileException e) {
+      return leftovers.size(); // the prefix's own folder went with its last leftover
+    }
+    int folders = 0;
+    for (Path dir : empty) {
+      try {
+        Files.delete(dir);
+        folders++;
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        // holds something, or went already
+      }
+    }
+    return leftovers.size() + folders;
   }
 
   /**

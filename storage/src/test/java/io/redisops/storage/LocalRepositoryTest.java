@@ -154,8 +154,12 @@ class LocalRepositoryTest {
     Files.writeString(root.resolve("ds/.lock"), "123");
     Files.createDirectories(root.resolve("other/c"));
     Files.writeString(root.resolve("other/c/.x.part-87654321"), "half");
+    // a run killed after making its backup's folder, before its first file
+    Files.createDirectories(root.resolve("ds/20260101T000000Z"));
 
-    assertThat(repo.cleanupIncomplete("ds/")).isEqualTo(2);
+    assertThat(repo.cleanupIncomplete("ds/")).isEqualTo(3);
+    assertThat(root.resolve("ds/20260101T000000Z")).as("empty folder").doesNotExist();
+    assertThat(root.resolve("ds")).as("the dataset's folder stays").isDirectory();
 
     assertThat(root.resolve("ds/a/.manifest.json.part-0badf00d")).doesNotExist();
     assertThat(root.resolve("ds/b")).as("emptied folder").doesNotExist();
