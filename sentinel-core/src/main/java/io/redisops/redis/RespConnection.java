@@ -14,6 +14,8 @@ import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -296,11 +298,16 @@ public final class RespConnection implements Closeable {
       if (key == null || !key.isValid()) {
         throw new EOFException("connection closed");
       }
-      key.interestOps(op);
-      if (selector.select(timeoutMillis) == 0 && !channel.isOpen()) {
+      try {
+        key.interestOps(op);
+        if (selector.select(timeoutMillis) == 0 && !channel.isOpen()) {
+          throw new EOFException("connection closed");
+        }
+        selector.selectedKeys().clear();
+      } catch (ClosedSelectorException | CancelledKeyException e) {
+        // close() from another thread, between the check above and the select or while in it
         throw new EOFException("connection closed");
       }
-      selector.selectedKeys().clear();
     }
 
     InputStream input() {
