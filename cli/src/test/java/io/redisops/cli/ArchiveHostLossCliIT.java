@@ -418,7 +418,8 @@ class ArchiveHostLossCliIT {
             new S3Settings.Credentials.AccessKey(s3.accessKey(), Secret.of(s3.secretKey()), "test"),
             "STANDARD",
             "none",
-            Optional.empty()),
+            Optional.empty(),
+            true),
         Duration.ofSeconds(2));
   }
 

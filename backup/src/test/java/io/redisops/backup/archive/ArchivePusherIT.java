@@ -77,7 +77,8 @@ class ArchivePusherIT {
                     s3.accessKey(), Secret.of(s3.secretKey()), "test"),
                 "STANDARD",
                 "none",
-                Optional.empty()),
+                Optional.empty(),
+                true),
             Duration.ofSeconds(2));
     byte[] k = new byte[32];
     new SecureRandom().nextBytes(k);

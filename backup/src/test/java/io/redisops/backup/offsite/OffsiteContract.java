@@ -362,7 +362,8 @@ abstract class OffsiteContract {
                 "AKWRONGWRONGWRONG", Secret.of("not-the-secret-0123"), "test"),
             good.storageClass(),
             good.sse(),
-            good.kmsKeyId());
+            good.kmsKeyId(),
+            true);
     assertFailsWith(
         offsite(bad, ObjectEncryption.none(), RetentionPolicy.defaults()),
         ExitCode.USAGE,
@@ -397,7 +398,8 @@ abstract class OffsiteContract {
             good.credentials(),
             good.storageClass(),
             good.sse(),
-            good.kmsKeyId());
+            good.kmsKeyId(),
+            true);
     String msg =
         assertFailsWith(
             offsite(nowhere, ObjectEncryption.none(), RetentionPolicy.defaults()),

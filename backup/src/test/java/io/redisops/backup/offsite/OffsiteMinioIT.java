@@ -36,7 +36,8 @@ class OffsiteMinioIT extends OffsiteContract {
             minio.getUserName(), Secret.of(minio.getPassword()), "test"),
         "STANDARD",
         "none",
-        Optional.empty());
+        Optional.empty(),
+        true);
   }
 
   @Override

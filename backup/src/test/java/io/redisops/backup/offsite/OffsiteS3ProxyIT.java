@@ -24,7 +24,8 @@ class OffsiteS3ProxyIT extends OffsiteContract {
         new S3Settings.Credentials.AccessKey(s3.accessKey(), Secret.of(s3.secretKey()), "test"),
         "STANDARD",
         "none",
-        Optional.empty());
+        Optional.empty(),
+        true);
   }
 
   @Override

@@ -61,7 +61,8 @@ class RestoreOffsiteFallbackIT {
             new S3Settings.Credentials.AccessKey(s3.accessKey(), Secret.of(s3.secretKey()), "test"),
             "STANDARD",
             "none",
-            Optional.empty());
+            Optional.empty(),
+            true);
     BackupContext local = context(tmp.resolve("repo"));
     RedisServer s = server(Files.createDirectories(tmp.resolve("data"))).build();
     s.start();

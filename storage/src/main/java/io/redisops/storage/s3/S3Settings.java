@@ -46,34 +46,6 @@ public record S3Settings(
         implements Credentials {}
   }
 
-  /**
-   * With the CRC32C trailer on single PUTs ({@code offsite.checksum: crc32c}, the default); {@code
-   * trailingChecksum} false is {@code md5}: no trailer, the stored ETag compared with the MD5 of
-   * the bytes sent, for stores that refuse aws-chunked uploads with trailing checksums.
-   */
-  public S3Settings(
-      String bucket,
-      String prefix,
-      Optional<URI> endpoint,
-      String region,
-      boolean pathStyle,
-      Credentials credentials,
-      String storageClass,
-      String sse,
-      Optional<String> kmsKeyId) {
-    this(
-        bucket,
-        prefix,
-        endpoint,
-        region,
-        pathStyle,
-        credentials,
-        storageClass,
-        sse,
-        kmsKeyId,
-        true);
-  }
-
   public S3Settings {
     sse = normaliseSse(sse);
     if (sse.equals("aws:kms") == false && kmsKeyId.isPresent()) {
