@@ -121,8 +121,9 @@ class RestoreFaultsIT {
       assertThat(dry.exitCode()).as(dry.describe()).isZero();
       assertThat(dry.stdout())
           .as("--at %s (snapshot %s)", at, snapshot)
-          .contains("backup:      " + listed)
-          .doesNotContain("backup:      " + earlier);
+          .contains("backup:      " + listed + ",")
+          // the comma ends the id: two backups in one second are named <id> and <id>-2
+          .doesNotContain("backup:      " + earlier + ",");
     }
   }
 
