@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Lets a body close its compressor chain without closing the driver's stream, which the driver must
- * still fsync.
+ * The stream a driver hands to a {@link Repository.BodyWriter}: the body may close it (e.g. closing
+ * its compressor chain), which only flushes the driver's stream and never closes it, for the driver
+ * alone ends the write (fsync, completing or aborting an upload). Bulk writes are forwarded as they
+ * come, not byte by byte.
  */
-final class NonClosingOutputStream extends FilterOutputStream {
-  NonClosingOutputStream(OutputStream out) {
+public class NonClosingOutputStream extends FilterOutputStream {
+  public NonClosingOutputStream(OutputStream out) {
     super(out);
   }
 
@@ -18,6 +20,7 @@ final class NonClosingOutputStream extends FilterOutputStream {
     out.write(b, off, len);
   }
 
+  /** Flushes the wrapped stream, and does not close it. */
   @Override
   public void close() throws IOException {
     out.flush();

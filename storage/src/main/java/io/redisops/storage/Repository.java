@@ -87,7 +87,8 @@ public interface Repository extends java.io.Closeable {
         out -> {
           long[] count = {0};
           body.writeTo(
-              new java.io.FilterOutputStream(out) {
+              // closing it only flushes: the repository ends the write, not the body
+              new NonClosingOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                   count[0] += len;
@@ -100,11 +101,6 @@ public interface Repository extends java.io.Closeable {
                 @Override
                 public void write(int b) throws IOException {
                   write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void close() throws IOException {
-                  flush(); // the repository ends the write, not the body
                 }
               });
           if (count[0] != size) {

@@ -1,5 +1,6 @@
 package io.redisops.storage.s3;
 
+import io.redisops.storage.NonClosingOutputStream;
 import io.redisops.storage.Repository;
 import io.redisops.storage.StoredObject;
 import java.io.IOException;
@@ -269,19 +270,9 @@ public final class S3Repository implements Repository {
     MultipartUploadStream upload = new MultipartUploadStream(this, client, uploads, key);
     boolean done = false;
     try {
-      body.writeTo(
-          new java.io.FilterOutputStream(upload) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-              out.write(b, off, len);
-            }
-
-            @Override
-            public void close() {
-              // the body must not end the upload: only a body that returned normally may complete
-              // it
-            }
-          });
+      // the body must not end the upload: only a body that returned normally may complete it (its
+      // close only flushes the upload, which holds on to its bytes until complete())
+      body.writeTo(new NonClosingOutputStream(upload));
       StoredObject stored = upload.complete();
       done = true;
       return stored;
@@ -309,19 +300,9 @@ public final class S3Repository implements Repository {
     boolean done = false;
     Throwable failure = null;
     try {
-      body.writeTo(
-          new java.io.FilterOutputStream(upload) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-              out.write(b, off, len);
-            }
-
-            @Override
-            public void close() {
-              // the body must not end the upload: only a body that returned normally may complete
-              // it
-            }
-          });
+      // the body must not end the upload: only a body that returned normally may complete it (its
+      // close only flushes the upload, which holds on to its bytes until complete())
+      body.writeTo(new NonClosingOutputStream(upload));
       StoredObject stored = upload.complete();
       done = true;
       return stored;
