@@ -4,7 +4,6 @@ import io.redisops.storage.StoredObject;
 import io.redisops.text.Hex;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -42,13 +41,11 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * before sending, not by the writer: the writer's thread only copies bytes (and whatever its caller
  * does, e.g. the SHA-256 of the local object), so hashing runs in parallel with reading.
  */
-final class MultipartUploadStream extends OutputStream {
+final class MultipartUploadStream extends UploadStream {
   private static final Logger log = LoggerFactory.getLogger(MultipartUploadStream.class);
 
-  private final S3Repository repo;
   private final S3Client client;
   private final ExecutorService executor;
-  private final String key;
   private final String fullKey;
   private final String bucket;
   private final BlockingQueue<byte[]> pool =
@@ -79,27 +76,17 @@ final class MultipartUploadStream extends OutputStream {
   private int filled;
   private long total;
   private String uploadId;
-  private boolean finished;
 
   MultipartUploadStream(S3Repository repo, S3Client client, ExecutorService executor, String key) {
-    this.repo = repo;
+    super(repo, key);
     this.client = client;
     this.executor = executor;
-    this.key = key;
     this.fullKey = repo.fullKey(key);
     this.bucket = repo.settings().bucket();
   }
 
   @Override
-  public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    if (finished) {
-      throw new IOException("upload of " + repo.uri(key) + " already ended");
-    }
+  void append(byte[] b, int off, int len) throws IOException {
     while (len > 0) {
       if (current == null) {
         current = takeBuffer();
@@ -119,7 +106,7 @@ final class MultipartUploadStream extends OutputStream {
 
   /** Uploads what is left, completes the upload, and checks the stored object. */
   StoredObject complete() throws IOException {
-    finished = true;
+    end();
     S3Settings s = repo.settings();
     String expectedEtag;
     try {
@@ -206,7 +193,7 @@ final class MultipartUploadStream extends OutputStream {
    * cleanupIncomplete catches the rest).
    */
   void abort() {
-    finished = true;
+    end();
     for (Future<SentPart> f : parts) {
       f.cancel(false);
       try {

@@ -5,7 +5,6 @@ import io.redisops.text.Hex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,7 +54,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * instruction per 8 bytes), where the MD5 of the body (for the ETag comparison this replaced) cost
  * about a third of a push's CPU (docs/benchmarks.md, "Reading them").
  */
-final class SinglePutStream extends OutputStream {
+final class SinglePutStream extends UploadStream {
   private static final Logger log = LoggerFactory.getLogger(SinglePutStream.class);
 
   /** Size of the pipe's chunks. */
@@ -68,9 +67,7 @@ final class SinglePutStream extends OutputStream {
   private static final SdkPlugin NO_RETRIES =
       config -> config.overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
 
-  private final S3Repository repo;
   private final S3Client client;
-  private final String key;
   private final String fullKey;
   private final String bucket;
   private final long size;
@@ -95,7 +92,6 @@ final class SinglePutStream extends OutputStream {
   private byte[] current = new byte[CHUNK];
   private int filled;
   private long written;
-  private boolean finished;
 
   /** Whether the PUT carries the CRC32C trailer ({@link S3Settings#trailingChecksum()}). */
   private final boolean trailer;
@@ -108,9 +104,8 @@ final class SinglePutStream extends OutputStream {
 
   SinglePutStream(
       S3Repository repo, S3Client client, ExecutorService executor, String key, long size) {
-    this.repo = repo;
+    super(repo, key);
     this.client = client;
-    this.key = key;
     this.fullKey = repo.fullKey(key);
     this.bucket = repo.settings().bucket();
     this.size = size;
@@ -155,15 +150,7 @@ final class SinglePutStream extends OutputStream {
   }
 
   @Override
-  public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    if (finished) {
-      throw new IOException("upload of " + repo.uri(key) + " already ended");
-    }
+  void append(byte[] b, int off, int len) throws IOException {
     if (written + len > size) {
       throw new IOException(
           "more bytes written to "
@@ -194,7 +181,7 @@ final class SinglePutStream extends OutputStream {
 
   /** Sends the held-back bytes, waits for the PUT and checks the stored object. */
   StoredObject complete() throws IOException {
-    finished = true;
+    end();
     if (written != size) {
       throw new IOException(
           written
@@ -264,7 +251,7 @@ final class SinglePutStream extends OutputStream {
 
   /** Gives up: the request ends short of its length (nothing stored), and its thread ends. */
   void abort(Throwable cause) {
-    finished = true;
+    end();
     failed = cause == null ? new IOException("upload abandoned") : cause;
     pipe.clear(); // a writer blocked in offer() is this thread, so nothing waits to add more
     try {
