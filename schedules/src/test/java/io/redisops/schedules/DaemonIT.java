@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +71,26 @@ class DaemonIT {
         List.of(datasets),
         new ScheduleSettings(
             hourly, daily, ScheduleSettings.DEFAULT_OFFSITE, backoff, Duration.ofSeconds(5)));
+  }
+
+  /**
+   * An hourly schedule whose next run is half an hour away. A test that counts what the catch-up
+   * run took must not meet a scheduled run: with {@code "0 0 * * * ?"} a run crossing hh:00 also
+   * got the hourly backup of hh:00 (a new slot, rightly taken), one more than it counted. The
+   * period stays one hour, which is what the catch-up compares the newest backup with.
+   */
+  private static String hourlyNotDuringTheTest() {
+    return "0 "
+        + ZonedDateTime.now(ZoneId.systemDefault()).plusMinutes(30).getMinute()
+        + " * * * ?";
+  }
+
+  /**
+   * A daily schedule whose next run is about half a day away (the catch-up tests' daily at 00:05
+   * had the same race as {@link #hourlyNotDuringTheTest()} at 00:05); its period stays one day.
+   */
+  private static String dailyNotDuringTheTest() {
+    return "0 0 " + ZonedDateTime.now(ZoneId.systemDefault()).plusHours(12).getHour() + " * * ?";
   }
 
   private static Settings.DatasetSettings dataset(String name, String uri) {
@@ -175,7 +196,10 @@ class DaemonIT {
     Daemon daemon =
         new Daemon(
             settings(
-                "0 0 * * * ?", "0 5 0 * * ?", Duration.ofSeconds(30), dataset("a", redis.uri())),
+                hourlyNotDuringTheTest(),
+                dailyNotDuringTheTest(),
+                Duration.ofSeconds(30),
+                dataset("a", redis.uri())),
             c,
             status);
     daemon.start();
@@ -258,7 +282,10 @@ class DaemonIT {
     Daemon daemon =
         new Daemon(
             settings(
-                "0 0 * * * ?", "0 5 0 * * ?", Duration.ofSeconds(30), dataset("a", redis.uri())),
+                hourlyNotDuringTheTest(),
+                dailyNotDuringTheTest(),
+                Duration.ofSeconds(30),
+                dataset("a", redis.uri())),
             c,
             new StatusRegistry());
     daemon.start();
@@ -314,7 +341,11 @@ class DaemonIT {
       flaky.stop(); // down when the catch-up run starts
       Daemon daemon =
           new Daemon(
-              settings("0 0 * * * ?", "0 5 0 * * ?", Duration.ofSeconds(1), dataset("f", uri)),
+              settings(
+                  hourlyNotDuringTheTest(),
+                  dailyNotDuringTheTest(),
+                  Duration.ofSeconds(1),
+                  dataset("f", uri)),
               c,
               status);
       daemon.start();
