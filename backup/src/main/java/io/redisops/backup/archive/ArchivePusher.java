@@ -5,9 +5,9 @@ import io.redisops.backup.crypto.ObjectEncryption;
 import io.redisops.backup.io.TappedInputStream;
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
+import io.redisops.storage.NonClosingOutputStream;
 import io.redisops.storage.StoredObject;
 import io.redisops.text.Hex;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -409,17 +409,8 @@ public final class ArchivePusher implements Runnable {
             out -> {
               OutputStream target =
                   enc.encrypt(
-                      new FilterOutputStream(out) {
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                          out.write(b, off, len);
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                          out.flush(); // the repository ends the upload, not the encryptor
-                        }
-                      });
+                      new NonClosingOutputStream(
+                          out)); // the repository ends the upload, not the encryptor
               TappedInputStream source =
                   new TappedInputStream(in, Hex.sha256(), target, ProgressListener.NONE);
               source.drain();

@@ -7,6 +7,7 @@ import io.redisops.backup.retention.RetentionPlanner;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
+import io.redisops.storage.NonClosingOutputStream;
 import io.redisops.text.Hex;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -129,17 +130,8 @@ public final class PushService {
                     offsite
                         .encryption()
                         .encrypt(
-                            new FilterOutputStream(out) {
-                              @Override
-                              public void write(byte[] b, int off, int len) throws IOException {
-                                out.write(b, off, len);
-                              }
-
-                              @Override
-                              public void close() throws IOException {
-                                out.flush(); // the repository ends the upload, not the encryptor
-                              }
-                            });
+                            new NonClosingOutputStream(
+                                out)); // the repository ends the upload, not the encryptor
                 OutputStream sink =
                     new FilterOutputStream(target) {
                       private long sent;
