@@ -92,7 +92,7 @@ class InstallIT {
                 "env",
                 "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xlog:cds -Xlog:class+load",
                 link.toString(),
-                "push",
+                "fetch",
                 "--help"),
             tmp,
             null);
@@ -100,6 +100,21 @@ class InstallIT {
     assertThat(data.output)
         .containsPattern("Opened archive \\S*/lib/redis-ops/redis-ops-data\\.jsa")
         .contains("io.redisops.cli.Main source: shared objects file (top)");
+    // push takes the small one: the data archive's pages raised its peak RSS
+    Run push =
+        sh(
+            List.of(
+                "env",
+                "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xlog:cds",
+                link.toString(),
+                "push",
+                "--help"),
+            tmp,
+            null);
+    assertThat(push.exit).as(push.output).isZero();
+    assertThat(push.output)
+        .containsPattern("Opened archive \\S*/lib/redis-ops/redis-ops\\.jsa")
+        .doesNotContain("redis-ops-data.jsa");
 
     // the way an operator types it: found through PATH, started from an unrelated folder
     Run byName = sh(List.of("sh", "-c", "redis-ops --version"), tmp, prefix.resolve("bin"));

@@ -185,9 +185,11 @@ final class RedisOpsProcess {
     }
   }
 
-  /** The words for which the launcher (src/main/dist/redis-ops) takes redis-ops-data.jsa. */
-  private static final Set<String> DATA_ARCHIVE_WORDS =
-      Set.of("push", "fetch", "sentinel", "offsite");
+  /**
+   * The words for which the launcher (src/main/dist/redis-ops) takes redis-ops-data.jsa, unless the
+   * command is push.
+   */
+  private static final Set<String> DATA_ARCHIVE_WORDS = Set.of("fetch", "sentinel", "offsite");
 
   /**
    * The CLI's JVM options in tests: the launcher's default (serial GC), the class-data-sharing
@@ -201,6 +203,7 @@ final class RedisOpsProcess {
     Path target = moduleDir().resolve("target");
     Path jsa = target.resolve("redis-ops.jsa");
     if (args.stream().anyMatch(DATA_ARCHIVE_WORDS::contains)
+        && !args.contains("push")
         && Files.isRegularFile(target.resolve("redis-ops-data.jsa"))) {
       jsa = target.resolve("redis-ops-data.jsa");
     }

@@ -125,7 +125,10 @@ abstract class OffsiteContract {
    */
   Offsite offsite(
       S3Settings s, ObjectEncryption encryption, RetentionPolicy retention, long singlePutMax) {
-    S3Repository repo = new S3Repository(s, Duration.ofSeconds(2), singlePutMax);
+    return offsite(new S3Repository(s, Duration.ofSeconds(2), singlePutMax), encryption, retention);
+  }
+
+  Offsite offsite(S3Repository repo, ObjectEncryption encryption, RetentionPolicy retention) {
     Offsite o =
         new Offsite(
             TestBackupContext.of(repo, tmp.resolve("repo").resolve(".offsite"))
@@ -146,6 +149,14 @@ abstract class OffsiteContract {
   Offsite multipartOffsite() {
     return offsite(
         settings(bucket, "backups/prod"), ObjectEncryption.none(), RetentionPolicy.defaults(), 0);
+  }
+
+  /** The same with one part in flight, as with a small heap ({@code -Xmx128m}). */
+  Offsite multipartOffsiteOnePartInFlight() {
+    return offsite(
+        new S3Repository(settings(bucket, "backups/prod"), Duration.ofSeconds(2), 0, 1),
+        ObjectEncryption.none(),
+        RetentionPolicy.defaults());
   }
 
   Manifest backup(Tier... tiers) {
@@ -527,8 +538,9 @@ abstract class OffsiteContract {
       Path object = tmp.resolve("repo").resolve("ds").resolve(big.id()).resolve(big.object());
       assertThat(object).hasSize(big.storedSize());
       byte[] original = Files.readAllBytes(object);
-      // One streaming PUT (the default for an object of this size), then a multipart upload.
-      for (Offsite o : List.of(offsite(), multipartOffsite())) {
+      // One streaming PUT (the default for an object of this size), then a multipart upload, with
+      // 4 parts in flight and with 1.
+      for (Offsite o : List.of(offsite(), multipartOffsite(), multipartOffsiteOnePartInFlight())) {
         Files.write(object, original);
         AtomicBoolean changed = new AtomicBoolean();
         AtomicLong sent = new AtomicLong();
@@ -576,6 +588,12 @@ abstract class OffsiteContract {
             .isEmpty();
         assertThat(repo.list("ds/")).as("no object of the refused backup").isEmpty();
       }
+      // intact again, it goes up with one part in flight, 3 parts one after the other
+      Files.write(object, original);
+      Offsite onePart = multipartOffsiteOnePartInFlight();
+      PushResult intact = new PushService(local, onePart).push("ds", false, ProgressListener.NONE);
+      assertThat(intact.pushed()).extracting(PushResult.Pushed::id).containsExactly(big.id());
+      assertVerifiedOffsite(onePart, big);
     } finally {
       r.flushdb();
       r.select(0);

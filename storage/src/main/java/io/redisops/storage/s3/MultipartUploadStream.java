@@ -30,10 +30,10 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
  * One streaming upload to S3. Bytes fill a part buffer; a full buffer is uploaded by the
- * repository's upload threads while the next one fills. Buffers come from a pool of {@code
- * PARALLEL_PARTS + 1}: when all are taken, the writer waits for a part to finish, so memory stays
- * at {@link S3Repository#MEMORY_BOUND} whatever the object's size. An object smaller than one part
- * goes up in a single PUT.
+ * repository's upload threads while the next one fills. Buffers come from a pool of the parts in
+ * flight ({@link S3Repository#partsInFlight}) plus one: when all are taken, the writer waits for a
+ * part to finish, so memory stays bounded whatever the object's size. An object smaller than one
+ * part goes up in a single PUT.
  *
  * <p>Every part carries its Content-MD5, which S3 checks on arrival; after completion the object's
  * size and ETag (for unencrypted or SSE-S3 objects, the MD5 of the parts' MD5s, {@code -N}) are
@@ -48,8 +48,8 @@ final class MultipartUploadStream extends UploadStream {
   private final ExecutorService executor;
   private final String fullKey;
   private final String bucket;
-  private final BlockingQueue<byte[]> pool =
-      new ArrayBlockingQueue<>(S3Repository.PARALLEL_PARTS + 1);
+  private final int buffers;
+  private final BlockingQueue<byte[]> pool;
   private final List<Future<SentPart>> parts = new ArrayList<>();
 
   /** A part S3 accepted, with the MD5 it was sent with (for the multipart ETag). */
@@ -77,8 +77,15 @@ final class MultipartUploadStream extends UploadStream {
   private long total;
   private String uploadId;
 
-  MultipartUploadStream(S3Repository repo, S3Client client, ExecutorService executor, String key) {
+  /**
+   * @param inFlight parts uploaded at the same time, at most (as many upload threads as that, or
+   *     more, in {@code executor})
+   */
+  MultipartUploadStream(
+      S3Repository repo, S3Client client, ExecutorService executor, String key, int inFlight) {
     super(repo, key);
+    this.buffers = inFlight + 1;
+    this.pool = new ArrayBlockingQueue<>(buffers);
     this.client = client;
     this.executor = executor;
     this.fullKey = repo.fullKey(key);
@@ -287,7 +294,7 @@ final class MultipartUploadStream extends UploadStream {
     if (b != null) {
       return b;
     }
-    if (allocated < S3Repository.PARALLEL_PARTS + 1) {
+    if (allocated < buffers) {
       allocated++;
       return new byte[S3Repository.PART_SIZE];
     }

@@ -39,11 +39,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * incomplete multipart uploads, which {@link #cleanupIncomplete} aborts. A write of known size up
  * to {@link #SINGLE_PUT_MAX} streams as one PUT through {@link SinglePutStream} (a pipe of 2 MiB,
  * the body checked by its CRC32C); the others through {@link MultipartUploadStream} with memory
- * bounded by {@link #MEMORY_BOUND} whatever the size. The SDK retries throttling, 5xx answers and
- * dropped connections with exponential backoff and jitter ({@link #MAX_ATTEMPTS} attempts per
- * request). A failed request ends as an {@link IOException} naming the object (exit 1: the next run
- * tries again), except refused credentials, a missing bucket and denied access, which retrying
- * cannot cure: those are usage errors (exit 2).
+ * bounded by its part buffers ({@link #partsInFlight} plus one) whatever the size. The SDK retries
+ * throttling, 5xx answers and dropped connections with exponential backoff and jitter ({@link
+ * #MAX_ATTEMPTS} attempts per request). A failed request ends as an {@link IOException} naming the
+ * object (exit 1: the next run tries again), except refused credentials, a missing bucket and
+ * denied access, which retrying cannot cure: those are usage errors (exit 2).
  *
  * <p>Several hosts must not push the same dataset to the same prefix at once: {@link
  * #cleanupIncomplete} takes every incomplete upload under the prefix it is given as a leftover of
@@ -58,13 +58,22 @@ public final class S3Repository implements Repository {
    */
   public static final int PART_SIZE = 8 * 1024 * 1024;
 
-  /** Parts uploaded at the same time. */
+  /** Parts uploaded at the same time, at most (see {@link #partsInFlight}). */
   public static final int PARALLEL_PARTS = 4;
 
   /**
-   * Upper bound of the part buffers of one upload: the parts in flight plus the one being filled.
+   * Parts of a multipart upload in flight for a Java heap of at most {@code maxHeap} bytes: its
+   * part buffers (those in flight and the one being filled) take at most an eighth of the heap, so
+   * 1 part in flight with {@code -Xmx128m} (16 MiB of buffers), 3 with 256 MiB, {@link
+   * #PARALLEL_PARTS} from 320 MiB (the launcher's default heap on any host with 2 GiB of memory or
+   * more). A small heap is an operator's request for a small footprint: the buffers are most of
+   * what a multipart upload adds to a push's memory (5 of them were 40 MiB of a 1.2 GB push's 210
+   * MiB at {@code -Xmx128m}; docs/benchmarks.md, figure 4).
    */
-  public static final long MEMORY_BOUND = (long) (PARALLEL_PARTS + 1) * PART_SIZE;
+  static int partsInFlight(long maxHeap) {
+    long buffers = maxHeap / 8 / PART_SIZE;
+    return (int) Math.max(1, Math.min(PARALLEL_PARTS, buffers - 1));
+  }
 
   /**
    * The largest object written in one streaming {@code PutObject} when its size is known in advance
@@ -80,6 +89,9 @@ public final class S3Repository implements Repository {
   private final S3Client client;
   private final ExecutorService uploads;
   private final long singlePutMax;
+
+  /** Parts of a multipart upload in flight, at most: {@link #partsInFlight} of the heap. */
+  private final int partsInFlight;
 
   public S3Repository(S3Settings settings) {
     this(settings, Duration.ofSeconds(10));
@@ -97,8 +109,21 @@ public final class S3Repository implements Repository {
    *     #PART_SIZE} or more a multipart upload)
    */
   public S3Repository(S3Settings settings, Duration connectTimeout, long singlePutMax) {
+    this(settings, connectTimeout, singlePutMax, partsInFlight(Runtime.getRuntime().maxMemory()));
+  }
+
+  /**
+   * @param partsInFlight parts of a multipart upload sent at the same time, 1 to {@link
+   *     #PARALLEL_PARTS} (tests: as with a small heap)
+   */
+  public S3Repository(
+      S3Settings settings, Duration connectTimeout, long singlePutMax, int partsInFlight) {
+    if (partsInFlight < 1 || partsInFlight > PARALLEL_PARTS) {
+      throw new IllegalArgumentException("parts in flight: 1 to " + PARALLEL_PARTS);
+    }
     this.settings = settings;
     this.singlePutMax = singlePutMax;
+    this.partsInFlight = partsInFlight;
     var builder =
         S3Client.builder()
             .region(Region.of(settings.region()))
@@ -267,7 +292,8 @@ public final class S3Repository implements Repository {
   @Override
   public StoredObject write(String key, BodyWriter body) throws IOException {
     checkKey(key);
-    MultipartUploadStream upload = new MultipartUploadStream(this, client, uploads, key);
+    MultipartUploadStream upload =
+        new MultipartUploadStream(this, client, uploads, key, partsInFlight);
     boolean done = false;
     try {
       // the body must not end the upload: only a body that returned normally may complete it (its
