@@ -7,10 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -76,24 +78,43 @@ public final class LocalRepository implements Repository {
       return List.of();
     }
     List<StoredObject> out = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(start)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        // Every entry that is not a folder is an object: a backup whose data file became something
-        // else (a pipe an
-        // operator streams through, say) is then read and judged by its checksums, not reported as
-        // missing.
-        if (Files.isDirectory(p) || p.getFileName().toString().startsWith(".")) {
-          continue;
-        }
-        String key = keyOf(p);
-        if (key.startsWith(prefix)) {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-          out.add(new StoredObject(key, a.size(), a.lastModifiedTime().toInstant()));
-        }
-      }
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
-    }
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+            // Every entry that is not a folder is an object: a backup whose data file became
+            // something else (a pipe an operator streams through, say) is then read and judged by
+            // its checksums, not reported as missing.
+            if (p.getFileName().toString().startsWith(".")) {
+              return FileVisitResult.CONTINUE;
+            }
+            String key = keyOf(p);
+            if (!key.startsWith(prefix)) {
+              return FileVisitResult.CONTINUE;
+            }
+            BasicFileAttributes a = attrs;
+            if (attrs.isSymbolicLink()) {
+              a = Files.readAttributes(p, BasicFileAttributes.class); // what the link points to
+              if (a.isDirectory()) {
+                return FileVisitResult.CONTINUE;
+              }
+            }
+            out.add(new StoredObject(key, a.size(), a.lastModifiedTime().toInstant()));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+            // Gone between the folder's listing and its look at the entry: a writer renamed its
+            // temporary file (the archiver seals a segment while a backup's prune lists the
+            // archive), or a delete ran. Not an object any more; anything else is an error.
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
     out.sort(Comparator.comparing(StoredObject::key));
     return out;
   }
