@@ -78,42 +78,13 @@ public final class LocalRepository implements Repository {
       return List.of();
     }
     List<StoredObject> out = new ArrayList<>();
-    Files.walkFileTree(
+    walkObjects(
         start,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
-            // Every entry that is not a folder is an object: a backup whose data file became
-            // something else (a pipe an operator streams through, say) is then read and judged by
-            // its checksums, not reported as missing.
-            if (p.getFileName().toString().startsWith(".")) {
-              return FileVisitResult.CONTINUE;
-            }
-            String key = keyOf(p);
-            if (!key.startsWith(prefix)) {
-              return FileVisitResult.CONTINUE;
-            }
-            BasicFileAttributes a = attrs;
-            if (attrs.isSymbolicLink()) {
-              a = Files.readAttributes(p, BasicFileAttributes.class); // what the link points to
-              if (a.isDirectory()) {
-                return FileVisitResult.CONTINUE;
-              }
-            }
-            out.add(new StoredObject(key, a.size(), a.lastModifiedTime().toInstant()));
-            return FileVisitResult.CONTINUE;
+        (key, attrs) -> {
+          if (key.startsWith(prefix)) {
+            out.add(new StoredObject(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
           }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-            // Gone between the folder's listing and its look at the entry: a writer renamed its
-            // temporary file (the archiver seals a segment while a backup's prune lists the
-            // archive), or a delete ran. Not an object any more; anything else is an error.
-            if (e instanceof NoSuchFileException) {
-              return FileVisitResult.CONTINUE;
-            }
-            throw e;
-          }
+          return true;
         });
     out.sort(Comparator.comparing(StoredObject::key));
     return out;
@@ -144,13 +115,71 @@ public final class LocalRepository implements Repository {
   }
 
   /** Whether a folder holds an object at some depth (stops at the first one found). */
-  private static boolean holdsAnObject(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.anyMatch(
-          p -> !Files.isDirectory(p) && !p.getFileName().toString().startsWith("."));
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
-    }
+  private boolean holdsAnObject(Path dir) throws IOException {
+    boolean[] found = {false};
+    walkObjects(
+        dir,
+        (key, attrs) -> {
+          found[0] = true;
+          return false;
+        });
+    return found[0];
+  }
+
+  /** What {@link #walkObjects} calls for each object; false stops the walk. */
+  @FunctionalInterface
+  private interface ObjectVisitor {
+    boolean visit(String key, BasicFileAttributes attrs);
+  }
+
+  /**
+   * Calls {@code visitor} for every object under {@code start}: every entry that is not a folder
+   * and whose name does not start with a dot (a writer's temporary file), with the attributes of
+   * what a link points to. The one walk behind {@link #list} and {@link #folders}, so that both
+   * treat a vanishing entry the same way.
+   */
+  private void walkObjects(Path start, ObjectVisitor visitor) throws IOException {
+    Files.walkFileTree(
+        start,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
+            // Every entry that is not a folder is an object: a backup whose data file became
+            // something else (a pipe an operator streams through, say) is then read and judged by
+            // its checksums, not reported as missing.
+            if (p.getFileName().toString().startsWith(".")) {
+              return FileVisitResult.CONTINUE;
+            }
+            BasicFileAttributes a = attrs;
+            if (attrs.isSymbolicLink()) {
+              try {
+                a = Files.readAttributes(p, BasicFileAttributes.class); // what the link points to
+              } catch (NoSuchFileException e) {
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                  throw e; // a dangling link: an error, as before
+                }
+                return FileVisitResult.CONTINUE; // the link itself went meanwhile
+              }
+              if (a.isDirectory()) {
+                return FileVisitResult.CONTINUE;
+              }
+            }
+            return visitor.visit(keyOf(p), a)
+                ? FileVisitResult.CONTINUE
+                : FileVisitResult.TERMINATE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+            // Gone between the folder's listing and its look at the entry: a writer renamed its
+            // temporary file (the archiver seals a segment while a backup's prune lists the
+            // archive), or a delete ran. Not an object any more; anything else is an error.
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
   }
 
   @Override

@@ -145,6 +145,36 @@ class LocalRepositoryTest {
   }
 
   @Test
+  void listAndFoldersJudgeEntriesAlike() throws IOException {
+    LocalRepository repo = repo();
+    repo.write("real/id/dump.rdb", text("x"));
+    // only a writer's temporary file: no object, so no folder
+    Files.createDirectories(root.resolve("temp-only/id"));
+    Files.writeString(root.resolve("temp-only/id/.dump.rdb.part-1a2b3c4d"), "half");
+    // a link to an object is an object; a link to a folder is not
+    Files.createDirectories(root.resolve("linked/id"));
+    Files.createSymbolicLink(root.resolve("linked/id/dump.rdb"), root.resolve("real/id/dump.rdb"));
+    Files.createDirectories(root.resolve("folder-link"));
+    Files.createSymbolicLink(root.resolve("folder-link/id"), root.resolve("real/id"));
+
+    assertThat(repo.folders("")).containsExactly("linked", "real");
+    assertThat(repo.list(""))
+        .extracting(StoredObject::key)
+        .containsExactly("linked/id/dump.rdb", "real/id/dump.rdb");
+    assertThat(repo.list("linked/")).extracting(StoredObject::size).containsExactly(1L);
+  }
+
+  @Test
+  void aDanglingLinkIsAnErrorNotAMissingObject() throws IOException {
+    LocalRepository repo = repo();
+    Files.createDirectories(root.resolve("ds/id"));
+    Files.createSymbolicLink(root.resolve("ds/id/dump.rdb"), root.resolve("gone"));
+
+    assertThatThrownBy(() -> repo.list("ds/")).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> repo.folders("")).isInstanceOf(NoSuchFileException.class);
+  }
+
+  @Test
   void cleanupIncompleteRemovesTempFilesLeftByACrash() throws IOException {
     LocalRepository repo = repo();
     repo.write("ds/a/dump.rdb", text("keep"));
