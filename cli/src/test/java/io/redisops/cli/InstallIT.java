@@ -100,12 +100,14 @@ class InstallIT {
     assertThat(data.output)
         .containsPattern("Opened archive \\S*/lib/redis-ops/redis-ops-data\\.jsa")
         .contains("io.redisops.cli.Main source: shared objects file (top)");
-    // push takes the small one: the data archive's pages raised its peak RSS
+    // push takes the small one: the data archive's pages raised its peak RSS; and its memory
+    // options, the no-inline rule passed whole even where a file name matches its "*"
+    Files.createFile(tmp.resolve("software.amazon.awssdk.glob::match"));
     Run push =
         sh(
             List.of(
                 "env",
-                "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xlog:cds",
+                "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -Xlog:cds -XX:+PrintCommandLineFlags",
                 link.toString(),
                 "push",
                 "--help"),
@@ -114,7 +116,11 @@ class InstallIT {
     assertThat(push.exit).as(push.output).isZero();
     assertThat(push.output)
         .containsPattern("Opened archive \\S*/lib/redis-ops/redis-ops\\.jsa")
-        .doesNotContain("redis-ops-data.jsa");
+        .doesNotContain("redis-ops-data.jsa")
+        .contains("-XX:MaxNewSize=8388608")
+        .contains("-XX:CompileCommand=dontinline,software.amazon.awssdk.*::*")
+        // quiet: the JVM does not announce the rule on stdout
+        .doesNotContain("CompileCommand: dontinline");
 
     // the way an operator types it: found through PATH, started from an unrelated folder
     Run byName = sh(List.of("sh", "-c", "redis-ops --version"), tmp, prefix.resolve("bin"));

@@ -212,7 +212,12 @@ final class RedisOpsProcess {
           List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
     }
     if (args.contains("push")) {
-      options.add("-XX:MaxNewSize=8m"); // as the launcher gives push
+      // as the launcher gives push
+      options.addAll(
+          List.of(
+              "-XX:MaxNewSize=8m",
+              "-XX:CompileCommand=quiet",
+              "-XX:CompileCommand=dontinline,software.amazon.awssdk.*::*"));
     }
     return options;
   }
