@@ -121,6 +121,19 @@ class InstallIT {
         .contains("-XX:CompileCommand=dontinline,software.amazon.awssdk.*::*")
         // quiet: the JVM does not announce the rule on stdout
         .doesNotContain("CompileCommand: dontinline");
+    // backup gets the young generation's cap alone
+    Run backup =
+        sh(
+            List.of(
+                "env",
+                "REDIS_OPS_JAVA_OPTS=-XX:+UseSerialGC -XX:+PrintCommandLineFlags",
+                link.toString(),
+                "backup",
+                "--help"),
+            tmp,
+            null);
+    assertThat(backup.exit).as(backup.output).isZero();
+    assertThat(backup.output).contains("-XX:MaxNewSize=8388608").doesNotContain("CompileCommand");
 
     // the way an operator types it: found through PATH, started from an unrelated folder
     Run byName = sh(List.of("sh", "-c", "redis-ops --version"), tmp, prefix.resolve("bin"));

@@ -218,6 +218,8 @@ final class RedisOpsProcess {
               "-XX:MaxNewSize=8m",
               "-XX:CompileCommand=quiet",
               "-XX:CompileCommand=dontinline,software.amazon.awssdk.*::*"));
+    } else if (args.contains("backup") && !args.contains("fetch") && !args.contains("daemon")) {
+      options.add("-XX:MaxNewSize=8m"); // as the launcher gives backup
     }
     return options;
   }
