@@ -135,6 +135,7 @@ public final class BackupService {
                     started,
                     "capture",
                     progress);
+            snapshot.settle();
           } catch (IOException | RuntimeException e) {
             if (abort.aborted()) {
               throw RedisOpsException.failed(

@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  *       BGSAVE is accepted we find that child (a child of INFO server's {@code process_id} in
  *       {@code /proc} whose temp file exists) and read its file while it grows, so that verifying,
  *       hashing and compressing run alongside the server's own write instead of after it. The
- *       stream ends only when the child has ended, its file is read to the end and INFO confirms
- *       our save finished OK; otherwise reading fails and nothing is stored. The file we opened
- *       keeps its bytes through the rename (and through an unlink).
+ *       stream ends when its file is read to the end and the child has renamed it to {@code
+ *       dbfilename} (which it does only with the whole snapshot written and fsynced), or, when the
+ *       child ended without that rename, when INFO confirms our save finished OK; otherwise reading
+ *       fails and nothing is stored. The file we opened keeps its bytes through the rename (and
+ *       through an unlink).
  *   <li><b>Waiting</b> (the fallback: a server on another host or in another pid namespace, no
  *       {@code /proc}, a child already finished, another save than ours): wait until our save has
  *       finished, then read {@code dir/dbfilename}.
@@ -226,11 +228,12 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
           InputStream in =
               new GrowingFileInputStream(
                   channel,
-                  new ChildRunning(session, ours, stat),
+                  new ChildRunning(session, ours, stat, rdbFile, fileKey),
                   () -> confirm(session, ours, child, deadline, rdbFile, fileKey),
                   deadline,
                   what);
-          return new FollowedSnapshot(in, ours.frozenAt());
+          return new FollowedSnapshot(
+              in, ours.frozenAt(), () -> awaitReaped(session, ours, child, deadline));
         }
         channel.close();
       }
@@ -258,26 +261,32 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
   }
 
   /**
-   * Whether our save's child may still write: it runs (by {@code /proc}) and, asked at most every
-   * {@link #INFO_RECHECK}, INFO still shows our save running (a guard against a pid that only
+   * Whether our save's child may still write: it has not yet renamed its file to {@code dbfilename}
+   * (it does so after its last write and fsync), it runs (by {@code /proc}) and, asked at most
+   * every {@link #INFO_RECHECK}, INFO still shows our save running (a guard against a pid that only
    * looked like our child's).
    */
   private final class ChildRunning implements java.util.function.BooleanSupplier {
     private final RedisSession session;
     private final OurSave ours;
     private final ProcessTable.Stat child;
+    private final Path rdbFile;
+    private final Object fileKey;
     private Instant infoAsked;
 
-    ChildRunning(RedisSession session, OurSave ours, ProcessTable.Stat child) {
+    ChildRunning(
+        RedisSession session, OurSave ours, ProcessTable.Stat child, Path rdbFile, Object fileKey) {
       this.session = session;
       this.ours = ours;
       this.child = child;
+      this.rdbFile = rdbFile;
+      this.fileKey = fileKey;
       this.infoAsked = clock.instant();
     }
 
     @Override
     public boolean getAsBoolean() {
-      if (!processes.running(child)) {
+      if (renamed(rdbFile, fileKey) || !processes.running(child)) {
         return false;
       }
       Instant now = clock.instant();
@@ -289,6 +298,14 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
     }
   }
 
+  /**
+   * Whether the file we read (named by its {@code fileKey}) is now {@code rdbFile}: the child's
+   * rename, which it makes only after it wrote and fsynced the whole snapshot.
+   */
+  private static boolean renamed(Path rdbFile, Object fileKey) {
+    return fileKey.equals(fileKey(rdbFile));
+  }
+
   private static Object fileKey(Path file) {
     try {
       return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
@@ -298,12 +315,16 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
   }
 
   /**
-   * Called once the child has ended and its file is read to the end: returns when INFO says our
-   * save finished OK and the child renamed the file we read to {@code rdbFile}, throws naming the
-   * failure otherwise.
+   * Called once the child has renamed its file or ended, and the file is read to the end: returns
+   * when the child renamed the file we read to {@code rdbFile} (Redis' and Valkey's child renames
+   * only a snapshot it wrote and fsynced whole: src/rdb.c {@code rdbSave}), else when INFO says our
+   * save finished OK and the file was renamed meanwhile; throws naming the failure otherwise.
    *
-   * <p>The rename matters: a child the server stops on purpose (SIGUSR1: {@code FLUSHALL}, {@code
-   * SHUTDOWN}, a replica's full sync) leaves {@code rdb_last_bgsave_status:ok} and a torn file.
+   * <p>The rename is the answer, not INFO: its parent notices the child's end only at its next cron
+   * tick (up to 100 ms at the default {@code hz 10}) and the child's exit unmaps a copy of the
+   * server's memory, both after the snapshot is whole (docs/redis-facts.md, "Snapshots"). A child
+   * the server stops on purpose (SIGUSR1: {@code FLUSHALL}, {@code SHUTDOWN}, a replica's full
+   * sync) leaves {@code rdb_last_bgsave_status:ok} and a torn file that is never renamed.
    */
   private void confirm(
       RedisSession session,
@@ -313,6 +334,9 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
       Path rdbFile,
       Object fileKey)
       throws IOException {
+    if (renamed(rdbFile, fileKey)) {
+      return;
+    }
     while (true) {
       Map<String, String> info = session.info("persistence"); // the parent reaps within a cron tick
       if (ours.ended(info)) {
@@ -351,6 +375,33 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
                 + " ended; see the Redis log");
       }
       pause(FIND_POLL, session);
+    }
+  }
+
+  /**
+   * Waits until INFO shows our save ended: the parent reaps its child at its next cron tick after
+   * the rename that ended our read. Logs, and returns, when it cannot tell.
+   */
+  private void awaitReaped(RedisSession session, OurSave ours, long child, Deadline deadline) {
+    try {
+      while (!ours.ended(session.info("persistence"))) {
+        if (deadline.passed()) {
+          log.warn(
+              "BGSAVE on {}: the server has not yet noticed the end of its child {}, whose snapshot"
+                  + " is stored; see the Redis log",
+              session.endpoint(),
+              child);
+          return;
+        }
+        pause(FIND_POLL, session);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "BGSAVE on {}: could not see the server notice the end of its child {}, whose snapshot"
+              + " is stored: {}",
+          session.endpoint(),
+          child,
+          e.getMessage());
     }
   }
 
@@ -493,10 +544,16 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
   }
 
   /** Read while the save child writes it: its size is known only at its end. */
-  private record FollowedSnapshot(InputStream stream, Instant snapshotTime) implements Snapshot {
+  private record FollowedSnapshot(InputStream stream, Instant snapshotTime, Runnable reaped)
+      implements Snapshot {
     @Override
     public long size() {
       return -1;
+    }
+
+    @Override
+    public void settle() {
+      reaped.run();
     }
 
     @Override

@@ -22,4 +22,13 @@ public interface Snapshot extends Closeable {
 
   /** The method that was actually used. */
   SnapshotMethod method();
+
+  /**
+   * Returns once the server has finished what this capture started and still ran when the stream
+   * ended (a save child it has yet to reap), so that a backup returns with the server quiet: a
+   * script's own {@code BGSAVE} right after it is not refused. The bytes were whole when the stream
+   * ended; this never fails (a server that does not answer is logged). Called after the stream was
+   * read to its end; most snapshots have nothing to wait for.
+   */
+  default void settle() {}
 }

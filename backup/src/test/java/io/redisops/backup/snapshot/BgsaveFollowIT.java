@@ -11,6 +11,7 @@ import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
+import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
 import io.redisops.storage.LocalRepository;
@@ -24,6 +25,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +35,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -123,6 +127,9 @@ class BgsaveFollowIT {
 
     Manifest m = backup(c, source);
 
+    // The read ended at the child's rename; the backup returns once the server has noticed the
+    // child's end, so that a BGSAVE of the user's right after it is not refused.
+    assertThat(redis.info("persistence", "rdb_bgsave_in_progress")).isEqualTo("0");
     assertThat(source.size().get()).as("followed: size unknown until the end").isEqualTo(-1);
     // The child renamed the file we followed to dump.rdb: the same bytes (save "" is configured, so
     // no later save replaced it).
@@ -200,6 +207,38 @@ class BgsaveFollowIT {
       Thread.currentThread().interrupt();
       throw new IOException(e);
     }
+  }
+
+  /**
+   * The child's rename of its file ends the capture, without the server's word: with the server's
+   * own process paused (SIGSTOP) once the capture follows our save's child, nothing answers INFO
+   * and nothing reaps the child, and the snapshot still reads to its end, whole. The clock stands
+   * still, so the capture never asks INFO while it reads (it does once a second) and its deadline
+   * never passes: a capture that waited for the server would hang here until the timeout.
+   */
+  @Test
+  @Timeout(120)
+  void theChildsRenameEndsTheCaptureWhileTheServerCannotAnswer() throws Exception {
+    slowSave(20); // 40 ms or more for the 2000 keys: found while it runs
+    Clock still = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+    BgsaveSnapshotSource source = new BgsaveSnapshotSource(still, Duration.ofMinutes(2));
+    byte[] read;
+    try (RedisSession session =
+        RedisConnector.connect(RedisEndpoint.parse(redis.uri()), Duration.ofSeconds(10))) {
+      try (Snapshot s = source.capture(session)) {
+        assertThat(s.size()).as("followed").isEqualTo(-1);
+        signal("STOP", redis.pid());
+        try {
+          read = s.stream().readAllBytes();
+        } finally {
+          signal("CONT", redis.pid());
+        }
+      }
+    }
+    Path dump = redis.dir().resolve("dump.rdb");
+    assertThat(read).hasSize((int) Files.size(dump));
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    assertThat(Hex.of(d.digest(read))).isEqualTo(sha256(dump));
   }
 
   @Test
