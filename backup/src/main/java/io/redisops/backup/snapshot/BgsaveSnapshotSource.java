@@ -59,6 +59,13 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
    */
   private static final Duration INFO_RECHECK = Duration.ofSeconds(1);
 
+  /**
+   * How long a stored backup waits for the server to notice its save child's end ({@link
+   * Snapshot#settle}): the parent does so within a cron tick (1/hz s, at most 1 s), later only when
+   * its main thread is busy.
+   */
+  private static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
+
   private final Clock clock;
   private final Duration timeout;
   private final ProcessTable processes;
@@ -232,8 +239,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
                   () -> confirm(session, ours, child, deadline, rdbFile, fileKey),
                   deadline,
                   what);
-          return new FollowedSnapshot(
-              in, ours.frozenAt(), () -> awaitReaped(session, ours, child, deadline));
+          return new FollowedSnapshot(in, ours.frozenAt(), () -> awaitReaped(session, ours, child));
         }
         channel.close();
       }
@@ -379,18 +385,22 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
   }
 
   /**
-   * Waits until INFO shows our save ended: the parent reaps its child at its next cron tick after
-   * the rename that ended our read. Logs, and returns, when it cannot tell.
+   * Waits until INFO no longer shows our save running: the parent reaps its child at its next cron
+   * tick after the rename that ended our read (or a later save has started, so ours is over).
+   * Bounded by {@link #SETTLE_LIMIT}, not by the capture's timeout: the snapshot is stored by now.
+   * Logs, and returns, when it cannot tell.
    */
-  private void awaitReaped(RedisSession session, OurSave ours, long child, Deadline deadline) {
+  private void awaitReaped(RedisSession session, OurSave ours, long child) {
+    Deadline limit = Deadline.after(clock, SETTLE_LIMIT);
     try {
-      while (!ours.ended(session.info("persistence"))) {
-        if (deadline.passed()) {
+      while (ours.running(session.info("persistence"))) {
+        if (limit.passed()) {
           log.warn(
-              "BGSAVE on {}: the server has not yet noticed the end of its child {}, whose snapshot"
-                  + " is stored; see the Redis log",
+              "BGSAVE on {}: the server has not noticed the end of its child {} within {} s; the"
+                  + " snapshot is stored; see the Redis log",
               session.endpoint(),
-              child);
+              child,
+              SETTLE_LIMIT.toSeconds());
           return;
         }
         pause(FIND_POLL, session);

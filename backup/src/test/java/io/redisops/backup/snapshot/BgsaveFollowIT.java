@@ -241,6 +241,40 @@ class BgsaveFollowIT {
     assertThat(Hex.of(d.digest(read))).isEqualTo(sha256(dump));
   }
 
+  /**
+   * {@link Snapshot#settle} waits for the server to notice the end of our save, not for a later
+   * save: one started right after ours was reaped, and slowed to two seconds or more, still runs
+   * when it returns.
+   */
+  @Test
+  @Timeout(120)
+  void settleDoesNotWaitForALaterSave() throws Exception {
+    slowSave(20);
+    long savesBefore = Long.parseLong(redis.info("persistence", "rdb_saves"));
+    BgsaveSnapshotSource source =
+        new BgsaveSnapshotSource(Clock.fixed(Instant.now(), ZoneOffset.UTC), Duration.ofMinutes(2));
+    try (RedisSession session =
+        RedisConnector.connect(RedisEndpoint.parse(redis.uri()), Duration.ofSeconds(10))) {
+      try (Snapshot s = source.capture(session)) {
+        assertThat(s.size()).as("followed").isEqualTo(-1);
+        assertThat(s.stream().readAllBytes())
+            .hasSize((int) Files.size(redis.dir().resolve("dump.rdb")));
+        Await.until(
+            Duration.ofSeconds(30),
+            "the server to reap our save's child",
+            () -> "0".equals(redis.info("persistence", "rdb_bgsave_in_progress")));
+        slowSave(1_000); // the later save: 2 s or more for the 2000 keys
+        session.command("BGSAVE");
+
+        s.settle();
+      }
+    }
+    assertThat(redis.info("persistence", "rdb_bgsave_in_progress"))
+        .as("the later save still runs: settle did not wait for it")
+        .isEqualTo("1");
+    assertThat(Long.parseLong(redis.info("persistence", "rdb_saves"))).isEqualTo(savesBefore + 2);
+  }
+
   @Test
   void withoutAVisibleChildTheFinishedFileIsRead() throws Exception {
     slowSave(100);
