@@ -24,7 +24,7 @@ public final class AbortHandle {
 
   /**
    * Forgets {@code resource}: by identity, never {@code equals}. What is attached is often a
-   * record, whose first {@code equals} in a process builds its method handles at run time (about 15
+   * record, whose first {@code equals} in a process builds its method handles at run time (about 18
    * ms of a one-off backup's end, docs/benchmarks.md "Start-up"); and two equal records are still
    * two resources.
    */

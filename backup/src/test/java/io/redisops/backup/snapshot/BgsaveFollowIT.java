@@ -219,7 +219,7 @@ class BgsaveFollowIT {
   @Test
   @Timeout(120)
   void theChildsRenameEndsTheCaptureWhileTheServerCannotAnswer() throws Exception {
-    slowSave(20); // 40 ms or more for the 2000 keys: found while it runs
+    slowSave(100); // 0.2 s or more for the 2000 keys: found while it runs
     Clock still = Clock.fixed(Instant.now(), ZoneOffset.UTC);
     BgsaveSnapshotSource source = new BgsaveSnapshotSource(still, Duration.ofMinutes(2));
     byte[] read;
@@ -249,7 +249,7 @@ class BgsaveFollowIT {
   @Test
   @Timeout(120)
   void settleDoesNotWaitForALaterSave() throws Exception {
-    slowSave(20);
+    slowSave(100); // 0.2 s or more: found while it runs
     long savesBefore = Long.parseLong(redis.info("persistence", "rdb_saves"));
     BgsaveSnapshotSource source =
         new BgsaveSnapshotSource(Clock.fixed(Instant.now(), ZoneOffset.UTC), Duration.ofMinutes(2));
