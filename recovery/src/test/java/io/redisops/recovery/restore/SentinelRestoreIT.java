@@ -177,7 +177,11 @@ class SentinelRestoreIT {
           return null;
         });
     Map<Integer, Map<String, KeyspaceDump.KeyState>> backedUp = dump(m);
+    // A restore in the test before restarted the master; its replicas full-sync again, and SAVE
+    // is refused while a sync's save child runs.
+    awaitReplicasCaughtUp(m);
     Manifest backup = backup(c, m);
+    awaitNoSave(m);
     with(
         m,
         r -> {
@@ -189,6 +193,21 @@ class SentinelRestoreIT {
     Map<Integer, Map<String, KeyspaceDump.KeyState>> overwritten = dump(m);
     awaitReplicasHold(overwritten);
     return new Fixture(backup, backedUp, overwritten);
+  }
+
+  private static void awaitReplicasCaughtUp(RedisServer m) {
+    long replicas = group.replicas().size();
+    Await.until(
+        Duration.ofSeconds(30),
+        "every replica of " + m + " acknowledging its writes",
+        () -> with(m, r -> r.waitForReplication((int) replicas, 1000)) >= replicas);
+  }
+
+  private static void awaitNoSave(RedisServer m) {
+    Await.until(
+        Duration.ofSeconds(30),
+        m + " running no save child",
+        () -> "0".equals(m.info("persistence", "rdb_bgsave_in_progress")));
   }
 
   private static void awaitReplicasHold(Map<Integer, Map<String, KeyspaceDump.KeyState>> data) {
