@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -672,6 +673,89 @@ class Bench:
             "unit": "s", "tool_median": ma, "baseline_median": mb, "ratio": ma / mb, "target": "<= 0.8",
             "met": ma / mb <= 0.8, "tool_samples": a, "baseline_samples": b}
 
+    def fig_daemon_backup(self, server=None, key="daemon_backup"):
+        """The same backup taken by the running daemon on its schedule: no JVM start, a warm JIT.
+
+        The daemon fires an hourly-tier backup every 20 s (every 2 minutes above 300 MiB of RDB). After each one
+        (its own measure, from the job's start to the end of retention: the /metrics gauge
+        redis_ops_backup_last_duration_seconds) the baseline runs once in the quiet gap before the next, so the
+        two alternate as in the other figures. The catch-up backup the daemon takes at its start (a cold JIT)
+        is reported apart."""
+        server = server or self.server
+        port, data = server.port, server.dir
+        repo = os.path.join(self.work, "repo-" + key)
+        clear_dataset(repo)
+        out = self.tmpdir("baseline-" + key)
+        http = free_port()
+        every = "0/20 * * * * ?" if server.rdb_bytes < 300 << 20 else "0 0/2 * * * ?"
+        conf = os.path.join(self.work, key + ".yaml")
+        with open(conf, "w") as f:
+            f.write(f"datasets:\n  - name: {DATASET}\n    redis:\n      uri: redis://127.0.0.1:{port}\n"
+                    f"repository:\n  path: {repo}\n"
+                    f"schedule:\n  hourly: \"{every}\"\n  drill: \"off\"\n"
+                    f"http:\n  listen: 127.0.0.1:{http}\n")
+        log_path = os.path.join(self.work, key + ".log")
+        logf = open(log_path, "wb")
+        proc = subprocess.Popen([CLI, "-c", conf, "daemon"], env=tool_env(self.args.daemon_java_opts),
+                                stdout=logf, stderr=logf, stdin=subprocess.DEVNULL)
+        PROCS.add(key, lambda: proc.pid, lambda: kill_pid(proc.pid, 60))
+
+        def hourly():
+            """(completion timestamp, duration) of the newest hourly backup as /metrics shows it, or None."""
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=5) as r:
+                    text = r.read().decode()
+            except OSError:
+                return None
+            got = {}
+            for name in ("success_timestamp", "duration"):
+                m = re.search(rf'^redis_ops_backup_last_{name}_seconds\{{[^}}]*tier="hourly"[^}}]*\}} (\S+)$',
+                              text, re.M)
+                if not m or m.group(1) in ("NaN", "0.0"):
+                    return None
+                got[name] = float(m.group(1))
+            return got["success_timestamp"], got["duration"]
+
+        def next_backup(after, seconds=300):
+            deadline = time.monotonic() + seconds
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"daemon exited {proc.returncode} (see {log_path})")
+                h = hourly()
+                if h is not None and (after is None or h[0] > after[0]):
+                    return h
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no scheduled backup within {seconds} s (see {log_path})")
+                time.sleep(0.05)
+
+        a, b = [], []
+        try:
+            first = next_backup(None)
+            log(f"{key}: the daemon's catch-up backup at its start: {first[1]:.2f}s")
+            last = first
+            for rep in range(self.args.reps):
+                last = next_backup(last)
+                a.append({"seconds": last[1]})
+                shutil.rmtree(out)
+                os.makedirs(out)
+                t = timed(["bash", BASELINE_BACKUP, str(port), data, out, "zstd"], tmp=self.work)
+                b.append({"seconds": t.wall, "rss_kb": t.rss_kb})
+                log(f"{key} rep {rep + 1}: daemon {last[1]:.2f}s, baseline {t.wall:.2f}s")
+        finally:
+            kill_pid(proc.pid, 60)
+            PROCS.remove(key)
+            logf.close()
+            clear_dataset(repo)
+            shutil.rmtree(out, ignore_errors=True)
+        ma, mb = med([x["seconds"] for x in a]), med([x["seconds"] for x in b])
+        self.figures[key] = {
+            "title": f"1. backup {size_label(server)} by the running daemon (scheduled: no JVM start), bgsave + zstd "
+                     f"+ verify",
+            "tool": f"redis-ops daemon, hourly tier on \"{every}\" (the job's own duration)",
+            "baseline": "BGSAVE, wait, cp dump.rdb, zstd -3, between two of the daemon's backups", "unit": "s",
+            "tool_median": ma, "baseline_median": mb, "ratio": ma / mb, "target": "<= 0.8", "met": ma / mb <= 0.8,
+            "catch_up_seconds": first[1], "tool_samples": a, "baseline_samples": b}
+
     # 2 ---------------------------------------------------------------------------------------------------------
     def fig_replication(self, server=None, key="replication"):
         server = server or self.server
@@ -1082,8 +1166,8 @@ def markdown(result):
     lines.append("| --- | --- | --- | --- | --- | --- |")
     f = result["figures"]
     rows = {}
-    for key in ("backup", "backup_small", "replication", "replication_small", "push", "restore", "downtime",
-                "impact"):
+    for key in ("backup", "backup_small", "daemon_backup", "replication", "replication_small", "push", "restore",
+                "downtime", "impact"):
         e = f.get(key)
         if e is None:
             continue
@@ -1102,6 +1186,8 @@ def markdown(result):
             extra = f" (overhead {e['overhead_seconds']:+.2f} s)"
         if key == "downtime":
             extra = f" (allowed {e['allowed_seconds']:.2f} s)"
+        if key == "daemon_backup":
+            extra = f" (the catch-up at its start: {e['catch_up_seconds']:.2f} s)"
         rows[key] = [f"| {e['title']} | {tool} | {base} | {e['ratio']:.2f}{extra} | {e['target']} | "
                      f"{'yes' if e['met'] else '**no**'} |"]
         ob = e.get("old_build")
@@ -1136,8 +1222,8 @@ def markdown(result):
                      f"{fp['startup_list']['min_s']:.2f}) | | | report | |")
     elif fp:
         rows["footprint"] = [f"| 7. footprint | {fp['error']} | | | | not measured |"]
-    for key in ("backup", "backup_small", "replication", "replication_small", "push", "memory", "restore",
-                "downtime", "impact", "footprint"):
+    for key in ("backup", "backup_small", "daemon_backup", "replication", "replication_small", "push", "memory",
+                "restore", "downtime", "impact", "footprint"):
         lines += rows.get(key, [])
     return "\n".join(lines)
 
@@ -1150,7 +1236,8 @@ def main():
     ap.add_argument("--small-mb", type=int,
                     help="also measure backup and replication on a second server of this RDB size "
                          "(default 100; quick: 0 = not measured)")
-    ap.add_argument("--only", help="comma list of figures: backup,replication,impact,push,memory,restore,footprint")
+    ap.add_argument("--only", help="comma list of figures: backup,daemon,replication,impact,push,memory,restore,"
+                                   "footprint")
     ap.add_argument("--idle-seconds", type=int, help="daemon idle window (default 60, quick 15)")
     ap.add_argument("--startup-runs", type=int, help="runs per start-up figure (default 10, quick 5)")
     ap.add_argument("--bench-requests", type=int, default=20000, help="redis-benchmark -n per batch")
@@ -1166,7 +1253,7 @@ def main():
         args.small_mb = 0 if args.quick else 100
     args.idle_seconds = args.idle_seconds or (15 if args.quick else 60)
     args.startup_runs = args.startup_runs or (5 if args.quick else 10)
-    only = set((args.only or "backup,replication,impact,push,memory,restore,footprint").split(","))
+    only = set((args.only or "backup,daemon,replication,impact,push,memory,restore,footprint").split(","))
 
     def on_signal(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -1187,7 +1274,7 @@ def main():
         bench.server.rdb_bytes = result["dataset"]["rdb_bytes"]
         log(f"dataset: {result['dataset']}")
         small = None
-        if args.small_mb > 0 and only & {"backup", "replication"}:
+        if args.small_mb > 0 and only & {"backup", "daemon", "replication"}:
             small = RedisServer(work, "redis-small")
             log(f"second redis-server on port {small.port}: about {args.small_mb} MB of RDB")
             result["dataset_small"] = make_dataset(small, args.small_mb << 20)
@@ -1212,7 +1299,10 @@ def main():
         if small is not None:
             figure("backup", bench.fig_backup, small, "backup_small", key="backup_small")
             figure("replication", bench.fig_replication, small, "replication_small", key="replication_small")
+            figure("daemon", bench.fig_daemon_backup, small, key="daemon_backup")
             small.stop()
+        else:
+            figure("daemon", bench.fig_daemon_backup, key="daemon_backup")
         figure("impact", bench.fig_impact)
         s3 = None
         if only & {"push", "memory", "restore"}:
