@@ -673,14 +673,17 @@ class Bench:
             "unit": "s", "tool_median": ma, "baseline_median": mb, "ratio": ma / mb, "target": "<= 0.8",
             "met": ma / mb <= 0.8, "tool_samples": a, "baseline_samples": b}
 
-    def fig_daemon_backup(self, server=None, key="daemon_backup"):
-        """The same backup taken by the running daemon on its schedule: no JVM start, a warm JIT.
+    def fig_daemon_backup(self, server=None, key="daemon_backup", method="bgsave"):
+        """The same capture taken by the running daemon on its schedule: no JVM start, a warm JIT.
 
         The daemon fires an hourly-tier backup every 20 s (every 2 minutes above 300 MiB of RDB). After each one
         (its own measure, from the job's start to the end of retention: the /metrics gauge
         redis_ops_backup_last_duration_seconds) the baseline runs once in the quiet gap before the next, so the
         two alternate as in the other figures. The catch-up backup the daemon takes at its start (a cold JIT)
-        is reported apart."""
+        is reported apart. The daemon has no method setting: it takes bgsave when the server tells its data
+        directory (CONFIG GET) and that is readable here, else replication. For method="replication" the daemon
+        connects as an ACL user refused CONFIG (a least-privilege backup user; the benchmark may run as root,
+        who reads every directory), and the manifests must then say replication."""
         server = server or self.server
         port, data = server.port, server.dir
         repo = os.path.join(self.work, "repo-" + key)
@@ -689,9 +692,22 @@ class Bench:
         http = free_port()
         every = "0/20 * * * * ?" if server.rdb_bytes < 300 << 20 else "0 0/2 * * * ?"
         conf = os.path.join(self.work, key + ".yaml")
+        user, old_delay = "", None
+        if method == "replication":
+            old_delay = redis_call(port, "CONFIG", "GET", "repl-diskless-sync-delay")[1]
+            redis_call(port, "CONFIG", "SET", "repl-diskless-sync-delay", "0")
+            secret = "bench-" + "".join(random.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(20))
+            redis_call(port, "ACL", "SETUSER", "bench-noconfig", "reset", "on", ">" + secret, "~*", "&*", "+@all",
+                       "-config")
+            pw = os.path.join(self.work, key + ".password")
+            with open(os.open(pw, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+                f.write(secret + "\n")
+            user = "bench-noconfig@"
         with open(conf, "w") as f:
-            f.write(f"datasets:\n  - name: {DATASET}\n    redis:\n      uri: redis://127.0.0.1:{port}\n"
-                    f"repository:\n  path: {repo}\n"
+            f.write(f"datasets:\n  - name: {DATASET}\n    redis:\n      uri: redis://{user}127.0.0.1:{port}\n")
+            if user:
+                f.write(f"      password-file: {pw}\n")
+            f.write(f"repository:\n  path: {repo}\n"
                     f"schedule:\n  hourly: \"{every}\"\n  drill: \"off\"\n"
                     f"http:\n  listen: 127.0.0.1:{http}\n")
         log_path = os.path.join(self.work, key + ".log")
@@ -728,6 +744,14 @@ class Bench:
                     raise RuntimeError(f"no scheduled backup within {seconds} s (see {log_path})")
                 time.sleep(0.05)
 
+        def baseline():
+            shutil.rmtree(out)
+            os.makedirs(out)
+            if method == "replication":
+                return timed(["redis-cli", "-h", "127.0.0.1", "-p", str(port), "--rdb", os.path.join(out, "dump.rdb")],
+                             tmp=self.work)
+            return timed(["bash", BASELINE_BACKUP, str(port), data, out, "zstd"], tmp=self.work)
+
         a, b = [], []
         try:
             first = next_backup(None)
@@ -736,25 +760,37 @@ class Bench:
             for rep in range(self.args.reps):
                 last = next_backup(last)
                 a.append({"seconds": last[1]})
-                shutil.rmtree(out)
-                os.makedirs(out)
-                t = timed(["bash", BASELINE_BACKUP, str(port), data, out, "zstd"], tmp=self.work)
+                t = baseline()
                 b.append({"seconds": t.wall, "rss_kb": t.rss_kb})
                 log(f"{key} rep {rep + 1}: daemon {last[1]:.2f}s, baseline {t.wall:.2f}s")
+            methods = set()
+            for mf in glob.glob(os.path.join(repo, DATASET, "*", "manifest.json")):
+                with open(mf) as f:
+                    methods.add(json.load(f).get("method"))
+            if methods != {method}:
+                raise RuntimeError(f"the daemon's backups were taken by {sorted(map(str, methods))}, not {method}")
         finally:
             kill_pid(proc.pid, 60)
             PROCS.remove(key)
             logf.close()
+            if old_delay is not None:
+                redis_call(port, "CONFIG", "SET", "repl-diskless-sync-delay", old_delay)
+                redis_call(port, "ACL", "DELUSER", "bench-noconfig")
             clear_dataset(repo)
             shutil.rmtree(out, ignore_errors=True)
         ma, mb = med([x["seconds"] for x in a]), med([x["seconds"] for x in b])
+        if method == "replication":
+            title = f"2. replication capture {size_label(server)} by the running daemon (scheduled: no JVM start)"
+            base, target = "redis-cli --rdb FILE (raw, unverified), between two of the daemon's backups", 1.0
+        else:
+            title = (f"1. backup {size_label(server)} by the running daemon (scheduled: no JVM start), bgsave + zstd "
+                     f"+ verify")
+            base, target = "BGSAVE, wait, cp dump.rdb, zstd -3, between two of the daemon's backups", 0.8
         self.figures[key] = {
-            "title": f"1. backup {size_label(server)} by the running daemon (scheduled: no JVM start), bgsave + zstd "
-                     f"+ verify",
-            "tool": f"redis-ops daemon, hourly tier on \"{every}\" (the job's own duration)",
-            "baseline": "BGSAVE, wait, cp dump.rdb, zstd -3, between two of the daemon's backups", "unit": "s",
-            "tool_median": ma, "baseline_median": mb, "ratio": ma / mb, "target": "<= 0.8", "met": ma / mb <= 0.8,
-            "catch_up_seconds": first[1], "tool_samples": a, "baseline_samples": b}
+            "title": title, "tool": f"redis-ops daemon ({method}), hourly tier on \"{every}\" (the job's own duration)",
+            "baseline": base, "unit": "s", "tool_median": ma, "baseline_median": mb, "ratio": ma / mb,
+            "target": f"<= {target}", "met": ma / mb <= target, "catch_up_seconds": first[1], "tool_samples": a,
+            "baseline_samples": b}
 
     # 2 ---------------------------------------------------------------------------------------------------------
     def fig_replication(self, server=None, key="replication"):
@@ -1166,8 +1202,8 @@ def markdown(result):
     lines.append("| --- | --- | --- | --- | --- | --- |")
     f = result["figures"]
     rows = {}
-    for key in ("backup", "backup_small", "daemon_backup", "replication", "replication_small", "push", "restore",
-                "downtime", "impact"):
+    for key in ("backup", "backup_small", "daemon_backup", "replication", "replication_small", "daemon_replication",
+                "push", "restore", "downtime", "impact"):
         e = f.get(key)
         if e is None:
             continue
@@ -1186,7 +1222,7 @@ def markdown(result):
             extra = f" (overhead {e['overhead_seconds']:+.2f} s)"
         if key == "downtime":
             extra = f" (allowed {e['allowed_seconds']:.2f} s)"
-        if key == "daemon_backup":
+        if key in ("daemon_backup", "daemon_replication"):
             extra = f" (the catch-up at its start: {e['catch_up_seconds']:.2f} s)"
         rows[key] = [f"| {e['title']} | {tool} | {base} | {e['ratio']:.2f}{extra} | {e['target']} | "
                      f"{'yes' if e['met'] else '**no**'} |"]
@@ -1222,8 +1258,8 @@ def markdown(result):
                      f"{fp['startup_list']['min_s']:.2f}) | | | report | |")
     elif fp:
         rows["footprint"] = [f"| 7. footprint | {fp['error']} | | | | not measured |"]
-    for key in ("backup", "backup_small", "daemon_backup", "replication", "replication_small", "push", "memory",
-                "restore", "downtime", "impact", "footprint"):
+    for key in ("backup", "backup_small", "daemon_backup", "replication", "replication_small", "daemon_replication",
+                "push", "memory", "restore", "downtime", "impact", "footprint"):
         lines += rows.get(key, [])
     return "\n".join(lines)
 
@@ -1300,9 +1336,13 @@ def main():
             figure("backup", bench.fig_backup, small, "backup_small", key="backup_small")
             figure("replication", bench.fig_replication, small, "replication_small", key="replication_small")
             figure("daemon", bench.fig_daemon_backup, small, key="daemon_backup")
+            figure("daemon", bench.fig_daemon_backup, small, "daemon_replication", "replication",
+                   key="daemon_replication")
             small.stop()
         else:
             figure("daemon", bench.fig_daemon_backup, key="daemon_backup")
+            figure("daemon", bench.fig_daemon_backup, None, "daemon_replication", "replication",
+                   key="daemon_replication")
         figure("impact", bench.fig_impact)
         s3 = None
         if only & {"push", "memory", "restore"}:

@@ -9,6 +9,7 @@ import io.redisops.config.Settings.DatasetSettings;
 import io.redisops.config.Settings.Overrides;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.redis.RedisEndpoint;
 import io.redisops.secret.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -158,6 +159,19 @@ class SettingsTest {
 
     assertThat(s.dataset(null).endpoint().password().reveal())
         .isEqualTo(Secret.of("s3cret").reveal());
+  }
+
+  @Test
+  void anAclUserInTheUriTakesItsPasswordFromThePasswordFile() throws IOException {
+    Path pass = Files.writeString(dir.resolve("backup.pass"), "s3cret\n");
+    String yaml =
+        datasetWithPasswordFile(pass)
+            .replace("redis://10.0.0.5:6379", "redis://backup:@10.0.0.5:6379");
+    RedisEndpoint ep = resolve(yaml).dataset(null).endpoint();
+
+    assertThat(ep.username()).isEqualTo("backup");
+    assertThat(ep.password().reveal()).isEqualTo("s3cret");
+    assertThat(ep.authCommand()).containsExactly("AUTH", "backup", "s3cret");
   }
 
   @Test

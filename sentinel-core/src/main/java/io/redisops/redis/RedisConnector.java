@@ -7,7 +7,6 @@ import java.net.ConnectException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Opens connections ({@link RespConnection}) to one Redis server, with AUTH (password or ACL user)
@@ -31,13 +30,9 @@ public final class RedisConnector {
     }
     RespConnection connection = RespConnection.open(endpoint, timeout, timeout);
     try {
-      Optional<io.redisops.secret.Secret> password = endpoint.passwordIfAny();
-      if (password.isPresent()) {
-        if (endpoint.username() != null) {
-          connection.call("AUTH", endpoint.username(), password.get().reveal());
-        } else {
-          connection.call("AUTH", password.get().reveal());
-        }
+      String[] auth = endpoint.authCommand();
+      if (auth.length > 0) {
+        connection.call(auth);
       }
       ping(connection);
       return new RedisSession(endpoint, connection);

@@ -110,7 +110,10 @@ public record RedisEndpoint(
       } else {
         String u = decode(info.substring(0, colon));
         user = u.isEmpty() ? null : u;
-        password = Secret.of(decode(info.substring(colon + 1)));
+        String p = info.substring(colon + 1);
+        // redis://user:@host names the ACL user and leaves the password to the environment or a
+        // password file (a password in a URI ends up in configuration files and shell histories)
+        password = p.isEmpty() ? null : Secret.of(decode(p));
       }
     }
     int port = uri.getPort() == -1 ? 6379 : uri.getPort();
@@ -147,7 +150,10 @@ public record RedisEndpoint(
       } else {
         String u = decode(info.substring(0, colon));
         user = u.isEmpty() ? null : u;
-        password = Secret.of(decode(info.substring(colon + 1)));
+        String p = info.substring(colon + 1);
+        // redis://user:@host names the ACL user and leaves the password to the environment or a
+        // password file (a password in a URI ends up in configuration files and shell histories)
+        password = p.isEmpty() ? null : Secret.of(decode(p));
       }
     }
     int query = rest.indexOf('?');
@@ -187,6 +193,19 @@ public record RedisEndpoint(
 
   public Optional<Secret> passwordIfAny() {
     return Optional.ofNullable(password);
+  }
+
+  /**
+   * The AUTH command that logs this endpoint in, or an empty array when there is nothing to send.
+   * An ACL user without a password still sends AUTH (with an empty password): a {@code nopass} user
+   * is then logged in, another user is refused (WRONGPASS) rather than silently left as the default
+   * user.
+   */
+  public String[] authCommand() {
+    if (username != null) {
+      return new String[] {"AUTH", username, password == null ? "" : password.reveal()};
+    }
+    return password == null ? new String[0] : new String[] {"AUTH", password.reveal()};
   }
 
   /** {@code host:port} (or the socket's path), the form used in names and messages. */

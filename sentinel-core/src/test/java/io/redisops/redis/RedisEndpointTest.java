@@ -49,6 +49,23 @@ class RedisEndpointTest {
   }
 
   @Test
+  void aUserWithAnEmptyPasswordLeavesThePasswordToTheFileOrTheEnvironment() {
+    RedisEndpoint ep = RedisEndpoint.parse("redis://backup:@h:1");
+    assertThat(ep.username()).isEqualTo("backup");
+    assertThat(ep.password()).isNull();
+    assertThat(ep.authCommand()).containsExactly("AUTH", "backup", "");
+    assertThat(ep.withPassword(Secret.of("from-file")).authCommand())
+        .containsExactly("AUTH", "backup", "from-file");
+    assertThat(ep).hasToString("redis://backup@h:1");
+  }
+
+  @Test
+  void noCredentialsSendNoAuth() {
+    assertThat(RedisEndpoint.parse("redis://h:1").authCommand()).isEmpty();
+    assertThat(RedisEndpoint.parse("redis://:pw@h:1").authCommand()).containsExactly("AUTH", "pw");
+  }
+
+  @Test
   void passwordOnlyWithEmptyUser() {
     RedisEndpoint ep = RedisEndpoint.parse("redis://:pw@h:1");
     assertThat(ep.username()).isNull();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
+import io.redisops.secret.Secret;
 import io.redisops.testkit.Await;
 import io.redisops.testkit.FreePorts;
 import io.redisops.testkit.RedisServer;
@@ -91,6 +92,21 @@ class RedisSessionIT {
         .isInstanceOfSatisfying(
             RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
         .hasMessageContaining("NOAUTH");
+  }
+
+  @Test
+  void anAclUserNamedWithoutAPasswordIsRefusedNotLoggedInAsTheDefaultUser() {
+    // redis://probe:@host with no password found elsewhere: AUTH probe "" (refused), never a
+    // session as the default user
+    assertThatThrownBy(() -> RedisConnector.connect(tcp("probe:"), TIMEOUT))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("WRONGPASS");
+    RedisEndpoint fromFile = tcp("probe:").withPassword(Secret.of("probepw"));
+    try (RedisSession s = RedisConnector.connect(fromFile, TIMEOUT)) {
+      assertThat(s.info("replication")).containsEntry("role", "master");
+      assertThatThrownBy(() -> s.call(() -> s.command("BGSAVE"))).hasMessageContaining("NOPERM");
+    }
   }
 
   @Test

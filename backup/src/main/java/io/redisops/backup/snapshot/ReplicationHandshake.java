@@ -3,13 +3,11 @@ package io.redisops.backup.snapshot;
 import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
-import io.redisops.secret.Secret;
 import io.redisops.sentinel.ArchiverAnnouncement;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,15 +63,14 @@ final class ReplicationHandshake {
     send("SYNC");
   }
 
-  /** AUTH when the endpoint carries a password (with its ACL user when it names one). */
+  /**
+   * AUTH when the endpoint names an ACL user or carries a password ({@link
+   * RedisEndpoint#authCommand}).
+   */
   void authenticate(RedisEndpoint ep) throws IOException {
-    Optional<Secret> password = ep.passwordIfAny();
-    if (password.isPresent()) {
-      if (ep.username() != null) {
-        expectOk("AUTH", "AUTH", ep.username(), password.get().reveal());
-      } else {
-        expectOk("AUTH", "AUTH", password.get().reveal());
-      }
+    String[] auth = ep.authCommand();
+    if (auth.length > 0) {
+      expectOk("AUTH", auth);
     }
   }
 
