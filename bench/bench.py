@@ -702,7 +702,7 @@ class Bench:
             pw = os.path.join(self.work, key + ".password")
             with open(os.open(pw, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
                 f.write(secret + "\n")
-            user = "bench-noconfig@"
+            user = "bench-noconfig:@"
         with open(conf, "w") as f:
             f.write(f"datasets:\n  - name: {DATASET}\n    redis:\n      uri: redis://{user}127.0.0.1:{port}\n")
             if user:
