@@ -99,23 +99,7 @@ public record RedisEndpoint(
               + redactUserInfo(text)
               + "' has no host; use redis://[user:password@]host:port");
     }
-    String user = null;
-    Secret password = null;
-    String info = uri.getRawUserInfo();
-    if (info != null && !info.isEmpty()) {
-      int colon = info.indexOf(':');
-      if (colon < 0) {
-        // redis://password@host is what redis-cli -u accepts for the default user's password
-        password = Secret.of(decode(info));
-      } else {
-        String u = decode(info.substring(0, colon));
-        user = u.isEmpty() ? null : u;
-        String p = info.substring(colon + 1);
-        // redis://user:@host names the ACL user and leaves the password to the environment or a
-        // password file (a password in a URI ends up in configuration files and shell histories)
-        password = p.isEmpty() ? null : Secret.of(decode(p));
-      }
-    }
+    Credentials login = Credentials.of(uri.getRawUserInfo());
     int port = uri.getPort() == -1 ? 6379 : uri.getPort();
     String host = uri.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -123,7 +107,27 @@ public record RedisEndpoint(
       // adds them back)
       host = host.substring(1, host.length() - 1);
     }
-    return new RedisEndpoint(host, port, scheme.equals("rediss"), user, password, null);
+    return new RedisEndpoint(
+        host, port, scheme.equals("rediss"), login.user(), login.password(), null);
+  }
+
+  /** The user and password of a URI's raw user info ({@code user:password}), each possibly null. */
+  private record Credentials(String user, Secret password) {
+    static Credentials of(String info) {
+      if (info == null || info.isEmpty()) {
+        return new Credentials(null, null);
+      }
+      int colon = info.indexOf(':');
+      if (colon < 0) {
+        // redis://password@host is what redis-cli -u accepts for the default user's password
+        return new Credentials(null, Secret.of(decode(info)));
+      }
+      String u = decode(info.substring(0, colon));
+      String p = info.substring(colon + 1);
+      // redis://user:@host names the ACL user and leaves the password to the environment or a
+      // password file (a password in a URI ends up in configuration files and shell histories)
+      return new Credentials(u.isEmpty() ? null : u, p.isEmpty() ? null : Secret.of(decode(p)));
+    }
   }
 
   /** A TCP endpoint. */
@@ -138,23 +142,11 @@ public record RedisEndpoint(
    */
   private static RedisEndpoint parseSocket(String original, String s) {
     String rest = s.substring(s.indexOf("://") + 3);
-    String user = null;
-    Secret password = null;
+    Credentials login = new Credentials(null, null);
     int at = rest.lastIndexOf('@');
     if (at >= 0) {
-      String info = rest.substring(0, at);
+      login = Credentials.of(rest.substring(0, at));
       rest = rest.substring(at + 1);
-      int colon = info.indexOf(':');
-      if (colon < 0) {
-        password = info.isEmpty() ? null : Secret.of(decode(info));
-      } else {
-        String u = decode(info.substring(0, colon));
-        user = u.isEmpty() ? null : u;
-        String p = info.substring(colon + 1);
-        // redis://user:@host names the ACL user and leaves the password to the environment or a
-        // password file (a password in a URI ends up in configuration files and shell histories)
-        password = p.isEmpty() ? null : Secret.of(decode(p));
-      }
     }
     int query = rest.indexOf('?');
     if (query >= 0) {
@@ -166,7 +158,8 @@ public record RedisEndpoint(
               + redactUserInfo(original)
               + "' names no socket file; use unix:///path/to/redis.sock (the path is absolute)");
     }
-    return new RedisEndpoint(SOCKET_HOST, 0, false, user, password, null, Path.of(decode(rest)));
+    return new RedisEndpoint(
+        SOCKET_HOST, 0, false, login.user(), login.password(), null, Path.of(decode(rest)));
   }
 
   public RedisEndpoint withPassword(Secret newPassword) {
