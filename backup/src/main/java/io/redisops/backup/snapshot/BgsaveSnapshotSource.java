@@ -2,6 +2,7 @@ package io.redisops.backup.snapshot;
 
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
+import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisErrorReply;
 import io.redisops.redis.RedisSession;
 import io.redisops.text.Sizes;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,7 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
   private final Clock clock;
   private final Duration timeout;
   private final ProcessTable processes;
+  private final Predicate<RedisEndpoint> onThisHost;
 
   public BgsaveSnapshotSource(Clock clock, Duration timeout) {
     this(clock, timeout, ProcessTable.HOST);
@@ -76,9 +79,19 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
 
   /** As the public constructor, reading processes from {@code processes} (tests). */
   BgsaveSnapshotSource(Clock clock, Duration timeout, ProcessTable processes) {
+    this(clock, timeout, processes, RedisEndpoint::onThisHost);
+  }
+
+  /**
+   * As the public constructor, reading processes from {@code processes} and judging with {@code
+   * onThisHost} whether a server runs here (tests: every server a test may start is on loopback).
+   */
+  BgsaveSnapshotSource(
+      Clock clock, Duration timeout, ProcessTable processes, Predicate<RedisEndpoint> onThisHost) {
     this.clock = clock;
     this.timeout = timeout;
     this.processes = processes;
+    this.onThisHost = onThisHost;
   }
 
   /**
@@ -108,6 +121,16 @@ public final class BgsaveSnapshotSource implements SnapshotSource {
 
   @Override
   public Snapshot capture(RedisSession session, ProgressListener progress) throws IOException {
+    if (!onThisHost.test(session.endpoint())) {
+      // Its dir/dbfilename names a file on its own host. The same path here may hold another
+      // server's snapshot (the usual /var/lib/redis/dump.rdb of a local Redis), which would be
+      // stored, verified and all, as this server's backup.
+      throw RedisOpsException.usage(
+          "a bgsave capture reads the server's own RDB file, and Redis at "
+              + session.endpoint()
+              + " is not on this host; capture it by replication (--method replication, or"
+              + " method: replication in the configuration), or run redis-ops on its host");
+    }
     Path file =
         rdbPath(session)
             .orElseThrow(

@@ -9,6 +9,7 @@ import io.redisops.backup.fixtures.TestBackupContext;
 import io.redisops.backup.service.BackupContext;
 import io.redisops.backup.service.BackupRequest;
 import io.redisops.backup.service.BackupService;
+import io.redisops.error.ExitCode;
 import io.redisops.error.RedisOpsException;
 import io.redisops.progress.ProgressListener;
 import io.redisops.redis.RedisConnector;
@@ -290,5 +291,28 @@ class BgsaveFollowIT {
     assertThat(source.size().get()).as("read once finished").isEqualTo(Files.size(dump));
     assertThat(m.rawSha256()).isEqualTo(sha256(dump));
     assertThat(m.totalKeys()).isEqualTo((long) KEYS);
+  }
+
+  @Test
+  void aServerOnAnotherHostIsRefusedBeforeItSavesOrAnyFileIsRead() throws Exception {
+    BackupContext c = context();
+    // This host's dir/dbfilename holds a dump.rdb, as a local Redis' would: it must not be stored
+    // as the other server's backup.
+    redis.sync().save();
+    assertThat(redis.dir().resolve("dump.rdb")).exists();
+    long savesBefore = Long.parseLong(redis.info("persistence", "rdb_saves"));
+    BgsaveSnapshotSource elsewhere =
+        new BgsaveSnapshotSource(
+            c.clock(), Duration.ofMinutes(2), ProcessTable.HOST, endpoint -> false);
+
+    assertThatThrownBy(() -> backup(c, elsewhere))
+        .isInstanceOfSatisfying(
+            RedisOpsException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("is not on this host")
+        .hasMessageContaining("replication");
+    assertThat(Long.parseLong(redis.info("persistence", "rdb_saves")))
+        .as("no BGSAVE sent")
+        .isEqualTo(savesBefore);
+    assertThat(c.catalog("ds").list()).isEmpty();
   }
 }
