@@ -680,10 +680,8 @@ class Bench:
         (its own measure, from the job's start to the end of retention: the /metrics gauge
         redis_ops_backup_last_duration_seconds) the baseline runs once in the quiet gap before the next, so the
         two alternate as in the other figures. The catch-up backup the daemon takes at its start (a cold JIT)
-        is reported apart. The daemon has no method setting: it takes bgsave when the server tells its data
-        directory (CONFIG GET) and that is readable here, else replication. For method="replication" the daemon
-        connects as an ACL user refused CONFIG (a least-privilege backup user; the benchmark may run as root,
-        who reads every directory), and the manifests must then say replication."""
+        is reported apart. The dataset's `method` in the daemon's configuration is the figure's method, and
+        every manifest must then say it."""
         server = server or self.server
         port, data = server.port, server.dir
         repo = os.path.join(self.work, "repo-" + key)
@@ -692,21 +690,13 @@ class Bench:
         http = free_port()
         every = "0/20 * * * * ?" if server.rdb_bytes < 300 << 20 else "0 0/2 * * * ?"
         conf = os.path.join(self.work, key + ".yaml")
-        user, old_delay = "", None
+        old_delay = None
         if method == "replication":
             old_delay = redis_call(port, "CONFIG", "GET", "repl-diskless-sync-delay")[1]
             redis_call(port, "CONFIG", "SET", "repl-diskless-sync-delay", "0")
-            secret = "bench-" + "".join(random.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(20))
-            redis_call(port, "ACL", "SETUSER", "bench-noconfig", "reset", "on", ">" + secret, "~*", "&*", "+@all",
-                       "-config")
-            pw = os.path.join(self.work, key + ".password")
-            with open(os.open(pw, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
-                f.write(secret + "\n")
-            user = "bench-noconfig:@"
         with open(conf, "w") as f:
-            f.write(f"datasets:\n  - name: {DATASET}\n    redis:\n      uri: redis://{user}127.0.0.1:{port}\n")
-            if user:
-                f.write(f"      password-file: {pw}\n")
+            f.write(f"datasets:\n  - name: {DATASET}\n    method: {method}\n"
+                    f"    redis:\n      uri: redis://127.0.0.1:{port}\n")
             f.write(f"repository:\n  path: {repo}\n"
                     f"schedule:\n  hourly: \"{every}\"\n  drill: \"off\"\n"
                     f"http:\n  listen: 127.0.0.1:{http}\n")
@@ -775,7 +765,6 @@ class Bench:
             logf.close()
             if old_delay is not None:
                 redis_call(port, "CONFIG", "SET", "repl-diskless-sync-delay", old_delay)
-                redis_call(port, "ACL", "DELUSER", "bench-noconfig")
             clear_dataset(repo)
             shutil.rmtree(out, ignore_errors=True)
         ma, mb = med([x["seconds"] for x in a]), med([x["seconds"] for x in b])

@@ -50,10 +50,10 @@ final class BackupCommand implements Callable<Integer> {
   @Option(
       names = "--method",
       paramLabel = "METHOD",
-      defaultValue = "auto",
       completionCandidates = Converters.MethodValues.class,
       description =
-          "bgsave, replication or auto (default: bgsave when the data directory is readable here, else replication).")
+          "bgsave, replication or auto (default: the dataset's method in the configuration, else"
+              + " auto: bgsave when the data directory is readable here, else replication).")
   SnapshotMethod method;
 
   /** The {@code --json} document: the new backup's manifest, and what retention removed. */
@@ -65,15 +65,16 @@ final class BackupCommand implements Callable<Integer> {
   public Integer call() {
     CommandContext ctx = new CommandContext(spec);
     Tier t = tier;
-    SnapshotMethod m = method;
     Settings.DatasetSettings ds = ctx.dataset();
+    SnapshotMethod m = method != null ? method : ds.method();
     BackupContext bc = ctx.backupContext();
     CommandContext.Server server = ctx.server(CommandContext.Use.BACKUP, "backup");
     if (server.chosen() != null && !server.chosen().onThisHost()) {
       // its files are on another host: only the replication stream reaches its data
       if (m == SnapshotMethod.BGSAVE) {
         throw RedisOpsException.usage(
-            "--method bgsave reads the RDB file of the server, and the chosen server "
+            (method != null ? "--method bgsave" : "datasets[].method bgsave")
+                + " reads the RDB file of the server, and the chosen server "
                 + server.chosen().address()
                 + " is not on this host; use --method replication (or auto)");
       }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisConnector;
 import io.redisops.schedules.check.CheckService;
 import io.redisops.sentinel.CheckResult;
@@ -33,11 +34,10 @@ final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--method",
       paramLabel = "METHOD",
-      defaultValue = "auto",
       completionCandidates = Converters.MethodValues.class,
       description =
-          "The capture method to judge: auto (default, as backup and the daemon use it), bgsave or"
-              + " replication.")
+          "The capture method to judge: auto, bgsave or replication (default: each dataset's"
+              + " method in the configuration, else auto, as backup and the daemon use it).")
   SnapshotMethod method;
 
   /** One check in {@code --json}. */
@@ -46,6 +46,24 @@ final class CheckCommand implements Callable<Integer> {
   /** The {@code --json} document. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   record CheckJson(String method, List<CheckLine> checks, long pass, long warn, long fail) {}
+
+  /**
+   * The {@code method} of the JSON document: {@code --method}, else the datasets' own when they
+   * share one (auto when nothing is configured or the configuration is unusable), else {@code
+   * per-dataset}.
+   */
+  private String judged(CommandContext ctx) {
+    if (method != null) {
+      return method.id();
+    }
+    try {
+      List<String> own =
+          ctx.settings().datasets().stream().map(d -> d.method().id()).distinct().toList();
+      return own.size() == 1 ? own.get(0) : own.isEmpty() ? "auto" : "per-dataset";
+    } catch (RedisOpsException e) {
+      return SnapshotMethod.AUTO.id();
+    }
+  }
 
   @Override
   public Integer call() {
@@ -65,7 +83,7 @@ final class CheckCommand implements Callable<Integer> {
     if (ctx.json()) {
       ctx.printJson(
           new CheckJson(
-              method.id(),
+              judged(ctx),
               results.stream()
                   .map(r -> new CheckLine(r.name(), r.level().name(), r.reason()))
                   .toList(),

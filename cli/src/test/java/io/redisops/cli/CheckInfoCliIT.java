@@ -189,4 +189,43 @@ class CheckInfoCliIT {
       Files.setPosixFilePermissions(dir, before);
     }
   }
+
+  @Test
+  void aDatasetsConfiguredMethodIsWhatBackupAndCheckUseWithoutMethod() throws Exception {
+    // The server is on this host with a readable data directory: auto would take bgsave.
+    redis.sync().configSet("repl-diskless-sync-delay", "0");
+    Path cfg =
+        Files.writeString(
+            tmp.resolve("method.yaml"),
+            String.join(
+                "\n",
+                "datasets:",
+                "  - name: alpha",
+                "    method: replication",
+                "    redis: {uri: \"" + redis.uri() + "\"}",
+                "repository: {path: \"" + tmp.resolve("repo-method") + "\"}",
+                ""));
+
+    RedisOpsProcess.Result check = RedisOpsProcess.run("-c", cfg.toString(), "--json", "check");
+    JsonNode doc = RepoTree.json(check.stdout());
+    assertThat(doc.path("method").asText()).as(check.describe()).isEqualTo("replication");
+    JsonNode dataDir =
+        StreamSupport.stream(doc.path("checks").spliterator(), false)
+            .filter(n -> n.path("check").asText().equals("data-dir alpha"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(dataDir.path("level").asText()).isEqualTo("PASS");
+    assertThat(dataDir.path("reason").asText()).contains("not needed");
+
+    RedisOpsProcess.Result backup = RedisOpsProcess.run("-c", cfg.toString(), "--json", "backup");
+    assertThat(backup.exitCode()).as(backup.describe()).isZero();
+    assertThat(RepoTree.json(backup.stdout()).path("backup").path("method").asText())
+        .isEqualTo("replication");
+    // --method still wins over the file
+    RedisOpsProcess.Result bgsave =
+        RedisOpsProcess.run("-c", cfg.toString(), "--json", "backup", "--method", "bgsave");
+    assertThat(bgsave.exitCode()).as(bgsave.describe()).isZero();
+    assertThat(RepoTree.json(bgsave.stdout()).path("backup").path("method").asText())
+        .isEqualTo("bgsave");
+  }
 }

@@ -51,9 +51,17 @@ public record Config(
     return new Config(null, null, null, null, null, null, null, null, null);
   }
 
-  /** One Redis instance this host backs up. */
+  /**
+   * One Redis instance this host backs up; {@code method} is how its backups are captured (auto,
+   * bgsave or replication; null for auto).
+   */
   @JsonNaming(PropertyNamingStrategies.KebabCaseStrategy.class)
-  public record Dataset(String name, Redis redis, Sentinel sentinel) {}
+  public record Dataset(String name, Redis redis, Sentinel sentinel, String method) {
+    /** A dataset captured the default way (auto). */
+    public Dataset(String name, Redis redis, Sentinel sentinel) {
+      this(name, redis, sentinel, null);
+    }
+  }
 
   /**
    * How to reach it and how to stop and start it. The password comes from {@code password-file} or

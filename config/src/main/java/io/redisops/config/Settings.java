@@ -4,6 +4,7 @@ import io.redisops.backup.catalog.BackupCatalog;
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
 import io.redisops.backup.retention.RetentionPolicy;
+import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisEndpoint;
 import io.redisops.secret.Secret;
@@ -148,6 +149,8 @@ public record Settings(
    * @param backupFrom where scheduled backups come from when {@code sentinel} is set
    * @param checkInterval {@code sentinel.check-interval}: how often the daemon runs the deployment
    *     checks when {@code sentinel} is set
+   * @param method {@code method}: how the daemon's backups, and {@code backup} and {@code check}
+   *     without {@code --method}, capture this dataset (null for auto)
    */
   public record DatasetSettings(
       String name,
@@ -157,12 +160,35 @@ public record Settings(
       List<String> stopCommand,
       SentinelTarget sentinel,
       BackupFrom backupFrom,
-      Duration checkInterval) {
+      Duration checkInterval,
+      SnapshotMethod method) {
     /** The default of {@code sentinel.check-interval}. */
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(1);
 
     public DatasetSettings {
       checkInterval = checkInterval == null ? DEFAULT_CHECK_INTERVAL : checkInterval;
+      method = method == null ? SnapshotMethod.AUTO : method;
+    }
+
+    public DatasetSettings(
+        String name,
+        RedisEndpoint endpoint,
+        String configFile,
+        List<String> startCommand,
+        List<String> stopCommand,
+        SentinelTarget sentinel,
+        BackupFrom backupFrom,
+        Duration checkInterval) {
+      this(
+          name,
+          endpoint,
+          configFile,
+          startCommand,
+          stopCommand,
+          sentinel,
+          backupFrom,
+          checkInterval,
+          null);
     }
 
     public DatasetSettings(
@@ -197,7 +223,21 @@ public record Settings(
     /** The same dataset, monitored by {@code sentinel}, checked every {@code interval}. */
     public DatasetSettings withSentinel(SentinelTarget target, BackupFrom from, Duration interval) {
       return new DatasetSettings(
-          name, endpoint, configFile, startCommand, stopCommand, target, from, interval);
+          name, endpoint, configFile, startCommand, stopCommand, target, from, interval, method);
+    }
+
+    /** The same dataset, captured by {@code m}. */
+    public DatasetSettings withMethod(SnapshotMethod m) {
+      return new DatasetSettings(
+          name,
+          endpoint,
+          configFile,
+          startCommand,
+          stopCommand,
+          sentinel,
+          backupFrom,
+          checkInterval,
+          m);
     }
   }
 
@@ -300,13 +340,17 @@ public record Settings(
               new DatasetSettings(BackupCatalog.checkDataset(name), ep),
               fromFile,
               "datasets[0].redis");
+      if (sentinel != null) {
+        d =
+            d.withSentinel(
+                sentinel,
+                backupFrom(only.backupFrom(), "datasets[0].sentinel.backup-from"),
+                checkInterval(only, "datasets[0].sentinel.check-interval"));
+      }
       out.add(
-          sentinel == null
-              ? d
-              : d.withSentinel(
-                  sentinel,
-                  backupFrom(only.backupFrom(), "datasets[0].sentinel.backup-from"),
-                  checkInterval(only, "datasets[0].sentinel.check-interval")));
+          configured.size() == 1
+              ? d.withMethod(method(configured.get(0).method(), "datasets[0].method"))
+              : d);
       return out;
     }
     for (int i = 0; i < configured.size(); i++) {
@@ -333,15 +377,29 @@ public record Settings(
       }
       DatasetSettings settings =
           withCommands(new DatasetSettings(name, ep), d.redis(), key + ".redis");
-      out.add(
-          sentinel == null
-              ? settings
-              : settings.withSentinel(
-                  sentinel,
-                  backupFrom(d.sentinel().backupFrom(), key + ".sentinel.backup-from"),
-                  checkInterval(d.sentinel(), key + ".sentinel.check-interval")));
+      if (sentinel != null) {
+        settings =
+            settings.withSentinel(
+                sentinel,
+                backupFrom(d.sentinel().backupFrom(), key + ".sentinel.backup-from"),
+                checkInterval(d.sentinel(), key + ".sentinel.check-interval"));
+      }
+      out.add(settings.withMethod(method(d.method(), key + ".method")));
     }
     return out;
+  }
+
+  /** A dataset's {@code method}: auto (the default), bgsave or replication. */
+  private static SnapshotMethod method(String text, String key) {
+    if (text == null) {
+      return SnapshotMethod.AUTO;
+    }
+    try {
+      return SnapshotMethod.parse(text.trim().toLowerCase(java.util.Locale.ROOT));
+    } catch (RedisOpsException e) {
+      throw RedisOpsException.usage(
+          key + ": '" + text + "' is not valid; use auto, bgsave or replication");
+    }
   }
 
   /** {@code sentinel.check-interval}: a positive duration, default 1 minute. */

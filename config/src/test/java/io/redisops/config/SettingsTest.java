@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.redisops.backup.catalog.Tier;
 import io.redisops.backup.codec.Compression;
+import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.config.Settings.DatasetSettings;
 import io.redisops.config.Settings.Overrides;
 import io.redisops.error.ExitCode;
@@ -73,6 +74,39 @@ class SettingsTest {
     assertThat(d.endpoint().host()).isEqualTo("10.0.0.5");
     assertThat(d.endpoint().port()).isEqualTo(6380);
     assertThat(d.endpoint().tls()).isTrue();
+  }
+
+  @Test
+  void eachDatasetHasItsCaptureMethodAutoByDefault() throws IOException {
+    String yaml =
+        """
+        datasets:
+          - name: cache
+            method: replication
+            redis: {uri: "redis://127.0.0.1:7001"}
+          - name: queue
+            method: " BGSAVE "
+            redis: {uri: "redis://127.0.0.1:7002"}
+          - name: plain
+            redis: {uri: "redis://127.0.0.1:7003"}
+        """;
+    Settings s = resolve(yaml);
+    assertThat(s.dataset("cache").method()).isEqualTo(SnapshotMethod.REPLICATION);
+    assertThat(s.dataset("queue").method()).isEqualTo(SnapshotMethod.BGSAVE);
+    assertThat(s.dataset("plain").method()).isEqualTo(SnapshotMethod.AUTO);
+    assertThat(resolve("repository: {path: /tmp/r}\n").dataset(null).method())
+        .isEqualTo(SnapshotMethod.AUTO);
+    // --redis with one configured dataset keeps the file's settings of it, its method too
+    Settings overridden =
+        Settings.resolve(
+            load("datasets:\n  - name: c\n    method: replication\n"),
+            new Overrides("redis://127.0.0.1:7009", null, null, null),
+            NO_ENV);
+    assertThat(overridden.dataset(null).method()).isEqualTo(SnapshotMethod.REPLICATION);
+
+    RedisOpsException e = usage(() -> resolve("datasets:\n  - name: c\n    method: rdb\n"));
+    assertThat(e.getMessage())
+        .isEqualTo("datasets[0].method: 'rdb' is not valid; use auto, bgsave or replication");
   }
 
   @Test

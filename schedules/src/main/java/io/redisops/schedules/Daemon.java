@@ -111,7 +111,15 @@ public final class Daemon implements AutoCloseable {
       workers.put(
           ds.name(),
           new DatasetWorker(
-              ds.name(), sourceOf(ds), service, catalog, tiers, status, clock, sightings));
+              ds.name(),
+              sourceOf(ds),
+              service,
+              catalog,
+              tiers,
+              status,
+              clock,
+              sightings,
+              ds.method()));
     }
     DaemonSettings observe = settings.daemon();
     if (observe.archive().enabled()) {

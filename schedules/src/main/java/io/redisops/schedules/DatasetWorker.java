@@ -59,6 +59,7 @@ public final class DatasetWorker {
   private final StatusRegistry status;
   private final Clock clock;
   private final BackupSightings sightings;
+  private final SnapshotMethod method;
   private final ReentrantLock running = new ReentrantLock();
 
   /** Per tier, the latest scheduled instant a backup has covered. */
@@ -94,9 +95,14 @@ public final class DatasetWorker {
         schedules,
         status,
         clock,
-        new BackupSightings(dataset, catalog, null));
+        new BackupSightings(dataset, catalog, null),
+        SnapshotMethod.AUTO);
   }
 
+  /**
+   * @param method how its backups are captured (the dataset's {@code method}); a bgsave is refused
+   *     for a server the sentinels choose on another host
+   */
   DatasetWorker(
       String dataset,
       SourceResolver source,
@@ -105,7 +111,9 @@ public final class DatasetWorker {
       Map<Tier, TierSchedule> schedules,
       StatusRegistry status,
       Clock clock,
-      BackupSightings sightings) {
+      BackupSightings sightings,
+      SnapshotMethod method) {
+    this.method = method;
     this.sightings = sightings;
     this.dataset = dataset;
     this.source = source;
@@ -266,7 +274,7 @@ public final class DatasetWorker {
     try {
       BackupResult r =
           service.backup(
-              new BackupRequest(dataset, choice.endpoint(), tiers, SnapshotMethod.AUTO),
+              new BackupRequest(dataset, choice.endpoint(), tiers, method),
               new LoggingProgress(clock, Duration.ofSeconds(10)),
               handle);
       Manifest m = r.manifest();

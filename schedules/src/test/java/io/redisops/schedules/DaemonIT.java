@@ -222,6 +222,29 @@ class DaemonIT {
   }
 
   @Test
+  void theDatasetsMethodDecidesHowScheduledBackupsAreCaptured() {
+    // The server runs here with a readable data directory: auto would take bgsave.
+    redis.sync().configSet("repl-diskless-sync-delay", "0");
+    BackupContext c = context(Clock.system(ZoneId.systemDefault()));
+    Daemon daemon =
+        new Daemon(
+            settings(
+                "*/2 * * * * ?",
+                dailyNotDuringTheTest(),
+                Duration.ofSeconds(30),
+                dataset("a", redis.uri()).withMethod(SnapshotMethod.REPLICATION)),
+            c,
+            new StatusRegistry());
+    daemon.start();
+    try {
+      Await.until(WAIT, "two scheduled backups", () -> backups(c, "a").size() >= 2);
+    } finally {
+      daemon.stop(Duration.ofSeconds(10));
+    }
+    assertThat(backups(c, "a")).allSatisfy(m -> assertThat(m.method()).isEqualTo("replication"));
+  }
+
+  @Test
   void noCatchUpWhenTheNewestBackupsAreFreshAndOnlyTheStaleTierIsCaughtUp() {
     Instant now = Instant.now();
     backupAt(now.minus(Duration.ofMinutes(20)), Tier.HOURLY);

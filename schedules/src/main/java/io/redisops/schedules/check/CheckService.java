@@ -55,7 +55,8 @@ public final class CheckService {
    *
    * @param settings resolves the configuration (its usage error is the {@code configuration} FAIL)
    * @param configDescription what was read, for the PASS line (a file, or "no file: defaults")
-   * @param method the capture method to judge (AUTO as {@code backup} and the daemon resolve it)
+   * @param method the capture method to judge (AUTO as {@code backup} and the daemon resolve it),
+   *     or null for each dataset's own ({@code datasets[].method})
    */
   public Report check(
       Supplier<Settings> settings, String configDescription, SnapshotMethod method) {
@@ -81,10 +82,13 @@ public final class CheckService {
                     ", ", s.datasets().stream().map(Settings.DatasetSettings::name).toList())
                 + (s.offsite().isPresent() ? "; off-site copies" : "")));
     Map<String, RedisFacts> redis = new LinkedHashMap<>();
+    Map<String, SnapshotMethod> methods = new LinkedHashMap<>();
     for (Settings.DatasetSettings d : s.datasets()) {
-      redis.put(d.name(), RedisProbe.probe(d.endpoint(), method, timeout));
+      SnapshotMethod m = method != null ? method : d.method();
+      methods.put(d.name(), m);
+      redis.put(d.name(), RedisProbe.probe(d.endpoint(), m, timeout));
     }
-    CheckTarget target = new CheckTarget(s, redis, method, clock, timeout);
+    CheckTarget target = new CheckTarget(s, redis, methods, clock, timeout);
     for (SetupCheck rule : rules()) {
       out.addAll(rule.run(target));
     }

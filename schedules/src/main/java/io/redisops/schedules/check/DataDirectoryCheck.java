@@ -21,7 +21,7 @@ final class DataDirectoryCheck implements SetupCheck {
         continue; // the redis line says why
       }
       String name = "data-dir " + d.name();
-      if (t.method() == SnapshotMethod.REPLICATION) {
+      if (t.method(d.name()) == SnapshotMethod.REPLICATION) {
         out.add(CheckResult.pass(name, "not needed: the replication capture reads no file"));
       } else if (f.dataDirProblem() == null) {
         out.add(
@@ -31,7 +31,7 @@ final class DataDirectoryCheck implements SetupCheck {
                     + f.dir()
                     + " is readable here"
                     + (f.dbfilename() == null ? "" : " (and " + f.dbfilename() + " in it)")));
-      } else if (t.method() == SnapshotMethod.BGSAVE) {
+      } else if (t.method(d.name()) == SnapshotMethod.BGSAVE) {
         out.add(
             CheckResult.fail(
                 name,

@@ -16,7 +16,7 @@ final class RedisAccessCheck implements SetupCheck {
   public List<CheckResult> run(CheckTarget t) {
     List<CheckResult> out = new ArrayList<>();
     for (Settings.DatasetSettings d : t.settings().datasets()) {
-      out.add(judge("redis " + d.name(), t.redis().get(d.name()), t.method()));
+      out.add(judge("redis " + d.name(), t.redis().get(d.name()), t.method(d.name())));
     }
     return out;
   }
