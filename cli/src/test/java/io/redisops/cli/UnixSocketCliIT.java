@@ -77,6 +77,16 @@ class UnixSocketCliIT {
         .doesNotContain("\n")
         .contains("needs Redis' TCP address")
         .contains("--method bgsave");
+    // check says so beforehand
+    RedisOpsProcess.Result check = cli("check", "--method", "replication");
+    assertThat(check.exitCode()).as(check.describe()).isEqualTo(1);
+    assertThat(check.stdoutLines())
+        .as(check.describe())
+        .anyMatch(
+            l ->
+                l.startsWith("FAIL")
+                    && l.contains("redis " + name)
+                    && l.contains("needs Redis' TCP address"));
 
     redis.sync().flushall();
     redis.sync().set("after", "the backup");

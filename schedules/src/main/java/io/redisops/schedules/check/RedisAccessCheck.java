@@ -16,7 +16,23 @@ final class RedisAccessCheck implements SetupCheck {
   public List<CheckResult> run(CheckTarget t) {
     List<CheckResult> out = new ArrayList<>();
     for (Settings.DatasetSettings d : t.settings().datasets()) {
-      out.add(judge("redis " + d.name(), t.redis().get(d.name()), t.method(d.name())));
+      RedisFacts f = t.redis().get(d.name());
+      if (f.error() == null
+          && f.method() == SnapshotMethod.REPLICATION
+          && d.endpoint().isSocket()) {
+        // the replication stream is read over TCP only (ReplicationRdbStream): every backup fails
+        out.add(
+            CheckResult.fail(
+                "redis " + d.name(),
+                "the replication capture"
+                    + (t.method(d.name()) == SnapshotMethod.AUTO ? " (auto)" : "")
+                    + " needs Redis' TCP address, not the Unix socket "
+                    + d.endpoint()
+                    + "; give a redis:// URI, or use bgsave with the data directory readable"
+                    + " here"));
+        continue;
+      }
+      out.add(judge("redis " + d.name(), f, t.method(d.name())));
     }
     return out;
   }
