@@ -26,6 +26,14 @@ public final class ConfigLoader {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /**
+   * What a key (with its path, {@code datasets[0].redis.uri}) looks like. Any other "key" is not
+   * echoed: a file given to {@code -c} by mistake (a password file, /etc/shadow) must not have its
+   * content printed, and a line such as {@code user:hash:...:} parses as a key.
+   */
+  private static final java.util.regex.Pattern LIKE_A_KEY =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,80}");
+
   private ConfigLoader() {}
 
   public static Config load(Path file) {
@@ -61,9 +69,11 @@ public final class ConfigLoader {
                   .collect(Collectors.joining(", "));
       throw RedisOpsException.usage(
           file
-              + ": unknown key '"
-              + key
-              + "'"
+              + ": unknown key "
+              + (LIKE_A_KEY.matcher(key).matches()
+                  ? "'" + key + "'"
+                  : "(not shown: it does not look like a configuration key; is this the"
+                      + " configuration file?)")
               + (known.isEmpty() ? "" : "; known keys here: " + known));
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof StreamReadException syntax) {

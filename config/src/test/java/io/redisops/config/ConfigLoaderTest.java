@@ -96,6 +96,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aFileThatIsNotAConfigurationHasNoLineOfItPrinted() throws IOException {
+    // /etc/shadow, or an htpasswd file, given to -c by mistake: its lines parse as keys
+    RedisOpsException e = refused("root:$6$salt$hashedSecret:20228:0:99999:7:::\n");
+    assertThat(e.getMessage())
+        .doesNotContain("hashedSecret")
+        .contains("unknown key (not shown")
+        .contains("is this the configuration file?");
+  }
+
+  @Test
   void unknownKeyInsideADatasetNamesItsIndex() throws IOException {
     RedisOpsException e =
         refused(
