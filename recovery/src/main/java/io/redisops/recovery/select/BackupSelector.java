@@ -77,7 +77,14 @@ public final class BackupSelector {
         "no backups of dataset " + dataset + " to restore from; see 'redis-ops list'");
   }
 
+  /**
+   * To the second: a time given to the minute stands for its whole minute (up to
+   * hh:mm:59.999999999, {@link RestoreTime}), which reads as hh:mm:59.
+   */
   private String show(Instant t) {
-    return t.atZone(zone).toOffsetDateTime().toString();
+    return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        .atZone(zone)
+        .toOffsetDateTime()
+        .toString();
   }
 }

@@ -86,6 +86,12 @@ class BackupSelectorTest {
                   .contains("oldest available is 20261122T080000Z")
                   .contains("2026-11-22T08:00Z");
             });
+    // "--at 07:59" is the whole minute: shown to the second, not to the nanosecond
+    RestoreTime morning =
+        new RestoreTime(Clock.fixed(Instant.parse("2026-11-22T12:30:00Z"), UTC), UTC);
+    assertThatThrownBy(() -> selector.atOrBefore(morning.parse("07:59")))
+        .hasMessageContaining("at or before 2026-11-22T07:59:59Z;")
+        .hasMessageNotContaining(".999");
   }
 
   @Test
