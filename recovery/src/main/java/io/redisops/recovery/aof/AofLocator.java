@@ -1,6 +1,7 @@
 package io.redisops.recovery.aof;
 
 import io.redisops.error.RedisOpsException;
+import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,12 +83,28 @@ public final class AofLocator {
   }
 
   /**
+   * Not found (exit 4) for a Redis at an address that is not this host's: its {@code dir} names a
+   * folder of its own host, and the same path here may hold another Redis' AOF, which would be
+   * read, repaired or rewritten as its.
+   */
+  static void refuseOtherHost(RedisEndpoint endpoint) {
+    if (!endpoint.onThisHost()) {
+      throw RedisOpsException.notFound(
+          "Redis at "
+              + endpoint
+              + " is not at an address of this host, and redis-ops works on the AOF files of a"
+              + " Redis on this host; run redis-ops on the Redis host, or give a copy with --dir");
+    }
+  }
+
+  /**
    * The AOF of a running Redis, which must be on this host (its files are read directly).
    *
    * @throws RedisOpsException not found (4) when the files are not here or the AOF is off and has
    *     no files
    */
   public static AofLocation fromRedis(RedisSession redis) {
+    refuseOtherHost(redis.endpoint());
     Path dir =
         Path.of(
             redis

@@ -116,6 +116,7 @@ public final class RestoreService {
    */
   public RestorePlan plan(Target t, Selection selection, RestoreListener listener)
       throws IOException {
+    TargetProbe.refuseOtherHost(t.endpoint());
     List<Manifest> backups = sources.list(t.dataset());
     ArchiveChoice archive =
         selection.at() != null && !archives.isEmpty()

@@ -5,6 +5,7 @@ import io.redisops.error.RedisOpsException;
 import io.redisops.recovery.kernel.ProcessControl;
 import io.redisops.recovery.kernel.ServiceCommands;
 import io.redisops.recovery.kernel.ServiceManager;
+import io.redisops.redis.RedisEndpoint;
 import io.redisops.redis.RedisSession;
 import io.redisops.redis.ServerIdentity;
 import io.redisops.text.Sizes;
@@ -36,6 +37,24 @@ final class TargetProbe {
   }
 
   private TargetProbe() {}
+
+  /**
+   * Refuses (exit 5) a target at an address that is not this host's, before anything connects to
+   * it: a restore stops the server, replaces the files of its data directory and starts it, all on
+   * this host. A remote server whose {@code process_id} and {@code dir} happen to exist here too (a
+   * Redis of this host, hosts set up alike) passed the later checks: the remote one would have been
+   * shut down, and this host's files and process replaced.
+   */
+  static void refuseOtherHost(RedisEndpoint target) {
+    if (!target.onThisHost()) {
+      throw RedisOpsException.refused(
+          "Redis at "
+              + target.address()
+              + " is not at an address of this host, and a restore works on the files and the"
+              + " process of a Redis on the host it runs on; run the restore on that host, or give"
+              + " --redis (or --to) with an address of this host");
+    }
+  }
 
   /**
    * Reads the target's facts; refuses replicas, supervised servers without commands, and unusable
