@@ -119,15 +119,14 @@ public final class SentinelClient implements AutoCloseable {
             .withSsl(e.tls())
             .withVerifyPeer(e.tls())
             .withTimeout(timeout);
-    e.passwordIfAny()
-        .ifPresent(
-            pw -> {
-              if (e.username() != null) {
-                b.withAuthentication(e.username(), pw.reveal().toCharArray());
-              } else {
-                b.withPassword(pw.reveal().toCharArray());
-              }
-            });
+    // As RedisEndpoint.authCommand: a named ACL user without a password logs in with an empty one
+    // (a nopass user is let in, any other refused), never left connected as the default user.
+    char[] pw = e.passwordIfAny().map(p -> p.reveal().toCharArray()).orElse(null);
+    if (e.username() != null) {
+      b.withAuthentication(e.username(), pw == null ? new char[0] : pw);
+    } else if (pw != null) {
+      b.withPassword(pw);
+    }
     return b.build();
   }
 

@@ -1,0 +1,67 @@
+package io.redisops.sentinel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.redisops.redis.RedisEndpoint;
+import io.redisops.secret.Secret;
+import io.redisops.testkit.RedisServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Lettuce connections of {@link SentinelClient} (to sentinels, and to the servers they name)
+ * log in as {@link io.redisops.redis.RedisConnector} does: an ACL user named without a password
+ * sends {@code AUTH user ""}, so a {@code nopass} user is logged in and any other is refused, never
+ * left connected as the default user.
+ */
+class SentinelClientAuthIT {
+  @TempDir static Path tmp;
+  static RedisServer redis;
+
+  @BeforeAll
+  static void start() {
+    redis =
+        RedisServer.builder()
+            .dir(tmp.resolve("redis"))
+            .password("default-pw")
+            .aclUser("probe", "probepw", "on", "~*", "+@all")
+            .config("user", "watcher on nopass ~* +@all")
+            .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  private static RedisEndpoint as(String user, String password) {
+    return new RedisEndpoint(
+        "127.0.0.1",
+        redis.port(),
+        false,
+        user,
+        password == null ? null : Secret.of(password),
+        null);
+  }
+
+  private static String whoami(SentinelClient client, RedisEndpoint ep) {
+    return client.withRedis(ep, c -> c.aclWhoami());
+  }
+
+  @Test
+  void anAclUserWithoutAPasswordLogsInAsItselfOrIsRefused() {
+    try (SentinelClient client = new SentinelClient()) {
+      assertThat(whoami(client, as("watcher", null))).isEqualTo("watcher");
+      assertThat(whoami(client, as("probe", "probepw"))).isEqualTo("probe");
+      assertThat(whoami(client, as(null, "default-pw"))).isEqualTo("default");
+      assertThatThrownBy(() -> whoami(client, as("probe", null)))
+          .hasStackTraceContaining("WRONGPASS");
+    }
+  }
+}
