@@ -391,6 +391,12 @@ class RestoreServiceIT {
                 .config("key-load-delay", "150000")
                 .config("loading-process-events-interval-bytes", "1024"));
     DataFixture.fill(s.sync(), 1);
+    // Keys of 2 KiB: the loading server serves clients after each of them, not only after enough
+    // small keys to make up 1 KiB (seconds apart): the killer's INFO must be answered early in the
+    // load, or it kills the server only once the load is over and the restore has moved on.
+    for (int i = 0; i < 20; i++) {
+      s.sync().set("pad:" + i, "p".repeat(2048));
+    }
     BackupContext c = context(tmp.resolve("repo"));
     backup(c, s);
     writeOther(s);
