@@ -502,13 +502,16 @@ public final class AofService {
   private static void checkRestartable(
       ProcessControl.Server server, long pid, Target target, String what) {
     RedisEndpoint endpoint = target.endpoint();
-    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+    String notHere = ProcessControl.whyNotTheServer(pid, server.executable());
+    if (notHere != null) {
       throw RedisOpsException.refused(
           "Redis at "
               + endpoint
               + " (pid "
               + pid
-              + ") does not run on this host;"
+              + ") does not run on this host ("
+              + notHere
+              + ");"
               + " stop it where it runs and give its data directory with --dir");
     }
     ProcessControl.refuseUnmanageable(

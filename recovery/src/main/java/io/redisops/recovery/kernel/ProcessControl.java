@@ -163,6 +163,47 @@ public final class ProcessControl {
   }
 
   /**
+   * Why process {@code pid} of this host is not the Redis that reported it as its {@code
+   * process_id}, or null when it is. A server in a container (or another pid namespace) reports its
+   * own numbering, often 1, which here may be init or any other program: a restore or an AOF tool
+   * that took it for Redis would wait for the wrong process to exit, or stop it. The process is
+   * taken for Redis when its name ({@code /proc/<pid>/comm}) starts with {@code redis} or {@code
+   * valkey}, or when it runs the server's {@code executable} (as {@code INFO server} names it).
+   *
+   * @param executable {@code executable} of {@code INFO server}, or null
+   */
+  public static String whyNotTheServer(long pid, String executable) {
+    Optional<ProcessHandle> p = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+    if (p.isEmpty() || !p.get().isAlive()) {
+      return "no process " + pid + " runs here";
+    }
+    String name = null;
+    try {
+      name = Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      // no /proc: the executable below
+    }
+    if (name != null && (name.startsWith("redis") || name.startsWith("valkey"))) {
+      return null;
+    }
+    Optional<String> command = p.get().info().command();
+    if (executable != null && !executable.isEmpty() && command.isPresent()) {
+      try {
+        if (Path.of(executable).toRealPath().equals(Path.of(command.get()).toRealPath())) {
+          return null;
+        }
+      } catch (IOException | SecurityException e) {
+        // not this host's file
+      }
+    }
+    return "process "
+        + pid
+        + " here is "
+        + (name != null ? name : command.orElse("another program"))
+        + ", not a Redis server";
+  }
+
+  /**
    * Refuses (exit 5) a server that runs under a service manager while the stop and start commands
    * are not both configured: stopped behind the manager's back, it would be restarted on the files
    * being changed.

@@ -94,15 +94,16 @@ final class TargetProbe {
     boolean aofOn = redis.configGet("appendonly").orElse("no").equalsIgnoreCase("yes");
     String pidfile = redis.configGet("pidfile").filter(s -> !s.isEmpty()).orElse(null);
     String logfile = redis.configGet("logfile").filter(s -> !s.isEmpty()).orElse(null);
-    if (pid <= 0 || ProcessHandle.of(pid).isEmpty() || !Files.isDirectory(Path.of(dir))) {
+    String notHere = ProcessControl.whyNotTheServer(pid, server.get("executable"));
+    if (notHere != null || !Files.isDirectory(Path.of(dir))) {
       throw RedisOpsException.refused(
           "Redis at "
               + address
-              + " does not run on this host (process "
-              + pid
-              + " or data directory "
-              + dir
-              + " not found here); run the restore on the Redis host");
+              + " does not run on this host ("
+              + (notHere != null
+                  ? notHere + ": a server in a container or on another host reports its own"
+                  : "its data directory " + dir + " is not found here")
+              + "); run the restore on the Redis host");
     }
     String supervisedBy = ServiceManager.detect(server).orElse(null);
     ProcessControl.refuseUnmanageable(address, supervisedBy, commands, "the restore");
