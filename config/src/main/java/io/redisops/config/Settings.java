@@ -177,29 +177,8 @@ public record Settings(
         List<String> startCommand,
         List<String> stopCommand,
         SentinelTarget sentinel,
-        BackupFrom backupFrom,
-        Duration checkInterval) {
-      this(
-          name,
-          endpoint,
-          configFile,
-          startCommand,
-          stopCommand,
-          sentinel,
-          backupFrom,
-          checkInterval,
-          null);
-    }
-
-    public DatasetSettings(
-        String name,
-        RedisEndpoint endpoint,
-        String configFile,
-        List<String> startCommand,
-        List<String> stopCommand,
-        SentinelTarget sentinel,
         BackupFrom backupFrom) {
-      this(name, endpoint, configFile, startCommand, stopCommand, sentinel, backupFrom, null);
+      this(name, endpoint, configFile, startCommand, stopCommand, sentinel, backupFrom, null, null);
     }
 
     public DatasetSettings(String name, RedisEndpoint endpoint) {

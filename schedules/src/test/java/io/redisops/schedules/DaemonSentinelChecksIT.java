@@ -72,16 +72,12 @@ class DaemonSentinelChecksIT {
             Compression.ZSTD,
             RetentionPolicy.defaults(),
             List.of(
-                new Settings.DatasetSettings(
-                    group.masterName(),
-                    master,
-                    null,
-                    null,
-                    null,
-                    new SentinelTarget(group.masterName(), sentinels, master),
-                    io.redisops.sentinel.BackupFrom
-                        .MASTER, // this daemon's Redis: it backs up itself
-                    INTERVAL)),
+                new Settings.DatasetSettings(group.masterName(), master)
+                    .withSentinel(
+                        new SentinelTarget(group.masterName(), sentinels, master),
+                        io.redisops.sentinel.BackupFrom
+                            .MASTER, // this daemon's Redis: it backs up itself
+                        INTERVAL)),
             new ScheduleSettings(
                 ScheduleSettings.DEFAULT_HOURLY,
                 ScheduleSettings.DEFAULT_DAILY,
