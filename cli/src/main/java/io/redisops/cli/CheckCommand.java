@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.error.ExitCode;
-import io.redisops.error.RedisOpsException;
 import io.redisops.redis.RedisConnector;
 import io.redisops.schedules.check.CheckService;
 import io.redisops.sentinel.CheckResult;
@@ -48,21 +47,17 @@ final class CheckCommand implements Callable<Integer> {
   record CheckJson(String method, List<CheckLine> checks, long pass, long warn, long fail) {}
 
   /**
-   * The {@code method} of the JSON document: {@code --method}, else the datasets' own when they
-   * share one (auto when nothing is configured or the configuration is unusable), else {@code
-   * per-dataset}.
+   * The {@code method} of the JSON document: the one method judged for every dataset ({@code
+   * --method}, or the datasets' own when they share one), {@code per-dataset} when they differ;
+   * {@code --method} or auto when no dataset was judged (the configuration is unusable).
    */
-  private String judged(CommandContext ctx) {
-    if (method != null) {
-      return method.id();
+  private String judged(CheckService.Report report) {
+    List<String> judged =
+        report.methods().values().stream().map(SnapshotMethod::id).distinct().toList();
+    if (judged.isEmpty()) {
+      return (method != null ? method : SnapshotMethod.AUTO).id();
     }
-    try {
-      List<String> own =
-          ctx.settings().datasets().stream().map(d -> d.method().id()).distinct().toList();
-      return own.size() == 1 ? own.get(0) : own.isEmpty() ? "auto" : "per-dataset";
-    } catch (RedisOpsException e) {
-      return SnapshotMethod.AUTO.id();
-    }
+    return judged.size() == 1 ? judged.get(0) : "per-dataset";
   }
 
   @Override
@@ -83,7 +78,7 @@ final class CheckCommand implements Callable<Integer> {
     if (ctx.json()) {
       ctx.printJson(
           new CheckJson(
-              judged(ctx),
+              judged(report),
               results.stream()
                   .map(r -> new CheckLine(r.name(), r.level().name(), r.reason()))
                   .toList(),

@@ -22,7 +22,11 @@ import java.util.function.Supplier;
  */
 public final class CheckService {
   /** The checks' results in order, and their counts. */
-  public record Report(List<CheckResult> results) {
+  /**
+   * The checks' results, and the capture method judged for each dataset (by name; empty when the
+   * configuration could not be read).
+   */
+  public record Report(List<CheckResult> results, Map<String, SnapshotMethod> methods) {
     public long count(CheckResult.Level level) {
       return results.stream().filter(r -> r.level() == level).count();
     }
@@ -69,7 +73,7 @@ public final class CheckService {
         throw e;
       }
       out.add(CheckResult.fail("configuration", e.getMessage()));
-      return new Report(List.copyOf(out));
+      return new Report(List.copyOf(out), Map.of());
     }
     out.add(
         CheckResult.pass(
@@ -92,7 +96,7 @@ public final class CheckService {
     for (SetupCheck rule : rules()) {
       out.addAll(rule.run(target));
     }
-    return new Report(List.copyOf(out));
+    return new Report(List.copyOf(out), java.util.Collections.unmodifiableMap(methods));
   }
 
   private List<SetupCheck> rules() {
