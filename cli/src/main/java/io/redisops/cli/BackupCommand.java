@@ -11,7 +11,6 @@ import io.redisops.backup.service.BackupResult;
 import io.redisops.backup.service.BackupService;
 import io.redisops.backup.snapshot.SnapshotMethod;
 import io.redisops.config.Settings;
-import io.redisops.error.RedisOpsException;
 import io.redisops.text.Sizes;
 import java.util.List;
 import java.util.Locale;
@@ -69,17 +68,8 @@ final class BackupCommand implements Callable<Integer> {
     SnapshotMethod m = method != null ? method : ds.method();
     BackupContext bc = ctx.backupContext();
     CommandContext.Server server = ctx.server(CommandContext.Use.BACKUP, "backup");
-    if (server.chosen() != null && !server.chosen().onThisHost()) {
-      // its files are on another host: only the replication stream reaches its data
-      if (m == SnapshotMethod.BGSAVE) {
-        throw RedisOpsException.usage(
-            (method != null ? "--method bgsave" : "datasets[].method bgsave")
-                + " reads the RDB file of the server, and the chosen server "
-                + server.chosen().address()
-                + " is not on this host; use --method replication (or auto)");
-      }
-      m = SnapshotMethod.REPLICATION;
-    }
+    // A server the sentinels chose on another host: auto captures it by replication, and a bgsave
+    // capture refuses it (BackupService, BgsaveSnapshotSource).
     BackupService service = BackupService.standard(bc);
     BackupResult r =
         service.backup(
