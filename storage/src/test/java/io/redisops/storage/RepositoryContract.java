@@ -20,6 +20,15 @@ public abstract class RepositoryContract {
   /** A fresh, empty repository. */
   protected abstract Repository repository() throws IOException;
 
+  /**
+   * The keys under {@code prefix} once the server is done with the writes that failed. A local
+   * driver is done when the write returns; an S3 server may notice the aborted request after the
+   * client has given up, and the S3 driver's test overrides this to wait for that.
+   */
+  protected List<String> keysAfterFailedWrites(Repository r, String prefix) throws IOException {
+    return r.list(prefix).stream().map(StoredObject::key).toList();
+  }
+
   private static String text(Repository r, String key) throws IOException {
     try (InputStream in = r.read(key)) {
       return new String(in.readAllBytes(), UTF_8);
@@ -80,7 +89,7 @@ public abstract class RepositoryContract {
         .isInstanceOf(IOException.class);
     assertThat(text(r, "ds/a/data")).isEqualTo("good");
     r.cleanupIncomplete("ds/");
-    assertThat(r.list("ds/")).extracting(StoredObject::key).containsExactly("ds/a/data");
+    assertThat(keysAfterFailedWrites(r, "ds/")).containsExactly("ds/a/data");
   }
 
   @Test
@@ -118,7 +127,7 @@ public abstract class RepositoryContract {
                     }))
         .hasMessage("the checksum does not match");
     r.cleanupIncomplete("ds/");
-    assertThat(r.list("ds/")).extracting(StoredObject::key).containsExactly("ds/a/data");
+    assertThat(keysAfterFailedWrites(r, "ds/")).containsExactly("ds/a/data");
   }
 
   @Test
