@@ -134,6 +134,86 @@ class ReplicationRdbStreamFramingTest {
     }
   }
 
+  /** Reads in random sizes of 1 to {@code max} bytes, as a socket does. */
+  private static InputStream chopped(byte[] wire, Random sizes, int max) {
+    return new InputStream() {
+      private final ByteArrayInputStream in = new ByteArrayInputStream(wire);
+
+      @Override
+      public int read() {
+        return in.read();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        return len == 0 ? 0 : in.read(b, off, Math.min(len, 1 + sizes.nextInt(max)));
+      }
+    };
+  }
+
+  /** Where {@code mark} first occurs in {@code data} at or after 0, by the definition. */
+  private static int firstIndex(byte[] data, byte[] mark) {
+    outer:
+    for (int p = 0; p + mark.length <= data.length; p++) {
+      for (int i = 0; i < mark.length; i++) {
+        if (data[p + i] != mark[i]) {
+          continue outer;
+        }
+      }
+      return p;
+    }
+    return -1;
+  }
+
+  @Test
+  void eofFramingEndsAtTheFirstWholeMarkWhateverThePayloadIsMadeOf() throws IOException {
+    // The mark is searched for with skips (Horspool): payloads drawn from the mark's own alphabet,
+    // full of windows that match it in all bytes but one (the first, one in the middle, the last),
+    // each compared with the byte-by-byte definition, in random read sizes.
+    byte[] mark = bytes(MARK);
+    Random random = new Random(17);
+    for (int round = 0; round < 40; round++) {
+      ByteArrayOutputStream payload = new ByteArrayOutputStream();
+      int target = round < 30 ? random.nextInt(5_000) : EofFramedRdbInputStream.CHUNK + 777;
+      while (payload.size() < target) {
+        switch (random.nextInt(4)) {
+          case 0 -> {
+            byte[] near = mark.clone();
+            near[random.nextInt(near.length)] =
+                (byte) "0123456789abcdefX".charAt(random.nextInt(17));
+            payload.write(near, 0, random.nextInt(near.length + 1));
+          }
+          case 1 -> payload.write(mark, random.nextInt(mark.length), 1);
+          default -> {
+            byte[] noise = new byte[random.nextInt(200)];
+            random.nextBytes(noise);
+            payload.write(noise, 0, noise.length);
+          }
+        }
+      }
+      byte[] body = payload.toByteArray();
+      int first = firstIndex(body, mark);
+      byte[] rdb = first < 0 ? body : Arrays.copyOf(body, first);
+      byte[] wire =
+          concat(bytes("$EOF:" + MARK + "\r\n"), body, mark, bytes("*1\r\n$4\r\nPING\r\n"));
+      ReplicationRdbStream s =
+          ReplicationRdbStream.fromReplicationStream(
+              chopped(wire, random, 1 + random.nextInt(90_000)), SERVER, CLOCK, () -> {});
+      assertThat(s.rdb().readAllBytes()).as("round %d", round).isEqualTo(rdb);
+    }
+  }
+
+  @Test
+  void whatFollowsTheMarkIsTheCommandStreamEvenIfItContainsTheMarkAgain() throws IOException {
+    byte[] rdb = fakeRdb(3000);
+    byte[] after = concat(bytes("*1\r\n$4\r\nPING\r\n"), bytes(MARK), bytes("tail"));
+    EofFramedRdbInputStream in =
+        new EofFramedRdbInputStream(
+            new ByteArrayInputStream(concat(rdb, bytes(MARK), after)), bytes(MARK), SERVER);
+    assertThat(in.readAllBytes()).isEqualTo(rdb);
+    assertThat(in.afterMark()).isEqualTo(after);
+  }
+
   @Test
   void eofFramingHandsOutBytesBeforeTheMarkArrives() throws IOException {
     // Only 39 bytes may be held back: a stream that has not ended yet must already give the rest.
