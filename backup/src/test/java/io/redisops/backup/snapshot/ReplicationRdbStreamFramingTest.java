@@ -114,22 +114,9 @@ class ReplicationRdbStreamFramingTest {
     byte[] wire = concat(bytes("$EOF:" + MARK + "\r\n"), rdb, bytes(MARK));
     for (int seed = 0; seed < 3; seed++) {
       Random sizes = new Random(seed);
-      InputStream chopped =
-          new InputStream() {
-            private final ByteArrayInputStream in = new ByteArrayInputStream(wire);
-
-            @Override
-            public int read() {
-              return in.read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-              return len == 0 ? 0 : in.read(b, off, Math.min(len, 1 + sizes.nextInt(200_000)));
-            }
-          };
       ReplicationRdbStream s =
-          ReplicationRdbStream.fromReplicationStream(chopped, SERVER, CLOCK, () -> {});
+          ReplicationRdbStream.fromReplicationStream(
+              chopped(wire, sizes, 200_000), SERVER, CLOCK, () -> {});
       assertThat(s.rdb().readAllBytes()).as("seed %d", seed).isEqualTo(rdb);
     }
   }
