@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,19 +67,37 @@ class SentinelClientAuthIT {
     return out;
   }
 
+  /** The server's own record of refused logins: ACL LOG entries with reason "auth", by user. */
+  private static List<Object> refusedLogins() {
+    List<Object> users = new ArrayList<>();
+    for (Map<String, Object> entry : redis.sync().aclLog()) {
+      if ("auth".equals(String.valueOf(entry.get("reason")))) {
+        users.add(entry.get("username"));
+      }
+    }
+    return users;
+  }
+
   @Test
   void anAclUserWithoutAPasswordLogsInAsItselfOrIsRefused() {
     // a generous timeout: CI runs two test forks on two cores, and the refusal must not be confused
     // with a slow answer
     try (SentinelClient client = new SentinelClient(Duration.ofSeconds(15))) {
+      redis.sync().aclLogReset();
       assertThat(whoami(client, as("watcher", null))).isEqualTo("watcher");
       assertThat(whoami(client, as("probe", "probepw"))).isEqualTo("probe");
       assertThat(whoami(client, as(null, "default-pw"))).isEqualTo("default");
+      assertThat(refusedLogins()).as("refused logins before the password-less one").isEmpty();
+
       Throwable refused = catchThrowable(() -> whoami(client, as("probe", null)));
       assertThat(refused).as("a password-less login as probe").isNotNull();
-      assertThat(causes(refused))
-          .as("why the login failed, cause by cause")
-          .anyMatch(m -> m.contains("WRONGPASS"));
+      // The refusal is judged by the server's ACL log, not by Lettuce's message: its handshake
+      // closes the channel before it reports the WRONGPASS, and under load the channel's close
+      // reaches the caller first as "Connection closed prematurely" (RedisHandshakeHandler.fail;
+      // seen twice in CI, docs/redis-facts.md).
+      assertThat(refusedLogins())
+          .as("the server refused probe's empty password; the client saw %s", causes(refused))
+          .containsExactly("probe");
     }
   }
 }
