@@ -2,6 +2,7 @@ package io.redisops.sentinel;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
@@ -17,11 +18,15 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
+import io.redisops.error.ExitCode;
+import io.redisops.error.RedisOpsException;
+import io.redisops.redis.RedisConnector;
 import io.redisops.redis.RedisEndpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Lettuce access to sentinels and to the servers they monitor, sharing one set of I/O threads. Each
@@ -69,7 +74,7 @@ public final class SentinelClient implements AutoCloseable {
       RedisEndpoint sentinel,
       java.util.function.Function<RedisSentinelCommands<String, String>, T> f) {
     try (StatefulRedisSentinelConnection<String, String> c =
-        oneShot.connectSentinel(uri(sentinel))) {
+        explained(sentinel, () -> oneShot.connectSentinel(uri(sentinel)))) {
       return f.apply(c.sync());
     }
   }
@@ -78,9 +83,61 @@ public final class SentinelClient implements AutoCloseable {
   public <T> T withRedis(
       RedisEndpoint server,
       java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> f) {
-    try (StatefulRedisConnection<String, String> c = oneShot.connect(uri(server))) {
+    try (StatefulRedisConnection<String, String> c =
+        explained(server, () -> oneShot.connect(uri(server)))) {
       return f.apply(c.sync());
     }
+  }
+
+  /**
+   * Connects, and when Lettuce reports only that the connection closed during its handshake, asks
+   * the server why. Lettuce 7.7's handshake closes the channel before it reports a refused login,
+   * and under load the close arrives first: "Connection closed prematurely", the server's WRONGPASS
+   * lost (docs/redis-facts.md). A second login through {@link RedisConnector} (one blocking RESP
+   * connection, the server's own error line) then names the refused credentials; any other outcome
+   * leaves Lettuce's error as it was.
+   */
+  private <C> C explained(RedisEndpoint endpoint, Supplier<C> connect) {
+    try {
+      return connect.get();
+    } catch (RedisConnectionException failed) {
+      RuntimeException why = closedLogin(endpoint, failed);
+      if (why != failed) {
+        why.addSuppressed(failed);
+      }
+      throw why;
+    }
+  }
+
+  /**
+   * The server's reason for a handshake that ended in a closed connection, if it refuses the
+   * endpoint's credentials; otherwise {@code failed} itself.
+   */
+  RuntimeException closedLogin(RedisEndpoint endpoint, RedisConnectionException failed) {
+    if (!closedDuringHandshake(failed)) {
+      return failed;
+    }
+    try {
+      RedisConnector.connect(endpoint, timeout).close();
+      return failed;
+    } catch (RedisOpsException refused) {
+      return refused.exitCode() == ExitCode.USAGE ? refused : failed;
+    } catch (RuntimeException other) {
+      return failed;
+    }
+  }
+
+  private static boolean closedDuringHandshake(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof RedisConnectionException
+          && String.valueOf(c.getMessage()).contains("closed prematurely")) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** A pub/sub connection to a sentinel that reconnects and resubscribes by itself. */
