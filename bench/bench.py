@@ -603,6 +603,17 @@ def tool_env(java_opts=DEFAULT_JAVA_OPTS, extra=None):
     return env
 
 
+def daemon_command(conf, nice):
+    """The daemon as dist/redis-ops.service runs it: at `Nice=` (default 10) and in the lowest best-effort disk
+    class, as the one-off commands the launcher lowers; `nice` 0 runs it at the caller's priority."""
+    lower = []
+    if nice:
+        lower = ["nice", "-n", str(nice)]
+        if shutil.which("ionice") and subprocess.run(["ionice", "-c2", "-n7", "true"]).returncode == 0:
+            lower += ["ionice", "-c2", "-n7"]
+    return lower + [CLI, "-c", conf, "daemon"]
+
+
 def cli_has(command):
     """Whether this build has the subcommand (listed under "Commands:" in --help)."""
     out = subprocess.run([CLI, "--help"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode()
@@ -702,7 +713,7 @@ class Bench:
                     f"http:\n  listen: 127.0.0.1:{http}\n")
         log_path = os.path.join(self.work, key + ".log")
         logf = open(log_path, "wb")
-        proc = subprocess.Popen([CLI, "-c", conf, "daemon"], env=tool_env(self.args.daemon_java_opts),
+        proc = subprocess.Popen(daemon_command(conf, self.args.daemon_nice), env=tool_env(self.args.daemon_java_opts),
                                 stdout=logf, stderr=logf, stdin=subprocess.DEVNULL)
         PROCS.add(key, lambda: proc.pid, lambda: kill_pid(proc.pid, 60))
 
@@ -776,7 +787,7 @@ class Bench:
                      f"+ verify")
             base, target = "BGSAVE, wait, cp dump.rdb, zstd -3, between two of the daemon's backups", 0.8
         self.figures[key] = {
-            "title": title, "tool": f"redis-ops daemon ({method}), hourly tier on \"{every}\" (the job's own duration)",
+            "title": title, "tool": f"redis-ops daemon ({method}, nice {self.args.daemon_nice}), hourly tier on \"{every}\" (the job's own duration)",
             "baseline": base, "unit": "s", "tool_median": ma, "baseline_median": mb, "ratio": ma / mb,
             "target": f"<= {target}", "met": ma / mb <= target, "catch_up_seconds": first[1], "tool_samples": a,
             "baseline_samples": b}
@@ -1068,7 +1079,7 @@ class Bench:
         opts = self.args.daemon_java_opts
         log_path = os.path.join(self.work, "daemon.log")
         logf = open(log_path, "wb")
-        proc = subprocess.Popen([CLI, "-c", conf, "daemon"], env=tool_env(opts), stdout=logf, stderr=logf,
+        proc = subprocess.Popen(daemon_command(conf, self.args.daemon_nice), env=tool_env(opts), stdout=logf, stderr=logf,
                                 stdin=subprocess.DEVNULL)
         PROCS.add("daemon", lambda: proc.pid, lambda: kill_pid(proc.pid, 60))
         try:
@@ -1268,6 +1279,8 @@ def main():
     ap.add_argument("--bench-requests", type=int, default=20000, help="redis-benchmark -n per batch")
     ap.add_argument("--daemon-java-opts", default="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30",
                     help="REDIS_OPS_JAVA_OPTS of the daemon (default: the systemd unit's)")
+    ap.add_argument("--daemon-nice", type=int, default=10,
+                    help="the daemon's nice level (default 10: the systemd unit's Nice=; 0: not lowered)")
     ap.add_argument("--work-dir", help="parent of the temporary folder (default $TMPDIR)")
     ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
