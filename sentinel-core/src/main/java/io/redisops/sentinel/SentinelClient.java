@@ -142,7 +142,7 @@ public final class SentinelClient implements AutoCloseable {
 
   /** A pub/sub connection to a sentinel that reconnects and resubscribes by itself. */
   public StatefulRedisPubSubConnection<String, String> subscribe(RedisEndpoint sentinel) {
-    return subscriber.connectPubSub(uri(sentinel));
+    return explained(sentinel, () -> subscriber.connectPubSub(uri(sentinel)));
   }
 
   /**
