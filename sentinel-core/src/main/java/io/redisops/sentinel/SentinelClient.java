@@ -133,9 +133,6 @@ public final class SentinelClient implements AutoCloseable {
           && String.valueOf(c.getMessage()).contains("closed prematurely")) {
         return true;
       }
-      if (c.getCause() == c) {
-        break;
-      }
     }
     return false;
   }
